@@ -1,0 +1,99 @@
+package org.opensearch.hubness.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The real cluster that scripts/local-node started for the integration tests (pre-integration-test), spoken to over
+ * plain HTTP with JSON bodies, exactly as a user's client would.
+ */
+public final class LocalCluster {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final String baseUrl;
+
+    private LocalCluster(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** The cluster whose URL scripts/local-node wrote into the directory named by -Dhubness.cluster.dir. */
+    public static LocalCluster fromSystemProperties() {
+        String dir = System.getProperty("hubness.cluster.dir", "target/it-cluster");
+        try {
+            return new LocalCluster(Files.readString(Path.of(dir, "url")).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no running test cluster: " + dir + "/url is missing (run via mvn verify)", e);
+        }
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null);
+    }
+
+    public Response delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    public Response put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
+    public Response post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    /** Sends a request; the body may be a JSON string, a Jackson tree or any object Jackson can write. */
+    public Response send(String method, String path, Object body) {
+        try {
+            String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(5));
+            if (text == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", path.contains("_bulk") ? "application/x-ndjson" : "application/json");
+                request.method(method, HttpRequest.BodyPublishers.ofString(text));
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(method + " " + path, response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response with its status; {@link #json()} parses the body and {@link #ok()} insists on a 2xx. */
+    public record Response(String request, int status, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(request + " did not answer JSON: " + body, e);
+            }
+        }
+
+        public Response ok() {
+            if (status / 100 != 2) {
+                throw new AssertionError(request + " answered " + status + ": " + body);
+            }
+            return this;
+        }
+    }
+}
