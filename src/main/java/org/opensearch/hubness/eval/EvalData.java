@@ -1,0 +1,86 @@
+package org.opensearch.hubness.eval;
+
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.OfflineScorer;
+import org.opensearch.hubness.norm.Similarity;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Queries, gallery and optional banks loaded from .npy files, checked and prepared for one similarity. */
+final class EvalData {
+
+    final float[] queries;
+    final int nq;
+    final float[] gallery;
+    final int n;
+    final float[] queryBank;
+    final int mq;
+    final float[] galleryBank;
+    final int mg;
+    final int d;
+
+    private EvalData(float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
+                     float[] galleryBank, int mg, int d) {
+        this.queries = queries;
+        this.nq = nq;
+        this.gallery = gallery;
+        this.n = n;
+        this.queryBank = queryBank;
+        this.mq = mq;
+        this.galleryBank = galleryBank;
+        this.mg = mg;
+        this.d = d;
+    }
+
+    static EvalData load(CliOptions o) throws IOException {
+        Similarity similarity;
+        try {
+            similarity = Similarity.fromString(o.get("similarity", "cosine"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        NpyArray q = NpyArray.readMatrix(Path.of(o.required("queries")));
+        NpyArray g = NpyArray.readMatrix(Path.of(o.required("gallery")));
+        NpyArray bq = o.has("query-bank") ? NpyArray.readMatrix(Path.of(o.required("query-bank"))) : null;
+        NpyArray bg = o.has("gallery-bank") ? NpyArray.readMatrix(Path.of(o.required("gallery-bank"))) : null;
+        int d = q.cols();
+        requireDimension(g, d, "--gallery");
+        requireDimension(bq, d, "--query-bank");
+        requireDimension(bg, d, "--gallery-bank");
+        return new EvalData(
+            prepared(q, similarity, "--queries"), q.rows(),
+            prepared(g, similarity, "--gallery"), g.rows(),
+            bq == null ? null : prepared(bq, similarity, "--query-bank"), bq == null ? 0 : bq.rows(),
+            bg == null ? null : prepared(bg, similarity, "--gallery-bank"), bg == null ? 0 : bg.rows(), d);
+    }
+
+    private static void requireDimension(NpyArray a, int d, String what) {
+        if (a != null && a.cols() != d) {
+            throw new UsageException(what + " has " + a.cols() + " dimensions but --queries has " + d);
+        }
+    }
+
+    private static float[] prepared(NpyArray a, Similarity similarity, String what) {
+        float[] rows = a.toFloats();
+        try {
+            similarity.prepareRows(rows, a.rows(), a.cols());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(what + ": " + e.getMessage());
+        }
+        return rows;
+    }
+
+    void requireBanksFor(Method m) {
+        if (m.needsQueryBank() && queryBank == null) {
+            throw new UsageException("method " + m.externalName() + " needs --query-bank");
+        }
+        if (m.needsGalleryBank() && galleryBank == null) {
+            throw new UsageException("method " + m.externalName() + " needs --gallery-bank");
+        }
+    }
+
+    OfflineScorer scorer() {
+        return new OfflineScorer(queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
+    }
+}

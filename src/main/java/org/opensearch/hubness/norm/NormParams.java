@@ -1,0 +1,50 @@
+package org.opensearch.hubness.norm;
+
+/**
+ * Hyper-parameters of the methods.
+ *
+ * @param betaQuery   βq, inverse temperature of the query-bank softmax
+ * @param betaGallery βg, inverse temperature of the gallery-bank softmax
+ * @param activationK k of the activation sets (top-k of each bank row over the gallery)
+ * @param cslsK       K of CSLS: r_B(g) is the mean of g's K largest query-bank similarities
+ * @param nnnK        k of NNN: the bias is the mean of g's k largest query-bank similarities
+ * @param nnnAlpha    α of NNN: weight of that bias
+ */
+public record NormParams(double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha) {
+
+    public NormParams {
+        requirePositiveFinite(betaQuery, "beta_q");
+        requirePositiveFinite(betaGallery, "beta_g");
+        requireAtLeastOne(activationK, "k");
+        requireAtLeastOne(cslsK, "csls_k");
+        requireAtLeastOne(nnnK, "nnn_k");
+        if (!Double.isFinite(nnnAlpha) || nnnAlpha < 0) {
+            throw new IllegalArgumentException("nnn_alpha must be a finite number >= 0, got " + nnnAlpha);
+        }
+    }
+
+    /** βq=20, βg=3, k=1 (DESIGN.md §1), CSLS K=10 (Conneau et al.), NNN k=16, α=0.75 (NNN paper §3.3). */
+    public static NormParams defaults() {
+        return new NormParams(20, 3, 1, 10, 16, 0.75);
+    }
+
+    public NormParams withBetaQuery(double b) {
+        return new NormParams(b, betaGallery, activationK, cslsK, nnnK, nnnAlpha);
+    }
+
+    public NormParams withBetaGallery(double b) {
+        return new NormParams(betaQuery, b, activationK, cslsK, nnnK, nnnAlpha);
+    }
+
+    private static void requirePositiveFinite(double v, String name) {
+        if (!Double.isFinite(v) || v <= 0) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0, got " + v);
+        }
+    }
+
+    private static void requireAtLeastOne(int v, String name) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+        }
+    }
+}
