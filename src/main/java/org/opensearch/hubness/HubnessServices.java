@@ -1,0 +1,35 @@
+package org.opensearch.hubness;
+
+import org.opensearch.hubness.bank.BankLookup;
+import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.stats.RescoreStats;
+
+/**
+ * The node's plugin services, created in createComponents. The rescorer's parser is registered before that, so it
+ * captures this holder and reads the services when a request arrives.
+ */
+public final class HubnessServices {
+
+    private volatile BankLookup banks;
+    private volatile DocTermsCache cache;
+    private final RescoreStats rescoreStats = new RescoreStats();
+
+    public void init(BankLookup banks, DocTermsCache cache) {
+        this.banks = banks;
+        this.cache = cache;
+    }
+
+    public BankLookup banks() {
+        if (banks == null) throw new IllegalStateException("the hubness plugin is not initialised on this node yet");
+        return banks;
+    }
+
+    public DocTermsCache cache() {
+        if (cache == null) throw new IllegalStateException("the hubness plugin is not initialised on this node yet");
+        return cache;
+    }
+
+    public RescoreStats rescoreStats() {
+        return rescoreStats;
+    }
+}

@@ -1,0 +1,64 @@
+package org.opensearch.hubness.bank;
+
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
+
+import java.util.Set;
+
+/**
+ * One built version of a bank, as a node holds it in memory: the prepared bank vectors (unit length for cosine),
+ * the parameters it was built with, and the activation sets as gallery document ids. Immutable, so a search can keep
+ * using the version it pinned while a rebuild swaps in the next one.
+ */
+public record LoadedBank(
+    String name,
+    long version,
+    String galleryIndex,
+    String galleryField,
+    int dimension,
+    Similarity similarity,
+    NormParams params,
+    float[] queryBank,
+    int queryBankSize,
+    float[] galleryBank,
+    int galleryBankSize,
+    Set<String> queryActivation,
+    Set<String> galleryActivation
+) {
+
+    public boolean hasQueryBank() {
+        return queryBankSize > 0;
+    }
+
+    public boolean hasGalleryBank() {
+        return galleryBankSize > 0;
+    }
+
+    /** The method used when a request names none: DBNorm's dual_is with both banks, QB-Norm's is with one. */
+    public Method defaultMethod() {
+        if (hasQueryBank() && hasGalleryBank()) return Method.DUAL_IS;
+        if (hasQueryBank()) return Method.IS;
+        return Method.NONE;
+    }
+
+    /** Null when the method can run on this bank, else a message that says what to fix. */
+    public String unsupportedReason(Method method) {
+        if (method.needsQueryBank() && !hasQueryBank()) {
+            return "method [" + method.externalName() + "] needs a query bank, but bank [" + name + "] has none; "
+                + "rebuild it with a [query_bank] or choose another method";
+        }
+        if (method.needsGalleryBank() && !hasGalleryBank()) {
+            return "method [" + method.externalName() + "] needs a gallery bank, but bank [" + name + "] has none; "
+                + "rebuild it with a [gallery_bank] or choose [is], [dis], [csls] or [nnn]";
+        }
+        return null;
+    }
+
+    /** Heap held by the vectors and activation sets, for the circuit breaker and stats. */
+    public long ramBytesUsed() {
+        long vectors = 4L * ((queryBank == null ? 0 : queryBank.length) + (galleryBank == null ? 0 : galleryBank.length));
+        long ids = 64L * (queryActivation.size() + galleryActivation.size());
+        return vectors + ids + 256;
+    }
+}

@@ -1,0 +1,152 @@
+package org.opensearch.hubness.cache;
+
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.norm.DocTerms;
+import org.opensearch.hubness.norm.DocTermsCalculator;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Per node: the bank terms of gallery documents, one entry per (bank, version, segment), least recently used first
+ * out. Bounded by a byte budget that can change at runtime, and every entry is accounted in the plugin's circuit
+ * breaker: when the breaker refuses, the terms are computed for the request and not kept, so a search never fails or
+ * runs the node out of memory for the cache's sake.
+ */
+public final class DocTermsCache {
+
+    /** What identifies a cache entry; segmentKey is the segment core's cache key, so deletes reuse the entry. */
+    public record Key(String bank, long version, Object segmentKey) {}
+
+    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final LongSupplier maxBytes;
+    private volatile CircuitBreaker breaker;
+    private long bytes;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong refusals = new AtomicLong();
+
+    private record Entry(SegmentTerms terms, long bytes) {}
+
+    public DocTermsCache(LongSupplier maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public void setBreaker(CircuitBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    /** The terms of one document (segment doc id), computed from its prepared vector when not cached yet. */
+    public DocTermValues get(LoadedBank bank, Object segmentKey, int maxDoc, int doc, float[] preparedVector) {
+        SegmentTerms segment = segment(bank, segmentKey, maxDoc);
+        if (segment == null) {
+            misses.incrementAndGet();
+            DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
+                bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
+            return new DocTermValues(at(t.lq()), at(t.lg()), at(t.cslsR()), at(t.nnnBias()));
+        }
+        return segment.get(bank, doc, preparedVector);
+    }
+
+    /** Stores terms computed in bulk for docs of one segment (a bank build or warm-up); false if refused. */
+    public boolean putAll(LoadedBank bank, Object segmentKey, int maxDoc, int[] docs, DocTerms terms) {
+        SegmentTerms segment = segment(bank, segmentKey, maxDoc);
+        if (segment == null) return false;
+        segment.putAll(docs, terms);
+        return true;
+    }
+
+    private static double at(double[] a) {
+        return a == null ? Double.NaN : a[0];
+    }
+
+    private SegmentTerms segment(LoadedBank bank, Object segmentKey, int maxDoc) {
+        Key key = new Key(bank.name(), bank.version(), segmentKey);
+        long need = SegmentTerms.bytesFor(maxDoc);
+        synchronized (this) {
+            Entry entry = entries.get(key);
+            if (entry != null) {
+                hits.incrementAndGet();
+                return entry.terms();
+            }
+            if (need > maxBytes.getAsLong()) {
+                refusals.incrementAndGet();
+                return null;
+            }
+            evictUntil(maxBytes.getAsLong() - need);
+            CircuitBreaker b = breaker;
+            if (b != null) {
+                try {
+                    b.addEstimateBytesAndMaybeBreak(need, "hubness doc terms [" + bank.name() + "]");
+                } catch (CircuitBreakingException e) {
+                    refusals.incrementAndGet();
+                    return null;
+                }
+            }
+            misses.incrementAndGet();
+            SegmentTerms terms = new SegmentTerms(maxDoc);
+            entries.put(key, new Entry(terms, need));
+            bytes += need;
+            return terms;
+        }
+    }
+
+    private void evictUntil(long budget) {
+        Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
+        while (bytes > Math.max(0, budget) && it.hasNext()) {
+            Entry e = it.next().getValue();
+            it.remove();
+            release(e);
+            evictions.incrementAndGet();
+        }
+    }
+
+    private void release(Entry e) {
+        bytes -= e.bytes();
+        CircuitBreaker b = breaker;
+        if (b != null) b.addWithoutBreaking(-e.bytes());
+    }
+
+    /** Drops the entries of a bank (every version when version &lt; 0), of a segment that closed, or all. */
+    public synchronized int invalidate(String bank, long version) {
+        return removeIf(k -> (bank == null || k.bank().equals(bank)) && (version < 0 || k.version() == version));
+    }
+
+    public synchronized int invalidateSegment(Object segmentKey) {
+        return removeIf(k -> k.segmentKey() == segmentKey);
+    }
+
+    /** Keeps only the given versions of a bank (the serving one and the one just before it). */
+    public synchronized int retainVersions(String bank, java.util.Set<Long> versions) {
+        return removeIf(k -> k.bank().equals(bank) && !versions.contains(k.version()));
+    }
+
+    private int removeIf(java.util.function.Predicate<Key> doomed) {
+        List<Key> keys = new ArrayList<>();
+        for (Key k : entries.keySet()) if (doomed.test(k)) keys.add(k);
+        for (Key k : keys) release(entries.remove(k));
+        return keys.size();
+    }
+
+    /** Shrinks to a lowered budget (the setting is dynamic). */
+    public synchronized void enforceBudget() {
+        evictUntil(maxBytes.getAsLong());
+    }
+
+    public synchronized Stats stats() {
+        Map<String, Long> perBank = new LinkedHashMap<>();
+        for (Map.Entry<Key, Entry> e : entries.entrySet()) perBank.merge(e.getKey().bank(), e.getValue().bytes(), Long::sum);
+        return new Stats(entries.size(), bytes, maxBytes.getAsLong(), hits.get(), misses.get(), evictions.get(), refusals.get(), perBank);
+    }
+
+    public record Stats(int segments, long bytes, long maxBytes, long hits, long misses, long evictions, long refusals,
+                        Map<String, Long> bytesPerBank) {}
+}

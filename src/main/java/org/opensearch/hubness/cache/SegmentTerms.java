@@ -1,0 +1,65 @@
+package org.opensearch.hubness.cache;
+
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.norm.DocTerms;
+import org.opensearch.hubness.norm.DocTermsCalculator;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * The bank terms of the documents of one segment for one bank version, indexed by segment doc id. Filled in bulk when
+ * a bank is built or warmed, and one document at a time (from its vector) for documents seen first by a search, so a
+ * gallery that grows after a build gets its terms without a rebuild.
+ */
+final class SegmentTerms {
+
+    private final double[] lq;
+    private final double[] lg;
+    private final double[] csls;
+    private final double[] nnn;
+    private final BitSet filled;
+
+    SegmentTerms(int maxDoc) {
+        filled = new BitSet(maxDoc);
+        lq = nanArray(maxDoc);
+        lg = nanArray(maxDoc);
+        csls = nanArray(maxDoc);
+        nnn = nanArray(maxDoc);
+    }
+
+    static long bytesFor(int maxDoc) {
+        return 32L * maxDoc + maxDoc / 8 + 128;
+    }
+
+    private static double[] nanArray(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    /** Terms of doc, computed from its prepared vector on first use. */
+    synchronized DocTermValues get(LoadedBank bank, int doc, float[] preparedVector) {
+        if (!filled.get(doc)) {
+            DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
+                bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
+            store(doc, t, 0);
+        }
+        return new DocTermValues(lq[doc], lg[doc], csls[doc], nnn[doc]);
+    }
+
+    /** Stores terms computed in bulk: entry i of terms belongs to docs[i]. */
+    synchronized void putAll(int[] docs, DocTerms terms) {
+        for (int i = 0; i < docs.length; i++) {
+            store(docs[i], terms, i);
+        }
+    }
+
+    private void store(int doc, DocTerms t, int i) {
+        lq[doc] = t.lq() == null ? Double.NaN : t.lq()[i];
+        lg[doc] = t.lg() == null ? Double.NaN : t.lg()[i];
+        csls[doc] = t.cslsR() == null ? Double.NaN : t.cslsR()[i];
+        nnn[doc] = t.nnnBias() == null ? Double.NaN : t.nnnBias()[i];
+        filled.set(doc);
+    }
+}
