@@ -4,21 +4,21 @@ package org.opensearch.hubness.norm;
  * Keeps the top-k (value, index) pairs of many lists at once. Candidates must be offered in increasing
  * index order per list: then "strictly greater enters" breaks ties to the smaller index.
  */
-final class TopKTracker {
+public final class TopKTracker {
 
     private final int k;
     private final double[] values;
     private final int[] indices;
     private final int[] counts;
 
-    TopKTracker(int lists, int k) {
+    public TopKTracker(int lists, int k) {
         this.k = k;
         this.values = new double[lists * k];
         this.indices = new int[lists * k];
         this.counts = new int[lists];
     }
 
-    void offer(int list, double value, int index) {
+    public void offer(int list, double value, int index) {
         int base = list * k;
         int count = counts[list];
         if (count == k && !(value > values[base + k - 1])) {
@@ -37,12 +37,12 @@ final class TopKTracker {
         indices[base + pos] = index;
     }
 
-    int count(int list) {
+    public int count(int list) {
         return counts[list];
     }
 
     /** The r-th best index of a list, r = 0 being the best. */
-    int index(int list, int r) {
+    public int index(int list, int r) {
         return indices[list * k + r];
     }
 }

@@ -1,0 +1,92 @@
+package org.opensearch.hubness.bank;
+
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a user asked for in PUT /_plugins/_hubness/banks/{name}: the gallery, the sources of the two banks and the
+ * parameters. Validated when parsed, so a bad definition is a 400 before any work starts.
+ */
+public record BankDefinition(
+    String name,
+    String galleryIndex,
+    String galleryField,
+    VectorSource queryBank,
+    VectorSource galleryBank,
+    NormParams params,
+    Similarity similarity,
+    String description
+) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
+
+    public static void validateName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid bank name [" + name + "]: use 1-128 lowercase letters, digits, '_', '-' or '.', starting with a letter or digit");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static BankDefinition fromMap(String name, Map<String, Object> body) {
+        validateName(name);
+        if (body == null || body.isEmpty()) throw new IllegalArgumentException("the request body must define the bank: {\"gallery\": {\"index\": ..., \"field\": ...}, \"query_bank\": ..., \"gallery_bank\": ...}");
+        Definitions.onlyKeys("bank", body, "gallery", "query_bank", "gallery_bank", "beta_query", "beta_gallery", "k",
+            "csls_k", "nnn_k", "nnn_alpha", "similarity", "description");
+        if (!(body.get("gallery") instanceof Map<?, ?> g)) throw new IllegalArgumentException("[gallery] is required: {\"index\": \"<gallery index>\", \"field\": \"<knn_vector field>\"}");
+        Map<String, Object> gallery = (Map<String, Object>) g;
+        Definitions.onlyKeys("gallery", gallery, "index", "field");
+        String index = Definitions.string("gallery.index", gallery.get("index"));
+        String field = Definitions.string("gallery.field", gallery.get("field"));
+        VectorSource qb = body.get("query_bank") == null ? null : VectorSource.parse("query_bank", body.get("query_bank"), false);
+        VectorSource gb = body.get("gallery_bank") == null ? null : VectorSource.parse("gallery_bank", body.get("gallery_bank"), true);
+        if (qb == null && gb == null) throw new IllegalArgumentException("a bank needs at least one of [query_bank] and [gallery_bank]");
+        NormParams d = NormParams.defaults();
+        double betaQ = Definitions.doubleValue("beta_query", body.get("beta_query"), d.betaQuery());
+        double betaG = Definitions.doubleValue("beta_gallery", body.get("beta_gallery"), d.betaGallery());
+        if (!(betaQ > 0) || !Double.isFinite(betaQ)) throw new IllegalArgumentException("[beta_query] must be a positive finite number, got [" + betaQ + "]");
+        if (!(betaG > 0) || !Double.isFinite(betaG)) throw new IllegalArgumentException("[beta_gallery] must be a positive finite number, got [" + betaG + "]");
+        int k = Definitions.intValue("k", body.get("k"), d.activationK());
+        if (k < 1 || k > 1000) throw new IllegalArgumentException("[k] (activation depth) must be between 1 and 1000, got [" + k + "]");
+        int cslsK = Definitions.intValue("csls_k", body.get("csls_k"), d.cslsK());
+        int nnnK = Definitions.intValue("nnn_k", body.get("nnn_k"), d.nnnK());
+        double alpha = Definitions.doubleValue("nnn_alpha", body.get("nnn_alpha"), d.nnnAlpha());
+        NormParams params;
+        try {
+            params = new NormParams(betaQ, betaG, k, cslsK, nnnK, alpha);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid bank parameters: " + e.getMessage(), e);
+        }
+        Similarity similarity = body.get("similarity") == null ? null : Similarity.fromString(Definitions.string("similarity", body.get("similarity")));
+        String description = body.get("description") == null ? null : String.valueOf(body.get("description"));
+        return new BankDefinition(name, index, field, qb, gb, params, similarity, description);
+    }
+
+    /** The definition as stored in the bank index (similarity null means: the field's space type, decided at build). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gallery", Map.of("index", galleryIndex, "field", galleryField));
+        if (queryBank != null) m.put("query_bank", queryBank.toMap());
+        if (galleryBank != null) m.put("gallery_bank", galleryBank.toMap());
+        m.put("beta_query", params.betaQuery());
+        m.put("beta_gallery", params.betaGallery());
+        m.put("k", params.activationK());
+        m.put("csls_k", params.cslsK());
+        m.put("nnn_k", params.nnnK());
+        m.put("nnn_alpha", params.nnnAlpha());
+        if (similarity != null) m.put("similarity", similarity.externalName());
+        if (description != null) m.put("description", description);
+        return m;
+    }
+
+    /** The definition for GET: like toMap, but posted vectors are summarised, not echoed. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = toMap();
+        if (queryBank != null) m.put("query_bank", queryBank.describe());
+        if (galleryBank != null) m.put("gallery_bank", galleryBank.describe());
+        return m;
+    }
+}
