@@ -1,0 +1,53 @@
+package org.opensearch.hubness.transport;
+
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+
+import java.io.IOException;
+import java.util.Map;
+
+/** A request on one bank (or, with no name, on all): the bank name and the parsed JSON body, if any. */
+public final class BankRequest extends ActionRequest {
+
+    private final String name;
+    private final Map<String, Object> body;
+
+    public BankRequest(String name, Map<String, Object> body) {
+        this.name = name;
+        this.body = body;
+    }
+
+    public BankRequest(StreamInput in) throws IOException {
+        super(in);
+        name = in.readOptionalString();
+        body = in.readBoolean() ? in.readMap() : null;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Map<String, Object> body() {
+        return body;
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        super.writeTo(out);
+        out.writeOptionalString(name);
+        out.writeBoolean(body != null);
+        if (body != null) out.writeMap(body);
+    }
+
+    @Override
+    public ActionRequestValidationException validate() {
+        return null;
+    }
+
+    @Override
+    public String getDescription() {
+        return "hubness bank [" + (name == null ? "*" : name) + "]";
+    }
+}
