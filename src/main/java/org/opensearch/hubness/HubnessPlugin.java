@@ -1,6 +1,9 @@
 package org.opensearch.hubness;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.opensearch.action.ActionRequest;
+import org.opensearch.action.FailedNodeException;
 import org.opensearch.cluster.ClusterChangedEvent;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
@@ -28,6 +31,7 @@ import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BankAction;
 import org.opensearch.hubness.transport.NodesAction;
 import org.opensearch.hubness.transport.NodesRequest;
+import org.opensearch.hubness.transport.NodesResponse;
 import org.opensearch.hubness.transport.TransportBankAction;
 import org.opensearch.hubness.transport.TransportNodesOp;
 import org.opensearch.indices.SystemIndexDescriptor;
@@ -54,6 +58,8 @@ import java.util.function.Supplier;
 
 /** Entry point of the opensearch-hubness plugin: registers the hubness rescorer, the banks and their admin API. */
 public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin {
+
+    private static final Logger LOG = LogManager.getLogger(HubnessPlugin.class);
 
     /** Bank builds run here, one at a time per node, never on search or transport threads. */
     public static final String BUILD_POOL = "hubness_build";
@@ -83,16 +89,23 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         bankService.setNodeSync(new BankService.NodeSync() {
             @Override
             public void installed(String bank, long version) {
-                client.execute(NodesAction.INSTALL, new NodesRequest(bank, version)).actionGet();
+                reportFailures("install bank [" + bank + "] version " + version, client.execute(NodesAction.INSTALL, new NodesRequest(bank, version)).actionGet());
             }
 
             @Override
             public void deleted(String bank) {
-                client.execute(NodesAction.FORGET, new NodesRequest(bank, -1)).actionGet();
+                reportFailures("forget bank [" + bank + "]", client.execute(NodesAction.FORGET, new NodesRequest(bank, -1)).actionGet());
             }
         });
         loadBanksOnceIndexIsUp(clusterService, threadPool, bankService, nodeBanks);
         return List.of(services, nodeBanks, bankService, registry, cache, settings);
+    }
+
+    /** A node that missed an install loads the version when a shard first needs it, so this only warns. */
+    private static void reportFailures(String what, NodesResponse response) {
+        for (FailedNodeException f : response.failures()) {
+            LOG.warn(() -> "could not " + what + " on node [" + f.nodeId() + "]; it will load the bank when a search needs it", f);
+        }
     }
 
     /** A node that starts or joins loads the serving banks as soon as the bank index can be read. */

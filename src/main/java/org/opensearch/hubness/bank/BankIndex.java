@@ -189,7 +189,7 @@ public final class BankIndex {
         int offset = 0;
         List<SearchHit> hits = search(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("type", "chunk"))
             .filter(QueryBuilders.termQuery("bank", name)).filter(QueryBuilders.termQuery("version", version))
-            .filter(QueryBuilders.termQuery("kind", kind)), "chunk", 100_000);
+            .filter(QueryBuilders.termQuery("kind", kind)), "chunk", 10_000);
         for (SearchHit h : hits) {
             byte[] bytes = Base64.getDecoder().decode((String) h.getSourceAsMap().get("data"));
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, offset, bytes.length / 4);
@@ -212,7 +212,7 @@ public final class BankIndex {
     }
 
     private void deleteWhere(org.opensearch.index.query.QueryBuilder query) {
-        List<SearchHit> hits = search(query, null, 100_000);
+        List<SearchHit> hits = search(query, null, 10_000);
         if (hits.isEmpty()) return;
         BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (SearchHit h : hits) bulk.add(new DeleteRequest(NAME, h.getId()));
