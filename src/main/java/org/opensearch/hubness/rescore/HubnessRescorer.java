@@ -193,12 +193,17 @@ public final class HubnessRescorer implements Rescorer {
                 + (Double.isNaN(s.lg()) ? "no gallery bank" : termsFrom) + ")"));
             parts.add(Explanation.match(p.betaQuery(), "beta_query" + (spec.betaOverridden() ? " (request)" : " (bank)")));
             parts.add(Explanation.match(p.betaGallery(), "beta_gallery" + (spec.betaOverridden() ? " (request)" : " (bank)")));
-            parts.add(Explanation.match(spec.gateQuery() ? 1 : 0, "gate_query: query's global top-1 ["
-                + spec.top1Id() + "] " + (spec.gateQuery() ? "is" : "is not") + " in the query bank's activation set"
-                + (spec.method().isGated() ? "" : " (not used by " + spec.method().externalName() + ")")));
-            parts.add(Explanation.match(spec.gateGallery() ? 1 : 0, "gate_gallery: query's global top-1 ["
-                + spec.top1Id() + "] " + (spec.gateGallery() ? "is" : "is not") + " in the gallery bank's activation set"
-                + (spec.method().isGated() ? "" : " (not used by " + spec.method().externalName() + ")")));
+            if (spec.method().isGated()) {
+                parts.add(Explanation.match(spec.gateQuery() ? 1 : 0, "gate_query: the query's global top-1 [" + spec.top1Id()
+                    + "] " + (spec.gateQuery() ? "is" : "is not") + " in the query bank's activation set (decided once per "
+                    + "query on the coordinating node)"));
+                parts.add(Explanation.match(spec.gateGallery() ? 1 : 0, "gate_gallery: the query's global top-1 [" + spec.top1Id()
+                    + "] " + (spec.gateGallery() ? "is" : "is not") + " in the gallery bank's activation set"
+                    + (spec.method().needsGalleryBank() ? "" : " (not used by " + spec.method().externalName() + ")")));
+            } else {
+                parts.add(Explanation.match(0, "gate_query: not used by method [" + spec.method().externalName() + "]"));
+                parts.add(Explanation.match(0, "gate_gallery: not used by method [" + spec.method().externalName() + "]"));
+            }
             if (spec.method() == Method.CSLS) parts.add(Explanation.match(s.cslsR(), "r_B(g) of csls"));
             if (spec.method() == Method.NNN) parts.add(Explanation.match(s.nnnMean(), "nnn mean (alpha=" + p.nnnAlpha() + ")"));
         }

@@ -461,8 +461,8 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     @Override
     protected RescoreContext innerBuildContext(int windowSize, QueryShardContext context) throws IOException {
         if (pinned == null) {
-            throw new IllegalStateException("the [hubness] rescorer reached shard [" + context.index().getName()
-                + "] without being resolved on the coordinating node; it must be sent through the search API");
+            throw new IllegalStateException("the [hubness] rescorer reached a shard without being resolved (pinned) on the "
+                + "coordinating node; it must be sent through the search API, whose rewrite pins the bank version and gates");
         }
         LoadedBank b = services.banks().version(bank, pinned.bankVersion());
         if (b == null) {
