@@ -26,6 +26,7 @@ import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.BankService;
 import org.opensearch.hubness.bank.NodeBanks;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.RestHubnessAction;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BankAction;
@@ -65,7 +66,7 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     public static final String BUILD_POOL = "hubness_build";
     public static final String BREAKER = "hubness";
 
-    protected final HubnessServices services = new HubnessServices();
+    private final HubnessServices services = new HubnessServices();
     private DocTermsCache cache;
     private BankRegistry registry;
     private volatile CircuitBreaker breaker;
@@ -124,6 +125,12 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
                 }
             });
         });
+    }
+
+    @Override
+    public List<RescorerSpec<?>> getRescorers() {
+        return List.of(new RescorerSpec<>(HubnessRescorerBuilder.NAME, in -> new HubnessRescorerBuilder(in, services),
+            parser -> HubnessRescorerBuilder.fromXContent(parser, services)));
     }
 
     @Override

@@ -1,0 +1,47 @@
+package org.opensearch.hubness.rescore;
+
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.stats.RescoreStats;
+import org.opensearch.search.rescore.RescoreContext;
+
+/** The per-shard state of one hubness rescore: the pinned bank version, the node's cache and the resolved request. */
+public final class HubnessRescoreContext extends RescoreContext {
+
+    private final LoadedBank bank;
+    private final DocTermsCache cache;
+    private final RescoreStats stats;
+    private final RescoreSpec spec;
+
+    /**
+     * @param cache may be null: the bank terms are then computed for every window document
+     * @param stats may be null
+     */
+    public HubnessRescoreContext(int windowSize, LoadedBank bank, DocTermsCache cache, RescoreStats stats, RescoreSpec spec) {
+        super(windowSize, HubnessRescorer.INSTANCE);
+        if (spec.preparedQuery().length != bank.dimension()) {
+            throw new IllegalArgumentException("[query_vector] has dimension " + spec.preparedQuery().length + " but bank ["
+                + bank.name() + "] has dimension " + bank.dimension());
+        }
+        this.bank = bank;
+        this.cache = cache;
+        this.stats = stats;
+        this.spec = spec;
+    }
+
+    public LoadedBank bank() {
+        return bank;
+    }
+
+    public DocTermsCache cache() {
+        return cache;
+    }
+
+    public RescoreStats stats() {
+        return stats;
+    }
+
+    public RescoreSpec spec() {
+        return spec;
+    }
+}

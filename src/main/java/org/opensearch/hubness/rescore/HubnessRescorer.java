@@ -1,0 +1,238 @@
+package org.opensearch.hubness.rescore;
+
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.cache.DocTermValues;
+import org.opensearch.hubness.kernel.FiniteCheck;
+import org.opensearch.hubness.norm.DocTerms;
+import org.opensearch.hubness.norm.DocTermsCalculator;
+import org.opensearch.hubness.norm.LogScore;
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.vectors.LeafVectorReader;
+import org.opensearch.hubness.vectors.LeafVectorReader.DocVector;
+import org.opensearch.search.rescore.RescoreContext;
+import org.opensearch.search.rescore.Rescorer;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The hubness rescorer (per shard). For the first {@code window_size} hits it reads each document's vector from the
+ * knn_vector field (in doc-id order), prepares it with the bank's similarity, computes s(q, g), takes the bank terms
+ * Lq(g), Lg(g) (from the node's {@code DocTermsCache}, or computed on the fly when the request overrides a β), and
+ * the method's log-score (DESIGN.md §1, {@link LogScore}) with the gates pinned on the coordinating node.
+ *
+ * <p>Score rule (see {@link ScoreMapping}): a rescored hit scores
+ * {@code 1 + combine(query_weight · firstPass, rescore_query_weight · f(logScore))} with the fixed map
+ * {@code f(x) = x >= 0 ? 1 + x : 1 / (1 - x)}; every other hit (below the window, or a window hit with no vector in
+ * the field) scores {@code s / (1 + s)} of its first-pass score s. Rescored hits therefore score ≥ 1 and the rest
+ * &lt; 1 on every shard, and since the maps are fixed (no per-shard offsets) the coordinator's merge keeps both the
+ * rescored-above-the-rest guarantee and, for {@code score_mode: replace}, the order of the log-scores across shards.
+ * Within a shard the window is sorted by the exact (double) combined score, ties by doc id; scores are returned as
+ * float, so log-scores closer than float resolution may tie.
+ */
+public final class HubnessRescorer implements Rescorer {
+
+    public static final HubnessRescorer INSTANCE = new HubnessRescorer();
+
+    private HubnessRescorer() {}
+
+    /** Every number of one rescored document, for scoring and explain. */
+    public record Scored(int doc, double similarity, double lq, double lg, double cslsR, double nnnMean,
+                         boolean termsFromCache, double logScore, double firstPass, double finalScore) {}
+
+    @Override
+    public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
+        HubnessRescoreContext ctx = (HubnessRescoreContext) rescoreContext;
+        if (topDocs == null || topDocs.scoreDocs.length == 0) return topDocs;
+        long start = System.nanoTime();
+        try {
+            ScoreDoc[] hits = topDocs.scoreDocs;
+            int w = Math.min(ctx.getWindowSize(), hits.length);
+            int[] docs = new int[w];
+            for (int i = 0; i < w; i++) docs[i] = hits[i].doc;
+            DocVector[] vectors = LeafVectorReader.read(searcher.getIndexReader(), ctx.spec().field(),
+                ctx.bank().dimension(), docs);
+
+            List<ScoreDoc> window = new ArrayList<>(w);
+            List<Double> exact = new ArrayList<>(w);
+            List<ScoreDoc> rest = new ArrayList<>(hits.length - w);
+            Set<Integer> rescored = new HashSet<>();
+            for (int i = 0; i < w; i++) {
+                if (vectors[i].vector() == null) {
+                    rest.add(new ScoreDoc(hits[i].doc, ScoreMapping.belowWindow(hits[i].score), hits[i].shardIndex));
+                    continue;
+                }
+                Scored s = score(ctx, vectors[i], hits[i].score);
+                window.add(new ScoreDoc(hits[i].doc, (float) s.finalScore(), hits[i].shardIndex));
+                exact.add(s.finalScore());
+                rescored.add(hits[i].doc);
+            }
+            for (int i = w; i < hits.length; i++) {
+                rest.add(new ScoreDoc(hits[i].doc, ScoreMapping.belowWindow(hits[i].score), hits[i].shardIndex));
+            }
+            Integer[] order = new Integer[window.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            Arrays.sort(order, (a, b) -> {
+                int c = Double.compare(exact.get(b), exact.get(a));
+                return c != 0 ? c : Integer.compare(window.get(a).doc, window.get(b).doc);
+            });
+            // stable: hits that tie after the map keep their first-pass order
+            rest.sort(Comparator.comparingDouble((ScoreDoc d) -> d.score).reversed());
+
+            ScoreDoc[] out = new ScoreDoc[hits.length];
+            int k = 0;
+            for (Integer i : order) out[k++] = window.get(i);
+            for (ScoreDoc d : rest) out[k++] = d;
+            ctx.setRescoredDocs(rescored);
+            if (ctx.stats() != null) ctx.stats().recordRescore(window.size(), System.nanoTime() - start);
+            return new TopDocs(topDocs.totalHits, out);
+        } catch (IOException | RuntimeException e) {
+            if (ctx.stats() != null) ctx.stats().recordFailure();
+            throw e;
+        }
+    }
+
+    /** Scores one document from its raw vector. */
+    static Scored score(HubnessRescoreContext ctx, DocVector dv, double firstPass) {
+        RescoreSpec spec = ctx.spec();
+        LoadedBank bank = ctx.bank();
+        FiniteCheck.requireFinite(dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
+        float[] g = bank.similarity().prepare(dv.vector());
+        double s = dot(spec.preparedQuery(), g);
+        double lq = Double.NaN, lg = Double.NaN, csls = Double.NaN, nnn = Double.NaN;
+        boolean fromCache = false;
+        Method m = spec.method();
+        if (m != Method.NONE) {
+            Object segmentKey = segmentKey(dv.leaf());
+            if (!spec.betaOverridden() && ctx.cache() != null && segmentKey != null) {
+                DocTermValues t = ctx.cache().get(bank, segmentKey, dv.leaf().reader().maxDoc(), dv.segmentDoc(), g);
+                lq = t.lq();
+                lg = t.lg();
+                csls = t.cslsR();
+                nnn = t.nnnMean();
+                fromCache = true;
+            } else {
+                NormParams p = spec.params();
+                DocTerms t = DocTermsCalculator.computeSingle(g, bank.queryBank(), bank.queryBankSize(), bank.galleryBank(),
+                    bank.galleryBankSize(), bank.dimension(), p);
+                lq = t.lq() == null ? Double.NaN : t.lq()[0];
+                lg = t.lg() == null ? Double.NaN : t.lg()[0];
+                csls = t.cslsR() == null ? Double.NaN : t.cslsR()[0];
+                nnn = t.nnnBias() == null ? Double.NaN : t.nnnBias()[0];
+            }
+        }
+        double log = LogScore.of(m, s, lq, lg, csls, nnn, spec.gateQuery(), spec.gateGallery(), spec.params());
+        if (!Double.isFinite(log)) {
+            throw new IllegalStateException("hubness log-score of document [" + dv.doc() + "] is " + log
+                + " (s=" + s + ", Lq=" + lq + ", Lg=" + lg + "); the bank [" + bank.name() + "] may be incomplete");
+        }
+        double fin = ScoreMapping.windowScore(spec.scoreMode(), firstPass, spec.queryWeight(), log, spec.rescoreQueryWeight());
+        return new Scored(dv.doc(), s, lq, lg, csls, nnn, fromCache, log, firstPass, fin);
+    }
+
+    private static Object segmentKey(LeafReaderContext leaf) {
+        var helper = leaf.reader().getCoreCacheHelper();
+        return helper == null ? null : helper.getKey();
+    }
+
+    /** s(q, g) with float products accumulated in double. */
+    static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) sum += (double) a[i] * b[i];
+        return sum;
+    }
+
+    @Override
+    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext,
+                               Explanation sourceExplanation) throws IOException {
+        HubnessRescoreContext ctx = (HubnessRescoreContext) rescoreContext;
+        if (sourceExplanation == null) return null;
+        float firstPass = sourceExplanation.getValue().floatValue();
+        if (!ctx.isRescored(topLevelDocId)) {
+            return Explanation.match(ScoreMapping.belowWindow(firstPass),
+                "not rescored by hubness (below the window or no vector in [" + ctx.spec().field()
+                    + "]): first-pass score s mapped to s/(1+s) so it stays below every rescored hit (which score >= 1)",
+                sourceExplanation);
+        }
+        IndexReader reader = searcher.getIndexReader();
+        DocVector dv = LeafVectorReader.readOne(reader, ctx.spec().field(), ctx.bank().dimension(), topLevelDocId);
+        if (dv.vector() == null) {
+            return Explanation.match(ScoreMapping.belowWindow(firstPass), "no vector in [" + ctx.spec().field() + "]",
+                sourceExplanation);
+        }
+        Scored s = score(ctx, dv, firstPass);
+        return explanation(ctx, s, sourceExplanation);
+    }
+
+    static Explanation explanation(HubnessRescoreContext ctx, Scored s, Explanation source) {
+        RescoreSpec spec = ctx.spec();
+        LoadedBank bank = ctx.bank();
+        NormParams p = spec.params();
+        String termsFrom = spec.method() == Method.NONE ? "not used"
+            : s.termsFromCache() ? "from the node's bank-terms cache"
+            : spec.betaOverridden() ? "computed on the fly from the banks because the request overrides beta (exact, slower)"
+            : "computed on the fly from the banks";
+        List<Explanation> parts = new ArrayList<>();
+        parts.add(Explanation.match(s.similarity(), "s(q,g): raw " + bank.similarity().externalName() + " similarity"));
+        if (spec.method() != Method.NONE) {
+            parts.add(Explanation.match(s.lq(), "Lq(g) = log sum_b exp(beta_q * s(b,g)) over the query bank (" + termsFrom + ")"));
+            parts.add(Explanation.match(nanToZero(s.lg()), "Lg(g) = log sum_h exp(beta_g * s(h,g)) over the gallery bank ("
+                + (Double.isNaN(s.lg()) ? "no gallery bank" : termsFrom) + ")"));
+            parts.add(Explanation.match(p.betaQuery(), "beta_query" + (spec.betaOverridden() ? " (request)" : " (bank)")));
+            parts.add(Explanation.match(p.betaGallery(), "beta_gallery" + (spec.betaOverridden() ? " (request)" : " (bank)")));
+            if (spec.method().isGated()) {
+                parts.add(Explanation.match(spec.gateQuery() ? 1 : 0, "gate_query: the query's global top-1 [" + spec.top1Id()
+                    + "] " + (spec.gateQuery() ? "is" : "is not") + " in the query bank's activation set (decided once per "
+                    + "query on the coordinating node)"));
+                parts.add(Explanation.match(spec.gateGallery() ? 1 : 0, "gate_gallery: the query's global top-1 [" + spec.top1Id()
+                    + "] " + (spec.gateGallery() ? "is" : "is not") + " in the gallery bank's activation set"
+                    + (spec.method().needsGalleryBank() ? "" : " (not used by " + spec.method().externalName() + ")")));
+            } else {
+                parts.add(Explanation.match(0, "gate_query: not used by method [" + spec.method().externalName() + "]"));
+                parts.add(Explanation.match(0, "gate_gallery: not used by method [" + spec.method().externalName() + "]"));
+            }
+            if (spec.method() == Method.CSLS) parts.add(Explanation.match(s.cslsR(), "r_B(g) of csls"));
+            if (spec.method() == Method.NNN) parts.add(Explanation.match(s.nnnMean(), "nnn mean (alpha=" + p.nnnAlpha() + ")"));
+        }
+        parts.add(Explanation.match(bank.version(), "bank [" + bank.name() + "] version"));
+        Explanation log = Explanation.match(s.logScore(), "log-score of method [" + spec.method().externalName() + "]: "
+            + formula(spec.method()), parts);
+        double mapped = ScoreMapping.positive(s.logScore());
+        Explanation secondary = Explanation.match(mapped * spec.rescoreQueryWeight(), String.format(Locale.ROOT,
+            "hubness score = f(log-score) * rescore_query_weight %s, f(x) = x >= 0 ? 1 + x : 1/(1 - x)",
+            spec.rescoreQueryWeight()), log);
+        Explanation primary = Explanation.match(s.firstPass(), String.format(Locale.ROOT,
+            "first-pass score (query_weight %s)", spec.queryWeight()), source);
+        return Explanation.match((float) s.finalScore(), "hubness rescore: final score = 1 + " + spec.scoreMode().externalName()
+            + "(query_weight * first-pass, hubness score); rescored hits score >= 1, the others < 1", primary, secondary);
+    }
+
+    private static double nanToZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private static String formula(Method m) {
+        return switch (m) {
+            case NONE -> "s(q,g)";
+            case IS -> "beta_q*s - Lq";
+            case DIS -> "beta_q*s - gate_query*Lq";
+            case DUAL_IS -> "(beta_q+beta_g)*s - Lq - Lg";
+            case DUAL_DIS -> "(beta_q+beta_g)*s - gate_query*Lq - gate_gallery*Lg";
+            case CSLS -> "2*s - r_B(g)";
+            case NNN -> "s - alpha*nnn_mean";
+        };
+    }
+}
