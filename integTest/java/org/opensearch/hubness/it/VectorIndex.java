@@ -1,0 +1,84 @@
+package org.opensearch.hubness.it;
+
+import org.opensearch.hubness.eval.NpyArray;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/** Creates lucene-engine knn_vector indices on the test cluster and bulk-loads real vectors into them. */
+public final class VectorIndex {
+
+    public static final String FIELD = "embedding";
+
+    private VectorIndex() {}
+
+    /** The shared data folder (../shared/data); tests that need it are skipped by the caller when it is absent. */
+    public static Path dataDir(String dataset) {
+        return Path.of(System.getProperty("hubness.shared.dir", "../shared"), "data", dataset);
+    }
+
+    public static boolean hasData(String dataset, String file) {
+        return Files.isRegularFile(dataDir(dataset).resolve(file));
+    }
+
+    public static NpyArray read(String dataset, String file) {
+        try {
+            return NpyArray.readMatrix(dataDir(dataset).resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rows [from, to) of a row-major matrix with d columns. */
+    public static float[] rows(float[] all, int d, int from, int to) {
+        float[] out = new float[(to - from) * d];
+        System.arraycopy(all, from * d, out, 0, out.length);
+        return out;
+    }
+
+    /** (Re)creates index with a knn_vector field: space "cosinesimil" or "innerproduct", engine lucene. */
+    public static void create(LocalCluster cluster, String index, int dimension, String space, int shards, int replicas) {
+        cluster.delete("/" + index);
+        cluster.put("/" + index, String.format(Locale.ROOT, """
+            {"settings": {"index": {"knn": true, "number_of_shards": %d, "number_of_replicas": %d}},
+             "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d,
+               "method": {"name": "hnsw", "space_type": "%s", "engine": "lucene"}}}}}
+            """, shards, replicas, FIELD, dimension, space)).ok();
+    }
+
+    /** Indexes n rows of vectors (row-major, d columns) with ids from idOf, in bulks of 200, then refreshes. */
+    public static void load(LocalCluster cluster, String index, float[] vectors, int d, IntFunction<String> idOf) {
+        int n = vectors.length / d;
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            bulk.append("{\"index\":{\"_id\":\"").append(idOf.apply(i)).append("\"}}\n{\"").append(FIELD).append("\":");
+            appendVector(bulk, vectors, i * d, d);
+            bulk.append("}\n");
+            if ((i + 1) % 200 == 0 || i == n - 1) {
+                LocalCluster.Response r = cluster.post("/" + index + "/_bulk", bulk.toString()).ok();
+                if (r.json().path("errors").asBoolean()) throw new AssertionError("bulk into " + index + " failed: " + r.body());
+                bulk.setLength(0);
+            }
+        }
+        cluster.post("/" + index + "/_refresh", null).ok();
+    }
+
+    public static void appendVector(StringBuilder out, float[] v, int offset, int d) {
+        out.append('[');
+        for (int j = 0; j < d; j++) {
+            if (j > 0) out.append(',');
+            out.append(v[offset + j]);
+        }
+        out.append(']');
+    }
+
+    public static String vectorJson(float[] v, int offset, int d) {
+        StringBuilder sb = new StringBuilder();
+        appendVector(sb, v, offset, d);
+        return sb.toString();
+    }
+}
