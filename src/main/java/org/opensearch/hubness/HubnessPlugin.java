@@ -119,7 +119,7 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
             if (!loaded.compareAndSet(false, true)) return;
             threadPool.generic().execute(() -> {
                 try {
-                    node.loadServing(banks.servingVersions());
+                    node.loadServing(banks.servingVersions(), null); // shards may still be recovering: searches fill the cache
                 } catch (RuntimeException e) {
                     loaded.set(false); // try again on the next cluster change
                 }

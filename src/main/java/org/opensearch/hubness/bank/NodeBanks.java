@@ -2,6 +2,7 @@ package org.opensearch.hubness.bank;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.stats.RescoreStats;
@@ -29,12 +30,14 @@ public final class NodeBanks {
         this.rescoreStats = rescoreStats;
     }
 
-    public Map<String, Object> install(String bank, long version) {
+    /** Makes a version serve on this node and warms the cache for the local gallery shards. */
+    public Map<String, Object> install(String bank, long version, CacheWarmer warmer) {
         LoadedBank loaded = registry.version(bank, version);
         if (loaded == null) throw new IllegalStateException("bank [" + bank + "] version " + version + " is not stored");
         registry.install(loaded);
         cache.retainVersions(bank, new HashSet<>(registry.versionsOf(bank)));
-        return Map.of("bank", bank, "version", registry.current(bank).version());
+        long warmed = warmer == null ? 0 : warmer.warm(loaded);
+        return Map.of("bank", bank, "version", registry.current(bank).version(), "documents_warmed", warmed);
     }
 
     public Map<String, Object> forget(String bank) {
@@ -48,12 +51,12 @@ public final class NodeBanks {
     }
 
     /** Loads the serving version of every bank this node does not hold yet (node start, join, or missed install). */
-    public void loadServing(Map<String, Long> serving) {
+    public void loadServing(Map<String, Long> serving, CacheWarmer warmer) {
         for (Map.Entry<String, Long> e : serving.entrySet()) {
             LoadedBank held = registry.current(e.getKey());
             if (held != null && held.version() >= e.getValue()) continue;
             try {
-                install(e.getKey(), e.getValue());
+                install(e.getKey(), e.getValue(), warmer);
                 LOG.info("loaded bank [{}] version {}", e.getKey(), e.getValue());
             } catch (RuntimeException ex) {
                 LOG.warn(() -> "could not load bank [" + e.getKey() + "] version " + e.getValue(), ex);

@@ -8,6 +8,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermValues;
+import org.opensearch.hubness.cache.SegmentKeys;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
@@ -116,7 +117,7 @@ public final class HubnessRescorer implements Rescorer {
         boolean fromCache = false;
         Method m = spec.method();
         if (m != Method.NONE) {
-            Object segmentKey = segmentKey(dv.leaf());
+            Object segmentKey = SegmentKeys.of(dv.leaf());
             if (!spec.betaOverridden() && ctx.cache() != null && segmentKey != null) {
                 DocTermValues t = ctx.cache().get(bank, segmentKey, dv.leaf().reader().maxDoc(), dv.segmentDoc(), g);
                 lq = t.lq();
@@ -141,11 +142,6 @@ public final class HubnessRescorer implements Rescorer {
         }
         double fin = ScoreMapping.windowScore(spec.scoreMode(), firstPass, spec.queryWeight(), log, spec.rescoreQueryWeight());
         return new Scored(dv.doc(), s, lq, lg, csls, nnn, fromCache, log, firstPass, fin);
-    }
-
-    private static Object segmentKey(LeafReaderContext leaf) {
-        var helper = leaf.reader().getCoreCacheHelper();
-        return helper == null ? null : helper.getKey();
     }
 
     /** s(q, g) with float products accumulated in double. */

@@ -7,6 +7,9 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.hubness.bank.NodeBanks;
+import org.opensearch.hubness.cache.CacheWarmer;
+import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.indices.IndicesService;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
@@ -73,14 +76,17 @@ public abstract class TransportNodesOp extends TransportNodesAction<NodesRequest
     }
 
     public static final class Install extends TransportNodesOp {
+        private final CacheWarmer warmer;
+
         @Inject
-        public Install(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks n) {
+        public Install(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks n, IndicesService indices, DocTermsCache cache) {
             super(NodesAction.INSTALL, p, c, t, f, n);
+            this.warmer = new CacheWarmer(indices, c, cache);
         }
 
         @Override
         protected Map<String, Object> run(NodesRequest.Node r) {
-            return node.install(r.bank(), r.version());
+            return node.install(r.bank(), r.version(), warmer);
         }
     }
 
