@@ -207,7 +207,8 @@ class BankLifecycleIT {
         }
         assertEquals(1, node.path("banks").path("restart").path("version").asInt(), "bank loaded from the index: " + node);
         assertEquals(1, cluster.get(BANKS + "restart").ok().json().path("version").asInt(), "no rebuild happened");
-        JsonNode hits = cluster.post("/" + GALLERY + "/_search?preference=_only_nodes:" + nodeId, """
+        // node 3 coordinates: it pins the bank version from what it loaded at start-up
+        JsonNode hits = cluster.node(3).post("/" + GALLERY + "/_search", """
             {"size": 5, "query": {"knn": {"embedding": {"vector": %s, "k": 20}}},
              "rescore": {"window_size": 20, "hubness": {"bank": "restart", "query_vector": %s}}}
             """.formatted(VectorIndex.vectorJson(gallery, 0, d), VectorIndex.vectorJson(gallery, 0, d))).ok().json().path("hits").path("hits");

@@ -38,6 +38,12 @@ public final class LocalCluster {
         }
     }
 
+    /** The same cluster through node i's HTTP port (node 1 is the default; node i listens on port + i - 1). */
+    public LocalCluster node(int i) {
+        URI uri = URI.create(baseUrl);
+        return new LocalCluster(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() + i - 1));
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
