@@ -1,7 +1,9 @@
 package org.opensearch.hubness.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +18,34 @@ public final class PanamaKernel implements Kernel {
     private static final int L = SPECIES.length();
     /** Rows of b processed per tile in {@link #dotManyToMany}; sized so a tile stays in L2. */
     private static final int TILE_BYTES = 128 * 1024;
+
+    /*
+     * Constants of the joint 4-row reduction in dotOneToMany (see reduce4). It needs 4 <= L <= 16 (128- to
+     * 512-bit float vectors, i.e. every x86 and NEON target); other lane counts use one reduceLanes per row.
+     */
+    private static final boolean JOINT_REDUCE = L >= 4 && L <= 16;
+    /** Lanes whose index has bit 0 (ODD) or bit 1 (HI2) set. */
+    private static final VectorMask<Float> ODD = JOINT_REDUCE ? laneBit(1) : null;
+    private static final VectorMask<Float> HI2 = JOINT_REDUCE ? laneBit(2) : null;
+    /** The first four lanes, where reduce4 leaves its four sums. */
+    private static final VectorMask<Float> FIRST4 = JOINT_REDUCE ? SPECIES.indexInRange(0, 4) : null;
+    /** Lane i <- lane i ^ bit. */
+    private static final VectorShuffle<Float> SWAP1 = JOINT_REDUCE ? xorShuffle(1) : null;
+    private static final VectorShuffle<Float> SWAP2 = JOINT_REDUCE ? xorShuffle(2) : null;
+    private static final VectorShuffle<Float> SWAP4 = JOINT_REDUCE && L >= 8 ? xorShuffle(4) : null;
+    private static final VectorShuffle<Float> SWAP8 = JOINT_REDUCE && L >= 16 ? xorShuffle(8) : null;
+
+    private static VectorMask<Float> laneBit(int bit) {
+        boolean[] bits = new boolean[L];
+        for (int i = 0; i < L; i++) {
+            bits[i] = (i & bit) != 0;
+        }
+        return VectorMask.fromArray(SPECIES, bits, 0);
+    }
+
+    private static VectorShuffle<Float> xorShuffle(int bit) {
+        return VectorShuffle.fromOp(SPECIES, i -> i ^ bit);
+    }
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int d) {
@@ -47,6 +77,11 @@ public final class PanamaKernel implements Kernel {
     @Override
     public void dotOneToMany(float[] q, float[] rows, int n, int d, float[] out) {
         int i = 0;
+        if (JOINT_REDUCE) {
+            for (; i + 4 <= n; i += 4) {
+                dotQx4(q, rows, i * d, d, out, i);
+            }
+        }
         for (; i + 4 <= n; i += 4) {
             dot1x4(q, 0, rows, i * d, (i + 1) * d, (i + 2) * d, (i + 3) * d, d, out, i, 1);
         }
@@ -73,6 +108,76 @@ public final class PanamaKernel implements Kernel {
                 }
             }
         }
+    }
+
+    /**
+     * The query against the four consecutive rows of m starting at offset o, into out[outOff..outOff+3].
+     * Same loops as {@link #dot1x4} (each load of q feeds four FMAs, two chains per row), but the four
+     * accumulators are summed jointly by {@link #reduce4}: C2 turns each float reduceLanes(ADD) into L
+     * sequential scalar adds (strict lane order), which for d = 256 costs about as many instructions as the
+     * FMA loop itself; the joint reduction needs a handful of blends, permutes and adds for all four rows.
+     */
+    private static void dotQx4(float[] q, float[] m, int o, int d, float[] out, int outOff) {
+        int o0 = o, o1 = o + d, o2 = o + 2 * d, o3 = o + 3 * d;
+        FloatVector a0 = FloatVector.zero(SPECIES), b0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES), b1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES), b2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES), b3 = FloatVector.zero(SPECIES);
+        int k = 0;
+        int bound2 = d - d % (2 * L);
+        for (; k < bound2; k += 2 * L) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, k);
+            FloatVector y = FloatVector.fromArray(SPECIES, q, k + L);
+            a0 = x.fma(FloatVector.fromArray(SPECIES, m, o0 + k), a0);
+            a1 = x.fma(FloatVector.fromArray(SPECIES, m, o1 + k), a1);
+            a2 = x.fma(FloatVector.fromArray(SPECIES, m, o2 + k), a2);
+            a3 = x.fma(FloatVector.fromArray(SPECIES, m, o3 + k), a3);
+            b0 = y.fma(FloatVector.fromArray(SPECIES, m, o0 + k + L), b0);
+            b1 = y.fma(FloatVector.fromArray(SPECIES, m, o1 + k + L), b1);
+            b2 = y.fma(FloatVector.fromArray(SPECIES, m, o2 + k + L), b2);
+            b3 = y.fma(FloatVector.fromArray(SPECIES, m, o3 + k + L), b3);
+        }
+        int bound1 = SPECIES.loopBound(d);
+        for (; k < bound1; k += L) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, k);
+            a0 = x.fma(FloatVector.fromArray(SPECIES, m, o0 + k), a0);
+            a1 = x.fma(FloatVector.fromArray(SPECIES, m, o1 + k), a1);
+            a2 = x.fma(FloatVector.fromArray(SPECIES, m, o2 + k), a2);
+            a3 = x.fma(FloatVector.fromArray(SPECIES, m, o3 + k), a3);
+        }
+        reduce4(a0.add(b0), a1.add(b1), a2.add(b2), a3.add(b3)).intoArray(out, outOff, FIRST4);
+        if (k < d) {
+            float s0 = out[outOff], s1 = out[outOff + 1], s2 = out[outOff + 2], s3 = out[outOff + 3];
+            for (; k < d; k++) {
+                float x = q[k];
+                s0 = Math.fma(x, m[o0 + k], s0);
+                s1 = Math.fma(x, m[o1 + k], s1);
+                s2 = Math.fma(x, m[o2 + k], s2);
+                s3 = Math.fma(x, m[o3 + k], s3);
+            }
+            out[outOff] = s0;
+            out[outOff + 1] = s1;
+            out[outOff + 2] = s2;
+            out[outOff + 3] = s3;
+        }
+    }
+
+    /**
+     * Lane r of the result (r < 4) is the sum of the lanes of vr. A transpose-and-add: after the first step
+     * even lanes hold pair sums of v0 and odd lanes pair sums of v1 (likewise v2, v3); after the second, lane
+     * i holds a 4-lane partial sum of v(i mod 4); then halving folds add the partials with equal i mod 4.
+     */
+    private static FloatVector reduce4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        FloatVector s01 = v0.blend(v1, ODD).add(v1.blend(v0, ODD).rearrange(SWAP1));
+        FloatVector s23 = v2.blend(v3, ODD).add(v3.blend(v2, ODD).rearrange(SWAP1));
+        FloatVector t = s01.blend(s23, HI2).add(s23.blend(s01, HI2).rearrange(SWAP2));
+        if (L >= 16) {
+            t = t.add(t.rearrange(SWAP8));
+        }
+        if (L >= 8) {
+            t = t.add(t.rearrange(SWAP4));
+        }
+        return t;
     }
 
     /**

@@ -32,11 +32,47 @@ public final class ScalarKernel implements Kernel {
     public void dotOneToMany(float[] q, float[] rows, int n, int d, float[] out) {
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-            dot1x4(q, 0, rows, i * d, (i + 1) * d, (i + 2) * d, (i + 3) * d, d, out, i, 1);
+            dotQx4(q, rows, i * d, d, out, i);
         }
         for (; i < n; i++) {
             out[i] = dot(q, 0, rows, i * d, d);
         }
+    }
+
+    /**
+     * Twin of PanamaKernel.dotQx4: the query against the four consecutive rows of m starting at offset o,
+     * each q element loaded once for four rows, two accumulators per row (one per half of a step of two,
+     * as the vector kernel keeps one per half of a step of 2·L), the pairs summed, then the scalar tail.
+     */
+    private static void dotQx4(float[] q, float[] m, int o, int d, float[] out, int outOff) {
+        int o0 = o, o1 = o + d, o2 = o + 2 * d, o3 = o + 3 * d;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        float b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        int k = 0;
+        int bound2 = d & ~1;
+        for (; k < bound2; k += 2) {
+            float x = q[k], y = q[k + 1];
+            a0 += x * m[o0 + k];
+            a1 += x * m[o1 + k];
+            a2 += x * m[o2 + k];
+            a3 += x * m[o3 + k];
+            b0 += y * m[o0 + k + 1];
+            b1 += y * m[o1 + k + 1];
+            b2 += y * m[o2 + k + 1];
+            b3 += y * m[o3 + k + 1];
+        }
+        float s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
+        for (; k < d; k++) {
+            float x = q[k];
+            s0 += x * m[o0 + k];
+            s1 += x * m[o1 + k];
+            s2 += x * m[o2 + k];
+            s3 += x * m[o3 + k];
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = s1;
+        out[outOff + 2] = s2;
+        out[outOff + 3] = s3;
     }
 
     @Override

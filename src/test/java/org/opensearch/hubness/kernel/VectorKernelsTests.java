@@ -2,6 +2,7 @@ package org.opensearch.hubness.kernel;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,6 +84,43 @@ class VectorKernelsTests {
                     double tol = tolerance(q, 0, rows, i * d, d);
                     assertEquals(exact, out[i], tol, "facade d=" + d + " n=" + n + " i=" + i);
                     assertEquals(exact, outScalar[i], tol, "scalar d=" + d + " n=" + n + " i=" + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Bank sizes that leave 0-3 rows after the 4-row blocks (and the blocks' own vector and scalar tails),
+     * compared with the exact value and with the scalar twin. A sentinel past n checks that the block
+     * stores (a masked vector store in the Panama kernel) never write beyond the n outputs.
+     */
+    @Test
+    void oneToManyHandlesEveryRowRemainder() {
+        int[] dims = {1, 2, 4, 15, 16, 17, 32, 33, 47, 48, 100, 256, 257, 1100};
+        int[] counts = {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 29, 30, 31, 32, 1001, 1003};
+        float sentinel = 12345.5f;
+        for (int d : dims) {
+            for (int n : counts) {
+                float[] q = random(d);
+                float[] rows = random(n * d);
+                float[] out = new float[n + 5];
+                float[] outScalar = new float[n + 5];
+                Arrays.fill(out, sentinel);
+                Arrays.fill(outScalar, sentinel);
+                VectorKernels.dotOneToMany(q, rows, n, d, out);
+                SCALAR.dotOneToMany(q, rows, n, d, outScalar);
+                for (int i = 0; i < n; i++) {
+                    double exact = exactDot(q, 0, rows, i * d, d);
+                    double tol = tolerance(q, 0, rows, i * d, d);
+                    String where = "d=" + d + " n=" + n + " i=" + i;
+                    assertEquals(exact, out[i], tol, "facade " + where);
+                    assertEquals(exact, outScalar[i], tol, "scalar " + where);
+                    assertEquals(outScalar[i], out[i], 2 * tol, "facade vs scalar " + where);
+                    assertEquals(VectorKernels.dot(q, 0, rows, i * d, d), out[i], 2 * tol, "facade vs its dot " + where);
+                }
+                for (int i = n; i < n + 5; i++) {
+                    assertEquals(sentinel, out[i], "facade wrote past n: d=" + d + " n=" + n + " i=" + i);
+                    assertEquals(sentinel, outScalar[i], "scalar wrote past n: d=" + d + " n=" + n + " i=" + i);
                 }
             }
         }
