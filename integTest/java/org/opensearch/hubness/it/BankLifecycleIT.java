@@ -67,8 +67,8 @@ class BankLifecycleIT {
 
     @AfterAll
     static void dropAll() {
-        for (String bank : List.of("terms", "rebuild", "restart", "failing", "doomed", "dup")) cluster.delete(BANKS + bank);
-        for (String index : List.of(GALLERY, CAPTIONS, IMAGES, "bank-it-temp", "bank-it-empty", "bank-it-text")) cluster.delete("/" + index);
+        for (String bank : List.of("terms", "growing", "rebuild", "restart", "failing", "doomed", "dup")) cluster.delete(BANKS + bank);
+        for (String index : List.of(GALLERY, CAPTIONS, IMAGES, "bank-it-temp", "bank-it-growing", "bank-it-empty", "bank-it-text")) cluster.delete("/" + index);
     }
 
     private static String flickrBank() {
@@ -140,6 +140,32 @@ class BankLifecycleIT {
         double s = 0;
         for (int t = 0; t < d; t++) s += (double) a[i * d + t] * b[j * d + t];
         return s;
+    }
+
+    @Test
+    void documentsIndexedAfterABuildGetTheirTermsWithoutARebuild() {
+        VectorIndex.create(cluster, "bank-it-growing", d, "cosinesimil", 2, 0);
+        VectorIndex.load(cluster, "bank-it-growing", VectorIndex.rows(gallery, d, 0, 200), d, i -> "img-" + i);
+        cluster.put(BANKS + "growing", "{\"gallery\": {\"index\": \"bank-it-growing\", \"field\": \"embedding\"}, "
+            + "\"query_bank\": {\"index\": \"" + CAPTIONS + "\", \"field\": \"embedding\"}}").ok();
+        float[] later = VectorIndex.rows(gallery, d, 200, 300);
+        VectorIndex.load(cluster, "bank-it-growing", later, d, i -> "img-" + (200 + i));
+
+        float[] g = VectorIndex.rows(gallery, d, 0, 300);
+        float[] qb = captionBank.clone();
+        Similarity.COSINE.prepareRows(g, 300, d);
+        Similarity.COSINE.prepareRows(qb, 500, d);
+        DocTerms offline = DocTermsCalculator.compute(g, 300, qb, 500, null, 0, d, NormParams.defaults(), DotPrecision.DOUBLE);
+        JsonNode hits = cluster.post("/bank-it-growing/_search", """
+            {"size": 300, "explain": true, "_source": false, "query": {"match_all": {}},
+             "rescore": {"window_size": 300, "hubness": {"bank": "growing", "method": "is", "query_vector": %s}}}
+            """.formatted(VectorIndex.vectorJson(gallery, 0, d))).ok().json().path("hits").path("hits");
+        assertEquals(300, hits.size());
+        for (JsonNode hit : hits) {
+            int row = Integer.parseInt(hit.path("_id").asText().substring(4));
+            assertEquals(offline.lq()[row], Explanations.value(hit.path("_explanation"), "Lq(g)"), 1e-4, "Lq of img-" + row);
+        }
+        assertEquals(1, cluster.get(BANKS + "growing").ok().json().path("version").asInt(), "no rebuild happened");
     }
 
     @Test

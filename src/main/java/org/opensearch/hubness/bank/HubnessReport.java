@@ -6,10 +6,8 @@ import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.RetrievalMetrics;
 import org.opensearch.hubness.norm.TopKTracker;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -132,11 +130,5 @@ final class HubnessReport {
 
     private static double round(double x) {
         return Math.round(x * 1e4) / 1e4;
-    }
-
-    static List<String> methodNames() {
-        List<String> names = new ArrayList<>();
-        for (Method m : Method.values()) names.add(m.externalName());
-        return names;
     }
 }
