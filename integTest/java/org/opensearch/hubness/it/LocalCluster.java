@@ -38,6 +38,11 @@ public final class LocalCluster {
         }
     }
 
+    /** A cluster at a known URL (the demo, the docs examples run by hand). */
+    public static LocalCluster at(String baseUrl) {
+        return new LocalCluster(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
