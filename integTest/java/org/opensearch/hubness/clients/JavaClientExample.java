@@ -1,6 +1,7 @@
 package org.opensearch.hubness.clients;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParser;
@@ -54,8 +55,9 @@ public final class JavaClientExample {
     /** A knn query whose top {@code window} hits per shard are re-ranked by the hubness rescorer. */
     public static SearchResponse<JsonData> search(OpenSearchClient client, String index, String field, String bank,
                                                   String method, float[] vector, int size, int window) throws IOException {
-        JsonArrayBuilder v = Json.createArrayBuilder();
-        for (float f : vector) v.add(f);
+        JsonArrayBuilder builder = Json.createArrayBuilder();
+        for (float f : vector) builder.add(f);
+        JsonArray v = builder.build(); // built once: a JsonArrayBuilder empties itself when built, so it cannot be added twice
         JsonObject body = Json.createObjectBuilder()
             .add("size", size)
             .add("query", Json.createObjectBuilder().add("knn", Json.createObjectBuilder()
