@@ -44,6 +44,11 @@ public final class LocalCluster {
         return new LocalCluster(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() + i - 1));
     }
 
+    /** A cluster at a known URL (the demo, the docs examples run by hand). */
+    public static LocalCluster at(String baseUrl) {
+        return new LocalCluster(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+    }
+
     public String baseUrl() {
         return baseUrl;
     }

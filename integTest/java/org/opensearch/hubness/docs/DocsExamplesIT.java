@@ -1,0 +1,75 @@
+package org.opensearch.hubness.docs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opensearch.hubness.it.LocalCluster;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every example request of the user docs, in order, against the test cluster: the user guide first (it creates
+ * the indices and the bank the reference's examples use), then the API reference. Each must answer 2xx, or the status
+ * its block documents; searches with a hubness rescore must return rescored hits (score >= 1).
+ */
+class DocsExamplesIT {
+
+    static final List<String> PAGES = List.of("docs/user-guide.md", "docs/api.md");
+    static final List<String> INDICES = List.of("images", "captions-bank");
+    static final List<String> BANKS = List.of("captions-v1", "posted-v1", "broken");
+
+    private static final LocalCluster cluster = LocalCluster.fromSystemProperties();
+
+    @BeforeAll
+    @AfterAll
+    static void clean() {
+        for (String bank : BANKS) cluster.delete("/_plugins/_hubness/banks/" + bank);
+        for (String index : INDICES) cluster.delete("/" + index);
+    }
+
+    static Path page(String relative) {
+        return Path.of(System.getProperty("hubness.project.dir", ".")).resolve(relative);
+    }
+
+    @Test
+    void everyDocumentedRequestRunsAsDocumented() throws Exception {
+        List<DocExamples.Example> all = new ArrayList<>();
+        for (String p : PAGES) {
+            DocExamples page = DocExamples.parse(page(p));
+            assertFalse(page.examples().isEmpty(), p + " has no runnable examples; is the marker still ```http request?");
+            all.addAll(page.examples());
+        }
+        assertTrue(all.size() >= 20, "expected the docs' ~25 examples, found " + all.size() + ": " + all);
+        for (DocExamples.Example e : all) {
+            LocalCluster.Response r = cluster.send(e.method(), e.path(), e.body());
+            if (e.expectedStatus() > 0) {
+                assertEquals(e.expectedStatus(), r.status(), e + " is documented to answer " + e.expectedStatus() + ": " + r.body());
+                JsonNode reason = r.json().path("error").path("reason");
+                assertFalse(reason.asText().isBlank(), e + ": an error example must answer a reason: " + r.body());
+                continue;
+            }
+            assertEquals(2, r.status() / 100, e + " answered " + r.status() + ": " + r.body());
+            if (e.path().endsWith("/_search") && e.body() != null && e.body().contains("\"hubness\"")) {
+                JsonNode hits = r.json().path("hits").path("hits");
+                assertTrue(hits.size() > 0, e + ": no hits: " + r.body());
+                for (JsonNode hit : hits) {
+                    assertTrue(hit.path("_score").asDouble() >= 1, e + ": hit " + hit.path("_id") + " was not rescored: " + r.body());
+                }
+                if (e.body().contains("\"explain\": true")) {
+                    assertTrue(hits.get(0).path("_explanation").path("description").asText().startsWith("hubness rescore"),
+                        e + ": explain does not explain the hubness score: " + r.body());
+                }
+            }
+            if (e.method().equals("PUT") && e.path().startsWith("/_plugins/_hubness/banks/")) {
+                assertEquals("ready", r.json().path("state").asText(), e + ": the bank did not build: " + r.body());
+            }
+        }
+    }
+}
