@@ -77,7 +77,7 @@ public final class LocalCluster {
             if (text == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                request.header("Content-Type", path.contains("_bulk") ? "application/x-ndjson" : "application/json");
+                request.header("Content-Type", (path.contains("_bulk") || path.contains("_msearch")) ? "application/x-ndjson" : "application/json");
                 request.method(method, HttpRequest.BodyPublishers.ofString(text));
             }
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -67,7 +67,7 @@ public final class PanamaKernel implements Kernel {
         for (; i < bound1; i += L) {
             acc0 = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < d; i++) {
             sum = Math.fma(a[aOff + i], b[bOff + i], sum);
         }
@@ -212,10 +212,10 @@ public final class PanamaKernel implements Kernel {
             a2 = x.fma(FloatVector.fromArray(SPECIES, m, o2 + k), a2);
             a3 = x.fma(FloatVector.fromArray(SPECIES, m, o3 + k), a3);
         }
-        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
-        float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
-        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
-        float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(a0.add(b0));
+        float s1 = sumLanes(a1.add(b1));
+        float s2 = sumLanes(a2.add(b2));
+        float s3 = sumLanes(a3.add(b3));
         for (; k < d; k++) {
             float x = v[vOff + k];
             s0 = Math.fma(x, m[o0 + k], s0);
@@ -251,6 +251,22 @@ public final class PanamaKernel implements Kernel {
         }
         // exp has no double-lane speed-up worth the precision risk here; the sum runs in double
         return LogSumExp.fromExtremes(x, off, n, scale, max, min);
+    }
+
+    /**
+     * The sum of v's lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order unspecified, and it
+     * differs in practice: the JIT's intrinsic reduces as a tree, the interpreter's fallback lane by lane, so one dot
+     * product could change in its last bit between nodes (or on one node before and after warm-up) and a document's
+     * bank terms, hence its score, depended on where and when it was rescored (seen as 1-ulp score differences between
+     * a 1-shard and a 5-shard layout of the same gallery). Scalar float adds in a fixed order are the same in every mode.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] t = new float[L];
+        v.intoArray(t, 0);
+        for (int w = L >> 1; w >= 1; w >>= 1) {
+            for (int i = 0; i < w; i++) t[i] += t[i + w];
+        }
+        return t[0];
     }
 
     @Override

@@ -1,0 +1,190 @@
+package org.opensearch.hubness.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.opensearch.hubness.it.LocalCluster;
+import org.opensearch.hubness.it.VectorIndex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Latency of a knn query alone vs the same knn query plus the hubness rescorer (NOT a test; run by scripts/bench-rescore
+ * against a single node it started).
+ *
+ * <p>Data (synthetic, seeded, d=512): each vector is a unit vector along N(0, I) plus, for 60% of the gallery and of the
+ * queries, 0.6 × one of 8 shared random "hub" directions, so the space has a few crowded regions. Gallery: 10 000
+ * documents, then 90 000 more (100 000). Query bank: 1 000 query-like vectors posted in the bank definition; gallery
+ * bank: a seeded sample of 1 000 gallery documents. Method dual_is with the bank's default β.
+ *
+ * <p>Measured: for 200 query vectors, `knn` k=100 (size 10) and `knn` k=100 + `hubness` rescore window 100, in ONE run,
+ * interleaved query by query (the order of the two modes alternates), after a warm-up that runs every query in both
+ * modes twice (so the bank terms of the window documents are in the node's cache). Client-side wall time per request.
+ */
+public final class RescoreLatencyBench {
+
+    static final int D = 512;
+    static final int HUBS = 8;
+    static final int QUERIES = 200;
+    static final int ROUNDS = 3;
+    static final String INDEX = "bench-gallery";
+    static final String BANK = "bench-bank";
+
+    private final LocalCluster cluster;
+    private final float[][] hubs = new float[HUBS][];
+
+    RescoreLatencyBench(LocalCluster cluster) {
+        this.cluster = cluster;
+        SplittableRandom r = new SplittableRandom(12345);
+        for (int h = 0; h < HUBS; h++) hubs[h] = unit(gaussian(r), -1);
+    }
+
+    public static void main(String[] args) {
+        int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {10_000, 100_000};
+        RescoreLatencyBench bench = new RescoreLatencyBench(LocalCluster.fromSystemProperties());
+        bench.run(sizes);
+    }
+
+    static float[] gaussian(SplittableRandom r) {
+        float[] v = new float[D];
+        for (int i = 0; i < D; i += 2) {
+            double u1 = r.nextDouble(), u2 = r.nextDouble();
+            double rad = Math.sqrt(-2 * Math.log(1 - u1));
+            v[i] = (float) (rad * Math.cos(2 * Math.PI * u2));
+            if (i + 1 < D) v[i + 1] = (float) (rad * Math.sin(2 * Math.PI * u2));
+        }
+        return v;
+    }
+
+    /** Unit vector of v (+ 0.6 × hub h when h >= 0). */
+    float[] unit(float[] v, int h) {
+        double sq = 0;
+        for (float x : v) sq += (double) x * x;
+        double norm = Math.sqrt(sq);
+        float[] out = new float[D];
+        for (int i = 0; i < D; i++) out[i] = (float) (v[i] / norm + (h >= 0 ? 0.6 * hubs[h][i] : 0));
+        sq = 0;
+        for (float x : out) sq += (double) x * x;
+        norm = Math.sqrt(sq);
+        for (int i = 0; i < D; i++) out[i] = (float) (out[i] / norm);
+        return out;
+    }
+
+    /** Vector number i of a stream (seeded per stream and index, so any range can be regenerated). */
+    float[] vector(long stream, int i) {
+        SplittableRandom r = new SplittableRandom(stream * 1_000_003L + i);
+        int h = r.nextDouble() < 0.6 ? r.nextInt(HUBS) : -1;
+        return unit(gaussian(r), h);
+    }
+
+    void index(int from, int to) {
+        StringBuilder bulk = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            float[] v = vector(1, i);
+            bulk.append("{\"index\":{\"_id\":\"g").append(i).append("\"}}\n{\"").append(VectorIndex.FIELD).append("\":");
+            VectorIndex.appendVector(bulk, v, 0, D);
+            bulk.append("}\n");
+            if ((i + 1 - from) % 500 == 0 || i == to - 1) {
+                LocalCluster.Response resp = cluster.post("/" + INDEX + "/_bulk", bulk.toString()).ok();
+                if (resp.json().path("errors").asBoolean()) throw new IllegalStateException("bulk failed: " + resp.body());
+                bulk.setLength(0);
+            }
+        }
+        cluster.post("/" + INDEX + "/_refresh", null).ok();
+    }
+
+    void run(int[] sizes) {
+        cluster.delete("/_plugins/_hubness/banks/" + BANK);
+        cluster.delete("/" + INDEX);
+        cluster.put("/" + INDEX, String.format(Locale.ROOT, """
+            {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}},
+             "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d,
+               "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}}}}
+            """, VectorIndex.FIELD, D)).ok();
+        List<String> rows = new ArrayList<>();
+        int indexed = 0;
+        for (int size : sizes) {
+            long t0 = System.nanoTime();
+            index(indexed, size);
+            indexed = size;
+            JsonNode segments = cluster.get("/_cat/segments/" + INDEX + "?format=json").ok().json();
+            System.out.printf(Locale.ROOT, "indexed %d documents in %.1f s (%d segments)%n", size, (System.nanoTime() - t0) / 1e9,
+                segments.size());
+            t0 = System.nanoTime();
+            if (size == sizes[0]) {
+                StringBuilder def = new StringBuilder("{\"gallery\": {\"index\": \"" + INDEX + "\", \"field\": \"" + VectorIndex.FIELD
+                    + "\"}, \"query_bank\": {\"vectors\": [");
+                for (int b = 0; b < 1000; b++) {
+                    if (b > 0) def.append(',');
+                    VectorIndex.appendVector(def, vector(2, b), 0, D);
+                }
+                def.append("]}, \"gallery_bank\": {\"sample\": {\"size\": 1000, \"seed\": 7}}}");
+                cluster.put("/_plugins/_hubness/banks/" + BANK, def.toString()).ok();
+            } else {
+                cluster.post("/_plugins/_hubness/banks/" + BANK + "/_rebuild?wait_for_completion=true", null).ok();
+            }
+            System.out.printf(Locale.ROOT, "bank built over %d documents in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
+            rows.addAll(measure(size));
+        }
+        System.out.println();
+        System.out.println("gallery  mode                          median ms   p99 ms   ratio(median)  ratio(p99)");
+        rows.forEach(System.out::println);
+        cluster.delete("/_plugins/_hubness/banks/" + BANK);
+        cluster.delete("/" + INDEX);
+    }
+
+    String body(float[] q, boolean rescore) {
+        String v = VectorIndex.vectorJson(q, 0, D);
+        String knn = "{\"size\":10,\"_source\":false,\"query\":{\"knn\":{\"" + VectorIndex.FIELD + "\":{\"vector\":" + v + ",\"k\":100}}}";
+        if (!rescore) return knn + "}";
+        return knn + ",\"rescore\":{\"window_size\":100,\"hubness\":{\"bank\":\"" + BANK + "\",\"query_vector\":" + v
+            + ",\"method\":\"dual_is\"}}}";
+    }
+
+    List<String> measure(int size) {
+        String[] plain = new String[QUERIES], rescored = new String[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            float[] v = vector(3, q);
+            plain[q] = body(v, false);
+            rescored[q] = body(v, true);
+        }
+        for (int w = 0; w < 2; w++) {
+            for (int q = 0; q < QUERIES; q++) {
+                cluster.post("/" + INDEX + "/_search", plain[q]).ok();
+                cluster.post("/" + INDEX + "/_search", rescored[q]).ok();
+            }
+        }
+        long[] tPlain = new long[QUERIES * ROUNDS], tRescore = new long[QUERIES * ROUNDS];
+        int k = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int q = 0; q < QUERIES; q++, k++) {
+                boolean rescoreFirst = (k & 1) == 1;
+                if (rescoreFirst) tRescore[k] = time(rescored[q]);
+                tPlain[k] = time(plain[q]);
+                if (!rescoreFirst) tRescore[k] = time(rescored[q]);
+            }
+        }
+        double mp = pct(tPlain, 50), pp = pct(tPlain, 99), mr = pct(tRescore, 50), pr = pct(tRescore, 99);
+        return List.of(
+            String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", mp, pp, "1.00", "1.00"),
+            String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14.2f %11.2f", size, "knn k=100 + hubness w=100", mr, pr, mr / mp, pr / pp));
+    }
+
+    long time(String body) {
+        long t0 = System.nanoTime();
+        LocalCluster.Response r = cluster.post("/" + INDEX + "/_search", body).ok();
+        long t = System.nanoTime() - t0;
+        if (r.json().path("_shards").path("failed").asInt() != 0) throw new IllegalStateException(r.body());
+        return t;
+    }
+
+    /** Nearest-rank percentile in ms. */
+    static double pct(long[] nanos, int p) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        int idx = (int) Math.ceil(p / 100.0 * s.length) - 1;
+        return s[Math.max(0, idx)] / 1e6;
+    }
+}

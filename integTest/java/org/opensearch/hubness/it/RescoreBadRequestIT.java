@@ -1,0 +1,222 @@
+package org.opensearch.hubness.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every bad hubness rescore request is answered with HTTP 400 and a message that names the problem, on the real
+ * cluster (so the message survives the coordinator, the shard and the REST layer); and explain shows the numbers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RescoreBadRequestIT {
+
+    private static final String INDEX = "badreq-gallery";
+    private static final String FAISS = "badreq-faiss";
+    private static final String BANK = "badreq-bank";
+    private static final String QONLY = "badreq-qonly";
+    private static final String Q = "[0.9, 0.1, 0.2, 0.1]";
+
+    private final LocalCluster cluster = LocalCluster.fromSystemProperties();
+
+    @BeforeAll
+    void setUp() {
+        tearDown();
+        cluster.put("/" + INDEX, """
+            {"settings": {"index": {"knn": true, "number_of_shards": 2, "number_of_replicas": 0}},
+             "mappings": {"properties": {
+               "embedding": {"type": "knn_vector", "dimension": 4,
+                             "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}},
+               "tag": {"type": "keyword"}}}}
+            """).ok();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            double a = i * 0.5;
+            bulk.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n")
+                .append(String.format(Locale.ROOT, "{\"embedding\":[%.4f,%.4f,%.4f,%.4f],\"tag\":\"t%d\"}%n",
+                    Math.cos(a), Math.sin(a), 0.3 + 0.05 * i, i % 3 == 0 ? 0.8 : 0.1, i));
+        }
+        cluster.post("/" + INDEX + "/_bulk?refresh=true", bulk.toString()).ok();
+        // a faiss-engine field: NEVER index a document into it (no native libraries here: a faiss flush kills the node)
+        cluster.put("/" + FAISS, """
+            {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0}},
+             "mappings": {"properties": {"embedding": {"type": "knn_vector", "dimension": 4,
+               "method": {"name": "hnsw", "space_type": "l2", "engine": "faiss"}}}}}
+            """).ok();
+        cluster.put("/_plugins/_hubness/banks/" + BANK, """
+            {"gallery": {"index": "%s", "field": "embedding"},
+             "query_bank": {"vectors": [[1,0,0,0],[0,1,0,0],[0.7,0.7,0,0],[0.2,0.1,0.9,0.1],[0.5,0.5,0.5,0.5]]},
+             "gallery_bank": {"sample": {"size": 6, "seed": 7}}}
+            """.formatted(INDEX)).ok();
+        cluster.put("/_plugins/_hubness/banks/" + QONLY, """
+            {"gallery": {"index": "%s", "field": "embedding"},
+             "query_bank": {"vectors": [[1,0,0,0],[0,1,0,0],[0.2,0.1,0.9,0.1]]}}
+            """.formatted(INDEX)).ok();
+    }
+
+    @AfterAll
+    void tearDown() {
+        cluster.delete("/_plugins/_hubness/banks/" + BANK);
+        cluster.delete("/_plugins/_hubness/banks/" + QONLY);
+        cluster.delete("/" + INDEX);
+        cluster.delete("/" + FAISS);
+    }
+
+    private static String search(String index, int window, String hubness) {
+        return String.format(Locale.ROOT, """
+            {"size": 5, "query": {"knn": {"embedding": {"vector": %s, "k": 10}}},
+             "rescore": {"window_size": %d, "hubness": %s}}""", Q, window, hubness);
+    }
+
+    /** Sends the search and insists on a 400 whose error names every expected fragment. */
+    private JsonNode bad(String index, int window, String hubness, String... fragments) {
+        LocalCluster.Response r = cluster.post("/" + index + "/_search", search(index, window, hubness));
+        assertEquals(400, r.status(), "expected 400 for " + hubness + ", got " + r.status() + ": " + r.body());
+        String error = r.json().path("error").toString();
+        for (String f : fragments) {
+            assertTrue(error.contains(f), "error should name [" + f + "]: " + r.body());
+        }
+        return r.json();
+    }
+
+    @Test
+    void unknownBank() {
+        bad(INDEX, 10, "{\"bank\": \"no-such-bank\", \"query_vector\": " + Q + "}", "unknown bank [no-such-bank]",
+            "PUT /_plugins/_hubness/banks");
+    }
+
+    @Test
+    void missingQueryVector() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\"}", "requires [query_vector]");
+    }
+
+    @Test
+    void missingBank() {
+        bad(INDEX, 10, "{\"query_vector\": " + Q + "}", "requires [bank]");
+    }
+
+    @Test
+    void wrongDimension() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, 0, 0]}", "[query_vector] has dimension 3",
+            "has dimension 4");
+    }
+
+    @Test
+    void nanInQueryVector() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, \"NaN\", 0, 0]}", "query_vector", "NaN");
+    }
+
+    @Test
+    void notANumberInQueryVector() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, \"abc\", 0, 0]}", "element 1 is not a number");
+    }
+
+    @Test
+    void keywordField() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"tag\"}", "field [tag]",
+            "keyword", "not knn_vector");
+    }
+
+    @Test
+    void missingField() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"nope\"}", "field [nope] does not exist");
+    }
+
+    /**
+     * The faiss index is empty (indexing into it would kill the node). The rescore context is still built on its shard
+     * (no can-match skipping for one shard), and there the field check rejects the faiss field.
+     */
+    @Test
+    void faissField() {
+        bad(FAISS, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
+            "engine [faiss]", "\\\"engine\\\": \\\"lucene\\\"");
+    }
+
+    /** A mixed search over the lucene gallery and the faiss index fails as a whole with the faiss message. */
+    @Test
+    void faissFieldInAMixedSearch() {
+        LocalCluster.Response r = cluster.post("/" + INDEX + "," + FAISS + "/_search",
+            search(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
+        // the lucene shards answer, the faiss shard fails: a partial result that names the faiss problem
+        String body = r.body();
+        assertTrue(body.contains("engine [faiss]"), "the faiss shard's failure is named: " + body);
+        if (r.status() == 200) {
+            assertEquals(1, r.json().path("_shards").path("failed").asInt(), body);
+        } else {
+            assertEquals(400, r.status(), body);
+        }
+    }
+
+    @Test
+    void windowAboveMaxRescoreWindow() {
+        bad(INDEX, 10_001, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}", "max_rescore_window");
+    }
+
+    @Test
+    void unknownMethod() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"qbnorm\"}", "unknown method [qbnorm]",
+            "dual_dis");
+    }
+
+    @Test
+    void methodWhoseBankIsMissing() {
+        bad(INDEX, 10, "{\"bank\": \"" + QONLY + "\", \"query_vector\": " + Q + ", \"method\": \"dual_is\"}",
+            "method [dual_is] needs a gallery bank", "[" + QONLY + "] has none");
+    }
+
+    @Test
+    void unknownParameter() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta\": 3}", "unknown parameter [beta]");
+    }
+
+    @Test
+    void badBeta() {
+        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": -1}", "[beta_query]", "> 0");
+    }
+
+    @Test
+    void explainShowsEveryNumber() {
+        LocalCluster.Response r = cluster.post("/" + INDEX + "/_search?explain=true", search(INDEX, 10,
+            "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"dual_dis\"}")).ok();
+        JsonNode bank = cluster.get("/_plugins/_hubness/banks/" + BANK).ok().json();
+        JsonNode hits = r.json().path("hits").path("hits");
+        assertEquals(5, hits.size(), r.body());
+        for (JsonNode hit : hits) {
+            JsonNode e = hit.path("_explanation");
+            assertEquals(hit.path("_score").floatValue(), e.path("value").floatValue(), 1e-6, "explain value = score: " + e);
+            String text = e.toString();
+            List<String> missing = new ArrayList<>();
+            for (String f : List.of("final score", "first-pass score", "s(q,g): raw cosine similarity", "Lq(g)", "Lg(g)",
+                "beta_query", "beta_gallery", "gate_query", "gate_gallery", "version", "log-score of method [dual_dis]")) {
+                if (!text.contains(f)) missing.add(f);
+            }
+            assertTrue(missing.isEmpty(), "explain lacks " + missing + ": " + e);
+            assertEquals(20.0, number(e, "beta_query"), 0, e.toString());
+            assertEquals(3.0, number(e, "beta_gallery"), 0, e.toString());
+            double s = number(e, "s(q,g)");
+            assertTrue(s >= -1 && s <= 1, "cosine in [-1, 1]: " + s);
+            assertTrue(Double.isFinite(number(e, "Lq(g)")) && Double.isFinite(number(e, "Lg(g)")), e.toString());
+            long version = (long) number(e, "version");
+            assertTrue(bank.toString().contains("\"version\":" + version), "bank version " + version + " is the bank's: " + bank);
+        }
+    }
+
+    /** The value of the first explanation node (depth-first) whose description starts with or contains the key. */
+    private static double number(JsonNode e, String key) {
+        if (e.path("description").asText().contains(key)) return e.path("value").asDouble();
+        for (JsonNode d : e.path("details")) {
+            double v = number(d, key);
+            if (!Double.isNaN(v)) return v;
+        }
+        return Double.NaN;
+    }
+}
