@@ -376,6 +376,12 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         if (ctx.convertToShardContext() != null) {
             return this; // never pin on a shard: innerBuildContext reports the unpinned builder
         }
+        // ungated methods need no search: pin at once from this node's registry, without an async round of rewrites
+        LoadedBank known = services.banks().current(bank);
+        if (known != null) {
+            Method m = validateAgainst(known);
+            if (!m.isGated()) return pin(new Pinned(known.version(), m, false, false, null));
+        }
         SetOnce<Pinned> holder = new SetOnce<>();
         ctx.registerAsyncAction((client, listener) -> resolve(client, ActionListener.wrap(p -> {
             holder.set(p);
