@@ -104,7 +104,8 @@ public final class PanamaKernel implements Kernel {
             }
             for (; i < na; i++) {
                 for (int j = j0; j < j1; j++) {
-                    out[i * nb + j] = dot(a, i * d, b, j * d, d);
+                    // the same chains as dot1x4, so a row's result does not depend on its position in a block
+                    out[i * nb + j] = dot1x1(b, j * d, a, i * d, d);
                 }
             }
         }
@@ -227,6 +228,26 @@ public final class PanamaKernel implements Kernel {
         out[outOff + stride] = s1;
         out[outOff + 2 * stride] = s2;
         out[outOff + 3 * stride] = s3;
+    }
+
+    /** One row of {@link #dot1x4}: the same two chains, tails and lane sum, hence bit-identical to it. */
+    private static float dot1x1(float[] v, int vOff, float[] m, int o, int d) {
+        FloatVector a = FloatVector.zero(SPECIES), b = FloatVector.zero(SPECIES);
+        int k = 0;
+        int bound2 = d - d % (2 * L);
+        for (; k < bound2; k += 2 * L) {
+            a = FloatVector.fromArray(SPECIES, v, vOff + k).fma(FloatVector.fromArray(SPECIES, m, o + k), a);
+            b = FloatVector.fromArray(SPECIES, v, vOff + k + L).fma(FloatVector.fromArray(SPECIES, m, o + k + L), b);
+        }
+        int bound1 = SPECIES.loopBound(d);
+        for (; k < bound1; k += L) {
+            a = FloatVector.fromArray(SPECIES, v, vOff + k).fma(FloatVector.fromArray(SPECIES, m, o + k), a);
+        }
+        float s = sumLanes(a.add(b));
+        for (; k < d; k++) {
+            s = Math.fma(v[vOff + k], m[o + k], s);
+        }
+        return s;
     }
 
     @Override

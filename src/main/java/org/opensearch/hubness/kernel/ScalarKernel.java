@@ -88,10 +88,19 @@ public final class ScalarKernel implements Kernel {
             }
             for (; i < na; i++) {
                 for (int j = j0; j < j1; j++) {
-                    out[i * nb + j] = dot(a, i * d, b, j * d, d);
+                    out[i * nb + j] = dot1x1(b, j * d, a, i * d, d);
                 }
             }
         }
+    }
+
+    /** One row of {@link #dot1x4}, with its arithmetic, so a row's result does not depend on its position in a block. */
+    private static float dot1x1(float[] v, int vOff, float[] m, int o, int d) {
+        float s = 0;
+        for (int k = 0; k < d; k++) {
+            s += v[vOff + k] * m[o + k];
+        }
+        return s;
     }
 
     /** One vector against four others, each pair with its own accumulator: v is loaded once per step. */

@@ -195,4 +195,32 @@ class VectorKernelsTests {
             () -> FiniteCheck.requireFinite(new float[] {Float.NEGATIVE_INFINITY}, "bank row 3"));
         assertTrue(inf.getMessage().startsWith("bank row 3 contains NaN or Infinity at index 0"));
     }
+
+    /**
+     * A gallery row's similarities must not depend on where the row sits in a block: the server computes a document's
+     * bank terms in bulk (cache warm-up, any position) or alone (a document first seen by a search), and a 1-ulp
+     * difference would make scores depend on the shard layout.
+     */
+    @Test
+    void manyToManyRowIsBitIdenticalWhateverItsPositionInABlock() {
+        for (Kernel kernel : new Kernel[] { VectorKernels.kernel(), SCALAR }) {
+            for (int d : new int[] { 1, 7, 16, 33, 64, 100, 512, 777 }) {
+                int na = 7, nb = 5;
+                float[] a = random(na * d);
+                float[] b = random(nb * d);
+                float[] all = new float[na * nb];
+                kernel.dotManyToMany(a, na, b, nb, d, all);
+                for (int i = 0; i < na; i++) {
+                    float[] row = new float[d];
+                    System.arraycopy(a, i * d, row, 0, d);
+                    float[] alone = new float[nb];
+                    kernel.dotManyToMany(row, 1, b, nb, d, alone);
+                    for (int j = 0; j < nb; j++) {
+                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(alone[j]),
+                            kernel.name() + " d=" + d + " row " + i + " col " + j);
+                    }
+                }
+            }
+        }
+    }
 }
