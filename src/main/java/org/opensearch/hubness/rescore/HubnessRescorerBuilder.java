@@ -495,7 +495,9 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
             throw new IllegalArgumentException("[hubness] field [" + f + "] in index [" + index + "] is of type ["
                 + ft.typeName() + "], not knn_vector; set [field] to the knn_vector field holding the gallery vectors");
         }
-        Map<String, Object> mapping = renderMapping(context, f);
+        Map<String, Object> mapping = MAPPINGS.computeIfAbsent(new MappingKey(context.index().getUUID(), f,
+            context.getIndexSettings().getIndexMetadata().getMappingVersion()), k -> renderMapping(context, f));
+        if (MAPPINGS.size() > 10_000) MAPPINGS.clear(); // stale mapping versions of many indices: start over
         boolean indexKnn = context.getIndexSettings().getSettings().getAsBoolean("index.knn", false);
         String reason = KnnFieldCheck.rejectReason(f, mapping, indexKnn);
         if (reason != null) throw new IllegalArgumentException(reason + " (index [" + index + "])");
@@ -505,8 +507,22 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         }
     }
 
+    /** A field's rendered mapping per index and mapping version: rendering it costs more than the rescore itself. */
+    private record MappingKey(String indexUuid, String field, long mappingVersion) {}
+
+    private static final Map<MappingKey, Map<String, Object>> MAPPINGS = new java.util.concurrent.ConcurrentHashMap<>();
+
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> renderMapping(QueryShardContext context, String f) throws IOException {
+    private static Map<String, Object> renderMapping(QueryShardContext context, String f) {
+        try {
+            return renderMappingOf(context, f);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> renderMappingOf(QueryShardContext context, String f) throws IOException {
         var documentMapper = context.getMapperService().documentMapper();
         Mapper mapper = documentMapper == null ? null : documentMapper.mappers().getMapper(f);
         if (mapper == null) return Map.of();
