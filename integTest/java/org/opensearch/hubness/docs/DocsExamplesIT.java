@@ -43,12 +43,12 @@ class DocsExamplesIT {
         List<DocExamples.Example> all = new ArrayList<>();
         for (String p : PAGES) {
             DocExamples page = DocExamples.parse(page(p));
-            assertFalse(page.examples().isEmpty(), p + " has no runnable examples; is the marker still ```http request?");
+            assertFalse(page.examples().isEmpty(), p + " has no runnable examples; is the marker still ```bash example?");
             all.addAll(page.examples());
         }
         assertTrue(all.size() >= 20, "expected the docs' ~25 examples, found " + all.size() + ": " + all);
         for (DocExamples.Example e : all) {
-            LocalCluster.Response r = cluster.send(e.method(), e.path(), e.body());
+            LocalCluster.Response r = runAsPasted(e);
             if (e.expectedStatus() > 0) {
                 assertEquals(e.expectedStatus(), r.status(), e + " is documented to answer " + e.expectedStatus() + ": " + r.body());
                 JsonNode reason = r.json().path("error").path("reason");
@@ -71,5 +71,19 @@ class DocsExamplesIT {
                 assertEquals("ready", r.json().path("state").asText(), e + ": the bank did not build: " + r.body());
             }
         }
+    }
+
+    /**
+     * Runs the example's curl command through bash, as a reader pasting it would, only pointed at the test cluster
+     * instead of localhost:9200 and with the HTTP status appended to the output.
+     */
+    private static LocalCluster.Response runAsPasted(DocExamples.Example e) throws Exception {
+        String command = e.command().replace("http://localhost:9200", cluster.baseUrl())
+            .replaceFirst("^curl -s ", "curl -s -w '\\n%{http_code}' ");
+        Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), e + ": curl failed: " + out);
+        int cut = out.lastIndexOf('\n');
+        return new LocalCluster.Response(e.toString(), Integer.parseInt(out.substring(cut + 1).trim()), out.substring(0, cut));
     }
 }
