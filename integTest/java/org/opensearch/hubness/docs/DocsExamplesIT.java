@@ -78,8 +78,10 @@ class DocsExamplesIT {
      * instead of localhost:9200 and with the HTTP status appended to the output.
      */
     private static LocalCluster.Response runAsPasted(DocExamples.Example e) throws Exception {
-        String command = e.command().replace("http://localhost:9200", cluster.baseUrl())
-            .replaceFirst("^curl -s ", "curl -s -w '\\n%{http_code}' ");
+        String pasted = e.command().replace("http://localhost:9200", cluster.baseUrl());
+        assertTrue(pasted.startsWith("curl -s "), e + ": " + pasted);
+        // curl's -w prints the status after the body, on a line of its own
+        String command = "curl -s -w '\\n%{http_code}' " + pasted.substring("curl -s ".length());
         Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), e + ": curl failed: " + out);
