@@ -77,9 +77,7 @@ public final class BankService {
     /** POST _rebuild: re-reads the sources and builds the next version; the serving one serves until it is done. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> rebuild(String name) {
-        Map<String, Object> doc = requireBank(name);
-        failIfInterrupted(name, doc);
-        doc = requireBank(name);
+        Map<String, Object> doc = currentBank(name);
         if ("building".equals(doc.get("state"))) {
             throw new OpenSearchStatusException("bank [" + name + "] is already building version " + doc.get("building_version")
                 + " on node [" + doc.get("build_node") + "]; wait for it (GET /_plugins/_hubness/banks/" + name + ")", RestStatus.CONFLICT);
@@ -148,20 +146,22 @@ public final class BankService {
         index.putBank(name, doc, false);
     }
 
-    /** A build whose node left the cluster will never finish: mark it failed so the bank can be rebuilt or deleted. */
-    private void failIfInterrupted(String name, Map<String, Object> doc) {
-        if (!"building".equals(doc.get("state"))) return;
+    /**
+     * The bank document, after marking a build whose node left the cluster as failed: it would never finish, and the
+     * bank must stay rebuildable and deletable.
+     */
+    private Map<String, Object> currentBank(String name) {
+        Map<String, Object> doc = requireBank(name);
+        if (!"building".equals(doc.get("state"))) return doc;
         String node = (String) doc.get("build_node");
-        if (node != null && !clusterService.state().nodes().nodeExists(node)) {
-            recordFailure(name, ((Number) doc.get("building_version")).longValue(),
-                new IllegalStateException("the build was interrupted: node [" + node + "] left the cluster"));
-        }
+        if (node == null || clusterService.state().nodes().nodeExists(node)) return doc;
+        recordFailure(name, ((Number) doc.get("building_version")).longValue(),
+            new IllegalStateException("the build was interrupted: node [" + node + "] left the cluster"));
+        return requireBank(name);
     }
 
     public Map<String, Object> describe(String name) {
-        Map<String, Object> doc = requireBank(name);
-        failIfInterrupted(name, doc);
-        doc = requireBank(name);
+        Map<String, Object> doc = currentBank(name);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
         out.put("state", doc.get("state"));
