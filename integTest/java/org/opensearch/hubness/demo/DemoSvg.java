@@ -15,27 +15,28 @@ final class DemoSvg {
 
     private DemoSvg() {}
 
-    static String render(List<HubnessDemo.Row> rows, HubnessDemo.Row before, HubnessDemo.Row after, int nq, int n) {
+    static String render(List<HubnessDemo.Row> rows, HubnessDemo.Row before, HubnessDemo.Row after, int nq, int n, HubnessDemo.Labels labels) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
             + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">%n", W, H, W, H));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
         s.append(text(W / 2.0, 24, String.format(Locale.ROOT,
-            "Hubness on Flickr8k / TinyCLIP, text \u2192 image (%d captions, gallery of %d images)", nq, n), 16, "middle", "bold"));
-        histogram(s, before, after, 70, 60, 480, 300);
+            "Hubness on %s (%d %s, gallery of %d %s)", labels.title(), nq, labels.queries(), n, labels.gallery()), 16, "middle", "bold"));
+        histogram(s, before, after, 70, 60, 480, 300, labels.gallery().replaceAll("s$", ""));
         recall(s, rows, 650, 60, 320, 300);
         s.append("</svg>\n");
         return s.toString();
     }
 
     /** N_10 histogram: bins 0..29 and 30+, items on a square-root axis so that the few hubs stay visible. */
-    private static void histogram(StringBuilder s, HubnessDemo.Row before, HubnessDemo.Row after, double x0, double y0, double w, double h) {
+    private static void histogram(StringBuilder s, HubnessDemo.Row before, HubnessDemo.Row after, double x0, double y0, double w, double h,
+                                  String item) {
         int bins = 31;
         int[] a = bin(before.occurrences(), bins), b = bin(after.occurrences(), bins);
         int max = 1;
         for (int i = 0; i < bins; i++) max = Math.max(max, Math.max(a[i], b[i]));
         double top = Math.sqrt(niceCeil(max));
-        s.append(text(x0 + w / 2, y0 - 14, "N_10 occurrences: in how many queries' top 10 each gallery image appears", 13, "middle", "bold"));
+        s.append(text(x0 + w / 2, y0 - 14, "N_10 occurrences: in how many queries' top 10 each gallery " + item + " appears", 13, "middle", "bold"));
         // y axis (sqrt scale)
         int[] ticks = {0, 1, 5, 10, 25, 50, 100, 200, 300, 400, 500};
         for (int t : ticks) {
@@ -54,9 +55,9 @@ final class DemoSvg {
                 s.append(text(bx + bw / 2, y0 + h + 15, i == bins - 1 ? "30+" : Integer.toString(i), 11, "middle", "normal"));
             }
         }
-        s.append(text(x0 + w / 2, y0 + h + 34, "N_10 (queries whose top 10 contain the image)", 12, "middle", "normal"));
+        s.append(text(x0 + w / 2, y0 + h + 34, "N_10 (queries whose top 10 contain the " + item + ")", 12, "middle", "normal"));
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 %.1f %.1f)\">"
-            + "gallery images (square-root scale)</text>%n", x0 - 42, y0 + h / 2, x0 - 42, y0 + h / 2));
+            + "gallery " + item + "s (square-root scale)</text>%n", x0 - 42, y0 + h / 2, x0 - 42, y0 + h / 2));
         // legend
         double lx = x0 + w - 250, ly = y0 + 8;
         s.append(rect(lx, ly, 12, 12, BEFORE)).append(text(lx + 18, ly + 11, String.format(Locale.ROOT,
