@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What one node does for the banks: install a version a build finished, forget a deleted bank, clear its cache,
@@ -69,7 +70,7 @@ public final class NodeBanks {
         out.put("kernel", VectorKernels.implementationName());
         Map<String, Object> banks = new LinkedHashMap<>();
         DocTermsCache.Stats cacheStats = cache.stats();
-        Set<String> names = new java.util.TreeSet<>(registry.names());
+        Set<String> names = new TreeSet<>(registry.names());
         for (String name : names) {
             LoadedBank b = registry.current(name);
             if (b == null) continue;

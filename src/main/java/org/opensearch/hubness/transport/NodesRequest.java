@@ -3,71 +3,69 @@ package org.opensearch.hubness.transport;
 import org.opensearch.action.support.nodes.BaseNodesRequest;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 
 import java.io.IOException;
 
 /** A request sent to every node: an optional bank and version (what to load, forget or clear). */
 public final class NodesRequest extends BaseNodesRequest<NodesRequest> {
 
-    private final String bank;
-    private final long version;
+    /** What a node operation is about; the same for the fan-out request and each node's copy. */
+    record Target(String bank, long version) implements Writeable {
+        Target(StreamInput in) throws IOException {
+            this(in.readOptionalString(), in.readLong());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeOptionalString(bank);
+            out.writeLong(version);
+        }
+    }
+
+    private final Target target;
 
     public NodesRequest(String bank, long version) {
         super((String[]) null);
-        this.bank = bank;
-        this.version = version;
+        this.target = new Target(bank, version);
     }
 
     public NodesRequest(StreamInput in) throws IOException {
         super(in);
-        bank = in.readOptionalString();
-        version = in.readLong();
-    }
-
-    public String bank() {
-        return bank;
-    }
-
-    public long version() {
-        return version;
+        target = new Target(in);
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);
-        out.writeOptionalString(bank);
-        out.writeLong(version);
+        target.writeTo(out);
     }
 
     /** What one node receives. */
     public static final class Node extends org.opensearch.transport.TransportRequest {
-        private final String bank;
-        private final long version;
+        private final Target target;
 
         Node(NodesRequest r) {
-            bank = r.bank;
-            version = r.version;
+            target = r.target;
         }
 
         public Node(StreamInput in) throws IOException {
             super(in);
-            bank = in.readOptionalString();
-            version = in.readLong();
+            target = new Target(in);
         }
 
         public String bank() {
-            return bank;
+            return target.bank();
         }
 
         public long version() {
-            return version;
+            return target.version();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeOptionalString(bank);
-            out.writeLong(version);
+            target.writeTo(out);
         }
     }
 }
