@@ -61,7 +61,7 @@ public final class CacheWarmer {
         long warmed = 0;
         int d = bank.dimension();
         for (LeafReaderContext leaf : reader.leaves()) {
-            Object key = SegmentKeys.of(leaf);
+            Object key = cache.segmentKey(leaf);
             if (key == null) continue;
             int maxDoc = leaf.reader().maxDoc();
             Bits live = leaf.reader().getLiveDocs();

@@ -6,11 +6,16 @@ import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -22,9 +27,10 @@ import java.util.function.LongSupplier;
  */
 public final class DocTermsCache {
 
-    /** What identifies a cache entry; segmentKey is the segment core's cache key, so deletes reuse the entry. */
+    /** What identifies a cache entry; segmentKey comes from {@link #segmentKey}. */
     public record Key(String bank, long version, Object segmentKey) {}
 
+    private final Set<Object> watched = ConcurrentHashMap.newKeySet();
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final LongSupplier maxBytes;
     private volatile CircuitBreaker breaker;
@@ -115,6 +121,24 @@ public final class DocTermsCache {
         if (b != null) b.addWithoutBreaking(-e.bytes());
     }
 
+    /**
+     * The cache key of a segment (its core, so entries survive deletes but not merges), or null when the segment has
+     * none. The first time a segment is seen, a listener is registered that drops its entries when the segment closes,
+     * so terms of merged-away segments do not wait for the LRU to leave.
+     */
+    public Object segmentKey(LeafReaderContext leaf) {
+        IndexReader.CacheHelper helper = leaf.reader().getCoreCacheHelper();
+        if (helper == null) return null;
+        IndexReader.CacheKey key = helper.getKey();
+        if (watched.add(key)) {
+            helper.addClosedListener(closed -> {
+                watched.remove(closed);
+                invalidateSegment(closed);
+            });
+        }
+        return key;
+    }
+
     /** Drops the entries of a bank (every version when version &lt; 0), of a segment that closed, or all. */
     public synchronized int invalidate(String bank, long version) {
         return removeIf(k -> (bank == null || k.bank().equals(bank)) && (version < 0 || k.version() == version));
@@ -125,7 +149,7 @@ public final class DocTermsCache {
     }
 
     /** Keeps only the given versions of a bank (the serving one and the one just before it). */
-    public synchronized int retainVersions(String bank, java.util.Set<Long> versions) {
+    public synchronized int retainVersions(String bank, Set<Long> versions) {
         return removeIf(k -> k.bank().equals(bank) && !versions.contains(k.version()));
     }
 

@@ -8,7 +8,6 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermValues;
-import org.opensearch.hubness.cache.SegmentKeys;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
@@ -117,7 +116,7 @@ public final class HubnessRescorer implements Rescorer {
         boolean fromCache = false;
         Method m = spec.method();
         if (m != Method.NONE) {
-            Object segmentKey = SegmentKeys.of(dv.leaf());
+            Object segmentKey = ctx.cache() == null ? null : ctx.cache().segmentKey(dv.leaf());
             if (!spec.betaOverridden() && ctx.cache() != null && segmentKey != null) {
                 DocTermValues t = ctx.cache().get(bank, segmentKey, dv.leaf().reader().maxDoc(), dv.segmentDoc(), g);
                 lq = t.lq();
