@@ -67,7 +67,7 @@ class BankLifecycleIT {
 
     @AfterAll
     static void dropAll() {
-        for (String bank : List.of("terms", "growing", "rebuild", "restart", "failing", "doomed", "dup")) cluster.delete(BANKS + bank);
+        for (String bank : List.of("terms", "async-bad", "growing", "rebuild", "restart", "failing", "doomed", "dup")) cluster.delete(BANKS + bank);
         for (String index : List.of(GALLERY, CAPTIONS, IMAGES, "bank-it-temp", "bank-it-growing", "bank-it-empty", "bank-it-text")) cluster.delete("/" + index);
     }
 
@@ -266,6 +266,32 @@ class BankLifecycleIT {
         cluster.put(BANKS + "dup", "{" + ok + ", " + qb + "}").ok();
         assertBadRequestFor("dup", "{" + ok + ", " + qb + "}", "already exists", "_rebuild", "dup");
         assertEquals(404, cluster.get(BANKS + "bad-bank").status(), "a rejected definition leaves no bank behind");
+    }
+
+    @Test
+    void aBackgroundBuildThatFailsLeavesAFailedBankThatSaysWhy() throws Exception {
+        JsonNode accepted = cluster.put(BANKS + "async-bad?wait_for_completion=false",
+            "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": [[1, 2, 3]]}}").ok().json();
+        String task = accepted.path("task").asText();
+        assertTrue(task.contains(":"), accepted.toString());
+        JsonNode outcome = cluster.get("/_tasks/" + task + "?wait_for_completion=true&timeout=60s").ok().json();
+        assertTrue(outcome.path("completed").asBoolean(), outcome.toString());
+        assertTrue(outcome.path("error").path("reason").asText().contains("3 dimensions"), "the task keeps the error: " + outcome);
+        JsonNode bank = null;
+        for (int i = 0; i < 60; i++) {
+            LocalCluster.Response r = cluster.get(BANKS + "async-bad");
+            assertEquals(200, r.status(), "nobody waited for the 400, so the bank stays to say why: " + r.body());
+            bank = r.json();
+            if (!"building".equals(bank.path("state").asText())) break;
+            Thread.sleep(250);
+        }
+        assertEquals("failed", bank.path("state").asText(), bank.toString());
+        assertTrue(bank.path("failure").path("reason").asText().contains("3 dimensions"), bank.toString());
+        assertTrue(bank.path("version").isNull(), "nothing serves: " + bank);
+        cluster.delete(BANKS + "async-bad").ok();
+        LocalCluster.Response malformed = cluster.put(BANKS + "async-bad?wait_for_completion=false",
+            "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": []}}");
+        assertEquals(400, malformed.status(), "a malformed definition is refused before the 202: " + malformed.body());
     }
 
     private static void assertBadRequest(String body, String... fragments) {

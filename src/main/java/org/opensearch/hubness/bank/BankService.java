@@ -49,8 +49,12 @@ public final class BankService {
         this.sync = sync;
     }
 
-    /** PUT: validates, records the bank as building, and builds version 1. */
-    public Map<String, Object> create(String name, Map<String, Object> body) {
+    /**
+     * PUT: validates, records the bank as building, and builds version 1. A build that finds the definition invalid
+     * leaves no bank behind when the caller waits for the 400 (so the corrected PUT can reuse the name); in the
+     * background the failed bank stays, so its state tells the user what went wrong.
+     */
+    public Map<String, Object> create(String name, Map<String, Object> body, boolean background) {
         BankDefinition def = BankDefinition.fromMap(name, body);
         index.ensureExists();
         if (index.getBank(name) != null) {
@@ -67,8 +71,7 @@ public final class BankService {
         try {
             build(def, 1);
         } catch (IllegalArgumentException invalid) {
-            // nothing ever served from this bank: forget it, so the corrected PUT can reuse the name
-            index.deleteBank(name);
+            if (!background) index.deleteBank(name); // nothing ever served from it
             throw invalid;
         }
         return describe(name);

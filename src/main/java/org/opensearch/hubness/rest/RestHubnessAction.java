@@ -1,10 +1,11 @@
 package org.opensearch.hubness.rest;
 
-import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.transport.BankAction;
 import org.opensearch.hubness.transport.BankRequest;
+import org.opensearch.hubness.transport.JsonResponse;
 import org.opensearch.hubness.transport.NodesAction;
 import org.opensearch.hubness.transport.NodesRequest;
 import org.opensearch.rest.BaseRestHandler;
@@ -12,6 +13,7 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.tasks.Task;
+import org.opensearch.tasks.TaskListener;
 import org.opensearch.transport.client.node.NodeClient;
 
 import java.io.IOException;
@@ -59,13 +61,14 @@ public final class RestHubnessAction extends BaseRestHandler {
         }
         if (path.endsWith("/_rebuild")) {
             boolean wait = request.paramAsBoolean("wait_for_completion", false);
-            return background(client, BankAction.REBUILD, new BankRequest(name, null), wait);
+            return background(client, BankAction.REBUILD, new BankRequest(name, null, !wait), wait);
         }
         return switch (request.method()) {
             case PUT -> {
                 Map<String, Object> body = request.hasContent() ? request.contentParser().map() : Map.of();
+                BankDefinition.fromMap(name, body); // a malformed definition is a 400 now, also when nobody waits
                 boolean wait = request.paramAsBoolean("wait_for_completion", true);
-                yield background(client, BankAction.PUT, new BankRequest(name, body), wait);
+                yield background(client, BankAction.PUT, new BankRequest(name, body, !wait), wait);
             }
             case DELETE -> channel -> client.execute(BankAction.DELETE, new BankRequest(name, null), new RestToXContentListener<>(channel));
             default -> channel -> client.execute(BankAction.GET, new BankRequest(name, null), new RestToXContentListener<>(channel));
@@ -74,12 +77,18 @@ public final class RestHubnessAction extends BaseRestHandler {
 
     /**
      * Runs a build; without wait_for_completion it answers at once with the task to follow (GET _tasks/{task}) while
-     * the build goes on, as _reindex does. The bank's state in GET shows the outcome either way.
+     * the build goes on, as _reindex does; the task keeps its outcome, and the bank's state in GET shows it too.
      */
     private static RestChannelConsumer background(NodeClient client, BankAction action, BankRequest request, boolean wait) {
         if (wait) return channel -> client.execute(action, request, new RestToXContentListener<>(channel));
         return channel -> {
-            Task task = client.executeLocally(action, request, ActionListener.wrap(r -> {}, e -> {}));
+            Task task = client.executeLocally(action, request, new TaskListener<JsonResponse>() {
+                @Override
+                public void onResponse(Task t, JsonResponse response) {}
+
+                @Override
+                public void onFailure(Task t, Exception e) {}
+            });
             XContentBuilder body = channel.newBuilder().startObject()
                 .field("acknowledged", true)
                 .field("bank", request.name())

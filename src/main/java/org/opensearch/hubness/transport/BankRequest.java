@@ -13,16 +13,24 @@ public final class BankRequest extends ActionRequest {
 
     private final String name;
     private final Map<String, Object> body;
+    private final boolean background;
 
     public BankRequest(String name, Map<String, Object> body) {
+        this(name, body, false);
+    }
+
+    /** background: nobody waits for the answer (wait_for_completion=false), so an outcome must stay in the bank's state. */
+    public BankRequest(String name, Map<String, Object> body, boolean background) {
         this.name = name;
         this.body = body;
+        this.background = background;
     }
 
     public BankRequest(StreamInput in) throws IOException {
         super(in);
         name = in.readOptionalString();
         body = in.readBoolean() ? in.readMap() : null;
+        background = in.readBoolean();
     }
 
     public String name() {
@@ -33,12 +41,23 @@ public final class BankRequest extends ActionRequest {
         return body;
     }
 
+    public boolean background() {
+        return background;
+    }
+
+    /** A background build keeps its outcome (the bank's status or the error) for GET _tasks/{task}. */
+    @Override
+    public boolean getShouldStoreResult() {
+        return background;
+    }
+
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);
         out.writeOptionalString(name);
         out.writeBoolean(body != null);
         if (body != null) out.writeMap(body);
+        out.writeBoolean(background);
     }
 
     @Override

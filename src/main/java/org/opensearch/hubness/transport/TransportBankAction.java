@@ -51,7 +51,7 @@ public abstract class TransportBankAction extends HandledTransportAction<BankReq
 
         @Override
         protected Map<String, Object> run(BankRequest r) {
-            return banks.create(r.name(), r.body());
+            return banks.create(r.name(), r.body(), r.background());
         }
     }
 
