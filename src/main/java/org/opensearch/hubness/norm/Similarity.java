@@ -33,6 +33,11 @@ public enum Similarity {
         return copy;
     }
 
+    /** s(x, y) of two prepared vectors: exact float products summed in double, as the offline scorer computes it. */
+    public static double of(float[] x, float[] y) {
+        return SimilarityBlocks.exactDot(x, 0, y, 0, x.length);
+    }
+
     /** Prepares each row of the row-major n×d matrix in place. */
     public void prepareRows(float[] rows, int n, int d) {
         if (this == DOT) {

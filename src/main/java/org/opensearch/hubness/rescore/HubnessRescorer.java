@@ -14,6 +14,7 @@ import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.LogScore;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.vectors.LeafVectorReader;
 import org.opensearch.hubness.vectors.LeafVectorReader.DocVector;
 import org.opensearch.search.rescore.RescoreContext;
@@ -111,7 +112,7 @@ public final class HubnessRescorer implements Rescorer {
         LoadedBank bank = ctx.bank();
         FiniteCheck.requireFinite(dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
         float[] g = bank.similarity().prepare(dv.vector());
-        double s = dot(spec.preparedQuery(), g);
+        double s = Similarity.of(spec.preparedQuery(), g);
         double lq = Double.NaN, lg = Double.NaN, csls = Double.NaN, nnn = Double.NaN;
         boolean fromCache = false;
         Method m = spec.method();
@@ -141,13 +142,6 @@ public final class HubnessRescorer implements Rescorer {
         }
         double fin = ScoreMapping.windowScore(spec.scoreMode(), firstPass, spec.queryWeight(), log, spec.rescoreQueryWeight());
         return new Scored(dv.doc(), s, lq, lg, csls, nnn, fromCache, log, firstPass, fin);
-    }
-
-    /** s(q, g) with float products accumulated in double. */
-    static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) sum += (double) a[i] * b[i];
-        return sum;
     }
 
     @Override
