@@ -64,7 +64,8 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     @Override
     public SearchRequest processRequest(SearchRequest request) {
         SearchSourceBuilder source = request.source();
-        KnnClause knn = source == null ? null : KnnClause.of(source.query());
+        // rendering the knn query costs more than the rest: skip it for requests that bring their own clause
+        KnnClause knn = source == null || hasHubnessRescore(source) ? null : KnnClause.of(source.query());
         Unchanged skip = skipReason(source, knn);
         if (skip != null) {
             tell("unchanged: " + skip.code);
@@ -84,15 +85,17 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     /** Null when the processor adds the clause. */
     static Unchanged skipReason(SearchSourceBuilder source, KnnClause knn) {
         if (source == null) return Unchanged.NO_KNN_QUERY;
-        @SuppressWarnings("rawtypes") List<RescorerBuilder> rescores = source.rescores();
-        if (rescores != null && rescores.stream().anyMatch(r -> r instanceof HubnessRescorerBuilder)) {
-            return Unchanged.HAS_HUBNESS_RESCORE;
-        }
+        if (hasHubnessRescore(source)) return Unchanged.HAS_HUBNESS_RESCORE;
         if (knn == null) return Unchanged.NO_KNN_QUERY;
         // OpenSearch refuses rescore together with a sort other than _score: such a request keeps working as it was
         List<SortBuilder<?>> sorts = source.sorts();
         if (sorts != null && sorts.stream().anyMatch(s -> !(s instanceof ScoreSortBuilder))) return Unchanged.SORTED;
         return null;
+    }
+
+    private static boolean hasHubnessRescore(SearchSourceBuilder source) {
+        @SuppressWarnings("rawtypes") List<RescorerBuilder> rescores = source.rescores();
+        return rescores != null && rescores.stream().anyMatch(r -> r instanceof HubnessRescorerBuilder);
     }
 
     /** A failure here is the processor's own, so ignore_failure applies; the rescorer re-checks on its own. */
