@@ -203,6 +203,25 @@ class HubnessPipelineIT {
         }
     }
 
+    /** Every node builds the pipeline's processor from the cluster state; whichever coordinates, the answer is the same. */
+    @Test
+    void everyNodeCoordinatesTheSame() throws Exception {
+        int nodes = cluster.get("/_cat/nodes?format=json").ok().json().size();
+        putPipeline(PIPELINE, "{\"bank\":\"" + BANK + "\",\"method\":\"dual_dis\",\"window_size\":" + WINDOW + "}");
+        defaultPipeline(PIPELINE);
+        try {
+            for (int q = 20; q < 25; q++) {
+                List<String> explicit = hitsOf(search("/" + GALLERY + "/_search?search_pipeline=_none", explicitBody(knn(q), q, "dual_dis")).json());
+                for (int i = 1; i <= nodes; i++) {
+                    LocalCluster.Response r = cluster.node(i).post("/" + GALLERY + "/_search", plainBody(knn(q))).ok();
+                    assertEquals(explicit, hitsOf(r.json()), "q" + q + " coordinated by node " + i + " of " + nodes);
+                }
+            }
+        } finally {
+            defaultPipeline(null);
+        }
+    }
+
     @Test
     void pagingPastTheWindowAnswersAsTheExplicitClause() throws Exception {
         putPipeline(PIPELINE, "{\"bank\":\"" + BANK + "\",\"method\":\"is\",\"window_size\":5}");
