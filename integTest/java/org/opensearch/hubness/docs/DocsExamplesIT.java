@@ -24,6 +24,7 @@ class DocsExamplesIT {
     static final List<String> PAGES = List.of("docs/user-guide.md", "docs/api.md");
     static final List<String> INDICES = List.of("images", "captions-bank");
     static final List<String> BANKS = List.of("captions-v1", "posted-v1", "broken");
+    static final List<String> PIPELINES = List.of("hubness-images", "broken-pipeline");
 
     private static final LocalCluster cluster = LocalCluster.fromSystemProperties();
 
@@ -32,6 +33,7 @@ class DocsExamplesIT {
     static void clean() {
         for (String bank : BANKS) cluster.delete("/_plugins/_hubness/banks/" + bank);
         for (String index : INDICES) cluster.delete("/" + index);
+        for (String pipeline : PIPELINES) cluster.delete("/_search/pipeline/" + pipeline);
     }
 
     static Path page(String relative) {
@@ -47,6 +49,7 @@ class DocsExamplesIT {
             all.addAll(page.examples());
         }
         assertTrue(all.size() >= 20, "expected the docs' ~25 examples, found " + all.size() + ": " + all);
+        HubnessPipelines pipelines = new HubnessPipelines();
         for (DocExamples.Example e : all) {
             LocalCluster.Response r = runAsPasted(e);
             if (e.expectedStatus() > 0) {
@@ -56,7 +59,8 @@ class DocsExamplesIT {
                 continue;
             }
             assertEquals(2, r.status() / 100, e + " answered " + r.status() + ": " + r.body());
-            if (e.path().endsWith("/_search") && e.body() != null && e.body().contains("\"hubness\"")) {
+            pipelines.record(e);
+            if (pipelines.rescores(e)) {
                 JsonNode hits = r.json().path("hits").path("hits");
                 assertTrue(hits.size() > 0, e + ": no hits: " + r.body());
                 for (JsonNode hit : hits) {
@@ -70,6 +74,37 @@ class DocsExamplesIT {
             if (e.method().equals("PUT") && e.path().startsWith("/_plugins/_hubness/banks/")) {
                 assertEquals("ready", r.json().path("state").asText(), e + ": the bank did not build: " + r.body());
             }
+        }
+    }
+
+    /**
+     * Which searches of the examples a {@code hubness} search processor rescores: those through a pipeline that one of
+     * the examples stored with a hubness processor, named by {@code search_pipeline=} or as the index's default.
+     */
+    private static final class HubnessPipelines {
+        private final java.util.Set<String> withHubness = new java.util.HashSet<>();
+        private final java.util.Map<String, String> defaultOf = new java.util.HashMap<>();
+
+        void record(DocExamples.Example e) throws Exception {
+            if (!e.method().equals("PUT") || e.body() == null) return;
+            if (e.path().startsWith("/_search/pipeline/") && e.body().contains("\"hubness\"")) {
+                withHubness.add(e.path().substring("/_search/pipeline/".length()));
+            }
+            JsonNode setting = LocalCluster.JSON.readTree(e.body()).path("index.search.default_pipeline");
+            if (e.path().endsWith("/_settings") && !setting.isMissingNode()) {
+                defaultOf.put(e.path().substring(1, e.path().indexOf('/', 1)), setting.isNull() ? null : setting.asText());
+            }
+        }
+
+        boolean rescores(DocExamples.Example e) {
+            String path = e.path();
+            int q = path.indexOf('?');
+            String route = q < 0 ? path : path.substring(0, q);
+            if (!route.endsWith("/_search") || e.body() == null) return false;
+            if (e.body().contains("\"hubness\"")) return true;
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("[?&]search_pipeline=([^&]+)").matcher(path);
+            String pipeline = named.find() ? named.group(1) : defaultOf.get(route.substring(1, route.indexOf('/', 1)));
+            return pipeline != null && withHubness.contains(pipeline) && e.body().contains("\"knn\"");
         }
     }
 

@@ -26,6 +26,8 @@ import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.BankService;
 import org.opensearch.hubness.bank.NodeBanks;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
+import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.RestHubnessAction;
 import org.opensearch.hubness.settings.HubnessSettings;
@@ -40,12 +42,15 @@ import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.CircuitBreakerPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPipelinePlugin;
 import org.opensearch.plugins.SearchPlugin;
 import org.opensearch.plugins.SystemIndexPlugin;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.pipeline.Processor;
+import org.opensearch.search.pipeline.SearchRequestProcessor;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
@@ -54,11 +59,13 @@ import org.opensearch.watcher.ResourceWatcherService;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /** Entry point of the opensearch-hubness plugin: registers the hubness rescorer, the banks and their admin API. */
-public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin {
+public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin,
+    SearchPipelinePlugin {
 
     private static final Logger LOG = LogManager.getLogger(HubnessPlugin.class);
 
@@ -131,6 +138,11 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     public List<RescorerSpec<?>> getRescorers() {
         return List.of(new RescorerSpec<>(HubnessRescorerBuilder.NAME, in -> new HubnessRescorerBuilder(in, services),
             parser -> HubnessRescorerBuilder.fromXContent(parser, services)));
+    }
+
+    @Override
+    public Map<String, Processor.Factory<SearchRequestProcessor>> getRequestProcessors(SearchPipelinePlugin.Parameters parameters) {
+        return Map.of(HubnessRequestProcessor.TYPE, new HubnessProcessorFactory(services, parameters.threadContext));
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.opensearch.hubness.rescore;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
+import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.rest.RestHubnessAction;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.rest.RestHandler;
@@ -37,6 +39,30 @@ class ApiDocsCompletenessTests {
         for (Method m : Method.values()) {
             assertTrue(doc.contains("`" + m.externalName() + "`"), "docs/api.md does not name method [" + m.externalName() + "]");
         }
+    }
+
+    /** The processor's section: every rescore parameter it takes, its own and OpenSearch's processor options. */
+    @Test
+    void everyProcessorParameterIsDocumented() throws Exception {
+        String doc = apiDoc();
+        String heading = "## The `" + HubnessRequestProcessor.TYPE + "` search request processor";
+        int start = doc.indexOf(heading);
+        assertTrue(start >= 0, "docs/api.md has no section [" + heading + "]");
+        int end = doc.indexOf("\n## ", start + heading.length());
+        String section = end < 0 ? doc.substring(start) : doc.substring(start, end);
+        java.util.List<String> expected = new java.util.ArrayList<>(HubnessRescorerBuilder.PARAMETERS);
+        expected.removeAll(HubnessProcessorFactory.FROM_THE_QUERY);
+        expected.addAll(java.util.List.of(HubnessProcessorFactory.WINDOW_SIZE, "tag", "description", "ignore_failure"));
+        for (String p : expected) {
+            assertTrue(section.contains("| `" + p + "` |"), "the processor section of docs/api.md has no row for [" + p + "]");
+        }
+        for (String p : HubnessProcessorFactory.FROM_THE_QUERY) {
+            assertTrue(section.contains("`" + p + "`"), "the processor section must say where [" + p + "] comes from");
+        }
+        for (HubnessRequestProcessor.Unchanged reason : HubnessRequestProcessor.Unchanged.values()) {
+            assertTrue(section.contains("| `" + reason.code + "` |"), "the processor section has no row for reason [" + reason.code + "]");
+        }
+        assertTrue(section.contains("`" + HubnessRequestProcessor.HEADER + "`"), "the processor section does not name its header");
     }
 
     @Test
