@@ -110,7 +110,7 @@ public final class OfflineScorer {
     public double[] rawSimilarities() {
         if (raw == null) {
             raw = new double[nq * n];
-            SimilarityBlocks.compute(queries, 0, nq, gallery, n, d, DotPrecision.DOUBLE, raw);
+            SimilarityBlocks.compute(queries, 0, nq, new BankMatrix(gallery, n, d), DotPrecision.DOUBLE, null, raw);
         }
         return raw;
     }
@@ -144,7 +144,7 @@ public final class OfflineScorer {
     private double[] querySimilarities() {
         if (simQ == null) {
             simQ = new double[n * mq];
-            SimilarityBlocks.compute(gallery, 0, n, queryBank, mq, d, DotPrecision.DOUBLE, simQ);
+            SimilarityBlocks.compute(gallery, 0, n, new BankMatrix(queryBank, mq, d), DotPrecision.DOUBLE, null, simQ);
         }
         return simQ;
     }
@@ -152,7 +152,7 @@ public final class OfflineScorer {
     private double[] gallerySimilarities() {
         if (simG == null) {
             simG = new double[n * mg];
-            SimilarityBlocks.compute(gallery, 0, n, galleryBank, mg, d, DotPrecision.DOUBLE, simG);
+            SimilarityBlocks.compute(gallery, 0, n, new BankMatrix(galleryBank, mg, d), DotPrecision.DOUBLE, null, simG);
         }
         return simG;
     }
