@@ -59,4 +59,54 @@ final class BlockedProduct {
             }
         }
     }
+
+    /**
+     * One row q against the row-major rows of b, without packing b: out[j] = dot(q, row j of b) by the same
+     * operations, per output, as {@link #multiply} (a running sum per slice, multiply-adds fused or not as the
+     * kernel does them, slices added in order), so a document's similarities computed alone equal, bit for bit, those
+     * of a block. Four outputs at once keep four independent chains in flight.
+     */
+    static void rowAgainstRows(float[] q, int qOff, float[] b, int nb, int d, int sliceLength, boolean fused, float[] out) {
+        int j = 0;
+        for (; j + 4 <= nb; j += 4) {
+            int b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            for (int k0 = 0; k0 < d; k0 += sliceLength) {
+                int k1 = Math.min(d, k0 + sliceLength);
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int k = k0; k < k1; k++) {
+                    float x = q[qOff + k];
+                    s0 = madd(fused, x, b[b0 + k], s0);
+                    s1 = madd(fused, x, b[b1 + k], s1);
+                    s2 = madd(fused, x, b[b2 + k], s2);
+                    s3 = madd(fused, x, b[b3 + k], s3);
+                }
+                boolean first = k0 == 0;
+                t0 = first ? s0 : t0 + s0;
+                t1 = first ? s1 : t1 + s1;
+                t2 = first ? s2 : t2 + s2;
+                t3 = first ? s3 : t3 + s3;
+            }
+            out[j] = t0;
+            out[j + 1] = t1;
+            out[j + 2] = t2;
+            out[j + 3] = t3;
+        }
+        for (; j < nb; j++) {
+            float t = 0;
+            for (int k0 = 0; k0 < d; k0 += sliceLength) {
+                int k1 = Math.min(d, k0 + sliceLength);
+                float s = 0;
+                for (int k = k0; k < k1; k++) {
+                    s = madd(fused, q[qOff + k], b[j * d + k], s);
+                }
+                t = k0 == 0 ? s : t + s;
+            }
+            out[j] = t;
+        }
+    }
+
+    private static float madd(boolean fused, float x, float y, float acc) {
+        return fused ? Math.fma(x, y, acc) : acc + x * y;
+    }
 }

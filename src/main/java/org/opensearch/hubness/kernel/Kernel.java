@@ -25,6 +25,13 @@ public interface Kernel {
         dotManyToMany(a, 0, na, pack(b, nb, d), out);
     }
 
+    /**
+     * out[j] = dot(row qRow of q, row j of b) for the row-major nb×d matrix b, without packing b: for one document
+     * against a bank (a search-time cache miss). Bit-identical to the same pair in
+     * {@link #dotManyToMany(float[], int, int, PackedRows, float[])}.
+     */
+    void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out);
+
     /** A short human-readable name, e.g. "panama-512bit-16lanes-fma" or "scalar". */
     String name();
 

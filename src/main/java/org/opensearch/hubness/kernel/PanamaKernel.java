@@ -36,6 +36,11 @@ public final class PanamaKernel implements Kernel {
         BlockedProduct.multiply(micro, SLICE, a, aRow0, na, b, out);
     }
 
+    @Override
+    public void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out) {
+        BlockedProduct.rowAgainstRows(q, qRow * d, b, nb, d, SLICE, FMA, out);
+    }
+
     private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {
         return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
     }

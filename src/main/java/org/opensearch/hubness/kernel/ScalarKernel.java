@@ -23,6 +23,11 @@ public final class ScalarKernel implements Kernel {
         BlockedProduct.multiply(micro, SLICE, a, aRow0, na, b, out);
     }
 
+    @Override
+    public void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out) {
+        BlockedProduct.rowAgainstRows(q, qRow * d, b, nb, d, SLICE, false, out);
+    }
+
     private static final class Micro implements BlockedProduct.MicroKernel {
 
         @Override

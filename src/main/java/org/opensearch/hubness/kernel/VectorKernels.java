@@ -46,6 +46,10 @@ public final class VectorKernels {
         KERNEL.dotManyToMany(a, na, b, nb, d, out);
     }
 
+    public static void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out) {
+        KERNEL.dotOneToMany(q, qRow, b, nb, d, out);
+    }
+
     public static boolean isVectorized() {
         return !(KERNEL instanceof ScalarKernel);
     }

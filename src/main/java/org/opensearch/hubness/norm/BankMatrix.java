@@ -45,6 +45,10 @@ public final class BankMatrix {
         return rows;
     }
 
+    boolean isPacked() {
+        return packed != null;
+    }
+
     /** The kernel's packing, made on first use (a benign race: two threads may both pack, with equal results). */
     PackedRows packed() {
         PackedRows p = packed;

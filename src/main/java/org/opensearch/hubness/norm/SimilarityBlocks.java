@@ -29,7 +29,12 @@ final class SimilarityBlocks {
             }
             return;
         }
-        VectorKernels.dotManyToMany(a, aRow0, na, bank.packed(), scratch);
+        if (na == 1 && !bank.isPacked()) {
+            // one document (a search-time miss): packing the bank would cost as much as the dots themselves
+            VectorKernels.dotOneToMany(a, aRow0, bank.rows(), nb, bank.dimension(), scratch);
+        } else {
+            VectorKernels.dotManyToMany(a, aRow0, na, bank.packed(), scratch);
+        }
         for (int i = 0, end = na * nb; i < end; i++) {
             out[i] = scratch[i];
         }

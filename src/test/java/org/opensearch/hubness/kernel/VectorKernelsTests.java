@@ -165,6 +165,14 @@ class VectorKernelsTests {
                             kernel.name() + " d=" + d + " bank row " + j + " alone, gallery row " + i);
                     }
                 }
+                for (int i : new int[] { 0, 5, na - 1 }) { // one row against the unpacked bank: the search-time path
+                    float[] row = new float[nb];
+                    kernel.dotOneToMany(a, i, b, nb, d, row);
+                    for (int j = 0; j < nb; j++) {
+                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(row[j]),
+                            kernel.name() + " d=" + d + " one-to-many row " + i + ", bank row " + j);
+                    }
+                }
                 float[] unpacked = new float[na * nb];
                 kernel.dotManyToMany(a, na, b, nb, d, unpacked);
                 assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(all, na * nb)), java.util.Arrays.toString(unpacked),
