@@ -2,7 +2,7 @@ package org.opensearch.hubness.kernel;
 
 /**
  * The blocked dot-product kernel the bank arithmetic is built on. Two implementations with the same loop nest
- * ({@link BlockedProduct}) exist: {@link PanamaKernel} (SIMD lanes) and {@link ScalarKernel} (plain Java);
+ * ({@link BlockedProduct}, in {@link TiledKernel}) exist: {@link PanamaKernel} (SIMD lanes) and {@link ScalarKernel} (plain Java);
  * {@link VectorKernels} picks one at class load. Callers validate inputs (see {@link FiniteCheck}); the kernels do
  * no bounds or NaN checks of their own beyond what the JVM does.
  *
@@ -34,11 +34,4 @@ public interface Kernel {
 
     /** A short human-readable name, e.g. "panama-512bit-16lanes-fma" or "scalar". */
     String name();
-
-    /** A packing is laid out for one kernel's register tile. */
-    static void checkPacking(PackedRows b, int width) {
-        if (b.width() != width) {
-            throw new IllegalArgumentException("rows packed in panels of " + b.width() + " for another kernel; this one needs " + width);
-        }
-    }
 }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * never limit the multiply-add ports and no accumulator chain waits on its own latency. Each lane accumulates one
  * output: no cross-lane reduction at all.
  */
-public final class PanamaKernel implements Kernel {
+public final class PanamaKernel extends TiledKernel {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
@@ -23,22 +23,8 @@ public final class PanamaKernel implements Kernel {
     private static final int SLICE = 16 * 1024 / (4 * WIDTH);
     private static final boolean FMA = FusedMultiplyAdd.isFast();
 
-    private final BlockedProduct.MicroKernel micro = new Micro();
-
-    @Override
-    public PackedRows pack(float[] rows, int n, int d) {
-        return PackedRows.pack(rows, n, d, WIDTH);
-    }
-
-    @Override
-    public void dotManyToMany(float[] a, int aRow0, int na, PackedRows b, float[] out) {
-        Kernel.checkPacking(b, WIDTH);
-        BlockedProduct.multiply(micro, SLICE, a, aRow0, na, b, out);
-    }
-
-    @Override
-    public void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out) {
-        BlockedProduct.rowAgainstRows(q, qRow * d, b, nb, d, SLICE, FMA, out);
+    public PanamaKernel() {
+        super(WIDTH, SLICE, FMA, new Micro());
     }
 
     private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {

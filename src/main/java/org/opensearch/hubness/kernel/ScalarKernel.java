@@ -5,27 +5,13 @@ package org.opensearch.hubness.kernel;
  * operations (a running sum per slice, slices added in order), with a separate multiply and add where the vector
  * kernel may fuse them. Its inner loop over a panel's columns is simple enough for the JIT's own vectoriser.
  */
-public final class ScalarKernel implements Kernel {
+public final class ScalarKernel extends TiledKernel {
 
     private static final int WIDTH = 16;
     private static final int SLICE = 256;
 
-    private final BlockedProduct.MicroKernel micro = new Micro();
-
-    @Override
-    public PackedRows pack(float[] rows, int n, int d) {
-        return PackedRows.pack(rows, n, d, WIDTH);
-    }
-
-    @Override
-    public void dotManyToMany(float[] a, int aRow0, int na, PackedRows b, float[] out) {
-        Kernel.checkPacking(b, WIDTH);
-        BlockedProduct.multiply(micro, SLICE, a, aRow0, na, b, out);
-    }
-
-    @Override
-    public void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out) {
-        BlockedProduct.rowAgainstRows(q, qRow * d, b, nb, d, SLICE, false, out);
+    public ScalarKernel() {
+        super(WIDTH, SLICE, false, new Micro());
     }
 
     private static final class Micro implements BlockedProduct.MicroKernel {
