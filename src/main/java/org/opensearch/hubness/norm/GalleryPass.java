@@ -43,6 +43,11 @@ public final class GalleryPass {
         this.params = params;
         this.reportRows = reportRows;
         this.precision = precision;
+        if (precision == DotPrecision.FLOAT) {
+            // packed once here, before the steps run in parallel, rather than by whichever step comes first
+            queryBank.packed();
+            galleryBank.packed();
+        }
     }
 
     /** An empty partial, to merge parts into. */
