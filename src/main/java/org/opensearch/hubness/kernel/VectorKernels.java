@@ -34,20 +34,20 @@ public final class VectorKernels {
         return KERNEL;
     }
 
-    public static float dot(float[] a, int aOff, float[] b, int bOff, int d) {
-        return KERNEL.dot(a, aOff, b, bOff, d);
+    public static PackedRows pack(float[] rows, int n, int d) {
+        return KERNEL.pack(rows, n, d);
     }
 
-    public static void dotOneToMany(float[] q, float[] rows, int n, int d, float[] out) {
-        KERNEL.dotOneToMany(q, rows, n, d, out);
+    public static void dotManyToMany(float[] a, int aRow0, int na, PackedRows b, float[] out) {
+        KERNEL.dotManyToMany(a, aRow0, na, b, out);
     }
 
     public static void dotManyToMany(float[] a, int na, float[] b, int nb, int d, float[] out) {
         KERNEL.dotManyToMany(a, na, b, nb, d, out);
     }
 
-    public static double logSumExp(float[] x, int off, int n, double scale) {
-        return KERNEL.logSumExp(x, off, n, scale);
+    public static void dotOneToMany(float[] q, int qRow, float[] b, int nb, int d, float[] out) {
+        KERNEL.dotOneToMany(q, qRow, b, nb, d, out);
     }
 
     public static boolean isVectorized() {

@@ -17,33 +17,34 @@ public final class ActivationSets {
 
     public static BitSet compute(float[] gallery, int n, float[] bank, int m, int d, int k, DotPrecision precision) {
         TopKTracker top = new TopKTracker(m, k);
-        double[] sims = new double[Math.min(DocTermsCalculator.BLOCK, n) * m];
+        BlockSimilarities sims = new BlockSimilarities(BankMatrix.of(bank, m, d), BankMatrix.of(null, 0, d),
+            Math.min(DocTermsCalculator.BLOCK, n));
         for (int start = 0; start < n; start += DocTermsCalculator.BLOCK) {
             int rows = Math.min(DocTermsCalculator.BLOCK, n - start);
-            SimilarityBlocks.compute(gallery, start, rows, bank, m, d, precision, sims);
-            offerBlock(top, sims, start, rows, m);
+            sims.compute(gallery, start, rows, precision);
+            offerBlock(top, sims.simQ, start, rows, m);
         }
-        return union(top, m);
+        return union(top);
     }
 
     /** From precomputed gallery-major similarities: sim[g*m + b] = s(bank row b, gallery row g). */
     public static BitSet fromSimilarities(double[] sim, int n, int m, int k) {
         TopKTracker top = new TopKTracker(m, k);
         offerBlock(top, sim, 0, n, m);
-        return union(top, m);
+        return union(top);
     }
 
     private static void offerBlock(TopKTracker top, double[] sims, int start, int rows, int m) {
-        for (int i = 0; i < rows; i++) { // ascending gallery index: required by the tracker's tie rule
+        for (int i = 0; i < rows; i++) {
             for (int b = 0; b < m; b++) {
                 top.offer(b, sims[i * m + b], start + i);
             }
         }
     }
 
-    private static BitSet union(TopKTracker top, int m) {
+    private static BitSet union(TopKTracker top) {
         BitSet set = new BitSet();
-        for (int b = 0; b < m; b++) {
+        for (int b = 0; b < top.lists(); b++) {
             for (int r = 0; r < top.count(b); r++) {
                 set.set(top.index(b, r));
             }

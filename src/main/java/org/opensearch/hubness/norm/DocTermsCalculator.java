@@ -7,8 +7,8 @@ package org.opensearch.hubness.norm;
  */
 public final class DocTermsCalculator {
 
-    /** Gallery documents per block of similarities. */
-    static final int BLOCK = 256;
+    /** Gallery documents per block of similarities: the one block size of the bank arithmetic. */
+    public static final int BLOCK = SimilarityBlocks.ROWS;
 
     private DocTermsCalculator() {}
 
@@ -20,30 +20,20 @@ public final class DocTermsCalculator {
 
     public static DocTerms compute(float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg,
                                    int d, NormParams p, DotPrecision precision) {
-        boolean hasQ = queryBank != null && mq > 0;
-        boolean hasG = galleryBank != null && mg > 0;
-        double[] lq = hasQ ? new double[n] : null;
-        double[] csls = hasQ ? new double[n] : null;
-        double[] nnn = hasQ ? new double[n] : null;
-        double[] lg = hasG ? new double[n] : null;
-        double[] simsQ = hasQ ? new double[Math.min(BLOCK, n) * mq] : null;
-        double[] simsG = hasG ? new double[Math.min(BLOCK, n) * mg] : null;
+        return compute(gallery, n, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, precision);
+    }
+
+    /** With banks packed once by the caller, for callers that compute many batches against one bank version. */
+    public static DocTerms compute(float[] gallery, int n, BankMatrix queryBank, BankMatrix galleryBank, NormParams p,
+                                   DotPrecision precision) {
+        DocTerms terms = DocTerms.allocate(n, !queryBank.isEmpty(), !galleryBank.isEmpty());
+        BlockSimilarities sims = new BlockSimilarities(queryBank, galleryBank, Math.min(BLOCK, n));
         for (int start = 0; start < n; start += BLOCK) {
             int rows = Math.min(BLOCK, n - start);
-            if (hasQ) {
-                SimilarityBlocks.compute(gallery, start, rows, queryBank, mq, d, precision, simsQ);
-                for (int i = 0; i < rows; i++) {
-                    queryBankTerms(simsQ, i * mq, mq, p, start + i, lq, csls, nnn);
-                }
-            }
-            if (hasG) {
-                SimilarityBlocks.compute(gallery, start, rows, galleryBank, mg, d, precision, simsG);
-                for (int i = 0; i < rows; i++) {
-                    lg[start + i] = RowStats.logSumExp(simsG, i * mg, mg, p.betaGallery());
-                }
-            }
+            sims.compute(gallery, start, rows, precision);
+            sims.fillTerms(rows, p, terms, start);
         }
-        return new DocTerms(n, lq, lg, csls, nnn);
+        return terms;
     }
 
     /** Terms of one document (e.g. a newly indexed one). */
@@ -57,25 +47,23 @@ public final class DocTermsCalculator {
      * simG is n×mg; either may be null.
      */
     public static DocTerms fromSimilarities(double[] simQ, int n, int mq, double[] simG, int mg, NormParams p) {
-        double[] lq = simQ != null ? new double[n] : null;
-        double[] csls = simQ != null ? new double[n] : null;
-        double[] nnn = simQ != null ? new double[n] : null;
-        double[] lg = simG != null ? new double[n] : null;
-        for (int g = 0; g < n; g++) {
-            if (simQ != null) {
-                queryBankTerms(simQ, g * mq, mq, p, g, lq, csls, nnn);
-            }
-            if (simG != null) {
-                lg[g] = RowStats.logSumExp(simG, g * mg, mg, p.betaGallery());
-            }
-        }
-        return new DocTerms(n, lq, lg, csls, nnn);
+        DocTerms terms = DocTerms.allocate(n, simQ != null, simG != null);
+        fillTerms(simQ, mq, simG, mg, n, p, terms, 0);
+        return terms;
     }
 
-    private static void queryBankTerms(double[] sims, int off, int m, NormParams p, int g,
-                                       double[] lq, double[] csls, double[] nnn) {
-        lq[g] = RowStats.logSumExp(sims, off, m, p.betaQuery());
-        csls[g] = RowStats.meanOfLargest(sims, off, m, p.cslsK());
-        nnn[g] = RowStats.meanOfLargest(sims, off, m, p.nnnK());
+    /** Terms of {@code rows} gallery rows from their similarities (row-major, rows × m), into terms[off..off+rows). */
+    static void fillTerms(double[] simQ, int mq, double[] simG, int mg, int rows, NormParams p, DocTerms terms, int off) {
+        for (int i = 0; i < rows; i++) {
+            int g = off + i;
+            if (terms.lq() != null) {
+                terms.lq()[g] = RowStats.logSumExp(simQ, i * mq, mq, p.betaQuery());
+                terms.cslsR()[g] = RowStats.meanOfLargest(simQ, i * mq, mq, p.cslsK());
+                terms.nnnBias()[g] = RowStats.meanOfLargest(simQ, i * mq, mq, p.nnnK());
+            }
+            if (terms.lg() != null) {
+                terms.lg()[g] = RowStats.logSumExp(simG, i * mg, mg, p.betaGallery());
+            }
+        }
     }
 }

@@ -109,8 +109,7 @@ public final class OfflineScorer {
     /** s(q, g), row-major nq×n. Shared; do not modify. */
     public double[] rawSimilarities() {
         if (raw == null) {
-            raw = new double[nq * n];
-            SimilarityBlocks.compute(queries, 0, nq, gallery, n, d, DotPrecision.DOUBLE, raw);
+            raw = exactSimilarities(queries, nq, gallery, n);
         }
         return raw;
     }
@@ -143,17 +142,22 @@ public final class OfflineScorer {
 
     private double[] querySimilarities() {
         if (simQ == null) {
-            simQ = new double[n * mq];
-            SimilarityBlocks.compute(gallery, 0, n, queryBank, mq, d, DotPrecision.DOUBLE, simQ);
+            simQ = exactSimilarities(gallery, n, queryBank, mq);
         }
         return simQ;
     }
 
     private double[] gallerySimilarities() {
         if (simG == null) {
-            simG = new double[n * mg];
-            SimilarityBlocks.compute(gallery, 0, n, galleryBank, mg, d, DotPrecision.DOUBLE, simG);
+            simG = exactSimilarities(gallery, n, galleryBank, mg);
         }
         return simG;
+    }
+
+    /** s(row i of a, row j of b) at {@link DotPrecision#DOUBLE}, row-major na×nb. */
+    private double[] exactSimilarities(float[] a, int na, float[] b, int nb) {
+        double[] out = new double[na * nb];
+        SimilarityBlocks.compute(a, 0, na, new BankMatrix(b, nb, d), DotPrecision.DOUBLE, null, out);
+        return out;
     }
 }

@@ -2,36 +2,41 @@ package org.opensearch.hubness.norm;
 
 import org.opensearch.hubness.kernel.VectorKernels;
 
-/** Similarities of a block of rows of one matrix against every row of another, widened to double. */
+/** Similarities of a block of gallery rows against every row of a bank, widened to double. */
 final class SimilarityBlocks {
+
+    /**
+     * Gallery rows per block, the one block size of the bank arithmetic: a multiple of the kernel's row group, and
+     * small enough that a block × 10 000-row bank of similarities stays a few MB.
+     */
+    static final int ROWS = 192;
 
     private SimilarityBlocks() {}
 
-    /** out[i*nb+j] = s(row aRow0+i of a, row j of b) for i in [0, na), j in [0, nb). */
-    static void compute(float[] a, int aRow0, int na, float[] b, int nb, int d, DotPrecision precision, double[] out) {
+    /**
+     * out[i*nb+j] = s(row aRow0+i of a, row j of the bank) for i in [0, na), j in [0, nb); {@code scratch} holds at
+     * least na·nb floats (the float path writes there first).
+     */
+    static void compute(float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch, double[] out) {
+        int nb = bank.count();
         if (precision == DotPrecision.DOUBLE) {
-            computeDouble(a, aRow0, na, b, nb, d, out);
+            int d = bank.dimension();
+            for (int i = 0; i < na; i++) {
+                int aOff = (aRow0 + i) * d;
+                for (int j = 0; j < nb; j++) {
+                    out[i * nb + j] = exactDot(a, aOff, bank.rows(), j * d, d);
+                }
+            }
             return;
         }
-        float[] block = a;
-        if (aRow0 != 0) {
-            // the kernel reads from row 0, so hand it a copy of the block (cheap next to the dots)
-            block = new float[na * d];
-            System.arraycopy(a, aRow0 * d, block, 0, na * d);
+        if (na == 1 && !bank.isPacked()) {
+            // one document (a search-time miss): packing the bank would cost as much as the dots themselves
+            VectorKernels.dotOneToMany(a, aRow0, bank.rows(), nb, bank.dimension(), scratch);
+        } else {
+            VectorKernels.dotManyToMany(a, aRow0, na, bank.packed(), scratch);
         }
-        float[] sims = new float[na * nb];
-        VectorKernels.dotManyToMany(block, na, b, nb, d, sims);
-        for (int i = 0; i < sims.length; i++) {
-            out[i] = sims[i];
-        }
-    }
-
-    private static void computeDouble(float[] a, int aRow0, int na, float[] b, int nb, int d, double[] out) {
-        for (int i = 0; i < na; i++) {
-            int aOff = (aRow0 + i) * d;
-            for (int j = 0; j < nb; j++) {
-                out[i * nb + j] = exactDot(a, aOff, b, j * d, d);
-            }
+        for (int i = 0, end = na * nb; i < end; i++) {
+            out[i] = scratch[i];
         }
     }
 

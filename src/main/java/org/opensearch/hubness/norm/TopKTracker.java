@@ -1,48 +1,84 @@
 package org.opensearch.hubness.norm;
 
 /**
- * Keeps the top-k (value, index) pairs of many lists at once. Candidates must be offered in increasing
- * index order per list: then "strictly greater enters" breaks ties to the smaller index.
+ * Keeps the top-k (value, key) pairs of many lists at once, ordered by value (larger first) and, among equal values,
+ * by key (smaller first). Keys must be unique per list. That order is total, so the lists hold the top k of
+ * everything ever offered whatever the order of the offers, and two trackers merge into the top k of their union:
+ * blocks and shards can be scanned in any order and split in any way. Offered in increasing key order, equal values
+ * never displace an earlier entry: ties go to the smaller index.
  */
 public final class TopKTracker {
 
     private final int k;
     private final double[] values;
-    private final int[] indices;
+    private final long[] keys;
     private final int[] counts;
 
     public TopKTracker(int lists, int k) {
         this.k = k;
         this.values = new double[lists * k];
-        this.indices = new int[lists * k];
+        this.keys = new long[lists * k];
         this.counts = new int[lists];
     }
 
     public void offer(int list, double value, int index) {
+        offer(list, value, (long) index);
+    }
+
+    public void offer(int list, double value, long key) {
         int base = list * k;
         int count = counts[list];
-        if (count == k && !(value > values[base + k - 1])) {
+        if (count == k && !before(value, key, values[base + k - 1], keys[base + k - 1])) {
             return;
         }
         int pos = count < k ? count : k - 1;
         if (count < k) {
             counts[list] = count + 1;
         }
-        while (pos > 0 && values[base + pos - 1] < value) {
+        while (pos > 0 && before(value, key, values[base + pos - 1], keys[base + pos - 1])) {
             values[base + pos] = values[base + pos - 1];
-            indices[base + pos] = indices[base + pos - 1];
+            keys[base + pos] = keys[base + pos - 1];
             pos--;
         }
         values[base + pos] = value;
-        indices[base + pos] = index;
+        keys[base + pos] = key;
+    }
+
+    private static boolean before(double value, long key, double otherValue, long otherKey) {
+        return value > otherValue || (value == otherValue && key < otherKey);
+    }
+
+    /** Offers every entry of {@code other} (same number of lists): afterwards this holds the top k of both. */
+    public void merge(TopKTracker other) {
+        if (other.counts.length != counts.length) {
+            throw new IllegalArgumentException("cannot merge " + other.counts.length + " lists into " + counts.length);
+        }
+        for (int list = 0; list < counts.length; list++) {
+            for (int r = 0; r < other.count(list); r++) {
+                offer(list, other.value(list, r), other.key(list, r));
+            }
+        }
+    }
+
+    public int lists() {
+        return counts.length;
     }
 
     public int count(int list) {
         return counts[list];
     }
 
-    /** The r-th best index of a list, r = 0 being the best. */
+    /** The r-th best index of a list, r = 0 being the best (for keys that are int indices). */
     public int index(int list, int r) {
-        return indices[list * k + r];
+        return Math.toIntExact(keys[list * k + r]);
+    }
+
+    /** The r-th best key of a list, r = 0 being the best. */
+    public long key(int list, int r) {
+        return keys[list * k + r];
+    }
+
+    public double value(int list, int r) {
+        return values[list * k + r];
     }
 }

@@ -53,80 +53,6 @@ class VectorKernelsTests {
     }
 
     @Test
-    void dotAgreesWithScalarAndExactForEveryLength() {
-        for (int d = 1; d <= 1100; d++) {
-            float[] a = random(d + 3);
-            float[] b = random(d + 5);
-            double exact = exactDot(a, 3, b, 5, d);
-            double tol = tolerance(a, 3, b, 5, d);
-            float fast = VectorKernels.dot(a, 3, b, 5, d);
-            float scalar = SCALAR.dot(a, 3, b, 5, d);
-            assertEquals(exact, fast, tol, "facade dot, d=" + d);
-            assertEquals(exact, scalar, tol, "scalar dot, d=" + d);
-            assertEquals(scalar, fast, 2 * tol, "facade vs scalar, d=" + d);
-        }
-    }
-
-    @Test
-    void oneToManyAgreesWithSingleDots() {
-        int[] dims = {1, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 384, 511, 512, 513, 768, 1099};
-        int[] counts = {1, 2, 3, 4, 5, 7, 8, 9, 13};
-        for (int d : dims) {
-            for (int n : counts) {
-                float[] q = random(d);
-                float[] rows = random(n * d);
-                float[] out = new float[n];
-                float[] outScalar = new float[n];
-                VectorKernels.dotOneToMany(q, rows, n, d, out);
-                SCALAR.dotOneToMany(q, rows, n, d, outScalar);
-                for (int i = 0; i < n; i++) {
-                    double exact = exactDot(q, 0, rows, i * d, d);
-                    double tol = tolerance(q, 0, rows, i * d, d);
-                    assertEquals(exact, out[i], tol, "facade d=" + d + " n=" + n + " i=" + i);
-                    assertEquals(exact, outScalar[i], tol, "scalar d=" + d + " n=" + n + " i=" + i);
-                }
-            }
-        }
-    }
-
-    /**
-     * Bank sizes that leave 0-3 rows after the 4-row blocks (and the blocks' own vector and scalar tails),
-     * compared with the exact value and with the scalar twin. A sentinel past n checks that the block
-     * stores (a masked vector store in the Panama kernel) never write beyond the n outputs.
-     */
-    @Test
-    void oneToManyHandlesEveryRowRemainder() {
-        int[] dims = {1, 2, 4, 15, 16, 17, 32, 33, 47, 48, 100, 256, 257, 1100};
-        int[] counts = {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 29, 30, 31, 32, 1001, 1003};
-        float sentinel = 12345.5f;
-        for (int d : dims) {
-            for (int n : counts) {
-                float[] q = random(d);
-                float[] rows = random(n * d);
-                float[] out = new float[n + 5];
-                float[] outScalar = new float[n + 5];
-                Arrays.fill(out, sentinel);
-                Arrays.fill(outScalar, sentinel);
-                VectorKernels.dotOneToMany(q, rows, n, d, out);
-                SCALAR.dotOneToMany(q, rows, n, d, outScalar);
-                for (int i = 0; i < n; i++) {
-                    double exact = exactDot(q, 0, rows, i * d, d);
-                    double tol = tolerance(q, 0, rows, i * d, d);
-                    String where = "d=" + d + " n=" + n + " i=" + i;
-                    assertEquals(exact, out[i], tol, "facade " + where);
-                    assertEquals(exact, outScalar[i], tol, "scalar " + where);
-                    assertEquals(outScalar[i], out[i], 2 * tol, "facade vs scalar " + where);
-                    assertEquals(VectorKernels.dot(q, 0, rows, i * d, d), out[i], 2 * tol, "facade vs its dot " + where);
-                }
-                for (int i = n; i < n + 5; i++) {
-                    assertEquals(sentinel, out[i], "facade wrote past n: d=" + d + " n=" + n + " i=" + i);
-                    assertEquals(sentinel, outScalar[i], "scalar wrote past n: d=" + d + " n=" + n + " i=" + i);
-                }
-            }
-        }
-    }
-
-    @Test
     void manyToManyAgreesWithSingleDotsForOddShapes() {
         int[] dims = {1, 5, 16, 17, 33, 64, 100, 129, 512, 515};
         int[] sizes = {1, 2, 3, 4, 5, 6, 7, 9, 11};
@@ -137,9 +63,9 @@ class VectorKernelsTests {
                 }
             }
         }
-        // a tile boundary in b: 128 KiB / (4·d) rows per tile
-        checkManyToMany(6, 70, 512);
-        checkManyToMany(9, 300, 200);
+        // several L2 tiles of b (512 KiB of packed rows each) and several L1 slices of the components
+        checkManyToMany(13, 300, 512);
+        checkManyToMany(7, 1100, 200);
     }
 
     private static void checkManyToMany(int na, int nb, int d) {
@@ -156,33 +82,9 @@ class VectorKernelsTests {
                 String where = "na=" + na + " nb=" + nb + " d=" + d + " (" + i + "," + j + ")";
                 assertEquals(exact, out[i * nb + j], tol, "facade " + where);
                 assertEquals(exact, outScalar[i * nb + j], tol, "scalar " + where);
+                assertEquals(outScalar[i * nb + j], out[i * nb + j], 2 * tol, "facade vs scalar " + where);
             }
         }
-    }
-
-    @Test
-    void logSumExpMatchesNaiveDouble() {
-        for (int n = 1; n <= 300; n += 7) {
-            float[] x = random(n + 2);
-            for (double scale : new double[] {0, 1, 3, 20, -5}) {
-                double naive = 0;
-                for (int i = 0; i < n; i++) {
-                    naive += Math.exp(scale * x[2 + i]);
-                }
-                naive = Math.log(naive);
-                assertEquals(naive, VectorKernels.logSumExp(x, 2, n, scale), 1e-12, "n=" + n + " scale=" + scale);
-                assertEquals(naive, SCALAR.logSumExp(x, 2, n, scale), 1e-12, "scalar n=" + n + " scale=" + scale);
-            }
-        }
-    }
-
-    @Test
-    void logSumExpIsStableWhereTheNaiveSumOverflows() {
-        float[] x = {1.0f, 0.999f, 0.5f};
-        double scale = 1000; // exp(1000) overflows a double
-        double expected = 1000 + Math.log(1 + Math.exp(1000 * ((double) 0.999f - 1)) + Math.exp(1000 * (0.5 - 1)));
-        assertEquals(expected, VectorKernels.logSumExp(x, 0, 3, scale), 1e-9);
-        assertEquals(Double.NEGATIVE_INFINITY, VectorKernels.logSumExp(x, 0, 0, 1.0));
     }
 
     @Test
@@ -222,5 +124,71 @@ class VectorKernelsTests {
                 }
             }
         }
+    }
+
+    /**
+     * The tiling of the blocked kernel (row groups of a, panels and L2 tiles of b, L1 slices of the components) must
+     * not show in the results: every (gallery row, bank row) pair gives the same bits whether the gallery row is
+     * alone, at any position of a block or at an offset into a larger array, and whether the bank row is alone, in
+     * a partial last panel or deep inside a bank of several tiles. A sentinel checks that no store passes na·nb.
+     */
+    @Test
+    void blockedProductIsBitIdenticalWhateverTheTiling() {
+        float sentinel = -7.25f;
+        for (Kernel kernel : new Kernel[] { VectorKernels.kernel(), SCALAR }) {
+            for (int d : new int[] { 3, 31, 64, 257, 768 }) {
+                int na = 23, nb = 1500 * 64 / d + 5; // more than one 512 KiB tile of packed bank rows at every d
+                float[] a = random(na * d);
+                float[] b = random(nb * d);
+                PackedRows packed = kernel.pack(b, nb, d);
+                float[] all = new float[na * nb + 3];
+                java.util.Arrays.fill(all, sentinel);
+                kernel.dotManyToMany(a, 0, na, packed, all);
+                for (int i = na * nb; i < all.length; i++) {
+                    assertEquals(sentinel, all[i], kernel.name() + " wrote past na*nb, d=" + d);
+                }
+                for (int row0 : new int[] { 0, 1, 5, 6, 17 }) { // a sub-block starting at every position of a row group
+                    int rows = Math.min(na - row0, 7);
+                    float[] part = new float[rows * nb];
+                    kernel.dotManyToMany(a, row0, rows, packed, part);
+                    for (int i = 0; i < rows * nb; i++) {
+                        assertEquals(Float.floatToIntBits(all[row0 * nb + i]), Float.floatToIntBits(part[i]),
+                            kernel.name() + " d=" + d + " block at row " + row0 + ", output " + i);
+                    }
+                }
+                for (int j : new int[] { 0, 1, nb / 2, nb - 1 }) { // one bank row packed alone: a partial panel
+                    float[] bankRow = java.util.Arrays.copyOfRange(b, j * d, (j + 1) * d);
+                    float[] col = new float[na];
+                    kernel.dotManyToMany(a, 0, na, kernel.pack(bankRow, 1, d), col);
+                    for (int i = 0; i < na; i++) {
+                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(col[i]),
+                            kernel.name() + " d=" + d + " bank row " + j + " alone, gallery row " + i);
+                    }
+                }
+                for (int i : new int[] { 0, 5, na - 1 }) { // one row against the unpacked bank: the search-time path
+                    float[] row = new float[nb];
+                    kernel.dotOneToMany(a, i, b, nb, d, row);
+                    for (int j = 0; j < nb; j++) {
+                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(row[j]),
+                            kernel.name() + " d=" + d + " one-to-many row " + i + ", bank row " + j);
+                    }
+                }
+                float[] unpacked = new float[na * nb];
+                kernel.dotManyToMany(a, na, b, nb, d, unpacked);
+                assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(all, na * nb)), java.util.Arrays.toString(unpacked),
+                    kernel.name() + " packing per call, d=" + d);
+            }
+        }
+    }
+
+    @Test
+    void packingOfAnotherKernelIsRefused() {
+        if (VectorKernels.kernel().pack(random(16), 1, 16).width() == SCALAR.pack(random(16), 1, 16).width()) {
+            return; // the scalar twin (or a kernel of the same width) is in use: nothing to mix up
+        }
+        PackedRows scalarPacked = SCALAR.pack(random(32), 2, 16);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> VectorKernels.dotManyToMany(random(16), 0, 1, scalarPacked, new float[2]));
+        assertTrue(e.getMessage().startsWith("rows packed in panels of 16 for another kernel"), e.getMessage());
     }
 }

@@ -91,12 +91,13 @@ class NormApiTests {
         assertArrayEquals(exact.lg(), fast.lg(), 1e-5);
         assertArrayEquals(exact.cslsR(), fast.cslsR(), 1e-6);
         assertArrayEquals(exact.nnnBias(), fast.nnnBias(), 1e-6);
-        // one document at a time gives the same terms
+        // one document at a time (the unpacked one-to-many path) gives the same terms, bit for bit
         float[] doc = new float[d];
         System.arraycopy(gallery, 400 * d, doc, 0, d);
         DocTerms single = DocTermsCalculator.computeSingle(doc, qb, mq, gb, mg, d, p);
-        assertEquals(fast.lq()[400], single.lq()[0], 1e-5);
-        assertEquals(fast.lg()[400], single.lg()[0], 1e-5);
+        assertEquals(fast.lq()[400], single.lq()[0], 0.0);
+        assertEquals(fast.lg()[400], single.lg()[0], 0.0);
+        assertEquals(fast.cslsR()[400], single.cslsR()[0], 0.0);
         // a naive, unblocked reference
         for (int g : new int[] {0, 255, 256, 511, 599}) {
             double sum = 0;

@@ -1,0 +1,106 @@
+package org.opensearch.hubness.norm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The single pass of a bank build over gallery documents: one blocked gallery × bank product per step yields, for
+ * the step's documents, their bank terms (Lq, Lg, r_B of CSLS, the NNN mean: handed to a {@link TermsSink}), each
+ * bank vector's top-k documents by raw similarity, and the hubness report's top lists ({@link PassPartial}).
+ * Partials of any split of the gallery merge into the same result, so blocks, segments and shards may be scanned
+ * anywhere, in any order. Memory per running step: rows per step × (|query bank| + |gallery bank|) × 12 bytes.
+ */
+public final class GalleryPass {
+
+    /** Receives the bank terms of rows [row0, row0 + terms.size()) of a block; called from the executor's threads. */
+    @FunctionalInterface
+    public interface TermsSink {
+        void accept(GalleryBlock block, int row0, DocTerms terms);
+    }
+
+    private final BankMatrix queryBank;
+    private final BankMatrix galleryBank;
+    private final NormParams params;
+    private final int reportRows;
+    private final DotPrecision precision;
+
+    /**
+     * @param reportRows how many query-bank vectors (the first ones) rank the gallery for the hubness report; 0 for
+     *                   no report. At most the query bank's size.
+     */
+    public GalleryPass(BankMatrix queryBank, BankMatrix galleryBank, NormParams params, int reportRows, DotPrecision precision) {
+        if (queryBank.dimension() != galleryBank.dimension()) {
+            throw new IllegalArgumentException("query bank has dimension " + queryBank.dimension() + " but gallery bank "
+                + galleryBank.dimension());
+        }
+        if (reportRows < 0 || reportRows > queryBank.count()) {
+            throw new IllegalArgumentException("report rows must be in [0, " + queryBank.count() + "], got " + reportRows);
+        }
+        this.queryBank = queryBank;
+        this.galleryBank = galleryBank;
+        this.params = params;
+        this.reportRows = reportRows;
+        this.precision = precision;
+        if (precision == DotPrecision.FLOAT) {
+            // packed once here, before the steps run in parallel, rather than by whichever step comes first
+            queryBank.packed();
+            galleryBank.packed();
+        }
+    }
+
+    /** An empty partial, to merge parts into. */
+    public PassPartial emptyPartial() {
+        return new PassPartial(queryBank.count(), galleryBank.count(), reportRows, params);
+    }
+
+    /** Scans rows [row0, row0 + rows) of a block on the calling thread, in kernel blocks of at most {@code stepRows}. */
+    public PassPartial scan(GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
+        requirePositive(stepRows);
+        PassPartial partial = emptyPartial();
+        BlockSimilarities sims = new BlockSimilarities(queryBank, galleryBank, Math.min(stepRows, Math.max(1, rows)));
+        int mq = queryBank.count(), mg = galleryBank.count();
+        for (int start = row0; start < row0 + rows; start += stepRows) {
+            int n = Math.min(stepRows, row0 + rows - start);
+            sims.compute(block.vectors(), start, n, precision);
+            DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
+            sims.fillTerms(n, params, terms, 0);
+            partial.offer(sims, mq, mg, n, terms, block.keys(), start);
+            if (sink != null) {
+                sink.accept(block, start, terms);
+            }
+        }
+        return partial;
+    }
+
+    /**
+     * Scans a whole block in steps of {@code stepRows} rows run on {@code executor} (as many at once as it has
+     * threads), merging each step's partial as it finishes. The future fails with the first step's failure.
+     */
+    public CompletableFuture<PassPartial> scan(GalleryBlock block, Executor executor, int stepRows, TermsSink sink) {
+        requirePositive(stepRows);
+        PassPartial total = emptyPartial();
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        for (int start = 0; start < block.rows(); start += stepRows) {
+            int row0 = start, n = Math.min(stepRows, block.rows() - start);
+            steps.add(CompletableFuture.runAsync(() -> {
+                PassPartial part = scan(block, row0, n, stepRows, sink);
+                synchronized (total) {
+                    total.merge(part);
+                }
+            }, executor));
+        }
+        return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            synchronized (total) {
+                return total;
+            }
+        });
+    }
+
+    private static void requirePositive(int stepRows) {
+        if (stepRows < 1) {
+            throw new IllegalArgumentException("rows per step must be >= 1, got " + stepRows);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.opensearch.hubness.norm;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The mergeable part of the hubness report: for each of the first {@code rows} query-bank vectors, its top
+ * {@link #K} gallery documents under each ranking the methods need. The gated methods need no ranking of their own:
+ * with both gates on, dis ranks like is and dual_dis like dual_is; with them off, like none; dual_dis with one gate
+ * open ranks by (βq+βg)s minus that one term. Which applies is decided by the raw top-1, once everything is merged.
+ */
+public final class HubnessSums {
+
+    /** N_k of the report: k = 10. */
+    public static final int K = 10;
+
+    enum Ranking { RAW, IS, DUAL_IS, DUAL_Q_ONLY, DUAL_G_ONLY, CSLS, NNN }
+
+    private final int rows;
+    private final boolean hasGalleryBank;
+    private final NormParams params;
+    private final TopKTracker[] trackers = new TopKTracker[Ranking.values().length];
+
+    HubnessSums(int rows, NormParams params, boolean hasGalleryBank) {
+        this.rows = rows;
+        this.params = params;
+        this.hasGalleryBank = hasGalleryBank;
+        for (Ranking r : Ranking.values()) {
+            trackers[r.ordinal()] = new TopKTracker(rows, K);
+        }
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    /** Offers rows [0, n) of a block: simQ is n × |query bank| (gallery-major), terms at termsOff + i. */
+    void offer(double[] simQ, int mq, int n, DocTerms terms, int termsOff, long[] keys, int keyOff) {
+        for (int i = 0; i < n; i++) {
+            int t = termsOff + i;
+            double lq = terms.lq()[t], cslsR = terms.cslsR()[t], nnn = terms.nnnBias()[t];
+            double lg = DocTerms.at(terms.lg(), t);
+            long key = keys[keyOff + i];
+            for (int b = 0; b < rows; b++) {
+                double s = simQ[i * mq + b];
+                offer(Ranking.RAW, b, s, key);
+                offer(Ranking.IS, b, LogScore.of(Method.IS, s, lq, lg, cslsR, nnn, true, true, params), key);
+                offer(Ranking.CSLS, b, LogScore.of(Method.CSLS, s, lq, lg, cslsR, nnn, true, true, params), key);
+                offer(Ranking.NNN, b, LogScore.of(Method.NNN, s, lq, lg, cslsR, nnn, true, true, params), key);
+                if (hasGalleryBank) {
+                    offer(Ranking.DUAL_IS, b, LogScore.of(Method.DUAL_IS, s, lq, lg, cslsR, nnn, true, true, params), key);
+                    offer(Ranking.DUAL_Q_ONLY, b, LogScore.of(Method.DUAL_DIS, s, lq, lg, cslsR, nnn, true, false, params), key);
+                    offer(Ranking.DUAL_G_ONLY, b, LogScore.of(Method.DUAL_DIS, s, lq, lg, cslsR, nnn, false, true, params), key);
+                }
+            }
+        }
+    }
+
+    private void offer(Ranking r, int row, double value, long key) {
+        trackers[r.ordinal()].offer(row, value, key);
+    }
+
+    void merge(HubnessSums other) {
+        for (Ranking r : Ranking.values()) {
+            trackers[r.ordinal()].merge(other.trackers[r.ordinal()]);
+        }
+    }
+
+    /** The report: N_10 statistics per method over a gallery of {@code documents}, gates from the activation sets. */
+    HubnessSummary finish(long documents, java.util.Set<Long> queryActivation, java.util.Set<Long> galleryActivation) {
+        Map<Method, long[][]> lists = new EnumMap<>(Method.class);
+        lists.put(Method.NONE, lists(b -> Ranking.RAW));
+        lists.put(Method.IS, lists(b -> Ranking.IS));
+        lists.put(Method.DIS, lists(b -> queryActivation.contains(top1(b)) ? Ranking.IS : Ranking.RAW));
+        if (hasGalleryBank) {
+            lists.put(Method.DUAL_IS, lists(b -> Ranking.DUAL_IS));
+            lists.put(Method.DUAL_DIS, lists(b -> {
+                boolean q = queryActivation.contains(top1(b));
+                boolean g = galleryActivation.contains(top1(b));
+                return q && g ? Ranking.DUAL_IS : q ? Ranking.DUAL_Q_ONLY : g ? Ranking.DUAL_G_ONLY : Ranking.RAW;
+            }));
+        }
+        lists.put(Method.CSLS, lists(b -> Ranking.CSLS));
+        lists.put(Method.NNN, lists(b -> Ranking.NNN));
+        Map<Method, HubnessSummary.MethodHubness> methods = new EnumMap<>(Method.class);
+        lists.forEach((m, topK) -> methods.put(m, HubnessSummary.MethodHubness.of(topK, documents, K)));
+        return new HubnessSummary(K, rows, documents, methods);
+    }
+
+    private long[][] lists(java.util.function.IntFunction<Ranking> rankingOfRow) {
+        long[][] out = new long[rows][];
+        for (int b = 0; b < rows; b++) {
+            TopKTracker t = trackers[rankingOfRow.apply(b).ordinal()];
+            out[b] = new long[t.count(b)];
+            for (int r = 0; r < out[b].length; r++) {
+                out[b][r] = t.key(b, r);
+            }
+        }
+        return out;
+    }
+
+    private long top1(int b) {
+        return trackers[Ranking.RAW.ordinal()].key(b, 0);
+    }
+}

@@ -1,0 +1,11 @@
+package org.opensearch.hubness.norm;
+
+import java.util.Set;
+
+/**
+ * A finished gallery pass: the number of documents, the activation sets as document keys (Aq = ∪ top-k of the query
+ * bank's vectors, Ag likewise for the gallery bank; empty without that bank) and the hubness report (null when no
+ * query-bank vector was asked to report, or the gallery is empty).
+ */
+public record PassResult(long documents, Set<Long> queryActivation, Set<Long> galleryActivation, HubnessSummary report,
+                         NormParams params) {}
