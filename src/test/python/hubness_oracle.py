@@ -2,7 +2,7 @@
 """Independent numpy reference for the hubness normalisations (DESIGN.md section 1).
 
 Written separately from the Java code on purpose: it shares no code with it and works directly from the
-formulas, in float64, from the same float32 inputs. The Java OracleAgreementTest compares the two.
+formulas, in float64, from the same float32 inputs. The Java OracleAgreementTests compares the two.
 
     python3 hubness_oracle.py --queries Q.npy --gallery G.npy [--query-bank BQ.npy] [--gallery-bank BG.npy]
         --methods none,is,dis,dual_is,dual_dis,csls,nnn [--beta-q 20] [--beta-g 3] [--k 1]

@@ -1,12 +1,14 @@
 package org.opensearch.hubness.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.it.LocalCluster;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** A small gallery with a hub, a query bank, and a bank over them, shared by the client ITs; plus the reference search. */
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 final class ClientFixture {
 
     static final String FIELD = "embedding";

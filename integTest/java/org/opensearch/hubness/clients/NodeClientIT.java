@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.it.LocalCluster;
+import org.opensearch.hubness.testing.LoudSkip;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,13 +20,13 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The official Node.js client (@opensearch-project/opensearch, pinned in clients/node/package-lock.json): runs
  * {@code npm ci} in clients/node, then the example script against the test cluster, and checks its rescored hits
  * against the same search over plain HTTP. Skipped when node or npm is not installed.
  */
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class NodeClientIT {
 
     static final String GALLERY = "node-client-images";
@@ -36,7 +38,7 @@ class NodeClientIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        assumeTrue(onPath("node") && onPath("npm"), "node and npm are not installed; skipping the Node.js client test");
+        LoudSkip.unless(onPath("node") && onPath("npm"), "node and npm are not installed, so the Node.js client cannot run");
         Result ci = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 600);
         assertEquals(0, ci.exit(), "npm ci in " + DIR + " failed:\n" + ci.output());
         ClientFixture.drop(cluster, GALLERY, BANK_INDEX, BANK);

@@ -135,13 +135,13 @@ public final class HubnessDemo {
         // ---- bank ----
         progress(true, "building bank " + bankName + " ...");
         long b0 = System.nanoTime();
-        String bankBody = """
+        String bankBody = String.format(Locale.ROOT, """
             {"gallery": {"index": "%s", "field": "embedding"},
              "query_bank": {"index": "%s", "field": "embedding"},
              "gallery_bank": {"index": "%s", "field": "embedding"},
              "beta_query": 20, "beta_gallery": 3, "k": 1,
              "description": "scripts/demo: %s, banks = rows %d-%d"}
-            """.formatted(GALLERY, QUERY_BANK, GALLERY_BANK, labels.summary().replace("\"", "'"), n, 2 * n - 1);
+            """, GALLERY, QUERY_BANK, GALLERY_BANK, labels.summary().replace("\"", "'"), n, 2 * n - 1);
         JsonNode bank = cluster.put("/_plugins/_hubness/banks/" + bankName + "?wait_for_completion=true", bankBody).ok().json();
         clearProgress();
         out.printf(Locale.ROOT, "built bank %s (state %s, version %s) in %.1f s: beta_query 20, beta_gallery 3, k 1%n",

@@ -2,7 +2,8 @@ package org.opensearch.hubness.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.testing.LoudSkip;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.eval.NpyArray;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Banks on the real 3-node cluster with the Flickr8k/TinyCLIP split of DESIGN.md: gallery = images 0–499 (3 shards,
  * 1 replica), query bank = captions 500–999, gallery bank = images 500–999.
  */
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class BankLifecycleIT {
 
     private static final String DATA = "flickr8k-tinyclip";
@@ -49,7 +51,7 @@ class BankLifecycleIT {
 
     @BeforeAll
     static void loadData() {
-        Assumptions.assumeTrue(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA);
+        LoudSkip.unless(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA + ": these ITs check the cluster against it");
         NpyArray text = VectorIndex.read(DATA, "text.npy");
         NpyArray image = VectorIndex.read(DATA, "image.npy");
         d = text.cols();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opensearch.common.SuppressForbidden;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cluster (so the message survives the coordinator, the shard and the REST layer); and explain shows the numbers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class RescoreBadRequestIT {
 
     private static final String INDEX = "badreq-gallery";

@@ -1,7 +1,8 @@
 package org.opensearch.hubness.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Assumptions;
+import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.testing.LoudSkip;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.norm.Method;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 5 shards, methods none, is, dis, csls, nnn. knn k = window = 6637 (the whole gallery; below the 10 000 caps of k-NN's k
  * and of index.max_rescore_window), so the oracle is the full-gallery ranking, not a window-restricted one.
  */
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class RescoreShardLayoutIT {
 
     private static final String FLICKR = "flickr8k-tinyclip";
@@ -52,7 +54,7 @@ class RescoreShardLayoutIT {
 
     @Test
     void flickrEveryMethodEveryLayoutMatchesOffline() throws IOException {
-        Assumptions.assumeTrue(VectorIndex.hasData(FLICKR, "text.npy"), "no " + FLICKR + " data");
+        LoudSkip.unless(VectorIndex.hasData(FLICKR, "text.npy"), "no " + FLICKR + " data to compare the shard layouts on");
         NpyArray textArr = VectorIndex.read(FLICKR, "text.npy");
         float[] text = textArr.toFloats();
         float[] image = VectorIndex.read(FLICKR, "image.npy").toFloats();
@@ -168,7 +170,7 @@ class RescoreShardLayoutIT {
 
     @Test
     void bliEsEnFiveShardsMatchesOffline() throws IOException {
-        Assumptions.assumeTrue(VectorIndex.hasData(BLI, "es_vectors.npy"), "no " + BLI + " data");
+        LoudSkip.unless(VectorIndex.hasData(BLI, "es_vectors.npy"), "no " + BLI + " data to compare the shard layouts on");
         NpyArray esArr = VectorIndex.read(BLI, "es_vectors.npy");
         NpyArray enArr = VectorIndex.read(BLI, "en_vectors.npy");
         NpyArray wArr = VectorIndex.read(BLI, "W_es2en_procrustes.npy");

@@ -7,6 +7,7 @@ import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 
 import java.util.ArrayList;
@@ -52,14 +53,25 @@ public final class DocTermsCache {
 
     /** The terms of one document (segment doc id), computed from its prepared vector when not cached yet. */
     public DocTermValues get(LoadedBank bank, Object segmentKey, int maxDoc, int doc, float[] preparedVector) {
-        SegmentTerms segment = segment(bank, segmentKey, maxDoc);
-        if (segment == null) {
-            misses.incrementAndGet();
-            DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
-                bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
-            return new DocTermValues(at(t.lq()), at(t.lg()), at(t.cslsR()), at(t.nnnBias()));
+        return terms(bank, segment(bank, segmentKey, maxDoc), doc, preparedVector);
+    }
+
+    /** A rescore's lookup: finds each segment's entry once per request instead of once per document. */
+    public BankTermsLookup lookup(LoadedBank bank) {
+        return new BankTermsLookup(this, bank);
+    }
+
+    /** A document's terms from its segment's entry (null: refused, not kept); a miss is computed outside every lock. */
+    DocTermValues terms(LoadedBank bank, SegmentTerms segment, int doc, float[] preparedVector) {
+        DocTermValues stored = segment == null ? null : segment.stored(doc);
+        if (stored != null) {
+            hits.incrementAndGet();
+            return stored;
         }
-        return segment.get(bank, doc, preparedVector);
+        misses.incrementAndGet();
+        DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
+            bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
+        return segment == null ? DocTermValues.of(t, 0) : segment.store(doc, t);
     }
 
     /** Stores terms computed in bulk for docs of one segment (a bank build or warm-up); false if refused. */
@@ -70,17 +82,13 @@ public final class DocTermsCache {
         return true;
     }
 
-    private static double at(double[] a) {
-        return a == null ? Double.NaN : a[0];
-    }
-
-    private SegmentTerms segment(LoadedBank bank, Object segmentKey, int maxDoc) {
+    /** The entry of (bank version, segment), created empty when there is room; null when budget or breaker refuse. */
+    SegmentTerms segment(LoadedBank bank, Object segmentKey, int maxDoc) {
         Key key = new Key(bank.name(), bank.version(), segmentKey);
         long need = SegmentTerms.bytesFor(maxDoc);
         synchronized (this) {
             Entry entry = entries.get(key);
             if (entry != null) {
-                hits.incrementAndGet();
                 return entry.terms();
             }
             if (need > maxBytes.getAsLong()) {
@@ -97,7 +105,6 @@ public final class DocTermsCache {
                     return null;
                 }
             }
-            misses.incrementAndGet();
             SegmentTerms terms = new SegmentTerms(maxDoc);
             entries.put(key, new Entry(terms, need));
             bytes += need;
@@ -127,7 +134,11 @@ public final class DocTermsCache {
      * so terms of merged-away segments do not wait for the LRU to leave.
      */
     public Object segmentKey(LeafReaderContext leaf) {
-        IndexReader.CacheHelper helper = leaf.reader().getCoreCacheHelper();
+        return segmentKey(leaf.reader());
+    }
+
+    Object segmentKey(LeafReader reader) {
+        IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
         if (helper == null) return null;
         IndexReader.CacheKey key = helper.getKey();
         if (watched.add(key)) {

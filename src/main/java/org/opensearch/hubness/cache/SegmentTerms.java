@@ -1,8 +1,6 @@
 package org.opensearch.hubness.cache;
 
-import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
 
 import java.util.Arrays;
 import java.util.BitSet;
@@ -38,12 +36,15 @@ final class SegmentTerms {
         return a;
     }
 
-    /** Terms of doc, computed from its prepared vector on first use. */
-    synchronized DocTermValues get(LoadedBank bank, int doc, float[] preparedVector) {
+    /** Terms of doc if they are here, else null. */
+    synchronized DocTermValues stored(int doc) {
+        return filled.get(doc) ? new DocTermValues(lq[doc], lg[doc], csls[doc], nnn[doc]) : null;
+    }
+
+    /** Keeps terms computed (outside this lock) for one document; a concurrent first writer's equal values stay. */
+    synchronized DocTermValues store(int doc, DocTerms terms) {
         if (!filled.get(doc)) {
-            DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
-                bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
-            store(doc, t, 0);
+            store(doc, terms, 0);
         }
         return new DocTermValues(lq[doc], lg[doc], csls[doc], nnn[doc]);
     }

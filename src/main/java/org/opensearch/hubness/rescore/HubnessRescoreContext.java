@@ -1,6 +1,7 @@
 package org.opensearch.hubness.rescore;
 
 import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.cache.BankTermsLookup;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.stats.RescoreStats;
 import org.opensearch.search.rescore.RescoreContext;
@@ -10,6 +11,7 @@ public final class HubnessRescoreContext extends RescoreContext {
 
     private final LoadedBank bank;
     private final DocTermsCache cache;
+    private final BankTermsLookup bankTerms;
     private final RescoreStats stats;
     private final RescoreSpec spec;
 
@@ -25,6 +27,7 @@ public final class HubnessRescoreContext extends RescoreContext {
         }
         this.bank = bank;
         this.cache = cache;
+        this.bankTerms = cache == null ? null : cache.lookup(bank);
         this.stats = stats;
         this.spec = spec;
     }
@@ -35,6 +38,11 @@ public final class HubnessRescoreContext extends RescoreContext {
 
     public DocTermsCache cache() {
         return cache;
+    }
+
+    /** This request's view of the cache (null without a cache): each segment's entry found once. */
+    public BankTermsLookup bankTerms() {
+        return bankTerms;
     }
 
     public RescoreStats stats() {

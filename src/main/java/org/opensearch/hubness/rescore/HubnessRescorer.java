@@ -117,13 +117,13 @@ public final class HubnessRescorer implements Rescorer {
         boolean fromCache = false;
         Method m = spec.method();
         if (m != Method.NONE) {
-            Object segmentKey = ctx.cache() == null ? null : ctx.cache().segmentKey(dv.leaf());
-            if (!spec.betaOverridden() && ctx.cache() != null && segmentKey != null) {
-                DocTermValues t = ctx.cache().get(bank, segmentKey, dv.leaf().reader().maxDoc(), dv.segmentDoc(), g);
-                lq = t.lq();
-                lg = t.lg();
-                csls = t.cslsR();
-                nnn = t.nnnMean();
+            DocTermValues cached = spec.betaOverridden() || ctx.bankTerms() == null ? null
+                : ctx.bankTerms().get(dv.leaf(), dv.segmentDoc(), g);
+            if (cached != null) {
+                lq = cached.lq();
+                lg = cached.lg();
+                csls = cached.cslsR();
+                nnn = cached.nnnMean();
                 fromCache = true;
             } else {
                 NormParams p = spec.params();

@@ -6,6 +6,7 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.bank.LoadedBank;
@@ -14,8 +15,16 @@ import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,10 +80,95 @@ class DocTermsCacheTests {
             assertEquals(expected.lg()[doc], t.lg(), 0);
         }
         assertEquals(1, cache.stats().segments());
-        assertTrue(cache.stats().hits() >= 4, "one entry per segment, filled doc by doc: " + cache.stats());
+        assertEquals(5, cache.stats().misses(), "every document computed once: " + cache.stats());
+        for (int doc = 0; doc < 5; doc++) {
+            float[] v = new float[D];
+            System.arraycopy(docs, doc * D, v, 0, D);
+            assertEquals(expected.lq()[doc], cache.get(bank, key, leaf.reader().maxDoc(), doc, v).lq(), 0);
+        }
+        assertEquals(5, cache.stats().hits(), "then found: " + cache.stats());
         reader.close();
         assertEquals(0, cache.stats().segments(), "closing the segment drops its entries");
         assertEquals(0, cache.stats().bytes());
+    }
+
+    /** Several segments (no merges), so a window's documents span them. */
+    private static DirectoryReader indexInSegments(float[] docs, int n, int perSegment) throws Exception {
+        ByteBuffersDirectory dir = new ByteBuffersDirectory();
+        try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
+            for (int i = 0; i < n; i++) {
+                Document doc = new Document();
+                doc.add(new KnnFloatVectorField("v", Arrays.copyOfRange(docs, i * D, (i + 1) * D)));
+                w.addDocument(doc);
+                if ((i + 1) % perSegment == 0) w.flush();
+            }
+        }
+        return DirectoryReader.open(dir);
+    }
+
+    @Test
+    void aLookupGivesEverySegmentOneEntryAndCountsEveryDocument() throws Exception {
+        int n = 12;
+        float[] docs = unitRows(n);
+        DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
+        LoadedBank bank = bank(1);
+        DocTerms expected = DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
+        try (DirectoryReader reader = indexInSegments(docs, n, 4)) {
+            assertEquals(3, reader.leaves().size());
+            for (int pass = 1; pass <= 2; pass++) {
+                BankTermsLookup lookup = cache.lookup(bank); // one per request
+                for (LeafReaderContext leaf : reader.leaves()) {
+                    for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                        int row = leaf.docBase + doc;
+                        DocTermValues t = lookup.get(leaf, doc, Arrays.copyOfRange(docs, row * D, (row + 1) * D));
+                        assertEquals(expected.lq()[row], t.lq(), 0, "row " + row);
+                        assertEquals(expected.lg()[row], t.lg(), 0, "row " + row);
+                    }
+                }
+                assertEquals(3, cache.stats().segments());
+                assertEquals(n, cache.stats().misses(), "pass " + pass + ": each document computed once: " + cache.stats());
+                assertEquals((pass - 1) * n, cache.stats().hits(), "pass " + pass + ": " + cache.stats());
+            }
+        }
+    }
+
+    /** Many requests miss on the same documents at once: each computes outside the locks, all see the same terms. */
+    @Test
+    void concurrentLookupsOfTheSameDocumentsAgree() throws Exception {
+        int n = 16, threads = 6, trials = 20;
+        float[] docs = unitRows(n);
+        LoadedBank bank = bank(1);
+        DocTerms expected = DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (DirectoryReader reader = indexInSegments(docs, n, 8)) {
+            for (int trial = 0; trial < trials; trial++) {
+                DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        BankTermsLookup lookup = cache.lookup(bank);
+                        int wrong = 0;
+                        for (LeafReaderContext leaf : reader.leaves()) {
+                            for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                                int row = leaf.docBase + doc;
+                                DocTermValues v = lookup.get(leaf, doc, Arrays.copyOfRange(docs, row * D, (row + 1) * D));
+                                if (v.lq() != expected.lq()[row] || v.lg() != expected.lg()[row]) wrong++;
+                            }
+                        }
+                        return wrong;
+                    }));
+                }
+                for (Future<Integer> r : results) assertEquals(0, r.get(60, TimeUnit.SECONDS), "trial " + trial);
+                DocTermsCache.Stats stats = cache.stats();
+                assertEquals(2, stats.segments(), "one entry per segment whatever the race, trial " + trial);
+                assertEquals((long) threads * n, stats.hits() + stats.misses(), "trial " + trial + ": " + stats);
+                assertTrue(stats.misses() >= n, "trial " + trial + ": " + stats);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

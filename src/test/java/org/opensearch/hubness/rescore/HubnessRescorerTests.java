@@ -19,27 +19,24 @@ import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermsCache;
-import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.norm.ActivationSets;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.OfflineScorer;
+import org.opensearch.hubness.norm.PairedEmbeddings;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.stats.RescoreStats;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -59,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The rescoring core over real Lucene indices (several segments, KNN vectors and big-endian binary doc values) and
- * real embeddings (flickr8k-tinyclip: gallery = image rows 0–499, query bank = text rows 500–999, gallery bank =
+ * real embeddings (flickr8k-tinyclip, or PairedEmbeddings' generated fixture of the same shape without ../shared: gallery = image rows 0–499, query bank = text rows 500–999, gallery bank =
  * image rows 500–999, queries = text rows 0–499), checked against {@link OfflineScorer}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -93,15 +90,10 @@ class HubnessRescorerTests {
 
     @BeforeAll
     void load() throws IOException {
-        String shared = System.getProperty("hubness.shared.dir");
-        Assumptions.assumeTrue(shared != null, "hubness.shared.dir is not set");
-        Path dir = Path.of(shared, "data", "flickr8k-tinyclip");
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("text.npy")));
-        NpyArray t = NpyArray.readMatrix(dir.resolve("text.npy"));
-        NpyArray im = NpyArray.readMatrix(dir.resolve("image.npy"));
-        d = t.cols();
-        text = t.toFloats();
-        float[] image = im.toFloats();
+        PairedEmbeddings data = PairedEmbeddings.load(); // flickr8k-tinyclip, or a generated fixture without ../shared
+        d = data.d;
+        text = data.text;
+        float[] image = data.image;
         galleryRaw = Arrays.copyOfRange(image, 0, N * d);
         galleryPrep = galleryRaw.clone();
         Similarity.COSINE.prepareRows(galleryPrep, N, d);

@@ -5,7 +5,6 @@ import org.opensearch.hubness.norm.OfflineScorer;
 import org.opensearch.hubness.norm.Similarity;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /** Queries, gallery and optional banks loaded from .npy files, checked and prepared for one similarity. */
 final class EvalData {
@@ -33,17 +32,17 @@ final class EvalData {
         this.d = d;
     }
 
-    static EvalData load(CliOptions o) throws IOException {
+    static EvalData load(DataOptions o) throws IOException {
         Similarity similarity;
         try {
-            similarity = Similarity.fromString(o.get("similarity", "cosine"));
+            similarity = Similarity.fromString(o.similarity);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        NpyArray q = NpyArray.readMatrix(Path.of(o.required("queries")));
-        NpyArray g = NpyArray.readMatrix(Path.of(o.required("gallery")));
-        NpyArray bq = o.has("query-bank") ? NpyArray.readMatrix(Path.of(o.required("query-bank"))) : null;
-        NpyArray bg = o.has("gallery-bank") ? NpyArray.readMatrix(Path.of(o.required("gallery-bank"))) : null;
+        NpyArray q = NpyArray.readMatrix(o.queries);
+        NpyArray g = NpyArray.readMatrix(o.gallery);
+        NpyArray bq = o.queryBank == null ? null : NpyArray.readMatrix(o.queryBank);
+        NpyArray bg = o.galleryBank == null ? null : NpyArray.readMatrix(o.galleryBank);
         int d = q.cols();
         requireDimension(g, d, "--gallery");
         requireDimension(bq, d, "--query-bank");

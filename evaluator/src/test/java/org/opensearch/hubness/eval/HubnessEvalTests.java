@@ -2,12 +2,19 @@ package org.opensearch.hubness.eval;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.OfflineScorer;
+import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.Similarity;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +68,13 @@ class HubnessEvalTests {
         assertTrue(badMethod.err.contains("valid methods are none, is, dis"), badMethod.err);
         Result unknownOption = run("metrics", "--scores", q.toString(), "--bogus", "1");
         assertEquals(2, unknownOption.code);
-        assertTrue(unknownOption.err.contains("unknown option --bogus"), unknownOption.err);
+        assertEquals("hubness-eval: Unknown options: '--bogus', '1'", unknownOption.err.trim());
+        Result missingOption = run("score", "--method", "none", "--queries", q.toString(), "--gallery", q.toString());
+        assertEquals(2, missingOption.code);
+        assertTrue(missingOption.err.contains("Missing required option: '--out=S.npy'"), missingOption.err);
+        Result notANumber = run("metrics", "--scores", q.toString(), "--k", "ten");
+        assertEquals(2, notANumber.code);
+        assertTrue(notANumber.err.contains("'ten' is not an int"), notANumber.err);
         Result missingFile = run("metrics", "--scores", tmp.resolve("nope.npy").toString());
         assertEquals(2, missingFile.code);
         assertTrue(missingFile.err.contains("no such file"), missingFile.err);
@@ -71,22 +84,65 @@ class HubnessEvalTests {
         assertEquals(2, badBeta.code);
         assertTrue(badBeta.err.contains("beta_q must be a finite number > 0"), badBeta.err);
         assertEquals(2, run("frobnicate").code);
-        assertEquals(2, run().code);
+        Result none = run();
+        assertEquals(2, none.code);
+        assertEquals("hubness-eval: missing command; commands are score, metrics, sweep", none.err.trim());
+    }
+
+    @Test
+    void helpListsTheCommandsAndTheirOptions() {
+        Result help = run("--help");
+        assertEquals(0, help.code, help.err);
+        assertTrue(help.out.contains("score") && help.out.contains("metrics") && help.out.contains("sweep"), help.out);
+        Result scoreHelp = run("score", "--help");
+        assertEquals(0, scoreHelp.code, scoreHelp.err);
+        assertTrue(scoreHelp.out.contains("--gallery-bank=BG.npy"), scoreHelp.out);
+        assertTrue(scoreHelp.out.contains("--nnn-alpha=A"), scoreHelp.out);
+    }
+
+    /** Unit vectors near a few shared directions: queries i and gallery item i are a noisy pair, so there are hubs. */
+    private static float[] clustered(Random random, float[] centres, int rows, int d, float[] partners, double noise) {
+        float[] v = new float[rows * d];
+        for (int r = 0; r < rows; r++) {
+            int c = r % (centres.length / d);
+            for (int j = 0; j < d; j++) {
+                double base = partners != null ? partners[r * d + j] : centres[c * d + j];
+                v[r * d + j] = (float) (base + noise * random.nextGaussian());
+            }
+        }
+        Similarity.COSINE.prepareRows(v, rows, d);
+        return v;
     }
 
     @Test
     void sweepPrintsATableBestFirst() throws IOException {
-        FlickrData data = FlickrData.load();
-        Path q = write("q.npy", data.rows(data.text, 0, 500), 500, data.d);
-        Path g = write("g.npy", data.rows(data.image, 0, 500), 500, data.d);
-        Path bq = write("bq.npy", data.rows(data.text, 500, 1000), 500, data.d);
+        int n = 80, d = 12;
+        Random random = new Random(42);
+        float[] centres = clustered(random, new float[4 * d], 4, d, null, 1.0);
+        float[] gallery = clustered(random, centres, n, d, null, 0.6);
+        float[] queries = clustered(random, centres, n, d, gallery, 0.5);
+        float[] bank = clustered(random, centres, n, d, null, 0.8);
+        Path q = write("q.npy", queries, n, d), g = write("g.npy", gallery, n, d), bq = write("bq.npy", bank, n, d);
         Result r = run("sweep", "--queries", q.toString(), "--gallery", g.toString(), "--query-bank", bq.toString(),
             "--methods", "none,is", "--beta-q", "10,20");
         assertEquals(0, r.code, r.err);
         String[] lines = r.out.strip().split("\n");
         assertEquals(4, lines.length, r.out);
         assertTrue(lines[0].startsWith("method"), r.out);
-        assertTrue(lines[1].matches("is\\s+10\\s+-\\s+61\\.2 .*"), r.out);
-        assertTrue(lines[3].matches("none\\s+-\\s+-\\s+57\\.2 .*"), r.out);
+        double previous = Double.MAX_VALUE;
+        OfflineScorer scorer = new OfflineScorer(queries, n, gallery, n, bank, n, null, 0, d);
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].trim().split("\\s+");
+            double r1 = Double.parseDouble(cells[3]);
+            assertTrue(r1 <= previous, "best R@1 first: " + r.out);
+            previous = r1;
+            Method m = Method.fromString(cells[0]);
+            double betaQ = cells[1].equals("-") ? 20 : Double.parseDouble(cells[1]);
+            RetrievalMetrics.Summary expected = RetrievalMetrics.evaluate(
+                scorer.scores(m, NormParams.defaults().withBetaQuery(betaQ)), n, n, RetrievalMetrics.diagonalTruth(n), 10);
+            assertEquals(String.format(Locale.ROOT, "%.1f", expected.r1()), cells[3], lines[i]);
+            assertEquals(String.format(Locale.ROOT, "%.3f", expected.skew()), cells[8], lines[i]);
+        }
+        assertTrue(r.out.contains("\nnone ") && r.out.contains("\nis  "), r.out);
     }
 }

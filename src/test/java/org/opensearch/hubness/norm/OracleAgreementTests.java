@@ -1,15 +1,10 @@
-package org.opensearch.hubness.eval;
+package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
-import org.opensearch.hubness.norm.Method;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.OfflineScorer;
-import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.LoudSkip;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,23 +20,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Java's OfflineScorer against the independent numpy oracle (src/test/python/hubness_oracle.py) on
- * real data, for every method at the defaults: max |Δ log-score| must be ≤ 1e-5.
+ * real data, for every method at the defaults: max |Δ log-score| must be ≤ 1e-5. Without the shared data it runs on
+ * {@link PairedEmbeddings}' generated fixture instead (and prints so).
  */
-class OracleAgreementTest {
+class OracleAgreementTests {
 
     private static final double TOLERANCE = 1e-5;
 
     @TempDir
     static Path tmp;
 
-    private static FlickrData data;
+    private static PairedEmbeddings data;
     private static double[][] oracle; // per method, read back from the oracle's .npy output
     private static OfflineScorer scorer;
 
     @BeforeAll
     static void runOracle() throws Exception {
-        Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy is not available");
-        data = FlickrData.load();
+        LoudSkip.unless(pythonWithNumpy(), "python3 with numpy is not on the PATH, so the independent oracle cannot run "
+            + "(install python3-numpy; the CI image has it)");
+        data = PairedEmbeddings.load();
         float[] q = data.rows(data.text, 0, 500), g = data.rows(data.image, 0, 500);
         float[] bq = data.rows(data.text, 500, 1000), bg = data.rows(data.image, 500, 1000);
         NpyArray.writeFloat32(tmp.resolve("q.npy"), q, 500, data.d);
@@ -63,7 +61,7 @@ class OracleAgreementTest {
             assertEquals(500, a.cols());
             oracle[m.ordinal()] = a.values();
         }
-        // the same preparation the evaluator does; the data is already unit-norm
+        // the same preparation the evaluator does (the real data is already unit-norm, the fixture is not)
         Similarity.COSINE.prepareRows(q, 500, data.d);
         Similarity.COSINE.prepareRows(g, 500, data.d);
         Similarity.COSINE.prepareRows(bq, 500, data.d);
@@ -96,10 +94,10 @@ class OracleAgreementTest {
         double worst = 0;
         for (Method m : Method.values()) {
             double err = maxAbsDiff(scorer.scores(m, NormParams.defaults()), oracle[m.ordinal()]);
-            report.append(String.format("%s=%.2e ", m.externalName(), err));
+            report.append(String.format(Locale.ROOT, "%s=%.2e ", m.externalName(), err));
             worst = Math.max(worst, err);
         }
-        System.out.println("oracle max |Δ log-score|: " + report);
+        System.out.println("oracle max |Δ log-score| on " + data.source + ": " + report);
         assertTrue(worst <= TOLERANCE, "max |Δ| above " + TOLERANCE + ": " + report);
     }
 
@@ -107,6 +105,8 @@ class OracleAgreementTest {
     @Test
     void floatLaneBankTermsStayCloseToTheOracle() {
         float[] g = data.rows(data.image, 0, 500), bq = data.rows(data.text, 500, 1000);
+        Similarity.COSINE.prepareRows(g, 500, data.d); // as the server stores them (the fixture is not unit-length)
+        Similarity.COSINE.prepareRows(bq, 500, data.d);
         DocTerms fast = DocTermsCalculator.compute(g, 500, bq, 500, null, 0, data.d, NormParams.defaults());
         double[] s = scorer.rawSimilarities();
         double[] is = new double[s.length];
@@ -114,7 +114,7 @@ class OracleAgreementTest {
             is[i] = 20 * s[i] - fast.lq()[i % 500];
         }
         double err = maxAbsDiff(is, oracle[Method.IS.ordinal()]);
-        System.out.printf("float-lane Lq: max |Δ is log-score| = %.2e%n", err);
+        System.out.printf(Locale.ROOT, "float-lane Lq: max |Δ is log-score| = %.2e%n", err);
         assertTrue(err <= 1e-4, "float-lane Lq drifted by " + err);
     }
 }
