@@ -41,6 +41,10 @@ public final class NodesRequest extends BaseNodesRequest<NodesRequest> {
         target.writeTo(out);
     }
 
+    public String bank() {
+        return target.bank();
+    }
+
     /** What one node receives. */
     public static final class Node extends org.opensearch.transport.TransportRequest {
         private final Target target;

@@ -1,15 +1,17 @@
 package org.opensearch.hubness.transport;
 
+import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.nodes.TransportNodesAction;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.hubness.bank.NodeBanks;
-import org.opensearch.hubness.cache.CacheWarmer;
-import org.opensearch.hubness.cache.DocTermsCache;
-import org.opensearch.indices.IndicesService;
+import org.opensearch.hubness.bank.state.BankTransitions;
+import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
@@ -69,36 +71,20 @@ public abstract class TransportNodesOp extends TransportNodesAction<NodesRequest
             super(NodesAction.CLEAR_CACHE, p, c, t, f, n);
         }
 
+        /** A bank the cluster state does not know is a 404, as for every other bank operation. */
         @Override
-        protected Map<String, Object> run(NodesRequest.Node r) {
-            return node.clearCache(r.bank());
-        }
-    }
-
-    public static final class Install extends TransportNodesOp {
-        private final CacheWarmer warmer;
-
-        @Inject
-        public Install(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks n, IndicesService indices, DocTermsCache cache) {
-            super(NodesAction.INSTALL, p, c, t, f, n);
-            this.warmer = new CacheWarmer(indices, c, cache);
+        protected void doExecute(Task task, NodesRequest request, ActionListener<NodesResponse> listener) {
+            String bank = request.bank();
+            if (bank != null && HubnessMetadata.of(clusterService.state()).bank(bank) == null) {
+                listener.onFailure(new ResourceNotFoundException("no bank [" + bank + "]; " + BankTransitions.createHint(bank)));
+                return;
+            }
+            super.doExecute(task, request, listener);
         }
 
         @Override
         protected Map<String, Object> run(NodesRequest.Node r) {
-            return node.install(r.bank(), r.version(), warmer);
-        }
-    }
-
-    public static final class Forget extends TransportNodesOp {
-        @Inject
-        public Forget(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks n) {
-            super(NodesAction.FORGET, p, c, t, f, n);
-        }
-
-        @Override
-        protected Map<String, Object> run(NodesRequest.Node r) {
-            return node.forget(r.bank());
+            return node.clearCache(r.bank());
         }
     }
 }

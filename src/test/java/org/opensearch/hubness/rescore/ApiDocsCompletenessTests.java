@@ -3,7 +3,7 @@ package org.opensearch.hubness.rescore;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.hubness.norm.Method;
-import org.opensearch.hubness.rest.RestHubnessAction;
+import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.rest.RestHandler;
 
@@ -22,9 +22,11 @@ class ApiDocsCompletenessTests {
     @Test
     void everyRouteIsDocumented() throws Exception {
         String doc = apiDoc();
-        for (RestHandler.Route route : new RestHubnessAction().routes()) {
-            String line = "`" + route.getMethod().name() + " " + route.getPath() + "`";
-            assertTrue(doc.contains(line), "docs/api.md does not document " + line);
+        for (RestHandler handler : HubnessRestHandlers.all(() -> 1L)) {
+            for (RestHandler.Route route : handler.routes()) {
+                String line = "`" + route.getMethod().name() + " " + route.getPath() + "`";
+                assertTrue(doc.contains(line), "docs/api.md does not document " + line);
+            }
         }
     }
 

@@ -1,7 +1,11 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.node;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
+import org.opensearch.OpenSearchException;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.hubness.bank.BankRegistry;
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.kernel.VectorKernels;
@@ -14,55 +18,55 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What one node does for the banks: install a version a build finished, forget a deleted bank, clear its cache,
- * report its stats, and load every serving bank when it starts or joins.
+ * What one node does for the banks on request: load (and warm) the serving version its cluster state names, say
+ * what it holds or refused, clear its cache, report its stats. Lives outside {@code bank/} so that {@code bank/}
+ * does not depend on {@code cache/}.
  */
 public final class NodeBanks {
 
-    private static final Logger LOG = LogManager.getLogger(NodeBanks.class);
-
+    private final ClusterService clusterService;
     private final BankRegistry registry;
     private final DocTermsCache cache;
     private final RescoreStats rescoreStats;
 
-    public NodeBanks(BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats) {
+    public NodeBanks(ClusterService clusterService, BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats) {
+        this.clusterService = clusterService;
         this.registry = registry;
         this.cache = cache;
         this.rescoreStats = rescoreStats;
     }
 
-    /** Makes a version serve on this node and warms the cache for the local gallery shards. */
-    public Map<String, Object> install(String bank, long version, CacheWarmer warmer) {
-        LoadedBank loaded = registry.version(bank, version);
-        if (loaded == null) throw new IllegalStateException("bank [" + bank + "] version " + version + " is not stored");
-        registry.install(loaded);
-        cache.retainVersions(bank, new HashSet<>(registry.versionsOf(bank)));
-        long warmed = warmer == null ? 0 : warmer.warm(loaded);
-        return Map.of("bank", bank, "version", registry.current(bank).version(), "documents_warmed", warmed);
+    /** This node's view of one bank: the version it serves, or why it refused the serving one. */
+    public record BankOnNode(Long heldVersion, Long refusedVersion, String refusal, long documentsWarmed) {}
+
+    /**
+     * Loads the serving version the applied cluster state names (if not held yet) and, with a warmer, fills the cache
+     * for the local gallery shards. A refusal (checksum, missing blobs, breaker) is reported, not thrown.
+     */
+    public BankOnNode load(String bank, CacheWarmer warmer) {
+        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
+        long warmed = 0;
+        if (r != null && r.serving() != null) {
+            try {
+                LoadedBank loaded = registry.load(bank, r.serving()).bank();
+                cache.retainVersions(bank, new HashSet<>(registry.versionsOf(bank)));
+                if (warmer != null) warmed = warmer.warm(loaded);
+            } catch (OpenSearchException refused) {
+                // remembered by the registry; reported below
+            }
+        }
+        return describe(bank, warmed);
     }
 
-    public Map<String, Object> forget(String bank) {
-        registry.remove(bank);
-        int dropped = cache.invalidate(bank, -1);
-        return Map.of("bank", bank, "cache_entries_dropped", dropped);
+    public BankOnNode describe(String bank, long warmed) {
+        LoadedBank held = registry.current(bank);
+        BankRegistry.Refusal refusal = registry.refusal(bank);
+        return new BankOnNode(held == null ? null : held.version(), refusal == null ? null : refusal.version(),
+            refusal == null ? null : refusal.reason(), warmed);
     }
 
     public Map<String, Object> clearCache(String bank) {
         return Map.of("cache_entries_dropped", cache.invalidate(bank, -1));
-    }
-
-    /** Loads the serving version of every bank this node does not hold yet (node start, join, or missed install). */
-    public void loadServing(Map<String, Long> serving, CacheWarmer warmer) {
-        for (Map.Entry<String, Long> e : serving.entrySet()) {
-            LoadedBank held = registry.current(e.getKey());
-            if (held != null && held.version() >= e.getValue()) continue;
-            try {
-                install(e.getKey(), e.getValue(), warmer);
-                LOG.info("loaded bank [{}] version {}", e.getKey(), e.getValue());
-            } catch (RuntimeException ex) {
-                LOG.warn(() -> "could not load bank [" + e.getKey() + "] version " + e.getValue(), ex);
-            }
-        }
     }
 
     public Map<String, Object> stats() {
@@ -81,6 +85,8 @@ public final class NodeBanks {
             m.put("gallery_bank_size", b.galleryBankSize());
             m.put("memory_bytes", b.ramBytesUsed());
             m.put("cache_bytes", cacheStats.bytesPerBank().getOrDefault(name, 0L));
+            BankRegistry.Refusal refusal = registry.refusal(name);
+            if (refusal != null) m.put("refused", Map.of("version", refusal.version(), "reason", refusal.reason()));
             banks.put(name, m);
         }
         out.put("banks_loaded", banks.size());
