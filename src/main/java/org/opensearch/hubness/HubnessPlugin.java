@@ -26,6 +26,7 @@ import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.BlobJanitor;
 import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.hubness.node.GalleryIndexFilter;
 import org.opensearch.hubness.node.PartialRescoreFilter;
 import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
@@ -74,6 +75,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     private BankRegistry registry;
     private volatile CircuitBreaker breaker;
     private volatile HubnessSettings settings;
+    private volatile ClusterService clusterService;
+    private volatile IndexNameExpressionResolver resolver;
 
     @Override
     public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
@@ -83,6 +86,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
         HubnessSettings settings = new HubnessSettings(clusterService.getSettings(), clusterService.getClusterSettings());
+        this.clusterService = clusterService;
+        this.resolver = indexNameExpressionResolver;
         this.settings = settings;
         BankBlobs blobs = new BankBlobs(() -> client, threadPool);
         registry = new BankRegistry(name -> HubnessMetadata.of(clusterService.state()).bank(name), blobs::readVersion);
@@ -121,7 +126,7 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new PartialRescoreFilter());
+        return List.of(new PartialRescoreFilter(), new GalleryIndexFilter(() -> this.clusterService, () -> this.resolver));
     }
 
     @Override

@@ -107,7 +107,9 @@ public final class BankBlobs {
         m.put("build_id", buildId);
         m.put("gallery", Map.of("index", bank.galleryIndex(), "field", bank.galleryField()));
         m.put("similarity", bank.similarity().externalName());
-        m.put("params", paramsToMap(bank.params()));
+        Map<String, Object> params = new LinkedHashMap<>();
+        bank.params().writeTo(params::put);
+        m.put("params", params);
         m.put("dimension", bank.dimension());
         m.put("query_rows", bank.queryBankSize());
         m.put("gallery_rows", bank.galleryBankSize());
@@ -141,7 +143,7 @@ public final class BankBlobs {
             float[] q = readChunks(name, v.buildId(), "query", mq, d);
             float[] g = readChunks(name, v.buildId(), "gallery", mg, d);
             LoadedBank loaded = new LoadedBank(name, v.version(), (String) gallery.get("index"), (String) gallery.get("field"), d,
-                Similarity.fromString((String) doc.get("similarity")), paramsFromMap((Map<String, Object>) doc.get("params")),
+                Similarity.fromString((String) doc.get("similarity")), NormParams.readFrom(((Map<String, Number>) doc.get("params"))::get),
                 q, mq, g, mg, Set.copyOf((List<String>) doc.get("query_activation")), Set.copyOf((List<String>) doc.get("gallery_activation")));
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
@@ -284,23 +286,6 @@ public final class BankBlobs {
             execute(bulk, "the clean-up of bank [" + bank + "]");
             deleted += hits.length;
         }
-    }
-
-    static Map<String, Object> paramsToMap(NormParams p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("beta_query", p.betaQuery());
-        m.put("beta_gallery", p.betaGallery());
-        m.put("k", p.activationK());
-        m.put("csls_k", p.cslsK());
-        m.put("nnn_k", p.nnnK());
-        m.put("nnn_alpha", p.nnnAlpha());
-        return m;
-    }
-
-    static NormParams paramsFromMap(Map<String, Object> m) {
-        return new NormParams(((Number) m.get("beta_query")).doubleValue(), ((Number) m.get("beta_gallery")).doubleValue(),
-            ((Number) m.get("k")).intValue(), ((Number) m.get("csls_k")).intValue(), ((Number) m.get("nnn_k")).intValue(),
-            ((Number) m.get("nnn_alpha")).doubleValue());
     }
 
     /** A version a node will not serve, and why (missing, incomplete or forged blobs). Retryable: 503. */

@@ -63,8 +63,8 @@ public record BankDefinition(
         NormParams d = NormParams.defaults();
         double betaQ = Definitions.doubleValue("beta_query", body.get("beta_query"), d.betaQuery());
         double betaG = Definitions.doubleValue("beta_gallery", body.get("beta_gallery"), d.betaGallery());
-        if (!(betaQ > 0) || !Double.isFinite(betaQ)) throw new IllegalArgumentException("[beta_query] must be a positive finite number, got [" + betaQ + "]");
-        if (!(betaG > 0) || !Double.isFinite(betaG)) throw new IllegalArgumentException("[beta_gallery] must be a positive finite number, got [" + betaG + "]");
+        if (!(betaQ > 0) || betaQ > NormParams.MAX_BETA) throw new IllegalArgumentException("[beta_query] must be a positive finite number at most " + NormParams.MAX_BETA + ", got [" + betaQ + "]");
+        if (!(betaG > 0) || betaG > NormParams.MAX_BETA) throw new IllegalArgumentException("[beta_gallery] must be a positive finite number at most " + NormParams.MAX_BETA + ", got [" + betaG + "]");
         int k = Definitions.intValue("k", body.get("k"), d.activationK());
         if (k < 1 || k > 1000) throw new IllegalArgumentException("[k] (activation depth) must be between 1 and 1000, got [" + k + "]");
         int cslsK = Definitions.intValue("csls_k", body.get("csls_k"), d.cslsK());
@@ -87,12 +87,7 @@ public record BankDefinition(
         m.put("gallery", Map.of("index", galleryIndex, "field", galleryField));
         if (queryBank != null) m.put("query_bank", queryBank.toMap());
         if (galleryBank != null) m.put("gallery_bank", galleryBank.toMap());
-        m.put("beta_query", params.betaQuery());
-        m.put("beta_gallery", params.betaGallery());
-        m.put("k", params.activationK());
-        m.put("csls_k", params.cslsK());
-        m.put("nnn_k", params.nnnK());
-        m.put("nnn_alpha", params.nnnAlpha());
+        params.writeTo(m::put);
         if (similarity != null) m.put("similarity", similarity.externalName());
         if (description != null) m.put("description", description);
         return m;

@@ -43,6 +43,11 @@ public final class ServingBanks implements BankLookup {
         }
         BankRegistry.Held held = registry.currentHeld(name);
         if (held != null && held.buildId().equals(r.serving().buildId())) return held.bank();
+        if (held != null && r.previous() != null && held.buildId().equals(r.previous().buildId())) {
+            // the switch to a new version is under way on this node: the previous one is still a valid pin
+            sync.loadInBackground(r);
+            return held.bank();
+        }
         BankRegistry.Refusal refused = registry.refusal(name);
         if (refused != null && refused.buildId().equals(r.serving().buildId())) {
             throw new OpenSearchStatusException("node [" + clusterService.localNode().getName() + "] refused bank [" + name + "] version "

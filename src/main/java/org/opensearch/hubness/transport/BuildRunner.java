@@ -43,6 +43,8 @@ import java.util.function.Supplier;
 public final class BuildRunner {
 
     private static final Logger LOG = LogManager.getLogger(BuildRunner.class);
+    private static final int BUILD_ATTEMPTS = 3;
+    private static final long RETRY_DELAY_MILLIS = 2_000;
 
     private final Client client;
     private final ClusterService clusterService;
@@ -68,7 +70,12 @@ public final class BuildRunner {
             BankDefinition def;
             try {
                 def = BankDefinition.fromMap(name, XContentHelper.convertToMap(JsonXContent.jsonXContent, bodyJson, false));
-                GalleryField.inspect(client, def.galleryIndex(), def.galleryField()).resolve(def.similarity());
+                GalleryField gallery = GalleryField.inspect(client, def.galleryIndex(), def.galleryField());
+                gallery.resolve(def.similarity());
+                if (!gallery.index().equals(def.galleryIndex())) {
+                    throw new IllegalArgumentException("[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
+                        + "]; a bank describes one concrete index: name it");
+                }
                 String buildId = UUIDs.randomBase64UUID();
                 String stored = PostedVectors.forStorage(def, buildId).toStoredJson();
                 ticket = client.execute(StartBuild.ACTION, new StartBuild.Request(name, stored, buildId, clusterService.localNode())).actionGet().ticket();
@@ -113,7 +120,7 @@ public final class BuildRunner {
         try {
             BankDefinition def = definition.get();
             requireCurrent(name, ticket);
-            BankBuild.Result result = new BankBuild(client, settings.pageSize(), settings.reportQueries()).run(def, ticket.version());
+            BankBuild.Result result = computeWithRetries(name, ticket, def);
             requireCurrent(name, ticket);
             LoadedBank bank = result.bank();
             String sha = blobs.writeVersion(bank, ticket.buildId());
@@ -134,6 +141,25 @@ public final class BuildRunner {
             listener.onFailure(e);
         } finally {
             janitor.cleanLater(name);
+        }
+    }
+
+    /**
+     * The build computation; a failure that is not the definition's fault (a node left and its shard copies went with
+     * it, a scroll context was lost) is retried on the copies that remain, a few times, while the build is current.
+     */
+    private BankBuild.Result computeWithRetries(String name, BuildTicket ticket, BankDefinition def) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new BankBuild(client, settings.pageSize(), settings.reportQueries()).run(def, ticket.version());
+            } catch (IllegalArgumentException invalid) {
+                throw invalid;
+            } catch (RuntimeException e) {
+                if (attempt == BUILD_ATTEMPTS) throw e;
+                LOG.info("build of bank [{}] version {} failed ({}); retrying on the remaining shard copies", name, ticket.version(), e.getMessage());
+                Thread.sleep(RETRY_DELAY_MILLIS * attempt);
+                requireCurrent(name, ticket);
+            }
         }
     }
 
