@@ -33,15 +33,15 @@ import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BuildRunner;
+import org.opensearch.hubness.transport.ClearCache;
+import org.opensearch.hubness.transport.HubnessStats;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.hubness.transport.EndBuild;
 import org.opensearch.hubness.transport.GetBank;
 import org.opensearch.hubness.transport.LoadBank;
-import org.opensearch.hubness.transport.NodesAction;
 import org.opensearch.hubness.transport.PutBank;
 import org.opensearch.hubness.transport.RebuildBank;
 import org.opensearch.hubness.transport.StartBuild;
-import org.opensearch.hubness.transport.TransportNodesOp;
 import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.plugins.ActionPlugin;
@@ -119,8 +119,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
             new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
             new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
             new ActionHandler<>(LoadBank.ACTION, LoadBank.TransportAction.class),
-            new ActionHandler<>(NodesAction.STATS, TransportNodesOp.Stats.class),
-            new ActionHandler<>(NodesAction.CLEAR_CACHE, TransportNodesOp.ClearCache.class)
+            new ActionHandler<>(HubnessStats.ACTION, HubnessStats.TransportAction.class),
+            new ActionHandler<>(ClearCache.ACTION, ClearCache.TransportAction.class)
         );
     }
 

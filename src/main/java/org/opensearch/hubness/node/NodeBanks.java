@@ -11,10 +11,9 @@ import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.stats.RescoreStats;
 
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -65,51 +64,26 @@ public final class NodeBanks {
             refusal == null ? null : refusal.reason(), warmed);
     }
 
-    public Map<String, Object> clearCache(String bank) {
-        return Map.of("cache_entries_dropped", cache.invalidate(bank, -1));
+    /** Drops the cached terms of one bank (or of all, with null); returns how many entries went. */
+    public int clearCache(String bank) {
+        return cache.invalidate(bank, -1);
     }
 
-    public Map<String, Object> stats() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kernel", VectorKernels.implementationName());
-        Map<String, Object> banks = new LinkedHashMap<>();
+    public NodeStats stats() {
         DocTermsCache.Stats cacheStats = cache.stats();
-        Set<String> names = new TreeSet<>(registry.names());
-        for (String name : names) {
+        List<NodeStats.Bank> banks = new ArrayList<>();
+        for (String name : new TreeSet<>(registry.names())) {
             LoadedBank b = registry.current(name);
             if (b == null) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("version", b.version());
-            m.put("versions_held", registry.versionsOf(name));
-            m.put("query_bank_size", b.queryBankSize());
-            m.put("gallery_bank_size", b.galleryBankSize());
-            m.put("memory_bytes", b.ramBytesUsed());
-            m.put("cache_bytes", cacheStats.bytesPerBank().getOrDefault(name, 0L));
             BankRegistry.Refusal refusal = registry.refusal(name);
-            if (refusal != null) m.put("refused", Map.of("version", refusal.version(), "reason", refusal.reason()));
-            banks.put(name, m);
+            banks.add(new NodeStats.Bank(name, b.version(), registry.versionsOf(name), b.queryBankSize(), b.galleryBankSize(),
+                b.ramBytesUsed(), cacheStats.bytesPerBank().getOrDefault(name, 0L), refusal == null ? null : refusal.version(),
+                refusal == null ? null : refusal.reason()));
         }
-        out.put("banks_loaded", banks.size());
-        out.put("banks", banks);
-        out.put("bank_memory_bytes", registry.ramBytesUsed());
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("segments", cacheStats.segments());
-        c.put("bytes", cacheStats.bytes());
-        c.put("max_bytes", cacheStats.maxBytes());
-        c.put("hits", cacheStats.hits());
-        c.put("misses", cacheStats.misses());
-        c.put("evictions", cacheStats.evictions());
-        c.put("refusals", cacheStats.refusals());
-        out.put("cache", c);
         RescoreStats.Snapshot r = rescoreStats.snapshot();
-        Map<String, Object> rs = new LinkedHashMap<>();
-        rs.put("shard_rescores", r.shardRescores());
-        rs.put("documents_rescored", r.documentsRescored());
-        rs.put("failures", r.failures());
-        rs.put("total_millis", r.totalMillis());
-        rs.put("mean_millis", r.meanMillis());
-        rs.put("max_millis", r.maxMillis());
-        out.put("rescore", rs);
-        return out;
+        return new NodeStats(VectorKernels.implementationName(), banks, registry.ramBytesUsed(),
+            new NodeStats.Cache(cacheStats.segments(), cacheStats.bytes(), cacheStats.maxBytes(), cacheStats.hits(), cacheStats.misses(),
+                cacheStats.evictions(), cacheStats.refusals()),
+            new NodeStats.Rescore(r.shardRescores(), r.documentsRescored(), r.failures(), r.totalMillis(), r.meanMillis(), r.maxMillis()));
     }
 }

@@ -1,7 +1,6 @@
 package org.opensearch.hubness.rest;
 
-import org.opensearch.hubness.transport.NodesAction;
-import org.opensearch.hubness.transport.NodesRequest;
+import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
@@ -26,7 +25,7 @@ final class RestClearCacheHandler extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        NodesRequest clear = new NodesRequest(request.param("name"), -1);
-        return channel -> client.execute(NodesAction.CLEAR_CACHE, clear, new RestToXContentListener<>(channel));
+        ClearCache.Request clear = new ClearCache.Request(request.param("name"));
+        return channel -> client.execute(ClearCache.ACTION, clear, new RestToXContentListener<>(channel));
     }
 }

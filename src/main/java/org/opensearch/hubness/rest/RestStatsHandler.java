@@ -1,7 +1,6 @@
 package org.opensearch.hubness.rest;
 
-import org.opensearch.hubness.transport.NodesAction;
-import org.opensearch.hubness.transport.NodesRequest;
+import org.opensearch.hubness.transport.HubnessStats;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
@@ -26,6 +25,6 @@ final class RestStatsHandler extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        return channel -> client.execute(NodesAction.STATS, new NodesRequest(null, 0), new RestToXContentListener<>(channel));
+        return channel -> client.execute(HubnessStats.ACTION, new HubnessStats.Request(), new RestToXContentListener<>(channel));
     }
 }
