@@ -178,6 +178,7 @@ class BankGuaranteesIT {
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
         cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=120s").ok();
+        waitForHttp(3);
 
         int refused = 0;
         for (int i = 0; i < 20; i++) {
@@ -212,6 +213,7 @@ class BankGuaranteesIT {
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
         cluster.get("/_cluster/health?wait_for_nodes=3&timeout=120s").ok();
+        waitForHttp(3);
         LocalCluster.Response r = cluster.node(3).post("/" + GALLERY + "/_search", search("orphan", 5, false));
         for (int i = 0; i < 40 && r.status() == 503 && !r.body().contains("not stored"); i++) {
             Thread.sleep(250);
@@ -265,6 +267,7 @@ class BankGuaranteesIT {
         assertEquals("ready", waitUntilNotBuilding(cluster, "lost").path("state").asText());
         LocalNodeScript.run("start-node", "3");
         cluster.get("/_cluster/health?wait_for_nodes=3&timeout=120s").ok();
+        waitForHttp(3);
         LocalCluster.Response r = null;
         for (int i = 0; i < 60; i++) {
             r = cluster.node(3).post("/" + GALLERY + "/_search", search("lost", 1, false));
@@ -326,6 +329,19 @@ class BankGuaranteesIT {
         StringBuilder s = new StringBuilder();
         for (JsonNode h : response.path("hits").path("hits")) s.append(h.path("_id").asText()).append('=').append(h.path("_score").asText()).append(' ');
         return s.toString();
+    }
+
+    /** A node that rejoined the cluster may open its HTTP port a moment later. */
+    private static void waitForHttp(int node) throws InterruptedException {
+        for (int i = 0; i < 120; i++) {
+            try {
+                if (cluster.node(node).get("/").status() == 200) return;
+            } catch (java.io.UncheckedIOException notYet) {
+                // connection refused: not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("node " + node + " does not answer HTTP");
     }
 
     private static String nodeId(int node) {
