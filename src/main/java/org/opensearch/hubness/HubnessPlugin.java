@@ -1,13 +1,12 @@
 package org.opensearch.hubness;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.opensearch.action.ActionRequest;
-import org.opensearch.action.FailedNodeException;
-import org.opensearch.cluster.ClusterChangedEvent;
+import org.opensearch.action.support.ActionFilter;
+import org.opensearch.cluster.NamedDiff;
+import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.core.ParseField;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
-import org.opensearch.cluster.routing.IndexRoutingTable;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.IndexScopedSettings;
@@ -20,23 +19,31 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
-import org.opensearch.gateway.GatewayService;
-import org.opensearch.hubness.bank.BankIndex;
+import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankRegistry;
-import org.opensearch.hubness.bank.BankService;
-import org.opensearch.hubness.bank.NodeBanks;
+import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
+import org.opensearch.hubness.node.BankSync;
+import org.opensearch.hubness.node.BlobJanitor;
+import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.hubness.node.GalleryIndexFilter;
+import org.opensearch.hubness.node.PartialRescoreFilter;
+import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
-import org.opensearch.hubness.rest.RestHubnessAction;
+import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.settings.HubnessSettings;
-import org.opensearch.hubness.transport.BankAction;
-import org.opensearch.hubness.transport.NodesAction;
-import org.opensearch.hubness.transport.NodesRequest;
-import org.opensearch.hubness.transport.NodesResponse;
-import org.opensearch.hubness.transport.TransportBankAction;
-import org.opensearch.hubness.transport.TransportNodesOp;
+import org.opensearch.hubness.transport.BuildRunner;
+import org.opensearch.hubness.transport.ClearCache;
+import org.opensearch.hubness.transport.HubnessStats;
+import org.opensearch.hubness.transport.DeleteBank;
+import org.opensearch.hubness.transport.EndBuild;
+import org.opensearch.hubness.transport.GetBank;
+import org.opensearch.hubness.transport.LoadBank;
+import org.opensearch.hubness.transport.PutBank;
+import org.opensearch.hubness.transport.RebuildBank;
+import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.plugins.ActionPlugin;
@@ -60,14 +67,11 @@ import org.opensearch.watcher.ResourceWatcherService;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /** Entry point of the opensearch-hubness plugin: registers the hubness rescorer, the banks and their admin API. */
 public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin,
     SearchPipelinePlugin {
-
-    private static final Logger LOG = LogManager.getLogger(HubnessPlugin.class);
 
     /** Bank builds run here, one at a time per node, never on search or transport threads. */
     public static final String BUILD_POOL = "hubness_build";
@@ -77,6 +81,9 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     private DocTermsCache cache;
     private BankRegistry registry;
     private volatile CircuitBreaker breaker;
+    private volatile HubnessSettings settings;
+    private volatile ClusterService clusterService;
+    private volatile IndexNameExpressionResolver resolver;
 
     @Override
     public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
@@ -86,52 +93,21 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
         HubnessSettings settings = new HubnessSettings(clusterService.getSettings(), clusterService.getClusterSettings());
-        BankIndex index = new BankIndex(() -> client, threadPool);
-        registry = new BankRegistry(index);
+        this.clusterService = clusterService;
+        this.resolver = indexNameExpressionResolver;
+        this.settings = settings;
+        BankBlobs blobs = new BankBlobs(() -> client, threadPool);
+        registry = new BankRegistry(name -> HubnessMetadata.of(clusterService.state()).bank(name), blobs::readVersion);
         cache = new DocTermsCache(settings::cacheMaxBytes);
         clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.CACHE_MAX_SIZE, v -> cache.enforceBudget());
         if (breaker != null) setCircuitBreaker(breaker);
-        services.init(registry, cache);
-        NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats());
-        BankService bankService = new BankService(() -> client, clusterService, index, settings);
-        bankService.setNodeSync(new BankService.NodeSync() {
-            @Override
-            public void installed(String bank, long version) {
-                reportFailures("install bank [" + bank + "] version " + version, client.execute(NodesAction.INSTALL, new NodesRequest(bank, version)).actionGet());
-            }
-
-            @Override
-            public void deleted(String bank) {
-                reportFailures("forget bank [" + bank + "]", client.execute(NodesAction.FORGET, new NodesRequest(bank, -1)).actionGet());
-            }
-        });
-        loadBanksOnceIndexIsUp(clusterService, threadPool, bankService, nodeBanks);
-        return List.of(services, nodeBanks, bankService, registry, cache, settings);
-    }
-
-    /** A node that missed an install loads the version when a shard first needs it, so this only warns. */
-    private static void reportFailures(String what, NodesResponse response) {
-        for (FailedNodeException f : response.failures()) {
-            LOG.warn(() -> "could not " + what + " on node [" + f.nodeId() + "]; it will load the bank when a search needs it", f);
-        }
-    }
-
-    /** A node that starts or joins loads the serving banks as soon as the bank index can be read. */
-    private static void loadBanksOnceIndexIsUp(ClusterService clusterService, ThreadPool threadPool, BankService banks, NodeBanks node) {
-        AtomicBoolean loaded = new AtomicBoolean();
-        clusterService.addListener((ClusterChangedEvent event) -> {
-            if (loaded.get() || event.state().blocks().hasGlobalBlock(GatewayService.STATE_NOT_RECOVERED_BLOCK)) return;
-            IndexRoutingTable table = event.state().routingTable().index(BankIndex.NAME);
-            if (table == null || !table.allPrimaryShardsActive()) return;
-            if (!loaded.compareAndSet(false, true)) return;
-            threadPool.generic().execute(() -> {
-                try {
-                    node.loadServing(banks.servingVersions(), null); // shards may still be recovering: searches fill the cache
-                } catch (RuntimeException e) {
-                    loaded.set(false); // try again on the next cluster change
-                }
-            });
-        });
+        BankSync sync = new BankSync(clusterService, threadPool, registry, cache);
+        clusterService.addListener(sync);
+        services.init(new ServingBanks(clusterService, registry, sync), cache);
+        NodeBanks nodeBanks = new NodeBanks(clusterService, registry, cache, services.rescoreStats());
+        BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
+        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor);
+        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs);
     }
 
     @Override
@@ -148,27 +124,45 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         return List.of(
-            new ActionHandler<>(BankAction.PUT, TransportBankAction.Put.class),
-            new ActionHandler<>(BankAction.REBUILD, TransportBankAction.Rebuild.class),
-            new ActionHandler<>(BankAction.GET, TransportBankAction.Get.class),
-            new ActionHandler<>(BankAction.DELETE, TransportBankAction.Delete.class),
-            new ActionHandler<>(NodesAction.STATS, TransportNodesOp.Stats.class),
-            new ActionHandler<>(NodesAction.CLEAR_CACHE, TransportNodesOp.ClearCache.class),
-            new ActionHandler<>(NodesAction.INSTALL, TransportNodesOp.Install.class),
-            new ActionHandler<>(NodesAction.FORGET, TransportNodesOp.Forget.class)
+            new ActionHandler<>(PutBank.ACTION, PutBank.TransportAction.class),
+            new ActionHandler<>(RebuildBank.ACTION, RebuildBank.TransportAction.class),
+            new ActionHandler<>(GetBank.ACTION, GetBank.TransportAction.class),
+            new ActionHandler<>(DeleteBank.ACTION, DeleteBank.TransportAction.class),
+            new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
+            new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
+            new ActionHandler<>(LoadBank.ACTION, LoadBank.TransportAction.class),
+            new ActionHandler<>(HubnessStats.ACTION, HubnessStats.TransportAction.class),
+            new ActionHandler<>(ClearCache.ACTION, ClearCache.TransportAction.class)
         );
+    }
+
+    @Override
+    public List<ActionFilter> getActionFilters() {
+        return List.of(new PartialRescoreFilter(), new GalleryIndexFilter(() -> this.clusterService, () -> this.resolver));
+    }
+
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Metadata.Custom.class, HubnessMetadata.TYPE, HubnessMetadata::new),
+            new NamedWriteableRegistry.Entry(NamedDiff.class, HubnessMetadata.TYPE, HubnessMetadata::readDiffFrom));
+    }
+
+    @Override
+    public List<NamedXContentRegistry.Entry> getNamedXContent() {
+        return List.of(new NamedXContentRegistry.Entry(Metadata.Custom.class, new ParseField(HubnessMetadata.TYPE), HubnessMetadata::fromXContent));
     }
 
     @Override
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestHubnessAction());
+        long startupBound = HubnessSettings.BANK_MAX_BODY_SIZE.get(settings).getBytes();
+        return HubnessRestHandlers.all(() -> this.settings == null ? startupBound : this.settings.bankMaxBodyBytes());
     }
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(BankIndex.descriptor());
+        return List.of(BankBlobs.descriptor());
     }
 
     @Override

@@ -20,26 +20,28 @@ import java.util.Set;
 /**
  * One build of one bank version: reads the bank vectors from their sources, then scans the whole gallery once, in
  * pages, to find the activation sets (exact top-k of every bank vector over the gallery) and the hubness report.
- * Memory stays at one page of the gallery plus the banks. Blocking; runs on the build thread pool.
+ * Memory stays at one page of the gallery plus the banks. Blocking; runs on the build thread pool. The one entry point
+ * of the build computation: a definition (posted vectors in memory) in, a version and its report out.
  */
-final class BankBuild {
+public final class BankBuild {
 
     /** Gallery documents per similarity block: page × bank similarities stay a few MB even for a 10k bank. */
     private static final int BLOCK = 128;
 
-    record Result(LoadedBank bank, Map<String, Object> info) {}
+    /** The built version in memory and its build report (shown by GET as [build]). */
+    public record Result(LoadedBank bank, Map<String, Object> info) {}
 
     private final Client client;
     private final int pageSize;
     private final int reportRows;
 
-    BankBuild(Client client, int pageSize, int reportRows) {
+    public BankBuild(Client client, int pageSize, int reportRows) {
         this.client = client;
         this.pageSize = pageSize;
         this.reportRows = reportRows;
     }
 
-    Result run(BankDefinition def, long version) {
+    public Result run(BankDefinition def, long version) {
         long started = System.currentTimeMillis();
         GalleryField gallery = GalleryField.inspect(client, def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());

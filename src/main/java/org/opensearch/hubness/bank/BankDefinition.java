@@ -1,10 +1,17 @@
 package org.opensearch.hubness.bank;
 
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -30,8 +37,17 @@ public record BankDefinition(
         }
     }
 
-    @SuppressWarnings("unchecked")
     public static BankDefinition fromMap(String name, Map<String, Object> body) {
+        return parse(name, body, false);
+    }
+
+    /** A definition as the cluster state stores it: posted vectors are references to blobs. */
+    public static BankDefinition fromStored(String name, Map<String, Object> body) {
+        return parse(name, body, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BankDefinition parse(String name, Map<String, Object> body, boolean stored) {
         validateName(name);
         if (body == null || body.isEmpty()) throw new IllegalArgumentException("the request body must define the bank: {\"gallery\": {\"index\": ..., \"field\": ...}, \"query_bank\": ..., \"gallery_bank\": ...}");
         Definitions.onlyKeys("bank", body, "gallery", "query_bank", "gallery_bank", "beta_query", "beta_gallery", "k",
@@ -41,14 +57,14 @@ public record BankDefinition(
         Definitions.onlyKeys("gallery", gallery, "index", "field");
         String index = Definitions.string("gallery.index", gallery.get("index"));
         String field = Definitions.string("gallery.field", gallery.get("field"));
-        VectorSource qb = body.get("query_bank") == null ? null : VectorSource.parse("query_bank", body.get("query_bank"), false);
-        VectorSource gb = body.get("gallery_bank") == null ? null : VectorSource.parse("gallery_bank", body.get("gallery_bank"), true);
+        VectorSource qb = body.get("query_bank") == null ? null : VectorSource.parse("query_bank", body.get("query_bank"), false, stored);
+        VectorSource gb = body.get("gallery_bank") == null ? null : VectorSource.parse("gallery_bank", body.get("gallery_bank"), true, stored);
         if (qb == null && gb == null) throw new IllegalArgumentException("a bank needs at least one of [query_bank] and [gallery_bank]");
         NormParams d = NormParams.defaults();
         double betaQ = Definitions.doubleValue("beta_query", body.get("beta_query"), d.betaQuery());
         double betaG = Definitions.doubleValue("beta_gallery", body.get("beta_gallery"), d.betaGallery());
-        if (!(betaQ > 0) || !Double.isFinite(betaQ)) throw new IllegalArgumentException("[beta_query] must be a positive finite number, got [" + betaQ + "]");
-        if (!(betaG > 0) || !Double.isFinite(betaG)) throw new IllegalArgumentException("[beta_gallery] must be a positive finite number, got [" + betaG + "]");
+        if (!(betaQ > 0) || betaQ > NormParams.MAX_BETA) throw new IllegalArgumentException("[beta_query] must be a positive finite number at most " + NormParams.MAX_BETA + ", got [" + betaQ + "]");
+        if (!(betaG > 0) || betaG > NormParams.MAX_BETA) throw new IllegalArgumentException("[beta_gallery] must be a positive finite number at most " + NormParams.MAX_BETA + ", got [" + betaG + "]");
         int k = Definitions.intValue("k", body.get("k"), d.activationK());
         if (k < 1 || k > 1000) throw new IllegalArgumentException("[k] (activation depth) must be between 1 and 1000, got [" + k + "]");
         int cslsK = Definitions.intValue("csls_k", body.get("csls_k"), d.cslsK());
@@ -65,21 +81,43 @@ public record BankDefinition(
         return new BankDefinition(name, index, field, qb, gb, params, similarity, description);
     }
 
-    /** The definition as stored in the bank index (similarity null means: the field's space type, decided at build). */
+    /** The definition as the cluster state stores it (posted vectors as blob references; similarity null means: the field's space type, decided at build). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("gallery", Map.of("index", galleryIndex, "field", galleryField));
         if (queryBank != null) m.put("query_bank", queryBank.toMap());
         if (galleryBank != null) m.put("gallery_bank", galleryBank.toMap());
-        m.put("beta_query", params.betaQuery());
-        m.put("beta_gallery", params.betaGallery());
-        m.put("k", params.activationK());
-        m.put("csls_k", params.cslsK());
-        m.put("nnn_k", params.nnnK());
-        m.put("nnn_alpha", params.nnnAlpha());
+        params.writeTo(m::put);
         if (similarity != null) m.put("similarity", similarity.externalName());
         if (description != null) m.put("description", description);
         return m;
+    }
+
+    /** Parses the JSON the cluster state stores. */
+    public static BankDefinition fromStoredJson(String name, String json) {
+        return fromStored(name, XContentHelper.convertToMap(
+            JsonXContent.jsonXContent, json, false));
+    }
+
+    /** The JSON the cluster state stores (posted vectors must have been stored as blobs). */
+    public String toStoredJson() {
+        try (XContentBuilder b = JsonXContent.contentBuilder()) {
+            return b.map(toMap()).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The blob ids of posted vectors this definition references (they live as long as the bank). */
+    public Set<String> postedBlobIds() {
+        Set<String> out = new HashSet<>();
+        if (queryBank != null && queryBank.posted() != null) out.add(queryBank.posted().blobId());
+        if (galleryBank != null && galleryBank.posted() != null) out.add(galleryBank.posted().blobId());
+        return out;
+    }
+
+    public BankDefinition withSources(VectorSource query, VectorSource gallery) {
+        return new BankDefinition(name, galleryIndex, galleryField, query, gallery, params, similarity, description);
     }
 
     /** The definition for GET: like toMap, but posted vectors are summarised, not echoed. */

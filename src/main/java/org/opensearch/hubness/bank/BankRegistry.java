@@ -2,31 +2,62 @@ package org.opensearch.hubness.bank;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.bank.state.BankVersion;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * The banks a node holds in memory. Per bank: the serving version and the one before it, so requests that pinned the
- * previous version while a rebuild switched still find it on every shard. A version a shard asks for and this node
- * lacks (it restarted or joined since) is loaded from the bank index on the spot.
+ * The banks a node holds in memory: per bank the serving version and the one before it (requests that pinned the
+ * previous version while a rebuild switched still find it on every shard), each with the build id it came from, so
+ * a bank deleted and created again under the same name never mixes with the old one. What may be loaded is decided
+ * by the cluster state ({@code records}); what is loaded is checked against the SHA-256 recorded there. A version
+ * this node refused (forged or missing blobs) or could not afford (breaker) is remembered with the reason, and not
+ * re-read on every search: it is retried only when the cluster state names a different build.
  */
 public final class BankRegistry implements BankLookup {
 
     private static final Logger LOG = LogManager.getLogger(BankRegistry.class);
 
-    private record Versions(LoadedBank current, LoadedBank previous) {}
+    /** A version held in memory and the build that produced it. */
+    public record Held(LoadedBank bank, String buildId) {}
+
+    private record Versions(Held current, Held previous) {}
+
+    /** Why this node does not serve a version. */
+    public record Refusal(long version, String buildId, String reason, RestStatus status, long atMillis) {
+
+        /** Forged or missing blobs stay refused until another build serves; a breaker refusal is retried after a while. */
+        boolean stands(String wantedBuildId, long now) {
+            return buildId.equals(wantedBuildId) && (status != RestStatus.TOO_MANY_REQUESTS || now - atMillis < BREAKER_RETRY_MILLIS);
+        }
+    }
+
+    private static final long BREAKER_RETRY_MILLIS = 30_000;
 
     private final Map<String, Versions> banks = new ConcurrentHashMap<>();
-    private final BankIndex index;
+    private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    private final Function<String, BankRecord> records;
+    private final VersionReader reader;
     private volatile CircuitBreaker breaker;
 
-    public BankRegistry(BankIndex index) {
-        this.index = index;
+    /** Reads a version's blobs and checks their hash (the bank index in production, memory in unit tests). */
+    public interface VersionReader {
+        LoadedBank read(String name, BankVersion version);
+    }
+
+    public BankRegistry(Function<String, BankRecord> records, VersionReader reader) {
+        this.records = records;
+        this.reader = reader;
     }
 
     public void setBreaker(CircuitBreaker breaker) {
@@ -36,62 +67,142 @@ public final class BankRegistry implements BankLookup {
     @Override
     public LoadedBank current(String name) {
         Versions v = banks.get(name);
-        return v == null ? null : v.current();
+        return v == null || v.current() == null ? null : v.current().bank();
     }
 
+    /**
+     * The given version of a bank: held, or loaded now if the cluster state names it as the serving or previous one.
+     * Null when the cluster state knows no such version (deleted or replaced since the request pinned it).
+     *
+     * @throws OpenSearchStatusException (503) when this node refused the version, with the reason
+     */
     @Override
     public LoadedBank version(String name, long version) {
         LoadedBank held = held(name, version);
         if (held != null) return held;
-        LOG.info("bank [{}] version [{}] is not held on this node; loading it from [{}]", name, version, BankIndex.NAME);
-        LoadedBank loaded = index.readVersion(name, version);
-        if (loaded == null) return null;
+        BankRecord record = records.apply(name);
+        BankVersion wanted = record == null ? null : record.version(version);
+        if (wanted == null) return null;
+        return load(name, wanted).bank();
+    }
+
+    /** Loads (or finds) the version the cluster state describes and keeps it; refusals are remembered and rethrown. */
+    public Held load(String name, BankVersion wanted) {
+        Held held = heldBuild(name, wanted);
+        if (held != null) return held;
+        Refusal refused = refusals.get(name);
+        if (refused != null && refused.stands(wanted.buildId(), System.currentTimeMillis())) {
+            throw new OpenSearchStatusException("this node refused bank [" + name + "] version " + wanted.version() + ": " + refused.reason(),
+                refused.status());
+        }
+        LOG.info("loading bank [{}] version [{}] from [{}]", name, wanted.version(), BankBlobs.NAME);
+        LoadedBank loaded;
+        try {
+            loaded = reader.read(name, wanted);
+        } catch (BankBlobs.BankRefusedException e) {
+            refuse(name, wanted, e.getMessage(), RestStatus.SERVICE_UNAVAILABLE);
+            throw e;
+        }
         synchronized (this) {
-            LoadedBank raced = held(name, version);
+            Held raced = heldBuild(name, wanted);
             if (raced != null) return raced;
-            Versions v = banks.get(name);
-            if (v == null || v.current() == null || v.current().version() < version) {
-                install(loaded);
-            } else if (v.previous() == null || v.previous().version() < version) {
-                account(loaded, v.previous());
-                banks.put(name, new Versions(v.current(), loaded));
+            try {
+                return keep(name, new Held(loaded, wanted.buildId()));
+            } catch (CircuitBreakingException e) {
+                refuse(name, wanted, "the [hubness] circuit breaker refused its " + loaded.ramBytesUsed() + " bytes: " + e.getMessage()
+                    + "; raise plugins.hubness.breaker.limit or use a smaller bank", RestStatus.TOO_MANY_REQUESTS);
+                throw new OpenSearchStatusException("this node cannot hold bank [" + name + "] version " + wanted.version() + ": "
+                    + refusals.get(name).reason(), RestStatus.TOO_MANY_REQUESTS, e);
             }
-            // older than both held versions: serve this request with it, keep nothing
-            return loaded;
         }
     }
 
-    private LoadedBank held(String name, long version) {
+    private void refuse(String name, BankVersion v, String reason, RestStatus status) {
+        LOG.warn("refusing bank [{}] version [{}]: {}", name, v.version(), reason);
+        refusals.put(name, new Refusal(v.version(), v.buildId(), reason, status, System.currentTimeMillis()));
+    }
+
+    public Refusal refusal(String name) {
+        return refusals.get(name);
+    }
+
+    /**
+     * Keeps a version: newer than the current one, it becomes current (the current one becomes previous); else it
+     * becomes the previous one. Versions the cluster state no longer names go first, so a bank deleted and created
+     * again under its name (whose numbers restart) never keeps the old lineage.
+     */
+    private Held keep(String name, Held h) {
+        BankRecord record = records.apply(name);
+        if (record != null) retain(name, record.liveBuildIds());
+        Versions v = banks.get(name);
+        long n = h.bank().version();
+        if (v == null || v.current() == null) {
+            account(h, null);
+            banks.put(name, new Versions(h, null));
+        } else if (v.current().bank().version() < n) {
+            account(h, v.previous());
+            banks.put(name, new Versions(h, v.current()));
+        } else if (v.previous() == null || v.previous().bank().version() < n) {
+            account(h, v.previous());
+            banks.put(name, new Versions(v.current(), h));
+        } else {
+            return h; // older than both held versions: serve this request with it, keep nothing
+        }
+        refusals.remove(name);
+        return h;
+    }
+
+    private Held heldBuild(String name, BankVersion wanted) {
         Versions v = banks.get(name);
         if (v == null) return null;
-        if (v.current() != null && v.current().version() == version) return v.current();
-        if (v.previous() != null && v.previous().version() == version) return v.previous();
+        if (v.current() != null && v.current().buildId().equals(wanted.buildId())) return v.current();
+        if (v.previous() != null && v.previous().buildId().equals(wanted.buildId())) return v.previous();
         return null;
     }
 
-    /** Makes a freshly built or loaded version the serving one; the old serving version is kept as previous. */
-    public synchronized void install(LoadedBank bank) {
-        Versions old = banks.get(bank.name());
-        if (old != null && old.current() != null && old.current().version() == bank.version()) return;
-        if (old != null && old.current() != null && old.current().version() > bank.version()) return; // a newer one won
-        account(bank, old == null ? null : old.previous());
-        banks.put(bank.name(), new Versions(bank, old == null ? null : old.current()));
+    private LoadedBank held(String name, long version) {
+        BankRecord record = records.apply(name);
+        BankVersion v = record == null ? null : record.version(version);
+        if (v == null) return null;
+        Held h = heldBuild(name, v);
+        return h == null ? null : h.bank();
     }
 
-    /** Reserves the new version's bytes and releases the version that falls out. */
-    private void account(LoadedBank added, LoadedBank dropped) {
+    /** Reserves the new version's bytes and releases what falls out. */
+    private void account(Held added, Held dropped) {
         CircuitBreaker b = breaker;
         if (b == null) return;
-        b.addEstimateBytesAndMaybeBreak(added.ramBytesUsed(), "hubness bank [" + added.name() + "] version " + added.version());
-        if (dropped != null) b.addWithoutBreaking(-dropped.ramBytesUsed());
+        b.addEstimateBytesAndMaybeBreak(added.bank().ramBytesUsed(), "hubness bank [" + added.bank().name() + "] version " + added.bank().version());
+        if (dropped != null) b.addWithoutBreaking(-dropped.bank().ramBytesUsed());
+    }
+
+    /**
+     * Drops versions the cluster state no longer names (a deleted bank, versions older than the previous one, or an
+     * older lineage of a re-created bank); returns their numbers, whose cache entries must go too.
+     */
+    public synchronized List<Long> retain(String name, Set<String> liveBuildIds) {
+        List<Long> dropped = new ArrayList<>();
+        Versions v = banks.get(name);
+        if (v == null) return dropped;
+        Held current = v.current() != null && liveBuildIds.contains(v.current().buildId()) ? v.current() : null;
+        Held previous = v.previous() != null && liveBuildIds.contains(v.previous().buildId()) ? v.previous() : null;
+        for (Held gone : new Held[] {current == null ? v.current() : null, previous == null ? v.previous() : null}) {
+            if (gone == null) continue;
+            dropped.add(gone.bank().version());
+            CircuitBreaker b = breaker;
+            if (b != null) b.addWithoutBreaking(-gone.bank().ramBytesUsed());
+        }
+        if (current == null && previous == null) banks.remove(name);
+        else if (current == null) banks.put(name, new Versions(previous, null));
+        else banks.put(name, new Versions(current, previous));
+        Refusal r = refusals.get(name);
+        if (r != null && !liveBuildIds.contains(r.buildId())) refusals.remove(name);
+        return dropped;
     }
 
     public synchronized void remove(String name) {
-        Versions old = banks.remove(name);
-        CircuitBreaker b = breaker;
-        if (old == null || b == null) return;
-        if (old.current() != null) b.addWithoutBreaking(-old.current().ramBytesUsed());
-        if (old.previous() != null) b.addWithoutBreaking(-old.previous().ramBytesUsed());
+        retain(name, Set.of());
+        refusals.remove(name);
     }
 
     public Set<String> names() {
@@ -102,16 +213,21 @@ public final class BankRegistry implements BankLookup {
     public List<Long> versionsOf(String name) {
         Versions v = banks.get(name);
         List<Long> out = new ArrayList<>();
-        if (v != null && v.current() != null) out.add(v.current().version());
-        if (v != null && v.previous() != null) out.add(v.previous().version());
+        if (v != null && v.current() != null) out.add(v.current().bank().version());
+        if (v != null && v.previous() != null) out.add(v.previous().bank().version());
         return out;
+    }
+
+    public Held currentHeld(String name) {
+        Versions v = banks.get(name);
+        return v == null ? null : v.current();
     }
 
     public long ramBytesUsed() {
         long total = 0;
         for (Versions v : banks.values()) {
-            if (v.current() != null) total += v.current().ramBytesUsed();
-            if (v.previous() != null) total += v.previous().ramBytesUsed();
+            if (v.current() != null) total += v.current().bank().ramBytesUsed();
+            if (v.previous() != null) total += v.previous().bank().ramBytesUsed();
         }
         return total;
     }

@@ -1,6 +1,5 @@
 package org.opensearch.hubness.bank;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,15 +50,5 @@ final class Definitions {
             if (!Float.isFinite(v[i])) throw new IllegalArgumentException("[" + what + "][" + i + "] is not a finite float32 number");
         }
         return v;
-    }
-
-    static List<List<Float>> toLists(float[][] vectors) {
-        List<List<Float>> rows = new ArrayList<>(vectors.length);
-        for (float[] v : vectors) {
-            List<Float> row = new ArrayList<>(v.length);
-            for (float x : v) row.add(x);
-            rows.add(row);
-        }
-        return rows;
     }
 }

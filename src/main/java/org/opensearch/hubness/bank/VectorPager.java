@@ -56,6 +56,7 @@ public final class VectorPager {
 
     private long scroll(SearchRequest request, String field, int dimension, long limit, PageConsumer consumer) {
         request.scroll(KEEP_ALIVE);
+        request.allowPartialSearchResults(false); // a page missing a shard would build a version over part of the gallery
         SearchResponse response = client.search(request).actionGet();
         String scrollId = response.getScrollId();
         long read = 0;

@@ -8,7 +8,7 @@ import java.util.Map;
  * Where the vectors of one bank come from: documents of an index (read server-side, so huge banks are never
  * uploaded), vectors posted in the request, or a seeded sample of the gallery itself.
  */
-public record VectorSource(Kind kind, String index, String field, int maxSize, float[][] vectors, int sampleSize, long seed) {
+public record VectorSource(Kind kind, String index, String field, int maxSize, float[][] vectors, PostedBlob posted, int sampleSize, long seed) {
 
     public enum Kind { INDEX, VECTORS, SAMPLE }
 
@@ -18,15 +18,20 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
 
     /** Parses {"index","field","max_size"} | {"vectors": [[...]]} | {"sample": {"size","seed"}} (sample only for the gallery bank). */
     @SuppressWarnings("unchecked")
-    static VectorSource parse(String what, Object raw, boolean sampleAllowed) {
+    static VectorSource parse(String what, Object raw, boolean sampleAllowed, boolean stored) {
         if (!(raw instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("[" + what + "] must be an object: {\"index\": ..., \"field\": ...}"
                 + ", {\"vectors\": [[...], ...]}" + (sampleAllowed ? " or {\"sample\": {\"size\": ..., \"seed\": ...}}" : ""));
         }
         Map<String, Object> m = (Map<String, Object>) map;
+        if (stored && m.containsKey("posted")) {
+            Map<String, Object> p = (Map<String, Object>) m.get("posted");
+            return new VectorSource(Kind.VECTORS, null, null, 0, null, new PostedBlob((String) p.get("blob"), ((Number) p.get("count")).intValue(),
+                ((Number) p.get("dimension")).intValue(), (String) p.get("sha256")), 0, 0);
+        }
         if (m.containsKey("vectors")) {
             Definitions.onlyKeys(what, m, "vectors");
-            return new VectorSource(Kind.VECTORS, null, null, 0, parseVectors(what, m.get("vectors")), 0, 0);
+            return new VectorSource(Kind.VECTORS, null, null, 0, parseVectors(what, m.get("vectors")), null, 0, 0);
         }
         if (m.containsKey("sample")) {
             if (!sampleAllowed) throw new IllegalArgumentException("[" + what + "] cannot be a [sample]; only the gallery bank can sample the gallery");
@@ -37,7 +42,7 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
             int size = Definitions.intValue(what + ".sample.size", sample.get("size"), 5000);
             if (size < 1 || size > MAX_SIZE_LIMIT) throw new IllegalArgumentException("[" + what + ".sample.size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + size);
             long seed = Definitions.longValue(what + ".sample.seed", sample.get("seed"), 42L);
-            return new VectorSource(Kind.SAMPLE, null, null, 0, null, size, seed);
+            return new VectorSource(Kind.SAMPLE, null, null, 0, null, null, size, seed);
         }
         if (m.containsKey("index")) {
             Definitions.onlyKeys(what, m, "index", "field", "max_size");
@@ -45,7 +50,7 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
             String field = Definitions.string(what + ".field", m.get("field"));
             int maxSize = Definitions.intValue(what + ".max_size", m.get("max_size"), DEFAULT_MAX_SIZE);
             if (maxSize < 1 || maxSize > MAX_SIZE_LIMIT) throw new IllegalArgumentException("[" + what + ".max_size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + maxSize);
-            return new VectorSource(Kind.INDEX, index, field, maxSize, null, 0, 0);
+            return new VectorSource(Kind.INDEX, index, field, maxSize, null, null, 0, 0);
         }
         throw new IllegalArgumentException("[" + what + "] needs [index] and [field], or [vectors]" + (sampleAllowed ? ", or [sample]" : ""));
     }
@@ -70,9 +75,21 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
         switch (kind) {
             case INDEX -> { m.put("index", index); m.put("field", field); m.put("max_size", maxSize); }
             case SAMPLE -> m.put("sample", Map.of("size", sampleSize, "seed", seed));
-            case VECTORS -> m.put("vectors", Definitions.toLists(vectors));
+            case VECTORS -> {
+                if (posted == null) throw new IllegalStateException("posted vectors are stored as blobs, never inside a definition");
+                m.put("posted", Map.of("blob", posted.blobId(), "count", posted.count(), "dimension", posted.dimension(), "sha256", posted.sha256()));
+            }
         }
         return m;
+    }
+
+    /** The same source with its posted vectors stored as a blob (for the definition) or read back (for a build). */
+    VectorSource withPosted(PostedBlob blob) {
+        return new VectorSource(kind, index, field, maxSize, null, blob, sampleSize, seed);
+    }
+
+    VectorSource withVectors(float[][] rows) {
+        return new VectorSource(kind, index, field, maxSize, rows, posted, sampleSize, seed);
     }
 
     /** Provenance for GET: where the vectors came from, without echoing posted vectors back. */
@@ -81,7 +98,10 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
         switch (kind) {
             case INDEX -> { m.put("index", index); m.put("field", field); m.put("max_size", maxSize); }
             case SAMPLE -> { m.put("sample_of_gallery", true); m.put("size", sampleSize); m.put("seed", seed); }
-            case VECTORS -> { m.put("posted_vectors", vectors.length); m.put("dimension", vectors[0].length); }
+            case VECTORS -> {
+                m.put("posted_vectors", posted != null ? posted.count() : vectors.length);
+                m.put("dimension", posted != null ? posted.dimension() : vectors[0].length);
+            }
         }
         return m;
     }

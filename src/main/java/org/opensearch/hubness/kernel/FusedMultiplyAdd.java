@@ -31,6 +31,7 @@ final class FusedMultiplyAdd {
         return (arch.equals("amd64") || arch.equals("x86_64")) && preferredVectorBits() >= 256;
     }
 
+    @SuppressForbidden(reason = "HotSpot's UseFMA flag is what tells whether fused multiply-adds are fast; absent on other JVMs, then false")
     private static boolean hotspotUsesFma() {
         try {
             com.sun.management.HotSpotDiagnosticMXBean bean =

@@ -1,5 +1,7 @@
 package org.opensearch.hubness.norm;
 
+import java.util.function.Function;
+
 /**
  * Hyper-parameters of the methods.
  *
@@ -11,6 +13,9 @@ package org.opensearch.hubness.norm;
  * @param nnnAlpha    α of NNN: weight of that bias
  */
 public record NormParams(double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha) {
+
+    /** Beyond this inverse temperature β·s overflows the float scores (1e308 gave "Infinity" for every hit). */
+    public static final double MAX_BETA = 10_000;
 
     public NormParams {
         requirePositiveFinite(betaQuery, "beta_q");
@@ -28,6 +33,27 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
         return new NormParams(20, 3, 1, 10, 16, 0.75);
     }
 
+    /** Where the parameters write themselves under their external names (a map, a stream...): norm/ stays free of OpenSearch. */
+    public interface Sink {
+        void put(String name, Number value);
+    }
+
+    public void writeTo(Sink sink) {
+        sink.put("beta_query", betaQuery);
+        sink.put("beta_gallery", betaGallery);
+        sink.put("k", activationK);
+        sink.put("csls_k", cslsK);
+        sink.put("nnn_k", nnnK);
+        sink.put("nnn_alpha", nnnAlpha);
+    }
+
+    /** Reads what {@link #writeTo} wrote, by the same names. */
+    public static NormParams readFrom(Function<String, Number> source) {
+        return new NormParams(source.apply("beta_query").doubleValue(), source.apply("beta_gallery").doubleValue(),
+            source.apply("k").intValue(), source.apply("csls_k").intValue(), source.apply("nnn_k").intValue(),
+            source.apply("nnn_alpha").doubleValue());
+    }
+
     public NormParams withBetaQuery(double b) {
         return new NormParams(b, betaGallery, activationK, cslsK, nnnK, nnnAlpha);
     }
@@ -37,8 +63,8 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
     }
 
     private static void requirePositiveFinite(double v, String name) {
-        if (!Double.isFinite(v) || v <= 0) {
-            throw new IllegalArgumentException(name + " must be a finite number > 0, got " + v);
+        if (!Double.isFinite(v) || v <= 0 || v > MAX_BETA) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0 and at most " + MAX_BETA + ", got " + v);
         }
     }
 

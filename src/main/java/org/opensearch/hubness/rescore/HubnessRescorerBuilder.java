@@ -214,8 +214,8 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     public Pinned pinned() { return pinned; }
 
     private static Double checkBeta(Double beta, ParseField name) {
-        if (beta != null && (!Double.isFinite(beta) || beta <= 0)) {
-            throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a finite number > 0, got " + beta
+        if (beta != null && (!Double.isFinite(beta) || beta <= 0 || beta > NormParams.MAX_BETA)) {
+            throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a finite number > 0 and at most " + NormParams.MAX_BETA + ", got " + beta
                 + "; leave it out to use the bank's value");
         }
         return beta;

@@ -3,14 +3,27 @@ package org.opensearch.hubness.settings;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.common.unit.MemorySizeValue;
+import org.opensearch.monitor.jvm.JvmInfo;
 
 import java.util.List;
 
 /** The plugin's node and cluster settings, all under plugins.hubness.*; the dynamic ones can change at runtime. */
 public final class HubnessSettings {
 
-    public static final Setting<ByteSizeValue> CACHE_MAX_SIZE = Setting.memorySizeSetting("plugins.hubness.cache.max_size", "5%",
+    /** A byte size or a share of the heap; a negative size or one beyond the heap is refused with what to write instead. */
+    public static final Setting<ByteSizeValue> CACHE_MAX_SIZE = new Setting<>("plugins.hubness.cache.max_size", "5%",
+        s -> MemorySizeValue.parseBytesSizeValueOrHeapRatio(s, "plugins.hubness.cache.max_size"), HubnessSettings::validateCacheSize,
+        Setting.Property.NodeScope, Setting.Property.Dynamic);
+
+    /**
+     * The largest PUT body (posted vectors are parsed into objects, several times their JSON size): beyond it a 413
+     * before parsing. Well below what a 512 MB heap survives; larger banks come from an index.
+     */
+    public static final Setting<ByteSizeValue> BANK_MAX_BODY_SIZE = Setting.byteSizeSetting("plugins.hubness.bank.max_body_size",
+        new ByteSizeValue(10, ByteSizeUnit.MB), new ByteSizeValue(1, ByteSizeUnit.KB), new ByteSizeValue(50, ByteSizeUnit.MB),
         Setting.Property.NodeScope, Setting.Property.Dynamic);
 
     /** Limit of the plugin's circuit breaker, which accounts bank vectors and cached document terms. */
@@ -25,10 +38,22 @@ public final class HubnessSettings {
         Setting.Property.NodeScope, Setting.Property.Dynamic);
 
     public static List<Setting<?>> all() {
-        return List.of(CACHE_MAX_SIZE, BREAKER_LIMIT, BUILD_PAGE_SIZE, REPORT_QUERIES);
+        return List.of(CACHE_MAX_SIZE, BREAKER_LIMIT, BUILD_PAGE_SIZE, REPORT_QUERIES, BANK_MAX_BODY_SIZE);
+    }
+
+    private static void validateCacheSize(ByteSizeValue v) {
+        long heap = JvmInfo.jvmInfo().getMem().getHeapMax().getBytes();
+        if (v.getBytes() < 0) {
+            throw new IllegalArgumentException("[plugins.hubness.cache.max_size] must be a size >= 0 or a share of the heap such as 5%, got [" + v + "]");
+        }
+        if (heap > 0 && v.getBytes() > heap) {
+            throw new IllegalArgumentException("[plugins.hubness.cache.max_size] of [" + v + "] exceeds this node's heap of [" + new ByteSizeValue(heap)
+                + "]; use a share of the heap such as 5%");
+        }
     }
 
     private volatile long cacheMaxBytes;
+    private volatile long bankMaxBodyBytes;
     private volatile int pageSize;
     private volatile int reportQueries;
 
@@ -36,6 +61,8 @@ public final class HubnessSettings {
         cacheMaxBytes = CACHE_MAX_SIZE.get(settings).getBytes();
         pageSize = BUILD_PAGE_SIZE.get(settings);
         reportQueries = REPORT_QUERIES.get(settings);
+        bankMaxBodyBytes = BANK_MAX_BODY_SIZE.get(settings).getBytes();
+        cluster.addSettingsUpdateConsumer(BANK_MAX_BODY_SIZE, v -> bankMaxBodyBytes = v.getBytes());
         cluster.addSettingsUpdateConsumer(CACHE_MAX_SIZE, v -> cacheMaxBytes = v.getBytes());
         cluster.addSettingsUpdateConsumer(BUILD_PAGE_SIZE, v -> pageSize = v);
         cluster.addSettingsUpdateConsumer(REPORT_QUERIES, v -> reportQueries = v);
@@ -44,4 +71,5 @@ public final class HubnessSettings {
     public long cacheMaxBytes() { return cacheMaxBytes; }
     public int pageSize() { return pageSize; }
     public int reportQueries() { return reportQueries; }
+    public long bankMaxBodyBytes() { return bankMaxBodyBytes; }
 }

@@ -5,7 +5,7 @@ import org.opensearch.common.settings.Setting;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
-import org.opensearch.hubness.rest.RestHubnessAction;
+import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.rest.RestHandler;
 
@@ -24,9 +24,11 @@ class ApiDocsCompletenessTests {
     @Test
     void everyRouteIsDocumented() throws Exception {
         String doc = apiDoc();
-        for (RestHandler.Route route : new RestHubnessAction().routes()) {
-            String line = "`" + route.getMethod().name() + " " + route.getPath() + "`";
-            assertTrue(doc.contains(line), "docs/api.md does not document " + line);
+        for (RestHandler handler : HubnessRestHandlers.all(() -> 1L)) {
+            for (RestHandler.Route route : handler.routes()) {
+                String line = "`" + route.getMethod().name() + " " + route.getPath() + "`";
+                assertTrue(doc.contains(line), "docs/api.md does not document " + line);
+            }
         }
     }
 

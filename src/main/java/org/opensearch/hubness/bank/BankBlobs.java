@@ -1,0 +1,297 @@
+package org.opensearch.hubness.bank;
+
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.ResourceAlreadyExistsException;
+import org.opensearch.action.admin.indices.create.CreateIndexRequest;
+import org.opensearch.action.bulk.BulkRequest;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.delete.DeleteRequest;
+import org.opensearch.action.get.GetResponse;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetRequest;
+import org.opensearch.action.get.MultiGetResponse;
+import org.opensearch.action.index.IndexRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.WriteRequest;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.indices.SystemIndexDescriptor;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The plugin-owned system index {@code .hubness-banks}, which holds only immutable blobs: per build id, the vector
+ * chunks and a manifest of one built version, or the chunks of vectors posted in a PUT. Definitions and states live
+ * in the cluster state ({@link org.opensearch.hubness.bank.state.HubnessMetadata}), which records each version's
+ * SHA-256; a read that does not hash to it is refused. Writes and reads go in bounded pieces (a few chunks per
+ * request). Every access runs in a stashed thread context, as the plugin and not as the caller. Blocking: call from
+ * the build or generic pools (or the search pool, which already blocks on a shard's first load).
+ */
+public final class BankBlobs {
+
+    public static final String NAME = ".hubness-banks";
+    /** Floats per chunk document: 64k floats = 256 KB of vector data. */
+    private static final int CHUNK_FLOATS = 65_536;
+    /** Chunks per bulk write or multi-get: about 2.8 MB of base64 per request and response. */
+    private static final int CHUNKS_PER_REQUEST = 8;
+    private static final int DELETE_PAGE = 500;
+
+    public static SystemIndexDescriptor descriptor() {
+        return new SystemIndexDescriptor(NAME, "Hubness banks: immutable, checksummed vector blobs of built versions and posted vectors");
+    }
+
+    private final Supplier<Client> client;
+    private final ThreadPool threadPool;
+
+    public BankBlobs(Supplier<Client> client, ThreadPool threadPool) {
+        this.client = client;
+        this.threadPool = threadPool;
+    }
+
+    /** The one place where the plugin reads or writes its index: as itself, not as the user of the request. */
+    private <T> T asPlugin(Supplier<T> action) {
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            return action.get();
+        }
+    }
+
+    public void ensureExists() {
+        asPlugin(() -> {
+            try {
+                if (client.get().admin().indices().prepareExists(NAME).get().isExists()) return null;
+                CreateIndexRequest create = new CreateIndexRequest(NAME).settings(Settings.builder()
+                    .put("index.number_of_shards", 1).put("index.auto_expand_replicas", "0-all").put("index.hidden", true).build())
+                    .mapping("""
+                        {"dynamic": false, "properties": {
+                          "type": {"type": "keyword"}, "bank": {"type": "keyword"}, "build_id": {"type": "keyword"},
+                          "kind": {"type": "keyword"}, "chunk": {"type": "integer"}, "data": {"type": "binary"}}}""");
+                client.get().admin().indices().create(create).actionGet();
+            } catch (ResourceAlreadyExistsException raced) {
+                // another build created it first
+            }
+            client.get().admin().cluster().prepareHealth(NAME).setWaitForYellowStatus().get();
+            return null;
+        });
+    }
+
+    static String chunkId(String bank, String buildId, String kind, int chunk) { return bank + "#" + buildId + "#" + kind + "#" + chunk; }
+    static String manifestId(String bank, String buildId) { return bank + "#" + buildId + "#manifest"; }
+
+    // ---- versions ---------------------------------------------------------------------------------------------
+
+    /** Writes a built version under its build id, chunks first, in bounded bulks; returns its SHA-256. */
+    public String writeVersion(LoadedBank bank, String buildId) {
+        ensureExists();
+        writeChunks(bank.name(), buildId, "query", bank.queryBank(), bank.queryBankSize(), bank.dimension());
+        writeChunks(bank.name(), buildId, "gallery", bank.galleryBank(), bank.galleryBankSize(), bank.dimension());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "manifest");
+        m.put("bank", bank.name());
+        m.put("build_id", buildId);
+        m.put("gallery", Map.of("index", bank.galleryIndex(), "field", bank.galleryField()));
+        m.put("similarity", bank.similarity().externalName());
+        Map<String, Object> params = new LinkedHashMap<>();
+        bank.params().writeTo(params::put);
+        m.put("params", params);
+        m.put("dimension", bank.dimension());
+        m.put("query_rows", bank.queryBankSize());
+        m.put("gallery_rows", bank.galleryBankSize());
+        m.put("query_activation", List.copyOf(bank.queryActivation()));
+        m.put("gallery_activation", List.copyOf(bank.galleryActivation()));
+        BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        bulk.add(new IndexRequest(NAME).id(manifestId(bank.name(), buildId)).source(m));
+        execute(bulk, "bank [" + bank.name() + "] version " + bank.version());
+        return VersionDigest.of(bank);
+    }
+
+    /**
+     * Reads a published version and checks it against the SHA-256 the cluster state recorded.
+     *
+     * @throws BankRefusedException when the blobs are missing, incomplete or do not hash to the recorded value; other
+     *     exceptions (the index is not readable yet) are transient
+     */
+    @SuppressWarnings("unchecked")
+    public LoadedBank readVersion(String name, BankVersion v) {
+        String what = "bank [" + name + "] version " + v.version();
+        Map<String, Object> doc = get(manifestId(name, v.buildId()));
+        if (doc == null) throw new BankRefusedException(what + " is not stored in [" + NAME + "] (the index or its blobs were deleted); rebuild the bank");
+        try {
+            int d = ((Number) doc.get("dimension")).intValue();
+            Map<String, Object> gallery = (Map<String, Object>) doc.get("gallery");
+            int mq = ((Number) doc.get("query_rows")).intValue();
+            int mg = ((Number) doc.get("gallery_rows")).intValue();
+            if (d != v.dimension() || mq != v.queryRows() || mg != v.galleryRows()) {
+                throw new BankRefusedException(what + " does not match its record in the cluster state (shape " + mq + "+" + mg + " x " + d + ")");
+            }
+            float[] q = readChunks(name, v.buildId(), "query", mq, d);
+            float[] g = readChunks(name, v.buildId(), "gallery", mg, d);
+            LoadedBank loaded = new LoadedBank(name, v.version(), (String) gallery.get("index"), (String) gallery.get("field"), d,
+                Similarity.fromString((String) doc.get("similarity")), NormParams.readFrom(((Map<String, Number>) doc.get("params"))::get),
+                q, mq, g, mg, Set.copyOf((List<String>) doc.get("query_activation")), Set.copyOf((List<String>) doc.get("gallery_activation")));
+            String sha = VersionDigest.of(loaded);
+            if (!sha.equals(v.sha256())) {
+                throw new BankRefusedException(what + " fails its checksum: the stored blobs hash to " + sha + " but the cluster state recorded "
+                    + v.sha256() + "; the bank index was modified outside the plugin; rebuild the bank");
+            }
+            return loaded;
+        } catch (IndexNotFoundException e) {
+            throw new BankRefusedException(what + " is not stored: [" + NAME + "] does not exist; rebuild the bank");
+        }
+    }
+
+    // ---- posted vectors ---------------------------------------------------------------------------------------
+
+    /** Stores vectors posted in a PUT under the build that first used them; returns the reference the definition keeps. */
+    public PostedBlob writePosted(String bank, String buildId, String role, float[][] rows) {
+        ensureExists();
+        int d = rows[0].length;
+        float[] flat = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * d, d);
+        writeChunks(bank, buildId, "posted_" + role, flat, rows.length, d);
+        return new PostedBlob(buildId, rows.length, d, VersionDigest.ofRows(rows));
+    }
+
+    public float[][] readPosted(String bank, String role, PostedBlob blob) {
+        float[] flat;
+        try {
+            flat = readChunks(bank, blob.blobId(), "posted_" + role, blob.count(), blob.dimension());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the vectors posted for [" + role + "] of bank [" + bank + "] cannot be read from [" + NAME
+                + "] (" + e.getMessage() + "); PUT the bank again with its vectors", e);
+        }
+        float[][] rows = new float[blob.count()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new float[blob.dimension()];
+            System.arraycopy(flat, i * blob.dimension(), rows[i], 0, blob.dimension());
+        }
+        if (!VersionDigest.ofRows(rows).equals(blob.sha256())) {
+            throw new IllegalStateException("the vectors posted for [" + role + "] of bank [" + bank + "] fail their checksum; the bank index was "
+                + "modified outside the plugin; PUT the bank again with its vectors");
+        }
+        return rows;
+    }
+
+    // ---- chunks -----------------------------------------------------------------------------------------------
+
+    private void writeChunks(String bank, String buildId, String kind, float[] rows, int count, int d) {
+        if (count == 0) return;
+        int rowsPerChunk = Math.max(1, CHUNK_FLOATS / d);
+        BulkRequest bulk = new BulkRequest();
+        int chunk = 0;
+        for (int start = 0; start < count; start += rowsPerChunk, chunk++) {
+            int n = Math.min(rowsPerChunk, count - start);
+            ByteBuffer buf = ByteBuffer.allocate(n * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(rows, start * d, n * d);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("type", "chunk");
+            doc.put("bank", bank);
+            doc.put("build_id", buildId);
+            doc.put("kind", kind);
+            doc.put("chunk", chunk);
+            doc.put("rows", n);
+            doc.put("data", Base64.getEncoder().encodeToString(buf.array()));
+            bulk.add(new IndexRequest(NAME).id(chunkId(bank, buildId, kind, chunk)).source(doc));
+            if (bulk.numberOfActions() == CHUNKS_PER_REQUEST) {
+                execute(bulk, "bank [" + bank + "] " + kind + " vectors");
+                bulk = new BulkRequest();
+            }
+        }
+        if (bulk.numberOfActions() > 0) execute(bulk, "bank [" + bank + "] " + kind + " vectors");
+    }
+
+    private void execute(BulkRequest bulk, String what) {
+        BulkResponse r = asPlugin(() -> client.get().bulk(bulk).actionGet());
+        if (r.hasFailures()) throw new IllegalStateException("could not store " + what + ": " + r.buildFailureMessage());
+    }
+
+    /** Reads the chunks of one kind, a few per request, by their ids (so the count and order are the writer's). */
+    private float[] readChunks(String bank, String buildId, String kind, int count, int d) {
+        if (count == 0) return null;
+        int rowsPerChunk = Math.max(1, CHUNK_FLOATS / d);
+        int chunks = (count + rowsPerChunk - 1) / rowsPerChunk;
+        float[] out = new float[count * d];
+        int offset = 0;
+        for (int first = 0; first < chunks; first += CHUNKS_PER_REQUEST) {
+            MultiGetRequest get = new MultiGetRequest().realtime(true);
+            for (int c = first; c < Math.min(chunks, first + CHUNKS_PER_REQUEST); c++) get.add(NAME, chunkId(bank, buildId, kind, c));
+            MultiGetResponse r = asPlugin(() -> client.get().multiGet(get).actionGet());
+            for (MultiGetItemResponse item : r.getResponses()) {
+                if (item.isFailed() || !item.getResponse().isExists()) {
+                    throw new BankRefusedException("bank [" + bank + "] is incomplete: chunk [" + item.getId() + "] is missing from [" + NAME + "]");
+                }
+                byte[] bytes = Base64.getDecoder().decode((String) item.getResponse().getSourceAsMap().get("data"));
+                int floats = bytes.length / 4;
+                if (offset + floats > out.length) throw new BankRefusedException("bank [" + bank + "] has a chunk larger than recorded: [" + item.getId() + "]");
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, offset, floats);
+                offset += floats;
+            }
+        }
+        if (offset != out.length) {
+            throw new BankRefusedException("bank [" + bank + "] is incomplete: " + offset / d + " of " + count + " " + kind + " vectors stored");
+        }
+        return out;
+    }
+
+    private Map<String, Object> get(String id) {
+        return asPlugin(() -> {
+            try {
+                GetResponse r = client.get().prepareGet(NAME, id).setRealtime(true).get();
+                return r.isExists() ? r.getSourceAsMap() : null;
+            } catch (IndexNotFoundException e) {
+                return null;
+            }
+        });
+    }
+
+    // ---- clean-up ---------------------------------------------------------------------------------------------
+
+    /**
+     * Deletes the blobs of a bank whose build id is no longer referenced: versions that fell out, failed or overtaken
+     * builds, a deleted bank. {@code live} is asked again before every page, so a build that starts meanwhile keeps
+     * its blobs (and a blob deleted by mistake is refused by its checksum, never served).
+     */
+    public int deleteUnreferenced(String bank, Supplier<Set<String>> live) {
+        int deleted = 0;
+        while (true) {
+            Set<String> keep = live.get();
+            SearchSourceBuilder source = new SearchSourceBuilder().size(DELETE_PAGE).fetchSource(false)
+                .query(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("bank", bank)).mustNot(QueryBuilders.termsQuery("build_id", keep)));
+            SearchResponse r;
+            try {
+                r = asPlugin(() -> client.get().prepareSearch(NAME).setSource(source).get());
+            } catch (IndexNotFoundException e) {
+                return deleted;
+            }
+            SearchHit[] hits = r.getHits().getHits();
+            if (hits.length == 0) return deleted;
+            BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            for (SearchHit h : hits) bulk.add(new DeleteRequest(NAME, h.getId()));
+            execute(bulk, "the clean-up of bank [" + bank + "]");
+            deleted += hits.length;
+        }
+    }
+
+    /** A version a node will not serve, and why (missing, incomplete or forged blobs). Retryable: 503. */
+    public static final class BankRefusedException extends OpenSearchStatusException {
+        public BankRefusedException(String message) {
+            super(message, RestStatus.SERVICE_UNAVAILABLE);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.opensearch.hubness.node;
+
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.search.SearchAction;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.ShardSearchFailure;
+import org.opensearch.action.support.ActionFilter;
+import org.opensearch.action.support.ActionFilterChain;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.search.rescore.RescorerBuilder;
+import org.opensearch.tasks.Task;
+
+/**
+ * A search with a hubness rescore either succeeds on every shard or fails as a whole: a shard that could not use the
+ * pinned bank version (being loaded, refused, deleted meanwhile) would otherwise leave a 200 with some hits rescored
+ * and others missing. Such a response becomes the shard's status (503 when the shards disagree), retryable.
+ */
+public final class PartialRescoreFilter implements ActionFilter {
+
+    @Override
+    public int order() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <Request extends ActionRequest, Response extends ActionResponse> void apply(Task task, String action, Request request,
+                                                                                      ActionListener<Response> listener,
+                                                                                      ActionFilterChain<Request, Response> chain) {
+        if (!SearchAction.NAME.equals(action) || !(request instanceof SearchRequest search) || !rescoresWithHubness(search)) {
+            chain.proceed(task, action, request, listener);
+            return;
+        }
+        chain.proceed(task, action, request, ActionListener.wrap(response -> {
+            if (response instanceof SearchResponse r && r.getFailedShards() > 0) {
+                listener.onFailure(wholeFailure(r));
+            } else {
+                listener.onResponse(response);
+            }
+        }, listener::onFailure));
+    }
+
+    private static boolean rescoresWithHubness(SearchRequest search) {
+        if (search.source() == null || search.source().rescores() == null) return false;
+        for (RescorerBuilder<?> r : search.source().rescores()) if (r instanceof HubnessRescorerBuilder) return true;
+        return false;
+    }
+
+    private static OpenSearchStatusException wholeFailure(SearchResponse r) {
+        RestStatus status = null;
+        StringBuilder reasons = new StringBuilder();
+        for (ShardSearchFailure f : r.getShardFailures()) {
+            status = status == null || status == f.status() ? f.status() : RestStatus.SERVICE_UNAVAILABLE;
+            if (reasons.length() > 0) reasons.append("; ");
+            reasons.append(f.shard() == null ? "a shard" : f.shard().toString()).append(": ").append(f.reason());
+        }
+        return new OpenSearchStatusException("the hubness rescore failed on " + r.getFailedShards() + " of " + r.getTotalShards()
+            + " shards, so no partial result is returned (retry the search): " + reasons, status == null ? RestStatus.SERVICE_UNAVAILABLE : status);
+    }
+}

@@ -1,0 +1,67 @@
+package org.opensearch.hubness.rest;
+
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.bank.state.BuildTicket;
+import org.opensearch.hubness.transport.BankResponse;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestChannel;
+import org.opensearch.tasks.Task;
+import org.opensearch.tasks.TaskListener;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The 202 of a build nobody waits for (wait_for_completion=false), as _reindex answers: sent once the cluster manager
+ * has recorded the build (so a GET right after it says [building], and a missing bank or a running build is a 404 or
+ * 409 instead), with the task to follow (GET _tasks/{task} keeps the outcome).
+ */
+final class BackgroundBuild implements ActionListener<BuildTicket> {
+
+    /** The build's own outcome goes to its task, not to the channel. */
+    static final TaskListener<BankResponse> TASK_KEEPS_OUTCOME = new TaskListener<>() {
+        @Override
+        public void onResponse(Task t, BankResponse response) {}
+
+        @Override
+        public void onFailure(Task t, Exception e) {}
+    };
+
+    private final RestChannel channel;
+    private final String bank;
+    private final String nodeId;
+    private final CompletableFuture<Task> task = new CompletableFuture<>();
+
+    BackgroundBuild(RestChannel channel, String bank, String nodeId) {
+        this.channel = channel;
+        this.bank = bank;
+        this.nodeId = nodeId;
+    }
+
+    void taskStarted(Task t) {
+        task.complete(t);
+    }
+
+    @Override
+    public void onResponse(BuildTicket ticket) {
+        task.thenAccept(t -> {
+            try {
+                XContentBuilder body = channel.newBuilder().startObject().field("acknowledged", true).field("bank", bank)
+                    .field("version", ticket.version()).field("task", nodeId + ":" + t.getId()).endObject();
+                channel.sendResponse(new BytesRestResponse(RestStatus.ACCEPTED, body));
+            } catch (Exception e) {
+                onFailure(e);
+            }
+        });
+    }
+
+    @Override
+    public void onFailure(Exception e) {
+        try {
+            channel.sendResponse(new BytesRestResponse(channel, e));
+        } catch (Exception ignored) {
+            // the channel is gone; the task keeps the error
+        }
+    }
+}

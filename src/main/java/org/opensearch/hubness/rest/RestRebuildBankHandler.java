@@ -1,0 +1,47 @@
+package org.opensearch.hubness.rest;
+
+import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.transport.RebuildBank;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.action.RestToXContentListener;
+import org.opensearch.transport.client.node.NodeClient;
+
+import java.util.List;
+
+import static org.opensearch.rest.RestRequest.Method.POST;
+
+/**
+ * POST /_plugins/_hubness/banks/{name}/_rebuild. It takes no body (a rebuild uses the stored definition; to change
+ * it, DELETE and PUT): a body is a 400. A missing bank is a 404 and a running build a 409, also with the 202 form.
+ */
+final class RestRebuildBankHandler extends BaseRestHandler {
+
+    @Override
+    public String getName() {
+        return "hubness_rebuild_bank";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(POST, HubnessRestHandlers.BANKS + "/{name}/_rebuild"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        String name = request.param("name");
+        boolean wait = request.paramAsBoolean("wait_for_completion", false);
+        if (request.hasContent() && request.content().length() > 0) {
+            throw new IllegalArgumentException("_rebuild takes no body: it rebuilds bank [" + name + "] from its stored definition; "
+                + "to change the definition, DELETE the bank and PUT it again");
+        }
+        BankDefinition.validateName(name);
+        RebuildBank.Request rebuild = new RebuildBank.Request(name, !wait);
+        if (wait) return channel -> client.execute(RebuildBank.ACTION, rebuild, new RestToXContentListener<>(channel));
+        return channel -> {
+            BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());
+            rebuild.onStarted(accepted);
+            accepted.taskStarted(client.executeLocally(RebuildBank.ACTION, rebuild, BackgroundBuild.TASK_KEEPS_OUTCOME));
+        };
+    }
+}

@@ -1,0 +1,199 @@
+package org.opensearch.hubness.transport;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.UUIDs;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.HubnessPlugin;
+import org.opensearch.hubness.bank.BankBlobs;
+import org.opensearch.hubness.bank.BankBuild;
+import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.bank.GalleryField;
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.bank.PostedVectors;
+import org.opensearch.hubness.bank.state.BankFailure;
+import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.bank.state.BankTransitions;
+import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.state.BuildTicket;
+import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.node.BlobJanitor;
+import org.opensearch.hubness.settings.HubnessSettings;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs one build the way the cluster manager coordinates it: record the start (the cluster manager refuses a second
+ * build or an existing name), compute the version on this node's build pool, write its blobs, then ask the cluster
+ * manager to publish it — which it does only if this build is still the bank's running build — and wait until every
+ * node loaded it. Whatever fails ends the build as failed (the serving version keeps serving). Unreferenced blobs
+ * are cleaned afterwards.
+ */
+public final class BuildRunner {
+
+    private static final Logger LOG = LogManager.getLogger(BuildRunner.class);
+    private static final int BUILD_ATTEMPTS = 3;
+    private static final long RETRY_DELAY_MILLIS = 2_000;
+
+    private final Client client;
+    private final ClusterService clusterService;
+    private final ThreadPool threadPool;
+    private final BankBlobs blobs;
+    private final HubnessSettings settings;
+    private final BlobJanitor janitor;
+
+    public BuildRunner(Client client, ClusterService clusterService, ThreadPool threadPool, BankBlobs blobs, HubnessSettings settings,
+                       BlobJanitor janitor) {
+        this.client = client;
+        this.clusterService = clusterService;
+        this.threadPool = threadPool;
+        this.blobs = blobs;
+        this.settings = settings;
+        this.janitor = janitor;
+    }
+
+    /** PUT: validates the definition and the gallery field (400 before anything is recorded), then builds version 1. */
+    void create(String name, String bodyJson, boolean background, ActionListener<BuildTicket> started, ActionListener<BankResponse> listener) {
+        threadPool.generic().execute(() -> {
+            BuildTicket ticket;
+            BankDefinition def;
+            try {
+                def = BankDefinition.fromMap(name, XContentHelper.convertToMap(JsonXContent.jsonXContent, bodyJson, false));
+                GalleryField gallery = GalleryField.inspect(client, def.galleryIndex(), def.galleryField());
+                gallery.resolve(def.similarity());
+                if (!gallery.index().equals(def.galleryIndex())) {
+                    throw new IllegalArgumentException("[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
+                        + "]; a bank describes one concrete index: name it");
+                }
+                String buildId = UUIDs.randomBase64UUID();
+                String stored = PostedVectors.forStorage(def, buildId).toStoredJson();
+                ticket = client.execute(StartBuild.ACTION, new StartBuild.Request(name, stored, buildId, clusterService.localNode())).actionGet().ticket();
+            } catch (Exception e) {
+                notifyFailure(started, listener, e);
+                return;
+            }
+            if (started != null) started.onResponse(ticket);
+            BankDefinition inMemory = def;
+            threadPool.executor(HubnessPlugin.BUILD_POOL).execute(() -> run(name, ticket, () -> {
+                PostedVectors.store(blobs, inMemory, ticket.buildId());
+                return inMemory;
+            }, !background, listener));
+        });
+    }
+
+    /** _rebuild: re-reads the sources (posted vectors from their blob) and builds the next version. */
+    void rebuild(String name, ActionListener<BuildTicket> started, ActionListener<BankResponse> listener) {
+        threadPool.generic().execute(() -> {
+            StartBuild.Response s;
+            try {
+                BankDefinition.validateName(name);
+                s = client.execute(StartBuild.ACTION, new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode()))
+                    .actionGet();
+            } catch (Exception e) {
+                notifyFailure(started, listener, e);
+                return;
+            }
+            if (started != null) started.onResponse(s.ticket());
+            threadPool.executor(HubnessPlugin.BUILD_POOL).execute(() -> run(name, s.ticket(),
+                () -> PostedVectors.resolve(blobs, BankDefinition.fromStoredJson(name, s.definitionJson())), false, listener));
+        });
+    }
+
+    private static void notifyFailure(ActionListener<BuildTicket> started, ActionListener<BankResponse> listener, Exception e) {
+        if (started != null) started.onFailure(e);
+        listener.onFailure(e);
+    }
+
+    private void run(String name, BuildTicket ticket, Supplier<BankDefinition> definition, boolean abandonIfInvalid,
+                     ActionListener<BankResponse> listener) {
+        try {
+            BankDefinition def = definition.get();
+            requireCurrent(name, ticket);
+            BankBuild.Result result = computeWithRetries(name, ticket, def);
+            requireCurrent(name, ticket);
+            LoadedBank bank = result.bank();
+            String sha = blobs.writeVersion(bank, ticket.buildId());
+            BankVersion version = new BankVersion(ticket.version(), ticket.buildId(), sha, bank.dimension(), bank.queryBankSize(),
+                bank.galleryBankSize(), json(result.info()));
+            if (!client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version)).actionGet().applied()) {
+                throw overtaken(name, ticket);
+            }
+            LoadBank.Response loaded = client.execute(LoadBank.ACTION, new LoadBank.Request(name, true)).actionGet();
+            BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
+            if (record == null) throw overtaken(name, ticket);
+            listener.onResponse(BankResponse.one(record, loaded.views()));
+        } catch (Exception e) {
+            if (!(e instanceof Overtaken)) {
+                LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);
+                endAsFailed(name, ticket, e, abandonIfInvalid && e instanceof IllegalArgumentException);
+            }
+            listener.onFailure(e);
+        } finally {
+            janitor.cleanLater(name);
+        }
+    }
+
+    /**
+     * The build computation; a failure that is not the definition's fault (a node left and its shard copies went with
+     * it, a scroll context was lost) is retried on the copies that remain, a few times, while the build is current.
+     */
+    private BankBuild.Result computeWithRetries(String name, BuildTicket ticket, BankDefinition def) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new BankBuild(client, settings.pageSize(), settings.reportQueries()).run(def, ticket.version());
+            } catch (IllegalArgumentException invalid) {
+                throw invalid;
+            } catch (RuntimeException e) {
+                if (attempt == BUILD_ATTEMPTS) throw e;
+                LOG.info("build of bank [{}] version {} failed ({}); retrying on the remaining shard copies", name, ticket.version(), e.getMessage());
+                Thread.sleep(RETRY_DELAY_MILLIS * attempt);
+                requireCurrent(name, ticket);
+            }
+        }
+    }
+
+    private void endAsFailed(String name, BuildTicket ticket, Exception e, boolean abandon) {
+        try {
+            BankFailure failure = BankFailure.of(ticket.version(), e, threadPool.absoluteTimeInMillis());
+            client.execute(EndBuild.ACTION, EndBuild.Request.failed(name, ticket.buildId(), failure, abandon)).actionGet();
+        } catch (RuntimeException again) {
+            LOG.warn(() -> "could not record the failed build of bank [" + name + "]", again);
+        }
+    }
+
+    /** A build a DELETE (or a newer PUT after it) overtook stops here: it can never publish anyway. */
+    private void requireCurrent(String name, BuildTicket ticket) {
+        if (!BankTransitions.isCurrentBuild(HubnessMetadata.of(clusterService.state()), name, ticket.buildId())) throw overtaken(name, ticket);
+    }
+
+    private static Overtaken overtaken(String name, BuildTicket ticket) {
+        return new Overtaken("bank [" + name + "] was deleted, re-created or its build was failed while version " + ticket.version()
+            + " was building; this build was discarded");
+    }
+
+    /** 409: the build lost to a DELETE or to the cluster manager; it published nothing. */
+    static final class Overtaken extends OpenSearchStatusException {
+        Overtaken(String message) {
+            super(message, RestStatus.CONFLICT);
+        }
+    }
+
+    private static String json(Map<String, Object> info) {
+        try (XContentBuilder b = JsonXContent.contentBuilder()) {
+            return b.map(info).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.opensearch.hubness.transport;
+
+import org.opensearch.action.ActionType;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.tasks.Task;
+import org.opensearch.transport.TransportService;
+
+import java.io.IOException;
+
+/** POST /_plugins/_hubness/banks/{name}/_rebuild: build the next version on this node; one build per bank (else 409). */
+public final class RebuildBank {
+
+    public static final String NAME = "cluster:admin/hubness/bank/rebuild";
+    public static final ActionType<BankResponse> ACTION = new ActionType<>(NAME, BankResponse::new);
+
+    private RebuildBank() {}
+
+    public static final class Request extends BuildRequest {
+        public Request(String bank, boolean background) {
+            super(bank, background);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+        }
+    }
+
+    public static final class TransportAction extends HandledTransportAction<Request, BankResponse> {
+        private final BuildRunner runner;
+
+        @Inject
+        public TransportAction(TransportService t, ActionFilters f, BuildRunner runner) {
+            super(NAME, t, f, Request::new);
+            this.runner = runner;
+        }
+
+        @Override
+        protected void doExecute(Task task, Request r, ActionListener<BankResponse> listener) {
+            runner.rebuild(r.bank(), r.started(), listener);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.opensearch.hubness.bank;
+
+import org.junit.jupiter.api.Test;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.bank.state.BankTransitions;
+import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.indices.breaker.BreakerSettings;
+import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The node's bank registry against cluster-state records and a real circuit breaker: which versions it keeps, that a
+ * re-created bank never mixes with the old one, that a refusal is remembered (the bank is not re-read per search),
+ * and that the breaker accounts exactly the versions held.
+ */
+class BankRegistryTests {
+
+    private static final String DEF = "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\",\"max_size\":10}}";
+    private static final int D = 4;
+
+    private HubnessMetadata state = HubnessMetadata.EMPTY;
+    private final Map<String, LoadedBank> stored = new HashMap<>();
+    private final AtomicInteger reads = new AtomicInteger();
+
+    private BankRegistry registry() {
+        return new BankRegistry(name -> state.bank(name), (name, v) -> {
+            reads.incrementAndGet();
+            LoadedBank b = stored.get(v.buildId());
+            if (b == null) throw new BankBlobs.BankRefusedException("bank [" + name + "] version " + v.version() + " is not stored");
+            if (!VersionDigest.of(b).equals(v.sha256())) throw new BankBlobs.BankRefusedException("checksum mismatch");
+            return b;
+        });
+    }
+
+    private static LoadedBank bank(String name, long version, int rows) {
+        float[] q = new float[rows * D];
+        for (int i = 0; i < q.length; i++) q[i] = (float) Math.sin(i + version);
+        return new LoadedBank(name, version, "g", "v", D, Similarity.COSINE, NormParams.defaults(), q, rows, null, 0, Set.of("d1"), Set.of());
+    }
+
+    /** Builds and publishes the next version of {@code name}, as the cluster manager would. */
+    private BankVersion publish(String name, int rows) {
+        BankRecord r = state.bank(name);
+        String buildId = name + "-" + (r == null ? 1 : r.lastVersion() + 1) + "-" + System.nanoTime();
+        state = r == null ? BankTransitions.create(state, name, DEF, buildId, "n", "e", 0)
+            : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of());
+        long v = state.bank(name).build().version();
+        LoadedBank b = bank(name, v, rows);
+        stored.put(buildId, b);
+        BankVersion version = new BankVersion(v, buildId, VersionDigest.of(b), D, rows, 0, "{}");
+        state = BankTransitions.publish(state, name, buildId, version);
+        return version;
+    }
+
+    @Test
+    void keepsTheServingAndThePreviousVersionAndDropsOlderOnes() {
+        BankRegistry registry = registry();
+        registry.load("b", publish("b", 3));
+        registry.load("b", publish("b", 3));
+        assertEquals(List.of(2L, 1L), registry.versionsOf("b"));
+        registry.load("b", publish("b", 3));
+        List<Long> dropped = registry.retain("b", state.bank("b").liveBuildIds());
+        assertEquals(List.of(3L, 2L), registry.versionsOf("b"));
+        assertTrue(dropped.isEmpty(), "version 1 went when version 3 came: " + dropped);
+        assertSame(registry.current("b"), registry.version("b", 3));
+        assertEquals(2, registry.version("b", 2).version());
+        assertNull(registry.version("b", 1), "the cluster state no longer names version 1");
+    }
+
+    @Test
+    void aBankDeletedAndCreatedAgainNeverServesTheOldLineage() {
+        BankRegistry registry = registry();
+        registry.load("b", publish("b", 3));
+        LoadedBank old = registry.current("b");
+        state = BankTransitions.delete(state, "b");
+        assertNull(registry.version("b", 1), "a deleted bank has no version");
+        registry.load("b", publish("b", 5));
+        assertNotSame(old, registry.current("b"));
+        assertEquals(5, registry.version("b", 1).queryBankSize(), "version 1 is the new bank's");
+        assertEquals(List.of(1L), registry.versionsOf("b"));
+    }
+
+    @Test
+    void aForgedVersionIsRefusedOnceAndNotReReadPerSearch() {
+        BankRegistry registry = registry();
+        BankVersion v = publish("b", 3);
+        stored.get(v.buildId()).queryBank()[0] = -stored.get(v.buildId()).queryBank()[0];
+        OpenSearchStatusException first = assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 1));
+        assertEquals(RestStatus.SERVICE_UNAVAILABLE, first.status());
+        int readsAfterFirst = reads.get();
+        OpenSearchStatusException again = assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 1));
+        assertTrue(again.getMessage().contains("checksum"), again.getMessage());
+        assertEquals(readsAfterFirst, reads.get(), "a refusal is remembered, not re-read");
+        assertEquals("checksum mismatch", registry.refusal("b").reason());
+        registry.load("b", publish("b", 3));
+        assertNull(registry.refusal("b"), "a new build is tried afresh");
+    }
+
+    @Test
+    void theBreakerAccountsExactlyTheHeldVersionsAndRefusesOnceWithoutReReading() {
+        BreakerSettings settings = new BreakerSettings("hubness", 10_000, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
+        HierarchyCircuitBreakerService service = new HierarchyCircuitBreakerService(Settings.builder()
+            .put("indices.breaker.total.use_real_memory", false).build(), List.of(settings),
+            new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
+        CircuitBreaker breaker = service.getBreaker("hubness");
+        BankRegistry registry = registry();
+        registry.setBreaker(breaker);
+        registry.load("b", publish("b", 10));
+        registry.load("b", publish("b", 10));
+        assertEquals(registry.ramBytesUsed(), breaker.getUsed());
+        registry.load("b", publish("b", 10));
+        assertEquals(registry.ramBytesUsed(), breaker.getUsed(), "the version that fell out was released");
+        publish("b", 1000); // 16 KB of vectors: beyond the 10 KB limit
+        int before = reads.get();
+        OpenSearchStatusException refused = assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
+        assertEquals(RestStatus.TOO_MANY_REQUESTS, refused.status());
+        assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
+        assertEquals(before + 1, reads.get(), "refused once, not re-read per search");
+        registry.remove("b");
+        assertEquals(0, breaker.getUsed());
+    }
+
+    @Test
+    void theDigestCoversVectorsAndActivationSetsButNotTheirOrder() {
+        LoadedBank a = new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(), bank("b", 1, 3).queryBank(), 3,
+            null, 0, new LinkedHashSet<>(List.of("d1", "d2")), Set.of());
+        LoadedBank sameSetsOtherOrder = new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(), a.queryBank().clone(), 3,
+            null, 0, new LinkedHashSet<>(List.of("d2", "d1")), Set.of());
+        assertEquals(VersionDigest.of(a), VersionDigest.of(sameSetsOtherOrder));
+        LoadedBank otherSets = new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(), a.queryBank().clone(), 3, null, 0,
+            Set.of("d2", "d3"), Set.of());
+        assertTrue(!VersionDigest.of(a).equals(VersionDigest.of(otherSets)));
+        float[] flipped = a.queryBank().clone();
+        flipped[5] = Math.nextUp(flipped[5]);
+        assertTrue(!VersionDigest.of(a).equals(VersionDigest.of(new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(),
+            flipped, 3, null, 0, Set.of("d1", "d2"), Set.of()))));
+    }
+}
