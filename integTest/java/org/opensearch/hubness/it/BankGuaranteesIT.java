@@ -1,5 +1,6 @@
 package org.opensearch.hubness.it;
 
+import org.opensearch.common.SuppressForbidden;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * issue replayed as an operator met it: race loops with a fixed number of trials, a forged chunk and a deleted bank
  * index followed by a node restart, a node stopped mid-build, an oversized body, and the small 400/404s.
  */
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class BankGuaranteesIT {
 
     private static final String DATA = "flickr8k-tinyclip";

@@ -1,5 +1,6 @@
 package org.opensearch.hubness.it;
 
+import org.opensearch.common.SuppressForbidden;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pass unchanged and say so (response header, processor stats); ignore_failure decides what a missing bank does;
  * every bad processor configuration is a 400 at PUT _search/pipeline.
  */
+@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class HubnessPipelineIT {
 
     private static final String DATA = "flickr8k-tinyclip";
