@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RescoreBadRequestIT {
 
     private static final String INDEX = "badreq-gallery";
-    private static final String FAISS = "badreq-faiss";
+    private static final String BINARY = "badreq-binary";
+    private static final String MODEL = "badreq-model";
     private static final String BANK = "badreq-bank";
     private static final String QONLY = "badreq-qonly";
     private static final String Q = "[0.9, 0.1, 0.2, 0.1]";
@@ -46,11 +47,15 @@ class RescoreBadRequestIT {
                     Math.cos(a), Math.sin(a), 0.3 + 0.05 * i, i % 3 == 0 ? 0.8 : 0.1, i));
         }
         cluster.post("/" + INDEX + "/_bulk?refresh=true", bulk.toString()).ok();
-        // a faiss-engine field: NEVER index a document into it (no native libraries here: a faiss flush kills the node)
-        cluster.put("/" + FAISS, """
+        // the two kinds of knn_vector field the plugin refuses: binary (hamming) and trained-model fields (both stay empty)
+        cluster.put("/" + BINARY, """
+            {"settings": {"index": {"knn": true, "knn.advanced.approximate_threshold": -1, "number_of_shards": 1, "number_of_replicas": 0}},
+             "mappings": {"properties": {"embedding": {"type": "knn_vector", "dimension": 32, "data_type": "binary",
+               "space_type": "hamming"}}}}
+            """).ok();
+        cluster.put("/" + MODEL, """
             {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0}},
-             "mappings": {"properties": {"embedding": {"type": "knn_vector", "dimension": 4,
-               "method": {"name": "hnsw", "space_type": "l2", "engine": "faiss"}}}}}
+             "mappings": {"properties": {"embedding": {"type": "knn_vector", "model_id": "badreq-ivf-model"}}}}
             """).ok();
         cluster.put("/_plugins/_hubness/banks/" + BANK, """
             {"gallery": {"index": "%s", "field": "embedding"},
@@ -68,7 +73,8 @@ class RescoreBadRequestIT {
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
         cluster.delete("/_plugins/_hubness/banks/" + QONLY);
         cluster.delete("/" + INDEX);
-        cluster.delete("/" + FAISS);
+        cluster.delete("/" + BINARY);
+        cluster.delete("/" + MODEL);
     }
 
     private static String search(String index, int window, String hubness) {
@@ -131,29 +137,37 @@ class RescoreBadRequestIT {
         bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"nope\"}", "field [nope] does not exist");
     }
 
-    /**
-     * The faiss index is empty (indexing into it would kill the node). The rescore context is still built on its shard
-     * (no can-match skipping for one shard), and there the field check rejects the faiss field.
-     */
+    /** Binary (hamming) and trained-model fields are refused on their shard with a 400 naming the field, its mapping and what works. */
     @Test
-    void faissField() {
-        bad(FAISS, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
-            "engine [faiss]", "\\\"engine\\\": \\\"lucene\\\"");
+    void binaryAndModelFieldsAreRefused() {
+        for (String index : List.of(BINARY, MODEL)) {
+            LocalCluster.Response r = cluster.post("/" + index + "/_search", matchAllSearch(10, "{\"bank\": \"" + BANK
+                + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}"));
+            assertEquals(400, r.status(), r.body());
+            String error = r.json().path("error").toString();
+            assertTrue(error.contains("field [embedding] of index [" + index + "] cannot be used"), r.body());
+            assertTrue(error.contains(index.equals(BINARY) ? "hamming" : "trained k-NN model [badreq-ivf-model]"), r.body());
+            assertTrue(error.contains("data_type float or byte") && error.contains("lucene or faiss engine"), r.body());
+        }
     }
 
-    /** A mixed search over the lucene gallery and the faiss index fails as a whole with the faiss message. */
+    /** A search over the lucene gallery and the binary index fails on the binary shard with the refusal. */
     @Test
-    void faissFieldInAMixedSearch() {
-        LocalCluster.Response r = cluster.post("/" + INDEX + "," + FAISS + "/_search",
-            search(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
-        // the lucene shards answer, the faiss shard fails: a partial result that names the faiss problem
+    void binaryFieldInAMixedSearch() {
+        LocalCluster.Response r = cluster.post("/" + INDEX + "," + BINARY + "/_search",
+            matchAllSearch(10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
         String body = r.body();
-        assertTrue(body.contains("engine [faiss]"), "the faiss shard's failure is named: " + body);
+        assertTrue(body.contains("hamming"), "the binary shard's failure is named: " + body);
         if (r.status() == 200) {
             assertEquals(1, r.json().path("_shards").path("failed").asInt(), body);
         } else {
             assertEquals(400, r.status(), body);
         }
+    }
+
+    private static String matchAllSearch(int window, String hubness) {
+        return String.format(Locale.ROOT, """
+            {"size": 5, "query": {"match_all": {}}, "rescore": {"window_size": %d, "hubness": %s}}""", window, hubness);
     }
 
     @Test

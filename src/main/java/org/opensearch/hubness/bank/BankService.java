@@ -1,5 +1,6 @@
 package org.opensearch.hubness.bank;
 
+import org.opensearch.hubness.field.IndexFieldInspector;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.OpenSearchStatusException;
@@ -61,7 +62,7 @@ public final class BankService {
             throw new IllegalArgumentException("bank [" + name + "] already exists; rebuild it with POST /_plugins/_hubness/banks/" + name
                 + "/_rebuild, or DELETE it first to change its definition");
         }
-        GalleryField.inspect(client.get(), def.galleryIndex(), def.galleryField()).resolve(def.similarity());
+        IndexFieldInspector.inspect(client.get(), def.galleryIndex(), def.galleryField());
         Map<String, Object> doc = buildingDoc(def, null, 1);
         try {
             index.putBank(name, doc, true);

@@ -55,7 +55,7 @@ public final class DocTermsCache {
         SegmentTerms segment = segment(bank, segmentKey, maxDoc);
         if (segment == null) {
             misses.incrementAndGet();
-            DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
+            DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), preparedVector, bank.queryBank(), bank.queryBankSize(),
                 bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
             return new DocTermValues(at(t.lq()), at(t.lg()), at(t.cslsR()), at(t.nnnBias()));
         }

@@ -41,7 +41,7 @@ final class SegmentTerms {
     /** Terms of doc, computed from its prepared vector on first use. */
     synchronized DocTermValues get(LoadedBank bank, int doc, float[] preparedVector) {
         if (!filled.get(doc)) {
-            DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
+            DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), preparedVector, bank.queryBank(), bank.queryBankSize(),
                 bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
             store(doc, t, 0);
         }

@@ -25,11 +25,11 @@ public final class HubnessEval {
         usage: hubness-eval <command> [options]
           score   --method M --queries Q.npy --gallery G.npy [--query-bank BQ.npy] [--gallery-bank BG.npy]
                   [--beta-q 20] [--beta-g 3] [--k 1] [--csls-k 10] [--nnn-k 16] [--nnn-alpha 0.75]
-                  [--similarity cosine|dot] [--dtype float64|float32] --out S.npy
+                  [--similarity cosine|dot|l2] [--dtype float64|float32] --out S.npy
           metrics --scores S.npy [--truth diagonal|T.npy] [--k 10]
           sweep   --queries Q.npy --gallery G.npy [--query-bank BQ.npy] [--gallery-bank BG.npy]
                   [--truth diagonal|T.npy] [--methods none,is,dis,...] [--beta-q 5,10,20,30] [--beta-g 1,3,5]
-                  [--k 1] [--csls-k 10] [--nnn-k 16] [--nnn-alpha 0.75] [--similarity cosine|dot] [--hub-k 10]
+                  [--k 1] [--csls-k 10] [--nnn-k 16] [--nnn-alpha 0.75] [--similarity cosine|dot|l2] [--hub-k 10]
         methods: none, is, dis, dual_is, dual_dis, csls, nnn""";
 
     private static final Set<String> DATA = Set.of("queries", "gallery", "query-bank", "gallery-bank", "similarity",

@@ -16,11 +16,16 @@ public final class ActivationSets {
     }
 
     public static BitSet compute(float[] gallery, int n, float[] bank, int m, int d, int k, DotPrecision precision) {
+        return compute(Similarity.DOT, gallery, n, bank, m, d, k, precision);
+    }
+
+    /** With s of the bank's similarity; the inputs prepared by it. */
+    public static BitSet compute(Similarity sim, float[] gallery, int n, float[] bank, int m, int d, int k, DotPrecision precision) {
         TopKTracker top = new TopKTracker(m, k);
         double[] sims = new double[Math.min(DocTermsCalculator.BLOCK, n) * m];
         for (int start = 0; start < n; start += DocTermsCalculator.BLOCK) {
             int rows = Math.min(DocTermsCalculator.BLOCK, n - start);
-            SimilarityBlocks.compute(gallery, start, rows, bank, m, d, precision, sims);
+            SimilarityBlocks.compute(sim, gallery, start, rows, bank, m, d, precision, sims);
             offerBlock(top, sims, start, rows, m);
         }
         return union(top, m);

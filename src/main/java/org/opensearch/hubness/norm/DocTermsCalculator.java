@@ -20,6 +20,12 @@ public final class DocTermsCalculator {
 
     public static DocTerms compute(float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg,
                                    int d, NormParams p, DotPrecision precision) {
+        return compute(Similarity.DOT, gallery, n, queryBank, mq, galleryBank, mg, d, p, precision);
+    }
+
+    /** With s of the bank's similarity (l2 is not a dot product); the inputs prepared by that similarity. */
+    public static DocTerms compute(Similarity sim, float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank,
+                                   int mg, int d, NormParams p, DotPrecision precision) {
         boolean hasQ = queryBank != null && mq > 0;
         boolean hasG = galleryBank != null && mg > 0;
         double[] lq = hasQ ? new double[n] : null;
@@ -31,13 +37,13 @@ public final class DocTermsCalculator {
         for (int start = 0; start < n; start += BLOCK) {
             int rows = Math.min(BLOCK, n - start);
             if (hasQ) {
-                SimilarityBlocks.compute(gallery, start, rows, queryBank, mq, d, precision, simsQ);
+                SimilarityBlocks.compute(sim, gallery, start, rows, queryBank, mq, d, precision, simsQ);
                 for (int i = 0; i < rows; i++) {
                     queryBankTerms(simsQ, i * mq, mq, p, start + i, lq, csls, nnn);
                 }
             }
             if (hasG) {
-                SimilarityBlocks.compute(gallery, start, rows, galleryBank, mg, d, precision, simsG);
+                SimilarityBlocks.compute(sim, gallery, start, rows, galleryBank, mg, d, precision, simsG);
                 for (int i = 0; i < rows; i++) {
                     lg[start + i] = RowStats.logSumExp(simsG, i * mg, mg, p.betaGallery());
                 }
@@ -50,6 +56,12 @@ public final class DocTermsCalculator {
     public static DocTerms computeSingle(float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg, int d,
                                          NormParams p) {
         return compute(doc, 1, queryBank, mq, galleryBank, mg, d, p);
+    }
+
+    /** Terms of one document under the bank's similarity. */
+    public static DocTerms computeSingle(Similarity sim, float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg,
+                                         int d, NormParams p) {
+        return compute(sim, doc, 1, queryBank, mq, galleryBank, mg, d, p, DotPrecision.FLOAT);
     }
 
     /**

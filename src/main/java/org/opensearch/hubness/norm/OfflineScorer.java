@@ -24,6 +24,7 @@ public final class OfflineScorer {
     private final float[] galleryBank;
     private final int mg;
     private final int d;
+    private final Similarity similarity;
 
     private double[] raw;         // nq×n
     private double[] simQ;        // n×mq, s(b, g) gallery-major
@@ -35,6 +36,13 @@ public final class OfflineScorer {
     /** Banks may be null (with a count of 0) when no method that needs them will be asked for. */
     public OfflineScorer(float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
                          float[] galleryBank, int mg, int d) {
+        this(Similarity.DOT, queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
+    }
+
+    /** With s of the given similarity (l2: s = −‖x − y‖²); inputs prepared by it. */
+    public OfflineScorer(Similarity similarity, float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
+                         float[] galleryBank, int mg, int d) {
+        this.similarity = similarity;
         this.queries = checked(queries, nq, d, "queries");
         this.nq = nq;
         this.gallery = checked(gallery, n, d, "gallery");
@@ -110,7 +118,7 @@ public final class OfflineScorer {
     public double[] rawSimilarities() {
         if (raw == null) {
             raw = new double[nq * n];
-            SimilarityBlocks.compute(queries, 0, nq, gallery, n, d, DotPrecision.DOUBLE, raw);
+            SimilarityBlocks.compute(similarity, queries, 0, nq, gallery, n, d, DotPrecision.DOUBLE, raw);
         }
         return raw;
     }
@@ -144,7 +152,7 @@ public final class OfflineScorer {
     private double[] querySimilarities() {
         if (simQ == null) {
             simQ = new double[n * mq];
-            SimilarityBlocks.compute(gallery, 0, n, queryBank, mq, d, DotPrecision.DOUBLE, simQ);
+            SimilarityBlocks.compute(similarity, gallery, 0, n, queryBank, mq, d, DotPrecision.DOUBLE, simQ);
         }
         return simQ;
     }
@@ -152,7 +160,7 @@ public final class OfflineScorer {
     private double[] gallerySimilarities() {
         if (simG == null) {
             simG = new double[n * mg];
-            SimilarityBlocks.compute(gallery, 0, n, galleryBank, mg, d, DotPrecision.DOUBLE, simG);
+            SimilarityBlocks.compute(similarity, gallery, 0, n, galleryBank, mg, d, DotPrecision.DOUBLE, simG);
         }
         return simG;
     }

@@ -7,7 +7,21 @@ final class SimilarityBlocks {
 
     private SimilarityBlocks() {}
 
-    /** out[i*nb+j] = s(row aRow0+i of a, row j of b) for i in [0, na), j in [0, nb). */
+    /** As {@link #compute(float[], int, int, float[], int, int, DotPrecision, double[])}, with s of the given similarity. */
+    static void compute(Similarity sim, float[] a, int aRow0, int na, float[] b, int nb, int d, DotPrecision precision, double[] out) {
+        compute(a, aRow0, na, b, nb, d, precision, out);
+        if (sim == Similarity.L2) {
+            // −‖x − y‖² = 2 x·y − ‖x‖² − ‖y‖², the norms exact in double
+            double[] bNorms = new double[nb];
+            for (int j = 0; j < nb; j++) bNorms[j] = exactDot(b, j * d, b, j * d, d);
+            for (int i = 0; i < na; i++) {
+                double aNorm = exactDot(a, (aRow0 + i) * d, a, (aRow0 + i) * d, d);
+                for (int j = 0; j < nb; j++) out[i * nb + j] = 2 * out[i * nb + j] - aNorm - bNorms[j];
+            }
+        }
+    }
+
+    /** out[i*nb+j] = x·y of row aRow0+i of a and row j of b, for i in [0, na), j in [0, nb). */
     static void compute(float[] a, int aRow0, int na, float[] b, int nb, int d, DotPrecision precision, double[] out) {
         if (precision == DotPrecision.DOUBLE) {
             computeDouble(a, aRow0, na, b, nb, d, out);
@@ -33,6 +47,16 @@ final class SimilarityBlocks {
                 out[i * nb + j] = exactDot(a, aOff, b, j * d, d);
             }
         }
+    }
+
+    /** −‖x − y‖² in double: float differences are exact in double, so only the sum rounds. */
+    static double exactNegativeSquaredDistance(float[] a, int aOff, float[] b, int bOff, int d) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+            double diff = (double) a[aOff + k] - b[bOff + k];
+            s += diff * diff;
+        }
+        return -s;
     }
 
     /** A product of two floats is exact in double; only the sum rounds, at double precision. */

@@ -3,13 +3,9 @@ package org.opensearch.hubness.rescore;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchRequest;
-import org.opensearch.common.xcontent.XContentFactory;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
@@ -18,12 +14,11 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
-import org.opensearch.index.mapper.MappedFieldType;
-import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
@@ -430,7 +425,11 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         List<Float> q = new ArrayList<>(query.length);
         for (float f : query) q.add(f);
         params.put("query_value", q);
-        params.put("space_type", b.similarity() == Similarity.COSINE ? "cosinesimil" : "innerproduct");
+        params.put("space_type", switch (b.similarity()) {
+            case COSINE -> "cosinesimil";
+            case DOT -> "innerproduct";
+            case L2 -> "l2";
+        });
         Script script = new Script(ScriptType.INLINE, "knn", "knn_score", params);
         SearchSourceBuilder source = new SearchSourceBuilder().query(new ScriptScoreQueryBuilder(QueryBuilders.matchAllQuery(), script))
             .size(1).fetchSource(false).trackTotalHits(false);
@@ -484,54 +483,12 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         return new HubnessRescoreContext(windowSize, b, services.cache(), services.rescoreStats(), spec);
     }
 
-    private static void checkField(QueryShardContext context, String f, LoadedBank b) throws IOException {
-        String index = context.index().getName();
-        MappedFieldType ft = context.fieldMapper(f);
-        if (ft == null) {
-            throw new IllegalArgumentException("[hubness] field [" + f + "] does not exist in index [" + index
-                + "]; set [field] to the knn_vector field holding the gallery vectors");
-        }
-        if (!"knn_vector".equals(ft.typeName())) {
-            throw new IllegalArgumentException("[hubness] field [" + f + "] in index [" + index + "] is of type ["
-                + ft.typeName() + "], not knn_vector; set [field] to the knn_vector field holding the gallery vectors");
-        }
-        Map<String, Object> mapping = MAPPINGS.computeIfAbsent(new MappingKey(context.index().getUUID(), f,
-            context.getIndexSettings().getIndexMetadata().getMappingVersion()), k -> renderMapping(context, f));
-        if (MAPPINGS.size() > 10_000) MAPPINGS.clear(); // stale mapping versions of many indices: start over
-        boolean indexKnn = context.getIndexSettings().getSettings().getAsBoolean("index.knn", false);
-        String reason = KnnFieldCheck.rejectReason(f, mapping, indexKnn);
-        if (reason != null) throw new IllegalArgumentException(reason + " (index [" + index + "])");
-        if (mapping.get("dimension") instanceof Number dim && dim.intValue() != b.dimension()) {
-            throw new IllegalArgumentException("[hubness] field [" + f + "] has dimension " + dim + " but bank [" + b.name()
+    private void checkField(QueryShardContext context, String f, LoadedBank b) {
+        VectorFieldSpec spec = services.fieldSpecs().forShard(context, f);
+        if (spec.dimension() != b.dimension()) {
+            throw new IllegalArgumentException("[hubness] field [" + f + "] has dimension " + spec.dimension() + " but bank [" + b.name()
                 + "] has dimension " + b.dimension() + "; use a bank built for this field");
         }
-    }
-
-    /** A field's rendered mapping per index and mapping version: rendering it costs more than the rescore itself. */
-    private record MappingKey(String indexUuid, String field, long mappingVersion) {}
-
-    private static final Map<MappingKey, Map<String, Object>> MAPPINGS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> renderMapping(QueryShardContext context, String f) {
-        try {
-            return renderMappingOf(context, f);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> renderMappingOf(QueryShardContext context, String f) throws IOException {
-        var documentMapper = context.getMapperService().documentMapper();
-        Mapper mapper = documentMapper == null ? null : documentMapper.mappers().getMapper(f);
-        if (mapper == null) return Map.of();
-        XContentBuilder builder = XContentFactory.jsonBuilder().startObject();
-        mapper.toXContent(builder, ToXContent.EMPTY_PARAMS);
-        builder.endObject();
-        Map<String, Object> map = XContentHelper.convertToMap(BytesReference.bytes(builder), false, XContentType.JSON).v2();
-        if (map.size() == 1 && map.values().iterator().next() instanceof Map<?, ?> inner) return (Map<String, Object>) inner;
-        return map;
     }
 
     // ---- equality (pinned state included, transient state not) ----

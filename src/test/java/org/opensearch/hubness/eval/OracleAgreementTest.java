@@ -71,7 +71,7 @@ class OracleAgreementTest {
         scorer = new OfflineScorer(q, 500, g, 500, bq, 500, bg, 500, data.d);
     }
 
-    private static boolean pythonWithNumpy() {
+    static boolean pythonWithNumpy() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

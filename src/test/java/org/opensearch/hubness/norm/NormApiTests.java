@@ -44,7 +44,9 @@ class NormApiTests {
     @Test
     void similarityPreparation() {
         assertEquals(Similarity.COSINE, Similarity.fromString("cosine"));
-        assertThrows(IllegalArgumentException.class, () -> Similarity.fromString("l2"));
+        assertEquals(Similarity.L2, Similarity.fromString("l2"));
+        assertThrows(IllegalArgumentException.class, () -> Similarity.fromString("hamming"));
+        assertEquals(-25.0, Similarity.L2.score(new float[] {0, 0}, new float[] {3, 4}), 0);
         float[] v = {3, 4};
         float[] unit = Similarity.COSINE.prepare(v);
         assertNotSame(v, unit);

@@ -370,15 +370,4 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         OpenSearchStatusException gone = expectThrows(OpenSearchStatusException.class, () -> stale.buildContext(null));
         assertTrue(gone.getMessage(), gone.getMessage().contains("bank [both] version [2] is not loaded on this node"));
     }
-
-    public void testFieldChecks() {
-        assertNull(KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "method", Map.of("engine", "lucene")), true));
-        assertNull(KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "dimension", 4), false));
-        String faiss = KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "method", Map.of("engine", "faiss")), true);
-        assertTrue(faiss, faiss.contains("engine [faiss]") && faiss.contains("\"engine\": \"lucene\""));
-        String dflt = KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "dimension", 4), true);
-        assertTrue(dflt, dflt.contains("default engine (faiss)"));
-        String model = KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "model_id", "m1"), true);
-        assertTrue(model, model.contains("trained model [m1]"));
-    }
 }
