@@ -31,7 +31,7 @@ class ApiDocsCompletenessTests {
     @Test
     void everyRescoreParameterAndMethodIsDocumented() throws Exception {
         String doc = apiDoc();
-        for (String p : HubnessRescorerBuilder.PARAMETERS) {
+        for (String p : HubnessRescoreParser.PARAMETERS) {
             assertTrue(doc.contains("| `" + p + "` |"), "docs/api.md has no table row for rescore parameter [" + p + "]");
         }
         for (Method m : Method.values()) {

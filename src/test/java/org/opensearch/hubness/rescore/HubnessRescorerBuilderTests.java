@@ -333,13 +333,13 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     public void testGateRules() {
         LoadedBank b = banks.get("both");
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, true, "img-9"),
-            HubnessRescorerBuilder.gates(b, Method.DUAL_DIS, "img-9"));
+            BankPinning.gates(b, Method.DUAL_DIS, "img-9"));
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-4"),
-            HubnessRescorerBuilder.gates(b, Method.DIS, "img-4"));
+            BankPinning.gates(b, Method.DIS, "img-4"));
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, false, false, "img-9"),
-            HubnessRescorerBuilder.gates(b, Method.DIS, "img-9"));
+            BankPinning.gates(b, Method.DIS, "img-9"));
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, false, null),
-            HubnessRescorerBuilder.gates(b, Method.DUAL_DIS, null));
+            BankPinning.gates(b, Method.DUAL_DIS, null));
     }
 
     public void testCoordinatorRejectsBadRequestsWith400s() {
