@@ -6,11 +6,12 @@ formulas, in float64, from the same float32 inputs. The Java OracleAgreementTest
 
     python3 hubness_oracle.py --queries Q.npy --gallery G.npy [--query-bank BQ.npy] [--gallery-bank BG.npy]
         --methods none,is,dis,dual_is,dual_dis,csls,nnn [--beta-q 20] [--beta-g 3] [--k 1]
-        [--csls-k 10] [--nnn-k 16] [--nnn-alpha 0.75] [--similarity cosine|dot] --out-dir DIR
+        [--csls-k 10] [--nnn-k 16] [--nnn-alpha 0.75] [--similarity cosine|dot|l2] --out-dir DIR
 
 writes DIR/score_<method>.npy (float64, |Q| x |G|, C order).
 Conventions: ties in top-k go to the smaller gallery index; CSLS omits the per-query constant r_G(q);
 the NNN bias is alpha times the mean of the nnn_k largest query-bank similarities.
+Similarity l2 is s(x, y) = -||x - y||^2, computed here from the differences themselves.
 """
 import argparse
 import os
@@ -24,6 +25,17 @@ def load(path, similarity):
     if similarity == "cosine":
         x = x / np.linalg.norm(x, axis=1, keepdims=True)
     return x
+
+
+def similarity_matrix(A, B, similarity):
+    """s(a_i, b_j) for every row pair: dot products, or -||a_i - b_j||^2 for l2 (in row chunks to bound memory)."""
+    if similarity != "l2":
+        return A @ B.T
+    out = np.empty((A.shape[0], B.shape[0]))
+    for start in range(0, A.shape[0], 32):
+        diff = A[start:start + 32, None, :] - B[None, :, :]
+        out[start:start + 32] = -np.einsum("ijk,ijk->ij", diff, diff)
+    return out
 
 
 def log_sum_exp_over_rows(m, beta):
@@ -84,15 +96,15 @@ def main(argv):
     p.add_argument("--csls-k", type=int, default=10)
     p.add_argument("--nnn-k", type=int, default=16)
     p.add_argument("--nnn-alpha", type=float, default=0.75)
-    p.add_argument("--similarity", choices=["cosine", "dot"], default="cosine")
+    p.add_argument("--similarity", choices=["cosine", "dot", "l2"], default="cosine")
     p.add_argument("--out-dir", required=True)
     a = p.parse_args(argv)
 
     Q = load(a.queries, a.similarity)
     G = load(a.gallery, a.similarity)
-    S = Q @ G.T
-    BqG = load(a.query_bank, a.similarity) @ G.T if a.query_bank else None
-    BgG = load(a.gallery_bank, a.similarity) @ G.T if a.gallery_bank else None
+    S = similarity_matrix(Q, G, a.similarity)
+    BqG = similarity_matrix(load(a.query_bank, a.similarity), G, a.similarity) if a.query_bank else None
+    BgG = similarity_matrix(load(a.gallery_bank, a.similarity), G, a.similarity) if a.gallery_bank else None
     os.makedirs(a.out_dir, exist_ok=True)
     for method in a.methods.split(","):
         np.save(os.path.join(a.out_dir, "score_%s.npy" % method), np.ascontiguousarray(scores(method, S, BqG, BgG, a)))

@@ -47,8 +47,12 @@ public final class HubnessDemo {
     private final boolean tty = Boolean.getBoolean("demo.tty");
     private long lastLine;
 
-    HubnessDemo(LocalCluster cluster) {
+    private final String engine;
+
+    /** engine "lucene" or "faiss" (mapped as k-NN's docs show, with exact search: no native libraries needed). */
+    HubnessDemo(LocalCluster cluster, String engine) {
         this.cluster = cluster;
+        this.engine = engine;
     }
 
     /** One row of the result table. */
@@ -86,13 +90,15 @@ public final class HubnessDemo {
                 + " (text.npy, image.npy); scripts/demo uses ../shared/data/flickr8k-tinyclip or generates an offline set");
             System.exit(2);
         }
-        new HubnessDemo(LocalCluster.at(url)).run(data, outDir, queries);
+        String engine = opts.getOrDefault("engine", "lucene");
+        if (!engine.equals("lucene") && !engine.equals("faiss")) throw new IllegalArgumentException("--engine is lucene or faiss, got " + engine);
+        new HubnessDemo(LocalCluster.at(url), engine).run(data, outDir, queries);
     }
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) throw new IllegalArgumentException("usage: --url U --data DIR --out DIR --queries N");
+            if (!args[i].startsWith("--") || i + 1 == args.length) throw new IllegalArgumentException("usage: --url U --data DIR --out DIR --queries N --engine lucene|faiss");
             m.put(args[i].substring(2), args[++i]);
         }
         return m;
@@ -130,7 +136,8 @@ public final class HubnessDemo {
         index(QUERY_BANK, queryBank, d, total, done);
         index(GALLERY_BANK, galleryBank, d, total, done);
         clearProgress();
-        out.printf(Locale.ROOT, "indexed %d vectors into %s, %s, %s (lucene engine, cosine)%n", total, GALLERY, QUERY_BANK, GALLERY_BANK);
+        out.printf(Locale.ROOT, "indexed %d vectors into %s, %s, %s (%s engine, cosine)%n", total, GALLERY, QUERY_BANK, GALLERY_BANK,
+            engine);
 
         // ---- bank ----
         progress(true, "building bank " + bankName + " ...");
@@ -210,7 +217,8 @@ public final class HubnessDemo {
     }
 
     private void index(String name, float[] vectors, int d, int total, int[] done) {
-        VectorIndex.create(cluster, name, d, "cosinesimil", 1, 0);
+        if (engine.equals("faiss")) VectorIndex.createFaiss(cluster, name, d, "cosinesimil", 1, 0);
+        else VectorIndex.create(cluster, name, d, "cosinesimil", 1, 0);
         int rows = vectors.length / d;
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < rows; i++) {

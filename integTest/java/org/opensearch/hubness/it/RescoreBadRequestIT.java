@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RescoreBadRequestIT {
 
     private static final String INDEX = "badreq-gallery";
-    private static final String FAISS = "badreq-faiss";
+    private static final String BINARY = "badreq-binary";
     private static final String BANK = "badreq-bank";
     private static final String QONLY = "badreq-qonly";
     private static final String Q = "[0.9, 0.1, 0.2, 0.1]";
@@ -34,10 +34,12 @@ class RescoreBadRequestIT {
     void setUp() {
         tearDown();
         cluster.put("/" + INDEX, """
-            {"settings": {"index": {"knn": true, "number_of_shards": 2, "number_of_replicas": 0}},
+            {"settings": {"index": {"knn": true, "knn.advanced.approximate_threshold": -1, "number_of_shards": 2, "number_of_replicas": 0}},
              "mappings": {"properties": {
                "embedding": {"type": "knn_vector", "dimension": 4,
                              "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}},
+               "bits": {"type": "knn_vector", "dimension": 32, "data_type": "binary", "space_type": "hamming"},
+               "trained": {"type": "knn_vector", "model_id": "badreq-ivf-model"},
                "tag": {"type": "keyword"}}}}
             """).ok();
         StringBuilder bulk = new StringBuilder();
@@ -48,11 +50,11 @@ class RescoreBadRequestIT {
                     Math.cos(a), Math.sin(a), 0.3 + 0.05 * i, i % 3 == 0 ? 0.8 : 0.1, i));
         }
         cluster.post("/" + INDEX + "/_bulk?refresh=true", bulk.toString()).ok();
-        // a faiss-engine field: NEVER index a document into it (no native libraries here: a faiss flush kills the node)
-        cluster.put("/" + FAISS, """
-            {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0}},
-             "mappings": {"properties": {"embedding": {"type": "knn_vector", "dimension": 4,
-               "method": {"name": "hnsw", "space_type": "l2", "engine": "faiss"}}}}}
+        // another index than the bank's gallery (a binary field, empty: the gallery check answers before any shard)
+        cluster.put("/" + BINARY, """
+            {"settings": {"index": {"knn": true, "knn.advanced.approximate_threshold": -1, "number_of_shards": 1, "number_of_replicas": 0}},
+             "mappings": {"properties": {"embedding": {"type": "knn_vector", "dimension": 32, "data_type": "binary",
+               "space_type": "hamming"}}}}
             """).ok();
         cluster.put("/_plugins/_hubness/banks/" + BANK, """
             {"gallery": {"index": "%s", "field": "embedding"},
@@ -70,7 +72,7 @@ class RescoreBadRequestIT {
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
         cluster.delete("/_plugins/_hubness/banks/" + QONLY);
         cluster.delete("/" + INDEX);
-        cluster.delete("/" + FAISS);
+        cluster.delete("/" + BINARY);
     }
 
     private static String search(String index, int window, String hubness) {
@@ -134,23 +136,45 @@ class RescoreBadRequestIT {
     }
 
     /**
-     * The faiss index (empty: indexing into it would kill the node) is not the bank's gallery: the bank's terms and
-     * activation sets describe other documents, so the search is a 400 that names both indices, before any shard runs.
+     * Binary (hamming) and trained-model fields of the bank's own gallery index are refused on the shard with a 400
+     * naming the field, its mapping and what works (over the gallery index, so the gallery check passes first).
      */
     @Test
-    void faissField() {
-        bad(FAISS, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
-            "built over the gallery index [" + INDEX + "]", FAISS);
+    void binaryAndModelFieldsAreRefused() {
+        for (String field : List.of("bits", "trained")) {
+            LocalCluster.Response r = cluster.post("/" + INDEX + "/_search", matchAllSearch(10, "{\"bank\": \"" + BANK
+                + "\", \"query_vector\": " + Q + ", \"field\": \"" + field + "\"}"));
+            assertEquals(400, r.status(), r.body());
+            String error = r.json().path("error").toString();
+            assertTrue(error.contains("field [" + field + "] of index [" + INDEX + "] cannot be used"), r.body());
+            assertTrue(error.contains(field.equals("bits") ? "hamming" : "trained k-NN model [badreq-ivf-model]"), r.body());
+            assertTrue(error.contains("data_type float or byte") && error.contains("lucene or faiss engine"), r.body());
+        }
     }
 
-    /** A mixed search over the gallery and another index (the faiss one) fails as a whole, never as a partial 200. */
+    /**
+     * Another index than the bank's gallery (here the binary one) is a 400 naming both indices, before any shard runs:
+     * the bank's terms and activation sets describe other documents.
+     */
     @Test
-    void faissFieldInAMixedSearch() {
-        LocalCluster.Response r = cluster.post("/" + INDEX + "," + FAISS + "/_search",
-            search(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
+    void otherIndexThanTheGallery() {
+        bad(BINARY, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
+            "built over the gallery index [" + INDEX + "]", BINARY);
+    }
+
+    /** A mixed search over the gallery and another index fails as a whole, never as a partial 200. */
+    @Test
+    void otherIndexInAMixedSearch() {
+        LocalCluster.Response r = cluster.post("/" + INDEX + "," + BINARY + "/_search",
+            matchAllSearch(10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
         String body = r.body();
         assertEquals(400, r.status(), body);
-        assertTrue(body.contains("also targets [" + FAISS + "]"), "the other index is named: " + body);
+        assertTrue(body.contains("also targets [" + BINARY + "]"), "the other index is named: " + body);
+    }
+
+    private static String matchAllSearch(int window, String hubness) {
+        return String.format(Locale.ROOT, """
+            {"size": 5, "query": {"match_all": {}}, "rescore": {"window_size": %d, "hubness": %s}}""", window, hubness);
     }
 
     @Test

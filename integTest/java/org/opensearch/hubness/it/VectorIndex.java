@@ -50,6 +50,19 @@ public final class VectorIndex {
             """, shards, replicas, FIELD, dimension, space)).ok();
     }
 
+    /**
+     * (Re)creates index with a knn_vector field mapped as k-NN's docs show it (no method: faiss, k-NN's default engine),
+     * with exact search ({@code approximate_threshold: -1}) because k-NN's native libraries are not installed here.
+     */
+    public static void createFaiss(LocalCluster cluster, String index, int dimension, String space, int shards, int replicas) {
+        cluster.delete("/" + index);
+        cluster.put("/" + index, String.format(Locale.ROOT, """
+            {"settings": {"index": {"knn": true, "knn.advanced.approximate_threshold": -1, "number_of_shards": %d,
+               "number_of_replicas": %d}},
+             "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d, "space_type": "%s"}}}}
+            """, shards, replicas, FIELD, dimension, space)).ok();
+    }
+
     /** Indexes n rows of vectors (row-major, d columns) with ids from idOf, in bulks of 200, then refreshes. */
     public static void load(LocalCluster cluster, String index, float[] vectors, int d, IntFunction<String> idOf) {
         int n = vectors.length / d;
@@ -71,7 +84,10 @@ public final class VectorIndex {
         out.append('[');
         for (int j = 0; j < d; j++) {
             if (j > 0) out.append(',');
-            out.append(v[offset + j]);
+            float x = v[offset + j];
+            // whole numbers as integers: byte fields (and their knn queries) take nothing else
+            if (x == Math.rint(x) && Math.abs(x) < 1 << 24) out.append((int) x);
+            else out.append(x);
         }
         out.append(']');
     }

@@ -2,6 +2,7 @@ package org.opensearch.hubness;
 
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.field.FieldSpecCache;
 import org.opensearch.hubness.stats.RescoreStats;
 
 /**
@@ -13,6 +14,7 @@ public final class HubnessServices {
     private volatile BankLookup banks;
     private volatile DocTermsCache cache;
     private final RescoreStats rescoreStats = new RescoreStats();
+    private final FieldSpecCache fieldSpecs = new FieldSpecCache();
 
     public void init(BankLookup banks, DocTermsCache cache) {
         this.banks = banks;
@@ -27,6 +29,11 @@ public final class HubnessServices {
     public DocTermsCache cache() {
         if (cache == null) throw new IllegalStateException("the hubness plugin is not initialised on this node yet");
         return cache;
+    }
+
+    /** The node's verdicts on the vector fields the rescorer reads, per mapping version. */
+    public FieldSpecCache fieldSpecs() {
+        return fieldSpecs;
     }
 
     public RescoreStats rescoreStats() {

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.bank;
 
-import org.opensearch.hubness.kernel.VectorKernels;
+import org.opensearch.hubness.field.IndexFieldInspector;
+import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.NormParams;
@@ -43,7 +44,7 @@ public final class BankBuild {
 
     public Result run(BankDefinition def, long version) {
         long started = System.currentTimeMillis();
-        GalleryField gallery = GalleryField.inspect(client, def.galleryIndex(), def.galleryField());
+        VectorFieldSpec gallery = IndexFieldInspector.inspect(client, def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());
         int d = gallery.dimension();
         VectorPager pager = new VectorPager(client, pageSize);
@@ -68,8 +69,8 @@ public final class BankBuild {
                 float[] block = new float[n * d];
                 System.arraycopy(page.vectors(), start * d, block, 0, n * d);
                 int base = galleryIds.size();
-                float[] simQ = similarities(block, n, queryBank, d, queryTop, base);
-                float[] simG = similarities(block, n, galleryBank, d, galleryTop, base);
+                float[] simQ = similarities(similarity, block, n, queryBank, d, queryTop, base);
+                float[] simG = similarities(similarity, block, n, galleryBank, d, galleryTop, base);
                 if (report != null) {
                     DocTerms terms = DocTermsCalculator.fromSimilarities(toDouble(simQ), n, queryBank.count,
                         simG == null ? null : toDouble(simG), galleryBank.count, p);
@@ -108,7 +109,7 @@ public final class BankBuild {
         static final Rows EMPTY = new Rows(new float[0], 0);
     }
 
-    private Rows load(String what, VectorSource source, GalleryField gallery, VectorPager pager) {
+    private Rows load(String what, VectorSource source, VectorFieldSpec gallery, VectorPager pager) {
         int d = gallery.dimension();
         if (source.kind() == VectorSource.Kind.VECTORS) {
             float[][] rows = source.vectors();
@@ -128,7 +129,7 @@ public final class BankBuild {
             if (source.kind() == VectorSource.Kind.SAMPLE) {
                 count = pager.sample(gallery.index(), gallery.field(), d, source.sampleSize(), source.seed(), page -> pages.add(page.vectors()));
             } else {
-                GalleryField bankField = GalleryField.inspect(client, source.index(), source.field());
+                VectorFieldSpec bankField = IndexFieldInspector.inspect(client, source.index(), source.field());
                 if (bankField.dimension() != d) {
                     throw new IllegalArgumentException("[" + what + "] field [" + source.field() + "] of [" + source.index() + "] has dimension "
                         + bankField.dimension() + ", but gallery field [" + gallery.field() + "] has " + d + "; bank and gallery must share one space");
@@ -152,10 +153,10 @@ public final class BankBuild {
     }
 
     /** block × bank similarities (row-major), offered to the bank rows' top-k in gallery order so ties go to the earlier doc. */
-    private static float[] similarities(float[] block, int n, Rows bank, int d, TopKTracker top, int base) {
+    private static float[] similarities(Similarity similarity, float[] block, int n, Rows bank, int d, TopKTracker top, int base) {
         if (bank.count == 0) return null;
         float[] sims = new float[n * bank.count];
-        VectorKernels.dotManyToMany(block, n, bank.vectors, bank.count, d, sims);
+        similarity.scoresManyToMany(block, n, bank.vectors, bank.count, d, sims);
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < bank.count; b++) top.offer(b, sims[i * bank.count + b], base + i);
         }

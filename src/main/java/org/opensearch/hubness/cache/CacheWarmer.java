@@ -10,6 +10,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
+import org.opensearch.hubness.norm.DotPrecision;
 import org.opensearch.hubness.vectors.LeafVectorReader;
 import org.opensearch.index.IndexService;
 import org.opensearch.index.engine.Engine;
@@ -79,8 +80,8 @@ public final class CacheWarmer {
                     segmentDocs[rows++] = v.segmentDoc();
                 }
                 if (rows == 0) continue;
-                DocTerms terms = DocTermsCalculator.compute(block, rows, bank.queryBank(), bank.queryBankSize(), bank.galleryBank(),
-                    bank.galleryBankSize(), d, bank.params());
+                DocTerms terms = DocTermsCalculator.compute(bank.similarity(), block, rows, bank.queryBank(), bank.queryBankSize(),
+                    bank.galleryBank(), bank.galleryBankSize(), d, bank.params(), DotPrecision.FLOAT);
                 if (!cache.putAll(bank, key, maxDoc, Arrays.copyOf(segmentDocs, rows), terms)) return warmed; // budget or breaker said no
                 warmed += rows;
             }

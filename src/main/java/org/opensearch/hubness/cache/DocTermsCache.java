@@ -69,7 +69,7 @@ public final class DocTermsCache {
             return stored;
         }
         misses.incrementAndGet();
-        DocTerms t = DocTermsCalculator.computeSingle(preparedVector, bank.queryBank(), bank.queryBankSize(),
+        DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), preparedVector, bank.queryBank(), bank.queryBankSize(),
             bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
         return segment == null ? DocTermValues.of(t, 0) : segment.store(doc, t);
     }

@@ -14,6 +14,7 @@ public final class BankMatrix {
     private final int count;
     private final int dimension;
     private volatile PackedRows packed;
+    private volatile double[] squaredNorms;
 
     public BankMatrix(float[] rows, int count, int dimension) {
         if (count > 0 && (rows == null || rows.length < count * dimension)) {
@@ -47,6 +48,19 @@ public final class BankMatrix {
 
     boolean isPacked() {
         return packed != null;
+    }
+
+    /** ‖row‖² of every row, exact in double (l2 reads them for every gallery row), computed on first use like the packing. */
+    double[] squaredNorms() {
+        double[] norms = squaredNorms;
+        if (norms == null) {
+            norms = new double[count];
+            for (int j = 0; j < count; j++) {
+                norms[j] = SimilarityBlocks.exactDot(rows, j * dimension, rows, j * dimension, dimension);
+            }
+            squaredNorms = norms;
+        }
+        return norms;
     }
 
     /** The kernel's packing, made on first use (a benign race: two threads may both pack, with equal results). */

@@ -1,18 +1,20 @@
 package org.opensearch.hubness.norm;
 
 /**
- * The similarities of one block of gallery rows against both banks, with buffers sized once for the largest block
+ * The similarities s of one block of gallery rows against both banks, with buffers sized once for the largest block
  * (one instance per thread): simQ is rows × |query bank|, simG rows × |gallery bank|, both gallery-major.
  */
 final class BlockSimilarities {
 
+    private final Similarity similarity;
     private final BankMatrix queryBank;
     private final BankMatrix galleryBank;
     private final float[] scratch;
     final double[] simQ;
     final double[] simG;
 
-    BlockSimilarities(BankMatrix queryBank, BankMatrix galleryBank, int maxRows) {
+    BlockSimilarities(Similarity similarity, BankMatrix queryBank, BankMatrix galleryBank, int maxRows) {
+        this.similarity = similarity;
         this.queryBank = queryBank;
         this.galleryBank = galleryBank;
         this.scratch = new float[maxRows * Math.max(queryBank.count(), galleryBank.count())];
@@ -23,10 +25,10 @@ final class BlockSimilarities {
     /** Rows [row0, row0+rows) of the prepared row-major gallery against both banks. */
     void compute(float[] gallery, int row0, int rows, DotPrecision precision) {
         if (simQ != null) {
-            SimilarityBlocks.compute(gallery, row0, rows, queryBank, precision, scratch, simQ);
+            SimilarityBlocks.compute(similarity, gallery, row0, rows, queryBank, precision, scratch, simQ);
         }
         if (simG != null) {
-            SimilarityBlocks.compute(gallery, row0, rows, galleryBank, precision, scratch, simG);
+            SimilarityBlocks.compute(similarity, gallery, row0, rows, galleryBank, precision, scratch, simG);
         }
     }
 

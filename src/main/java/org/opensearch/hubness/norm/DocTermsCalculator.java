@@ -20,14 +20,26 @@ public final class DocTermsCalculator {
 
     public static DocTerms compute(float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg,
                                    int d, NormParams p, DotPrecision precision) {
-        return compute(gallery, n, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, precision);
+        return compute(Similarity.DOT, gallery, n, queryBank, mq, galleryBank, mg, d, p, precision);
+    }
+
+    /** With s of the bank's similarity (l2 is not a dot product); the inputs prepared by that similarity. */
+    public static DocTerms compute(Similarity sim, float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank,
+                                   int mg, int d, NormParams p, DotPrecision precision) {
+        return compute(sim, gallery, n, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, precision);
     }
 
     /** With banks packed once by the caller, for callers that compute many batches against one bank version. */
     public static DocTerms compute(float[] gallery, int n, BankMatrix queryBank, BankMatrix galleryBank, NormParams p,
                                    DotPrecision precision) {
+        return compute(Similarity.DOT, gallery, n, queryBank, galleryBank, p, precision);
+    }
+
+    /** Packed banks under the bank's similarity. */
+    public static DocTerms compute(Similarity sim, float[] gallery, int n, BankMatrix queryBank, BankMatrix galleryBank,
+                                   NormParams p, DotPrecision precision) {
         DocTerms terms = DocTerms.allocate(n, !queryBank.isEmpty(), !galleryBank.isEmpty());
-        BlockSimilarities sims = new BlockSimilarities(queryBank, galleryBank, Math.min(BLOCK, n));
+        BlockSimilarities sims = new BlockSimilarities(sim, queryBank, galleryBank, Math.min(BLOCK, n));
         for (int start = 0; start < n; start += BLOCK) {
             int rows = Math.min(BLOCK, n - start);
             sims.compute(gallery, start, rows, precision);
@@ -40,6 +52,12 @@ public final class DocTermsCalculator {
     public static DocTerms computeSingle(float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg, int d,
                                          NormParams p) {
         return compute(doc, 1, queryBank, mq, galleryBank, mg, d, p);
+    }
+
+    /** Terms of one document under the bank's similarity. */
+    public static DocTerms computeSingle(Similarity sim, float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg,
+                                         int d, NormParams p) {
+        return compute(sim, doc, 1, queryBank, mq, galleryBank, mg, d, p, DotPrecision.FLOAT);
     }
 
     /**

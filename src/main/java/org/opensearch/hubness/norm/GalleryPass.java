@@ -20,6 +20,7 @@ public final class GalleryPass {
         void accept(GalleryBlock block, int row0, DocTerms terms);
     }
 
+    private final Similarity similarity;
     private final BankMatrix queryBank;
     private final BankMatrix galleryBank;
     private final NormParams params;
@@ -31,6 +32,12 @@ public final class GalleryPass {
      *                   no report. At most the query bank's size.
      */
     public GalleryPass(BankMatrix queryBank, BankMatrix galleryBank, NormParams params, int reportRows, DotPrecision precision) {
+        this(Similarity.DOT, queryBank, galleryBank, params, reportRows, precision);
+    }
+
+    /** With s of the bank's similarity; the banks and every block prepared by it. */
+    public GalleryPass(Similarity similarity, BankMatrix queryBank, BankMatrix galleryBank, NormParams params, int reportRows,
+                       DotPrecision precision) {
         if (queryBank.dimension() != galleryBank.dimension()) {
             throw new IllegalArgumentException("query bank has dimension " + queryBank.dimension() + " but gallery bank "
                 + galleryBank.dimension());
@@ -38,6 +45,7 @@ public final class GalleryPass {
         if (reportRows < 0 || reportRows > queryBank.count()) {
             throw new IllegalArgumentException("report rows must be in [0, " + queryBank.count() + "], got " + reportRows);
         }
+        this.similarity = similarity;
         this.queryBank = queryBank;
         this.galleryBank = galleryBank;
         this.params = params;
@@ -47,6 +55,10 @@ public final class GalleryPass {
             // packed once here, before the steps run in parallel, rather than by whichever step comes first
             queryBank.packed();
             galleryBank.packed();
+        }
+        if (similarity == Similarity.L2) {
+            queryBank.squaredNorms();
+            galleryBank.squaredNorms();
         }
     }
 
@@ -59,7 +71,7 @@ public final class GalleryPass {
     public PassPartial scan(GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
         PassPartial partial = emptyPartial();
-        BlockSimilarities sims = new BlockSimilarities(queryBank, galleryBank, Math.min(stepRows, Math.max(1, rows)));
+        BlockSimilarities sims = new BlockSimilarities(similarity, queryBank, galleryBank, Math.min(stepRows, Math.max(1, rows)));
         int mq = queryBank.count(), mg = galleryBank.count();
         for (int start = row0; start < row0 + rows; start += stepRows) {
             int n = Math.min(stepRows, row0 + rows - start);

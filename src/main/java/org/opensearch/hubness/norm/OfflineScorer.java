@@ -24,6 +24,7 @@ public final class OfflineScorer {
     private final float[] galleryBank;
     private final int mg;
     private final int d;
+    private final Similarity similarity;
 
     private double[] raw;         // nq×n
     private double[] simQ;        // n×mq, s(b, g) gallery-major
@@ -35,6 +36,13 @@ public final class OfflineScorer {
     /** Banks may be null (with a count of 0) when no method that needs them will be asked for. */
     public OfflineScorer(float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
                          float[] galleryBank, int mg, int d) {
+        this(Similarity.DOT, queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
+    }
+
+    /** With s of the given similarity (l2: s = −‖x − y‖²); inputs prepared by it. */
+    public OfflineScorer(Similarity similarity, float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
+                         float[] galleryBank, int mg, int d) {
+        this.similarity = similarity;
         this.queries = checked(queries, nq, d, "queries");
         this.nq = nq;
         this.gallery = checked(gallery, n, d, "gallery");
@@ -157,7 +165,7 @@ public final class OfflineScorer {
     /** s(row i of a, row j of b) at {@link DotPrecision#DOUBLE}, row-major na×nb. */
     private double[] exactSimilarities(float[] a, int na, float[] b, int nb) {
         double[] out = new double[na * nb];
-        SimilarityBlocks.compute(a, 0, na, new BankMatrix(b, nb, d), DotPrecision.DOUBLE, null, out);
+        SimilarityBlocks.compute(similarity, a, 0, na, new BankMatrix(b, nb, d), DotPrecision.DOUBLE, null, out);
         return out;
     }
 }

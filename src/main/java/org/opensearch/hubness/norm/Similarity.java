@@ -4,10 +4,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The similarity s(x, y) of the vector field: cosine (dot of unit vectors) or the raw inner product. */
+/**
+ * The similarity s(x, y) of the vector field: cosine (dot of unit vectors), the raw inner product, or l2, defined as
+ * s = −‖x − y‖² (larger is closer, as for the other two; docs/method.md).
+ */
 public enum Similarity {
     COSINE,
-    DOT;
+    DOT,
+    L2;
 
     public String externalName() {
         return name().toLowerCase(Locale.ROOT);
@@ -23,9 +27,9 @@ public enum Similarity {
             + Arrays.stream(values()).map(Similarity::externalName).collect(Collectors.joining(", ")));
     }
 
-    /** Cosine: an L2-normalised copy (the input is left alone). Dot: the input itself. */
+    /** Cosine: an L2-normalised copy (the input is left alone). Dot and l2: the input itself. */
     public float[] prepare(float[] v) {
-        if (this == DOT) {
+        if (this != COSINE) {
             return v;
         }
         float[] copy = v.clone();
@@ -33,14 +37,36 @@ public enum Similarity {
         return copy;
     }
 
-    /** s(x, y) of two prepared vectors: exact float products summed in double, as the offline scorer computes it. */
+    /** The dot product of two prepared vectors: exact float products summed in double, as the offline scorer computes it. */
     public static double of(float[] x, float[] y) {
         return SimilarityBlocks.exactDot(x, 0, y, 0, x.length);
     }
 
+    /** s(x, y) of two prepared vectors in double, as the offline scorer computes it: the dot, or −‖x − y‖² for l2. */
+    public double score(float[] x, float[] y) {
+        return this == L2 ? SimilarityBlocks.exactNegativeSquaredDistance(x, 0, y, 0, x.length) : of(x, y);
+    }
+
+    /**
+     * s of every row pair of two prepared row-major matrices in float (the kernel's dot products; l2 derived from them
+     * as 2 x·y − ‖x‖² − ‖y‖²): out[i*nb+j] = s(a_i, b_j).
+     */
+    public void scoresManyToMany(float[] a, int na, float[] b, int nb, int d, float[] out) {
+        org.opensearch.hubness.kernel.VectorKernels.dotManyToMany(a, na, b, nb, d, out);
+        if (this != L2) {
+            return;
+        }
+        double[] bNorms = new double[nb];
+        for (int j = 0; j < nb; j++) bNorms[j] = SimilarityBlocks.exactDot(b, j * d, b, j * d, d);
+        for (int i = 0; i < na; i++) {
+            double aNorm = SimilarityBlocks.exactDot(a, i * d, a, i * d, d);
+            for (int j = 0; j < nb; j++) out[i * nb + j] = (float) SimilarityBlocks.negativeSquaredDistance(out[i * nb + j], aNorm, bNorms[j]);
+        }
+    }
+
     /** Prepares each row of the row-major n×d matrix in place. */
     public void prepareRows(float[] rows, int n, int d) {
-        if (this == DOT) {
+        if (this != COSINE) {
             return;
         }
         for (int i = 0; i < n; i++) {

@@ -15,9 +15,32 @@ final class SimilarityBlocks {
 
     /**
      * out[i*nb+j] = s(row aRow0+i of a, row j of the bank) for i in [0, na), j in [0, nb); {@code scratch} holds at
-     * least na·nb floats (the float path writes there first).
+     * least na·nb floats (the float path writes there first). l2 comes from the same dot products as
+     * −‖x − y‖² = 2 x·y − ‖x‖² − ‖y‖², the norms exact in double (the bank's computed once, {@link BankMatrix}).
      */
-    static void compute(float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch, double[] out) {
+    static void compute(Similarity sim, float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch,
+                        double[] out) {
+        dots(a, aRow0, na, bank, precision, scratch, out);
+        if (sim == Similarity.L2) {
+            int nb = bank.count(), d = bank.dimension();
+            double[] bankNorms = bank.squaredNorms();
+            for (int i = 0; i < na; i++) {
+                int aOff = (aRow0 + i) * d;
+                double aNorm = exactDot(a, aOff, a, aOff, d);
+                for (int j = 0; j < nb; j++) {
+                    out[i * nb + j] = negativeSquaredDistance(out[i * nb + j], aNorm, bankNorms[j]);
+                }
+            }
+        }
+    }
+
+    /** −‖x − y‖² from x·y and the squared norms. */
+    static double negativeSquaredDistance(double dot, double xNorm, double yNorm) {
+        return 2 * dot - xNorm - yNorm;
+    }
+
+    /** out[i*nb+j] = x·y of row aRow0+i of a and row j of the bank. */
+    private static void dots(float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch, double[] out) {
         int nb = bank.count();
         if (precision == DotPrecision.DOUBLE) {
             int d = bank.dimension();
@@ -38,6 +61,16 @@ final class SimilarityBlocks {
         for (int i = 0, end = na * nb; i < end; i++) {
             out[i] = scratch[i];
         }
+    }
+
+    /** −‖x − y‖² in double: float differences are exact in double, so only the sum rounds. */
+    static double exactNegativeSquaredDistance(float[] a, int aOff, float[] b, int bOff, int d) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+            double diff = (double) a[aOff + k] - b[bOff + k];
+            s += diff * diff;
+        }
+        return -s;
     }
 
     /** A product of two floats is exact in double; only the sum rounds, at double precision. */

@@ -14,7 +14,6 @@ import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.LogScore;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.vectors.LeafVectorReader;
 import org.opensearch.hubness.vectors.LeafVectorReader.DocVector;
 import org.opensearch.search.rescore.RescoreContext;
@@ -112,7 +111,7 @@ public final class HubnessRescorer implements Rescorer {
         LoadedBank bank = ctx.bank();
         FiniteCheck.requireFinite(dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
         float[] g = bank.similarity().prepare(dv.vector());
-        double s = Similarity.of(spec.preparedQuery(), g);
+        double s = bank.similarity().score(spec.preparedQuery(), g);
         double lq = Double.NaN, lg = Double.NaN, csls = Double.NaN, nnn = Double.NaN;
         boolean fromCache = false;
         Method m = spec.method();
@@ -127,7 +126,7 @@ public final class HubnessRescorer implements Rescorer {
                 fromCache = true;
             } else {
                 NormParams p = spec.params();
-                DocTerms t = DocTermsCalculator.computeSingle(g, bank.queryBank(), bank.queryBankSize(), bank.galleryBank(),
+                DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), g, bank.queryBank(), bank.queryBankSize(), bank.galleryBank(),
                     bank.galleryBankSize(), bank.dimension(), p);
                 lq = t.lq() == null ? Double.NaN : t.lq()[0];
                 lg = t.lg() == null ? Double.NaN : t.lg()[0];

@@ -14,7 +14,6 @@ import org.opensearch.hubness.HubnessPlugin;
 import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankBuild;
 import org.opensearch.hubness.bank.BankDefinition;
-import org.opensearch.hubness.bank.GalleryField;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.PostedVectors;
 import org.opensearch.hubness.bank.state.BankFailure;
@@ -23,6 +22,8 @@ import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.field.IndexFieldInspector;
+import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.threadpool.ThreadPool;
@@ -70,7 +71,7 @@ public final class BuildRunner {
             BankDefinition def;
             try {
                 def = BankDefinition.fromMap(name, XContentHelper.convertToMap(JsonXContent.jsonXContent, bodyJson, false));
-                GalleryField gallery = GalleryField.inspect(client, def.galleryIndex(), def.galleryField());
+                VectorFieldSpec gallery = IndexFieldInspector.inspect(client, def.galleryIndex(), def.galleryField());
                 gallery.resolve(def.similarity());
                 if (!gallery.index().equals(def.galleryIndex())) {
                     throw new IllegalArgumentException("[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()

@@ -24,10 +24,12 @@ import java.util.List;
  * <ul>
  *   <li>Lucene KNN vectors (k-NN's lucene engine, also faiss' flat storage): {@code getFloatVectorValues}, or
  *       {@code getByteVectorValues} for byte vectors (widened to float);</li>
- *   <li>binary doc values holding packed big-endian float32 (a knn_vector in an {@code index.knn: false} index).</li>
+ *   <li>binary doc values holding packed big-endian float32, or one signed byte per dimension for byte vectors (a
+ *       knn_vector in an {@code index.knn: false} index).</li>
  * </ul>
  * The iterators are forward-only, so the documents are visited in doc-id order, one accessor per segment. The vectors
- * are returned as read (raw: lucene-engine cosine fields store them un-normalised); callers prepare them.
+ * are returned as read (lucene-engine cosine fields store them raw, faiss-engine float cosine fields normalised, byte
+ * vectors widened to float); callers prepare them, and preparing (normalising) a unit vector again is harmless.
  */
 public final class LeafVectorReader {
 
@@ -146,6 +148,11 @@ public final class LeafVectorReader {
         float[] read(int segmentDoc) throws IOException {
             if (!dv.advanceExact(segmentDoc)) return null;
             BytesRef bytes = dv.binaryValue();
+            if (bytes.length == dimension) { // data_type byte: one signed byte per dimension
+                float[] v = new float[dimension];
+                for (int i = 0; i < dimension; i++) v[i] = bytes.bytes[bytes.offset + i];
+                return v;
+            }
             if (bytes.length != 4 * dimension) {
                 if (bytes.length % 4 == 0) throw dimensionMismatch(field, bytes.length / 4, dimension);
                 throw new IllegalArgumentException("field [" + field + "] holds " + bytes.length

@@ -44,7 +44,9 @@ class NormApiTests {
     @Test
     void similarityPreparation() {
         assertEquals(Similarity.COSINE, Similarity.fromString("cosine"));
-        assertThrows(IllegalArgumentException.class, () -> Similarity.fromString("l2"));
+        assertEquals(Similarity.L2, Similarity.fromString("l2"));
+        assertThrows(IllegalArgumentException.class, () -> Similarity.fromString("hamming"));
+        assertEquals(-25.0, Similarity.L2.score(new float[] {0, 0}, new float[] {3, 4}), 0);
         float[] v = {3, 4};
         float[] unit = Similarity.COSINE.prepare(v);
         assertNotSame(v, unit);
@@ -120,6 +122,57 @@ class NormApiTests {
         }
         DocTerms onlyQuery = DocTermsCalculator.compute(gallery, n, qb, mq, null, 0, d, p);
         assertNull(onlyQuery.lg());
+    }
+
+    /** l2 through the packed kernel path: s = 2 x·y − ‖x‖² − ‖y‖² against a naive −‖x − y‖², in every path that computes it. */
+    @Test
+    void l2GoesThroughTheBlockedKernelPath() {
+        Random r = new Random(11);
+        int n = 450, mq = 29, mg = 17, d = 24; // n crosses two block boundaries
+        float[] gallery = random(r, n * d), qb = random(r, mq * d), gb = random(r, mg * d);
+        for (float[] m : new float[][] {gallery, qb, gb}) for (int i = 0; i < m.length; i++) m[i] *= 0.2f;
+        NormParams p = NormParams.defaults();
+        DocTerms exact = DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.DOUBLE);
+        DocTerms fast = DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.FLOAT);
+        assertArrayEquals(exact.lq(), fast.lq(), 1e-4);
+        assertArrayEquals(exact.lg(), fast.lg(), 1e-4);
+        assertArrayEquals(exact.cslsR(), fast.cslsR(), 1e-5);
+        for (int g : new int[] {0, 191, 192, 383, 449}) {
+            float[] doc = java.util.Arrays.copyOfRange(gallery, g * d, (g + 1) * d);
+            double sum = 0;
+            for (int b = 0; b < mq; b++) {
+                double s = Similarity.L2.score(doc, java.util.Arrays.copyOfRange(qb, b * d, (b + 1) * d));
+                sum += Math.exp(p.betaQuery() * s);
+            }
+            assertEquals(Math.log(sum), exact.lq()[g], 1e-9, "Lq of " + g);
+            // one document alone (unpacked one-to-many) equals its row of the blocked product, bit for bit
+            DocTerms single = DocTermsCalculator.computeSingle(Similarity.L2, doc, qb, mq, gb, mg, d, p);
+            assertEquals(fast.lq()[g], single.lq()[0], 0.0);
+            assertEquals(fast.lg()[g], single.lg()[0], 0.0);
+        }
+        // the single-pass build core gives the same terms in steps of another size
+        double[] passLq = new double[n];
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = i;
+        GalleryPass pass = new GalleryPass(Similarity.L2, new BankMatrix(qb, mq, d), new BankMatrix(gb, mg, d), p, 0, DotPrecision.FLOAT);
+        pass.scan(new GalleryBlock(gallery, n, keys), 0, n, 100, (block, row0, terms) -> System.arraycopy(terms.lq(), 0, passLq, row0, terms.size()));
+        assertArrayEquals(fast.lq(), passLq, 0.0);
+        // activation sets: each bank row's nearest gallery document by distance
+        BitSet nearest = new BitSet();
+        for (int b = 0; b < mq; b++) {
+            float[] bankRow = java.util.Arrays.copyOfRange(qb, b * d, (b + 1) * d);
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < n; g++) {
+                double s = Similarity.L2.score(bankRow, java.util.Arrays.copyOfRange(gallery, g * d, (g + 1) * d));
+                if (s > bestScore) {
+                    best = g;
+                    bestScore = s;
+                }
+            }
+            nearest.set(best);
+        }
+        assertEquals(nearest, ActivationSets.compute(Similarity.L2, gallery, n, qb, mq, d, 1, DotPrecision.DOUBLE));
     }
 
     @Test

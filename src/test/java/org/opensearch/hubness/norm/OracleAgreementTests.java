@@ -69,7 +69,7 @@ class OracleAgreementTests {
         scorer = new OfflineScorer(q, 500, g, 500, bq, 500, bg, 500, data.d);
     }
 
-    private static boolean pythonWithNumpy() {
+    static boolean pythonWithNumpy() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

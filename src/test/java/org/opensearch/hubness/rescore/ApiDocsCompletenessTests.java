@@ -35,7 +35,7 @@ class ApiDocsCompletenessTests {
     @Test
     void everyRescoreParameterAndMethodIsDocumented() throws Exception {
         String doc = apiDoc();
-        for (String p : HubnessRescorerBuilder.PARAMETERS) {
+        for (String p : HubnessRescoreParser.PARAMETERS) {
             assertTrue(doc.contains("| `" + p + "` |"), "docs/api.md has no table row for rescore parameter [" + p + "]");
         }
         for (Method m : Method.values()) {
@@ -52,7 +52,7 @@ class ApiDocsCompletenessTests {
         assertTrue(start >= 0, "docs/api.md has no section [" + heading + "]");
         int end = doc.indexOf("\n## ", start + heading.length());
         String section = end < 0 ? doc.substring(start) : doc.substring(start, end);
-        java.util.List<String> expected = new java.util.ArrayList<>(HubnessRescorerBuilder.PARAMETERS);
+        java.util.List<String> expected = new java.util.ArrayList<>(HubnessRescoreParser.PARAMETERS);
         expected.removeAll(HubnessProcessorFactory.FROM_THE_QUERY);
         expected.addAll(java.util.List.of(HubnessProcessorFactory.WINDOW_SIZE, "tag", "description", "ignore_failure"));
         for (String p : expected) {

@@ -333,13 +333,13 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     public void testGateRules() {
         LoadedBank b = banks.get("both");
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, true, "img-9"),
-            HubnessRescorerBuilder.gates(b, Method.DUAL_DIS, "img-9"));
+            BankPinning.gates(b, Method.DUAL_DIS, "img-9"));
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-4"),
-            HubnessRescorerBuilder.gates(b, Method.DIS, "img-4"));
+            BankPinning.gates(b, Method.DIS, "img-4"));
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, false, false, "img-9"),
-            HubnessRescorerBuilder.gates(b, Method.DIS, "img-9"));
+            BankPinning.gates(b, Method.DIS, "img-9"));
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, false, null),
-            HubnessRescorerBuilder.gates(b, Method.DUAL_DIS, null));
+            BankPinning.gates(b, Method.DUAL_DIS, null));
     }
 
     public void testCoordinatorRejectsBadRequestsWith400s() {
@@ -369,16 +369,5 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         HubnessRescorerBuilder stale = b.pin(new HubnessRescorerBuilder.Pinned(2, Method.IS, false, false, null));
         OpenSearchStatusException gone = expectThrows(OpenSearchStatusException.class, () -> stale.buildContext(null));
         assertTrue(gone.getMessage(), gone.getMessage().contains("bank [both] version [2] is not loaded on this node"));
-    }
-
-    public void testFieldChecks() {
-        assertNull(KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "method", Map.of("engine", "lucene")), true));
-        assertNull(KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "dimension", 4), false));
-        String faiss = KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "method", Map.of("engine", "faiss")), true);
-        assertTrue(faiss, faiss.contains("engine [faiss]") && faiss.contains("\"engine\": \"lucene\""));
-        String dflt = KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "dimension", 4), true);
-        assertTrue(dflt, dflt.contains("default engine (faiss)"));
-        String model = KnnFieldCheck.rejectReason("e", Map.of("type", "knn_vector", "model_id", "m1"), true);
-        assertTrue(model, model.contains("trained model [m1]"));
     }
 }

@@ -194,7 +194,7 @@ class HubnessRescorerTests {
         String top1 = null;
         if (m.isGated()) {
             top1 = "img-" + oracle.top1()[qi];
-            HubnessRescorerBuilder.Pinned pin = HubnessRescorerBuilder.gates(bank, m, top1);
+            HubnessRescorerBuilder.Pinned pin = BankPinning.gates(bank, m, top1);
             gq = pin.gateQuery();
             gg = pin.gateGallery();
         }

@@ -22,8 +22,8 @@ final class DataOptions {
     @Option(names = "--gallery-bank", paramLabel = "BG.npy", description = "sample gallery items (dual_is, dual_dis)")
     Path galleryBank;
 
-    @Option(names = "--similarity", paramLabel = "cosine|dot", defaultValue = "cosine",
-        description = "cosine L2-normalises every row; dot uses raw inner products (default: ${DEFAULT-VALUE})")
+    @Option(names = "--similarity", paramLabel = "cosine|dot|l2", defaultValue = "cosine",
+        description = "cosine L2-normalises every row; dot uses raw inner products; l2 uses s = -||q - g||^2 on the raw rows (default: ${DEFAULT-VALUE})")
     String similarity;
 
     @Option(names = "--k", paramLabel = "K", description = "activation-set size of the DIS gates (default: 1)")

@@ -18,9 +18,11 @@ final class EvalData {
     final float[] galleryBank;
     final int mg;
     final int d;
+    final Similarity similarity;
 
-    private EvalData(float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
+    private EvalData(Similarity similarity, float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
                      float[] galleryBank, int mg, int d) {
+        this.similarity = similarity;
         this.queries = queries;
         this.nq = nq;
         this.gallery = gallery;
@@ -47,7 +49,7 @@ final class EvalData {
         requireDimension(g, d, "--gallery");
         requireDimension(bq, d, "--query-bank");
         requireDimension(bg, d, "--gallery-bank");
-        return new EvalData(
+        return new EvalData(similarity,
             prepared(q, similarity, "--queries"), q.rows(),
             prepared(g, similarity, "--gallery"), g.rows(),
             bq == null ? null : prepared(bq, similarity, "--query-bank"), bq == null ? 0 : bq.rows(),
@@ -80,6 +82,6 @@ final class EvalData {
     }
 
     OfflineScorer scorer() {
-        return new OfflineScorer(queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
+        return new OfflineScorer(similarity, queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
     }
 }

@@ -1,0 +1,159 @@
+package org.opensearch.hubness.rescore;
+
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.xcontent.ObjectParser;
+import org.opensearch.core.xcontent.XContentLocation;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.hubness.HubnessServices;
+import org.opensearch.hubness.kernel.FiniteCheck;
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code hubness} rescore DSL on OpenSearch's {@link ObjectParser}. Every field is declared to take any token so
+ * that a wrong type gets this plugin's message ("[bank] must be a string"), and an unknown field lists the valid ones;
+ * the builder's constructor and setters then validate the values as they do for Java callers.
+ */
+final class HubnessRescoreParser {
+
+    static final ParseField BANK = new ParseField("bank");
+    static final ParseField QUERY_VECTOR = new ParseField("query_vector");
+    static final ParseField METHOD = new ParseField("method");
+    static final ParseField FIELD = new ParseField("field");
+    static final ParseField BETA_QUERY = new ParseField("beta_query");
+    static final ParseField BETA_GALLERY = new ParseField("beta_gallery");
+    static final ParseField SCORE_MODE = new ParseField("score_mode");
+    static final ParseField QUERY_WEIGHT = new ParseField("query_weight");
+    static final ParseField RESCORE_QUERY_WEIGHT = new ParseField("rescore_query_weight");
+    static final List<String> PARAMETERS = List.of(BANK.getPreferredName(), QUERY_VECTOR.getPreferredName(),
+        METHOD.getPreferredName(), FIELD.getPreferredName(), BETA_QUERY.getPreferredName(), BETA_GALLERY.getPreferredName(),
+        SCORE_MODE.getPreferredName(), QUERY_WEIGHT.getPreferredName(), RESCORE_QUERY_WEIGHT.getPreferredName());
+
+    /** What the body said, before the builder validates it. */
+    private static final class Body {
+        String bank, field;
+        float[] vector;
+        Method method;
+        Double betaQuery, betaGallery;
+        ScoreMode scoreMode = ScoreMode.REPLACE;
+        Float queryWeight, rescoreQueryWeight;
+    }
+
+    private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>(HubnessRescorerBuilder.NAME, (body, name, value) -> {
+        throw new IllegalArgumentException("unknown parameter [" + name + "]; valid parameters are " + PARAMETERS);
+    }, Body::new);
+
+    static {
+        ObjectParser.ValueType any = ObjectParser.ValueType.VALUE_OBJECT_ARRAY; // type errors get our own messages below
+        PARSER.declareField((b, v) -> b.bank = v, (p, c) -> string(p, BANK), BANK, any);
+        PARSER.declareField((b, v) -> b.vector = v, (p, c) -> vector(p), QUERY_VECTOR, any);
+        PARSER.declareField((b, v) -> b.method = v, (p, c) -> Method.fromString(string(p, METHOD)), METHOD, any);
+        PARSER.declareField((b, v) -> b.field = v, (p, c) -> string(p, FIELD), FIELD, any);
+        PARSER.declareField((b, v) -> b.betaQuery = v, (p, c) -> number(p, BETA_QUERY), BETA_QUERY, any);
+        PARSER.declareField((b, v) -> b.betaGallery = v, (p, c) -> number(p, BETA_GALLERY), BETA_GALLERY, any);
+        PARSER.declareField((b, v) -> b.scoreMode = v, (p, c) -> ScoreMode.fromString(string(p, SCORE_MODE)), SCORE_MODE, any);
+        PARSER.declareField((b, v) -> b.queryWeight = v, (p, c) -> (float) number(p, QUERY_WEIGHT), QUERY_WEIGHT, any);
+        PARSER.declareField((b, v) -> b.rescoreQueryWeight = v, (p, c) -> (float) number(p, RESCORE_QUERY_WEIGHT),
+            RESCORE_QUERY_WEIGHT, any);
+    }
+
+    private HubnessRescoreParser() {}
+
+    /** Parses the body of {@code "hubness": {...}}; the parser is on its START_OBJECT. Bad input is a ParsingException (400). */
+    static HubnessRescorerBuilder parse(XContentParser parser, HubnessServices services) throws IOException {
+        XContentLocation location = parser.getTokenLocation();
+        if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
+            throw new ParsingException(location, "[hubness] must be an object, got " + parser.currentToken());
+        }
+        Body body;
+        try {
+            body = PARSER.parse(parser, null);
+        } catch (RuntimeException e) {
+            throw new ParsingException(location, "[hubness] " + rootMessage(e), e);
+        }
+        try {
+            HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, body.bank, body.vector);
+            b.method(body.method).field(body.field).betaQuery(body.betaQuery).betaGallery(body.betaGallery).scoreMode(body.scoreMode);
+            if (body.queryWeight != null) b.queryWeight(body.queryWeight);
+            if (body.rescoreQueryWeight != null) b.rescoreQueryWeight(body.rescoreQueryWeight);
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(location, e.getMessage(), e);
+        }
+    }
+
+    // value checks shared by the parser and the builder's setters
+
+    static Double checkBeta(Double beta, String name) {
+        if (beta != null && (!Double.isFinite(beta) || beta <= 0 || beta > NormParams.MAX_BETA)) {
+            throw new IllegalArgumentException("[" + name + "] must be a finite number > 0 and at most " + NormParams.MAX_BETA + ", got " + beta
+                + "; leave it out to use the bank's value");
+        }
+        return beta;
+    }
+
+    static float checkWeight(float w, String name) {
+        if (!Float.isFinite(w) || w < 0) {
+            throw new IllegalArgumentException("[" + name + "] must be a finite number >= 0, got " + w
+                + "; negative weights would let rescored hits fall below the rest");
+        }
+        return w;
+    }
+
+    /** ObjectParser wraps a field's failure in "failed to parse field [x]"; the user needs the reason inside. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage();
+    }
+
+    private static String string(XContentParser parser, ParseField name) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.VALUE_STRING) {
+            throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a string, got " + parser.currentToken());
+        }
+        return parser.text();
+    }
+
+    private static double number(XContentParser parser, ParseField name) throws IOException {
+        XContentParser.Token t = parser.currentToken();
+        if (t == XContentParser.Token.VALUE_NUMBER) return parser.doubleValue();
+        if (t == XContentParser.Token.VALUE_STRING) {
+            try {
+                return Double.parseDouble(parser.text());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a number, got [" + parser.text() + "]");
+            }
+        }
+        throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a number, got " + t);
+    }
+
+    private static float[] vector(XContentParser parser) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
+            throw new IllegalArgumentException("[query_vector] must be an array of numbers, got " + parser.currentToken());
+        }
+        List<Float> values = new ArrayList<>();
+        XContentParser.Token t;
+        while ((t = parser.nextToken()) != XContentParser.Token.END_ARRAY) {
+            if (t == XContentParser.Token.VALUE_NUMBER) {
+                values.add((float) parser.doubleValue());
+            } else if (t == XContentParser.Token.VALUE_STRING) { // "NaN", "Infinity" (rejected below) or a quoted number
+                try {
+                    values.add(Float.parseFloat(parser.text()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("[query_vector] element " + values.size() + " is not a number: [" + parser.text() + "]");
+                }
+            } else {
+                throw new IllegalArgumentException("[query_vector] must be an array of numbers, found " + t + " at element " + values.size());
+            }
+        }
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) v[i] = values.get(i);
+        FiniteCheck.requireFinite(v, "[query_vector]");
+        return v;
+    }
+}
