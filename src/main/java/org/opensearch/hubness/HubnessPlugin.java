@@ -28,6 +28,7 @@ import org.opensearch.hubness.bank.NodeBanks;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.RestHubnessAction;
+import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BankAction;
 import org.opensearch.hubness.transport.NodesAction;
@@ -87,15 +88,19 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         services.init(registry, cache);
         NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats());
         BankService bankService = new BankService(() -> client, clusterService, index, settings);
+        // the sync is the plugin's own business: it runs as the plugin, so user roles need no internal action
+        SystemIndexAccess asPlugin = new SystemIndexAccess(threadPool);
         bankService.setNodeSync(new BankService.NodeSync() {
             @Override
             public void installed(String bank, long version) {
-                reportFailures("install bank [" + bank + "] version " + version, client.execute(NodesAction.INSTALL, new NodesRequest(bank, version)).actionGet());
+                reportFailures("install bank [" + bank + "] version " + version,
+                    asPlugin.call(() -> client.execute(NodesAction.INSTALL, new NodesRequest(bank, version)).actionGet()));
             }
 
             @Override
             public void deleted(String bank) {
-                reportFailures("forget bank [" + bank + "]", client.execute(NodesAction.FORGET, new NodesRequest(bank, -1)).actionGet());
+                reportFailures("forget bank [" + bank + "]",
+                    asPlugin.call(() -> client.execute(NodesAction.FORGET, new NodesRequest(bank, -1)).actionGet()));
             }
         });
         loadBanksOnceIndexIsUp(clusterService, threadPool, bankService, nodeBanks);

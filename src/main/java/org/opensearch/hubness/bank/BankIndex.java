@@ -13,6 +13,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.ResourceAlreadyExistsException;
@@ -50,15 +51,16 @@ public final class BankIndex {
     }
 
     private final Supplier<Client> client;
-    private final ThreadPool threadPool;
+    private final SystemIndexAccess access;
 
     public BankIndex(Supplier<Client> client, ThreadPool threadPool) {
         this.client = client;
-        this.threadPool = threadPool;
+        this.access = new SystemIndexAccess(threadPool);
     }
 
+    /** Every call on the bank index runs as the plugin: no user role may read or write it (see SystemIndexAccess). */
     private ThreadContext.StoredContext asPlugin() {
-        return threadPool.getThreadContext().stashContext();
+        return access.asPluginContext();
     }
 
     public void ensureExists() {

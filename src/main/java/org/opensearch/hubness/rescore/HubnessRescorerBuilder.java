@@ -1,6 +1,7 @@
 package org.opensearch.hubness.rescore;
 
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.common.xcontent.XContentFactory;
@@ -408,12 +409,18 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
                 SearchHit[] hits = resp.getHits().getHits();
                 String top1 = hits.length == 0 ? null : hits[0].getId();
                 listener.onResponse(gates(b, m, top1));
-            }, e -> listener.onFailure(new OpenSearchStatusException("could not find the query's top-1 in the gallery index ["
+            }, e -> listener.onFailure(forbidden(e) ? e : new OpenSearchStatusException("could not find the query's top-1 in the gallery index ["
                 + b.galleryIndex() + "] of bank [" + bank + "] for method [" + m.externalName() + "]: " + e.getMessage()
                 + "; use a non-gated method (is, dual_is) if the gallery cannot be searched", RestStatus.BAD_REQUEST, e))));
         } catch (Exception e) {
             listener.onFailure(e);
         }
+    }
+
+    /** A caller who may not search the gallery gets the security layer's own answer, which names no bank detail. */
+    private static boolean forbidden(Exception e) {
+        RestStatus status = ExceptionsHelper.status(e);
+        return status == RestStatus.FORBIDDEN || status == RestStatus.UNAUTHORIZED;
     }
 
     /** The pinned state of a gated method whose global top-1 is {@code top1Id} (null: empty gallery, gates off). */
@@ -475,6 +482,7 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
             throw new OpenSearchStatusException("bank [" + bank + "] version [" + pinned.bankVersion() + "] is not loaded on "
                 + "this node (it was rebuilt or deleted while the search ran); retry the search", RestStatus.SERVICE_UNAVAILABLE);
         }
+        checkGalleryIndex(context, b);
         if (queryVector.length != b.dimension()) validateAgainst(b);
         String f = field != null ? field : b.galleryField();
         checkField(context, f, b);
@@ -482,6 +490,18 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
             betaQuery != null || betaGallery != null, pinned.gateQuery(), pinned.gateGallery(), pinned.top1Id(), scoreMode,
             queryWeight, rescoreQueryWeight);
         return new HubnessRescoreContext(windowSize, b, services.cache(), services.rescoreStats(), spec);
+    }
+
+    /**
+     * A bank's terms and activation sets describe its own gallery; rescoring another index with them would rank by
+     * numbers that mean nothing there, and would let anyone who can search some index probe a bank built from data
+     * they may not read. The message does not name the gallery.
+     */
+    static void checkGalleryIndex(QueryShardContext context, LoadedBank b) {
+        String index = context.index().getName();
+        if (index.equals(b.galleryIndex()) || context.getIndexSettings().getIndexMetadata().getAliases().containsKey(b.galleryIndex())) return;
+        throw new IllegalArgumentException("bank [" + b.name() + "] does not serve index [" + index
+            + "]; a bank rescores only the gallery index it was built for");
     }
 
     private static void checkField(QueryShardContext context, String f, LoadedBank b) throws IOException {
