@@ -152,6 +152,8 @@ class SecurityIT {
             assertForbidden(u.get(BANKS + "/" + BANK));
             assertForbidden(u.get(BANKS));
             assertForbidden(u.post(BANKS + "/" + BANK + "/_rebuild", null));
+            assertForbidden(u.post(BANKS + "/" + BANK + "/_rebuild?wait_for_completion=true", null));
+            assertForbidden(u.put(BANKS + "/x-" + name + "?wait_for_completion=false", definition));
             assertForbidden(u.post(BANKS + "/" + BANK + "/_clear_cache", null));
             assertForbidden(u.post("/_plugins/_hubness/_clear_cache", null));
             assertForbidden(u.get("/_plugins/_hubness/stats"));
@@ -163,6 +165,7 @@ class SecurityIT {
         viewer.get("/_plugins/_hubness/stats").ok();
         assertForbidden(viewer.put(BANKS + "/x-viewer", definition));
         assertForbidden(viewer.post(BANKS + "/" + BANK + "/_rebuild", null));
+        assertForbidden(viewer.put(BANKS + "/x-viewer?wait_for_completion=false", definition));
         assertForbidden(viewer.post(BANKS + "/" + BANK + "/_clear_cache", null));
         assertForbidden(viewer.post("/_plugins/_hubness/_clear_cache", null));
         assertForbidden(viewer.delete(BANKS + "/" + BANK));
@@ -177,16 +180,18 @@ class SecurityIT {
         String id = "bank%23" + BANK;
         for (String name : List.of("gallery-searcher", "bank-viewer", "bank-manager", "outsider")) {
             LocalCluster u = user(name);
-            assertForbidden(u.get("/.hubness-banks/_search"));
-            assertForbidden(u.get("/.hubness-banks/_doc/" + id));
-            assertForbidden(u.get("/.hubness-banks/_count"));
+            assertSeesNothing(u.get("/.hubness-banks/_search"));
+            assertSeesNothing(u.get("/.hubness-banks/_doc/" + id));
+            assertSeesNothing(u.get("/.hubness-banks/_count"));
+            assertSeesNothing(u.post("/.hubness-banks/_search?q=type:bank", null));
             assertWritesForbidden(u, id);
         }
         // all_access: every write is refused, and reads find nothing
         assertWritesForbidden(admin, id);
         assertEquals(0, admin.get("/.hubness-banks/_search").ok().json().path("hits").path("total").path("value").asInt());
+        assertEquals(0, admin.get("/.hubness-banks/_count").ok().json().path("count").asInt());
         assertEquals(0, admin.post("/_search?q=type:bank", null).ok().json().path("hits").path("total").path("value").asInt());
-        assertFalse(admin.get("/.hubness-banks/_doc/" + id).ok().json().path("found").asBoolean());
+        assertFalse(admin.get("/.hubness-banks/_doc/" + id).json().path("found").asBoolean());
         assertEquals(stored, superAdminCount(), "bank storage changed");
         assertEquals("ready", admin.get(BANKS + "/" + BANK).ok().json().path("state").asText());
 
@@ -255,6 +260,17 @@ class SecurityIT {
 
     private static void assertForbidden(LocalCluster.Response r) {
         assertEquals(403, r.status(), r.request() + ": " + r.body());
+    }
+
+    /** A read of bank storage is refused, or finds nothing (the security plugin answers either way, per action). */
+    private static void assertSeesNothing(LocalCluster.Response r) {
+        if (r.status() == 403) return;
+        JsonNode body = r.json();
+        assertTrue(r.status() == 200 || r.status() == 404, r.request() + ": " + r.body());
+        assertFalse(body.path("found").asBoolean(false), r.request() + " found a document: " + r.body());
+        assertEquals(0, body.path("hits").path("total").path("value").asInt(0), r.request() + ": " + r.body());
+        assertEquals(0, body.path("count").asInt(0), r.request() + ": " + r.body());
+        assertFalse(r.body().contains("_source"), r.request() + ": " + r.body());
     }
 
     private static void assertWritesForbidden(LocalCluster u, String id) {

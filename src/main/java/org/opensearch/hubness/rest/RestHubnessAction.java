@@ -19,6 +19,8 @@ import org.opensearch.transport.client.node.NodeClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.opensearch.rest.RestRequest.Method.DELETE;
 import static org.opensearch.rest.RestRequest.Method.GET;
@@ -77,18 +79,29 @@ public final class RestHubnessAction extends BaseRestHandler {
 
     /**
      * Runs a build; without wait_for_completion it answers at once with the task to follow (GET _tasks/{task}) while
-     * the build goes on, as _reindex does; the task keeps its outcome, and the bank's state in GET shows it too.
+     * the build goes on, as _reindex does; the task keeps its outcome, and the bank's state in GET shows it too. A
+     * refusal before the build starts (the security plugin's 403 comes synchronously from the action filters) is the
+     * answer instead of the 202.
      */
     private static RestChannelConsumer background(NodeClient client, BankAction action, BankRequest request, boolean wait) {
         if (wait) return channel -> client.execute(action, request, new RestToXContentListener<>(channel));
         return channel -> {
+            AtomicReference<Exception> refused = new AtomicReference<>();
+            AtomicBoolean accepted = new AtomicBoolean();
             Task task = client.executeLocally(action, request, new TaskListener<JsonResponse>() {
                 @Override
                 public void onResponse(Task t, JsonResponse response) {}
 
                 @Override
-                public void onFailure(Task t, Exception e) {}
+                public void onFailure(Task t, Exception e) {
+                    if (!accepted.get()) refused.set(e);
+                }
             });
+            accepted.set(true);
+            if (refused.get() != null) {
+                channel.sendResponse(new BytesRestResponse(channel, refused.get()));
+                return;
+            }
             XContentBuilder body = channel.newBuilder().startObject()
                 .field("acknowledged", true)
                 .field("bank", request.name())
