@@ -10,6 +10,7 @@ import org.opensearch.hubness.transport.NodesAction;
 import org.opensearch.hubness.transport.NodesRequest;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.tasks.Task;
@@ -17,10 +18,10 @@ import org.opensearch.tasks.TaskListener;
 import org.opensearch.transport.client.node.NodeClient;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.opensearch.rest.RestRequest.Method.DELETE;
 import static org.opensearch.rest.RestRequest.Method.GET;
@@ -78,36 +79,45 @@ public final class RestHubnessAction extends BaseRestHandler {
     }
 
     /**
-     * Runs a build; without wait_for_completion it answers at once with the task to follow (GET _tasks/{task}) while
-     * the build goes on, as _reindex does; the task keeps its outcome, and the bank's state in GET shows it too. A
-     * refusal before the build starts (the security plugin's 403 comes synchronously from the action filters) is the
-     * answer instead of the 202.
+     * Runs a build; without wait_for_completion it answers 202 with the task to follow (GET _tasks/{task}) as soon as
+     * the action starts, while the build goes on, as _reindex does; the task keeps its outcome, and the bank's state in
+     * GET shows it too. A refusal before the action starts (the security plugin's 403) is the answer instead.
      */
     private static RestChannelConsumer background(NodeClient client, BankAction action, BankRequest request, boolean wait) {
         if (wait) return channel -> client.execute(action, request, new RestToXContentListener<>(channel));
         return channel -> {
-            AtomicReference<Exception> refused = new AtomicReference<>();
-            AtomicBoolean accepted = new AtomicBoolean();
-            Task task = client.executeLocally(action, request, new TaskListener<JsonResponse>() {
+            AtomicBoolean answered = new AtomicBoolean();
+            request.onStart(task -> {
+                if (answered.compareAndSet(false, true)) accepted(channel, client, request, task);
+            });
+            client.executeLocally(action, request, new TaskListener<JsonResponse>() {
                 @Override
                 public void onResponse(Task t, JsonResponse response) {}
 
                 @Override
                 public void onFailure(Task t, Exception e) {
-                    if (!accepted.get()) refused.set(e);
+                    if (!answered.compareAndSet(false, true)) return; // the build's own failure: in the task and the bank
+                    try {
+                        channel.sendResponse(new BytesRestResponse(channel, e));
+                    } catch (IOException io) {
+                        io.addSuppressed(e);
+                        throw new UncheckedIOException(io);
+                    }
                 }
             });
-            accepted.set(true);
-            if (refused.get() != null) {
-                channel.sendResponse(new BytesRestResponse(channel, refused.get()));
-                return;
-            }
+        };
+    }
+
+    private static void accepted(RestChannel channel, NodeClient client, BankRequest request, Task task) {
+        try {
             XContentBuilder body = channel.newBuilder().startObject()
                 .field("acknowledged", true)
                 .field("bank", request.name())
                 .field("task", client.getLocalNodeId() + ":" + task.getId())
                 .endObject();
             channel.sendResponse(new BytesRestResponse(RestStatus.ACCEPTED, body));
-        };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -4,9 +4,11 @@ import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.tasks.Task;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A request on one bank (or, with no name, on all): the bank name and the parsed JSON body, if any. */
 public final class BankRequest extends ActionRequest {
@@ -14,6 +16,8 @@ public final class BankRequest extends ActionRequest {
     private final String name;
     private final Map<String, Object> body;
     private final boolean background;
+    /** Told when the action runs, past the action filters (the security plugin's checks); local only, never sent. */
+    private Consumer<Task> onStart = task -> {};
 
     public BankRequest(String name, Map<String, Object> body) {
         this(name, body, false);
@@ -43,6 +47,15 @@ public final class BankRequest extends ActionRequest {
 
     public boolean background() {
         return background;
+    }
+
+    public BankRequest onStart(Consumer<Task> onStart) {
+        this.onStart = onStart;
+        return this;
+    }
+
+    void started(Task task) {
+        onStart.accept(task);
     }
 
     /** A background build keeps its outcome (the bank's status or the error) for GET _tasks/{task}. */

@@ -32,6 +32,7 @@ public abstract class TransportBankAction extends HandledTransportAction<BankReq
 
     @Override
     protected void doExecute(Task task, BankRequest request, ActionListener<JsonResponse> listener) {
+        request.started(task);
         threadPool.executor(executor).execute(() -> {
             try {
                 listener.onResponse(new JsonResponse(run(request)));
