@@ -482,10 +482,10 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
             throw new OpenSearchStatusException("bank [" + bank + "] version [" + pinned.bankVersion() + "] is not loaded on "
                 + "this node (it was rebuilt or deleted while the search ran); retry the search", RestStatus.SERVICE_UNAVAILABLE);
         }
-        checkGalleryIndex(context, b);
         if (queryVector.length != b.dimension()) validateAgainst(b);
         String f = field != null ? field : b.galleryField();
-        checkField(context, f, b);
+        checkField(context, f, b); // the field's own problems first (e.g. a faiss field): they concern the caller's index
+        checkGalleryIndex(context, b);
         RescoreSpec spec = new RescoreSpec(f, b.similarity().prepare(queryVector), pinned.method(), effectiveParams(b),
             betaQuery != null || betaGallery != null, pinned.gateQuery(), pinned.gateGallery(), pinned.top1Id(), scoreMode,
             queryWeight, rescoreQueryWeight);
