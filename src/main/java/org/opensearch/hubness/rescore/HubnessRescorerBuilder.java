@@ -20,6 +20,7 @@ import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.index.mapper.MappedFieldType;
@@ -408,7 +409,7 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
                 SearchHit[] hits = resp.getHits().getHits();
                 String top1 = hits.length == 0 ? null : hits[0].getId();
                 listener.onResponse(gates(b, m, top1));
-            }, e -> listener.onFailure(new OpenSearchStatusException("could not find the query's top-1 in the gallery index ["
+            }, e -> listener.onFailure(SecurityRefusal.isRefusal(e) ? e : new OpenSearchStatusException("could not find the query's top-1 in the gallery index ["
                 + b.galleryIndex() + "] of bank [" + bank + "] for method [" + m.externalName() + "]: " + e.getMessage()
                 + "; use a non-gated method (is, dual_is) if the gallery cannot be searched", RestStatus.BAD_REQUEST, e))));
         } catch (Exception e) {
