@@ -97,7 +97,7 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         this.clusterService = clusterService;
         this.resolver = indexNameExpressionResolver;
         this.settings = settings;
-        // the one place the plugin acts as itself (bank storage)
+        // the one place the plugin acts as itself: bank storage and the internal actions it sends on a user's behalf
         SystemIndexAccess asPlugin = new SystemIndexAccess(threadPool);
         BankBlobs blobs = new BankBlobs(() -> client, asPlugin);
         registry = new BankRegistry(name -> HubnessMetadata.of(clusterService.state()).bank(name), blobs::readVersion);
@@ -109,8 +109,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         services.init(new ServingBanks(clusterService, registry, sync), cache);
         NodeBanks nodeBanks = new NodeBanks(clusterService, registry, cache, services.rescoreStats());
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
-        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor);
-        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs);
+        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
+        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin);
     }
 
     @Override
