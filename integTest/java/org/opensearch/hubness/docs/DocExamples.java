@@ -28,31 +28,59 @@ public record DocExamples(Path file, List<Example> examples) {
     private static final Pattern CURL = Pattern.compile(
         "^curl -s -X (GET|PUT|POST|DELETE|HEAD) \"http://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( (?:-d|--data-binary) ')?$");
 
-    public static DocExamples parse(Path file) throws IOException {
+    /** A fenced block whose opening line matched: where it opens, that line's match, and the lines inside it. */
+    public record Block(String where, Matcher open, List<String> lines) {
+        public String firstLine() {
+            return lines.isEmpty() ? "" : lines.get(0);
+        }
+
+        /** The lines after the first up to a last line holding only {@code '}: a single-quoted shell argument. */
+        public String quotedBody() {
+            if (lines.size() < 2 || !lines.get(lines.size() - 1).equals("'")) {
+                throw new IllegalStateException(where + ": the body must end with a line holding only '");
+            }
+            return String.join("\n", lines.subList(1, lines.size() - 1));
+        }
+
+        public String command() {
+            return String.join("\n", lines);
+        }
+    }
+
+    /** Every fenced block of {@code file} whose opening line matches {@code open}. */
+    public static List<Block> blocks(Path file, Pattern open) throws IOException {
         List<String> lines = Files.readAllLines(file);
-        List<Example> out = new ArrayList<>();
+        List<Block> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            Matcher open = OPEN.matcher(lines.get(i));
-            if (!open.matches()) continue;
-            int start = i + 1;
-            int end = start;
+            Matcher m = open.matcher(lines.get(i));
+            if (!m.matches()) continue;
+            int end = i + 1;
             while (end < lines.size() && !lines.get(end).startsWith("```")) end++;
             if (end == lines.size()) throw new IllegalStateException(file + ":" + (i + 1) + ": unclosed example block");
-            String where = file.getFileName() + ":" + (i + 1);
-            Matcher curl = CURL.matcher(start < end ? lines.get(start) : "");
-            if (!curl.matches()) throw new IllegalStateException(where + ": an example is one 'curl -s -X METHOD \"http://localhost:9200/path\"' command, got: " + lines.get(start));
+            out.add(new Block(file.getFileName() + ":" + (i + 1), m, lines.subList(i + 1, end)));
+            i = end;
+        }
+        return out;
+    }
+
+    public static DocExamples parse(Path file) throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (Block b : blocks(file, OPEN)) {
+            Matcher curl = CURL.matcher(b.firstLine());
+            if (!curl.matches()) {
+                throw new IllegalStateException(b.where() + ": an example is one 'curl -s -X METHOD \"http://localhost:9200/path\"' command, got: "
+                    + b.firstLine());
+            }
             String body = null;
             if (curl.group(3) != null) {
-                if (end - 1 <= start || !lines.get(end - 1).equals("'")) throw new IllegalStateException(where + ": the body must end with a line holding only '");
                 // bash's way to write ' inside a single-quoted string
-                body = String.join("\n", lines.subList(start + 1, end - 1)).replace("'\\''", "'").strip();
+                body = b.quotedBody().replace("'\\''", "'").strip();
                 if (curl.group(2).contains("_bulk")) body = body + "\n";
-            } else if (end != start + 1) {
-                throw new IllegalStateException(where + ": a command without -d must be alone in its block");
+            } else if (b.lines().size() != 1) {
+                throw new IllegalStateException(b.where() + ": a command without -d must be alone in its block");
             }
-            out.add(new Example(where, curl.group(1), curl.group(2), body, open.group(1) == null ? -1 : Integer.parseInt(open.group(1)),
-                String.join("\n", lines.subList(start, end))));
-            i = end;
+            String status = b.open().group(1);
+            out.add(new Example(b.where(), curl.group(1), curl.group(2), body, status == null ? -1 : Integer.parseInt(status), b.command()));
         }
         return new DocExamples(file, out);
     }

@@ -3,15 +3,23 @@ package org.opensearch.hubness.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * The real cluster that scripts/local-node started for the integration tests (pre-integration-test), spoken to over
@@ -23,9 +31,43 @@ public final class LocalCluster {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String baseUrl;
+    private final HttpClient http;
+    /** The Authorization header of every request, or null (a cluster without the security plugin). */
+    private final String authorization;
 
     private LocalCluster(String baseUrl) {
+        this(baseUrl, HTTP, null);
+    }
+
+    private LocalCluster(String baseUrl, HttpClient http, String authorization) {
         this.baseUrl = baseUrl;
+        this.http = http;
+        this.authorization = authorization;
+    }
+
+    /** A cluster with the security plugin: HTTPS whose certificate chains to caPem; pick the user with {@link #as}. */
+    public static LocalCluster secure(String baseUrl, Path caPem) {
+        try (InputStream in = Files.newInputStream(caPem)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build();
+            return new LocalCluster(baseUrl, client, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cluster's CA certificate " + caPem, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the CA certificate " + caPem, e);
+        }
+    }
+
+    /** The same cluster, every request authenticated as user (HTTP basic authentication). */
+    public LocalCluster as(String user, String password) {
+        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return new LocalCluster(baseUrl, http, "Basic " + token);
     }
 
     /** The cluster whose URL scripts/local-node wrote into the directory named by -Dhubness.cluster.dir. */
@@ -41,7 +83,7 @@ public final class LocalCluster {
     /** The same cluster through node i's HTTP port (node 1 is the default; node i listens on port + i - 1). */
     public LocalCluster node(int i) {
         URI uri = URI.create(baseUrl);
-        return new LocalCluster(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() + i - 1));
+        return new LocalCluster(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() + i - 1), http, authorization);
     }
 
     /** A cluster at a known URL (the demo, the docs examples run by hand). */
@@ -74,13 +116,14 @@ public final class LocalCluster {
         try {
             String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(5));
+            if (authorization != null) request.header("Authorization", authorization);
             if (text == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
                 request.header("Content-Type", (path.contains("_bulk") || path.contains("_msearch")) ? "application/x-ndjson" : "application/json");
                 request.method(method, HttpRequest.BodyPublishers.ofString(text));
             }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(method + " " + path, response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " failed", e);

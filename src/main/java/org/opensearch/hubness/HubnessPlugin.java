@@ -33,6 +33,7 @@ import org.opensearch.hubness.node.PartialRescoreFilter;
 import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
+import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BuildRunner;
 import org.opensearch.hubness.transport.ClearCache;
@@ -96,7 +97,9 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         this.clusterService = clusterService;
         this.resolver = indexNameExpressionResolver;
         this.settings = settings;
-        BankBlobs blobs = new BankBlobs(() -> client, threadPool);
+        // the one place the plugin acts as itself: bank storage and the internal actions it sends on a user's behalf
+        SystemIndexAccess asPlugin = new SystemIndexAccess(threadPool);
+        BankBlobs blobs = new BankBlobs(() -> client, asPlugin);
         registry = new BankRegistry(name -> HubnessMetadata.of(clusterService.state()).bank(name), blobs::readVersion);
         cache = new DocTermsCache(settings::cacheMaxBytes);
         clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.CACHE_MAX_SIZE, v -> cache.enforceBudget());
@@ -106,8 +109,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         services.init(new ServingBanks(clusterService, registry, sync), cache);
         NodeBanks nodeBanks = new NodeBanks(clusterService, registry, cache, services.rescoreStats());
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
-        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor);
-        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs);
+        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
+        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin);
     }
 
     @Override

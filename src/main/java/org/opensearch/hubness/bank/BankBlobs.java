@@ -14,17 +14,16 @@ import org.opensearch.action.index.IndexRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
 import java.nio.ByteBuffer;
@@ -58,18 +57,16 @@ public final class BankBlobs {
     }
 
     private final Supplier<Client> client;
-    private final ThreadPool threadPool;
+    private final SystemIndexAccess access;
 
-    public BankBlobs(Supplier<Client> client, ThreadPool threadPool) {
+    public BankBlobs(Supplier<Client> client, SystemIndexAccess access) {
         this.client = client;
-        this.threadPool = threadPool;
+        this.access = access;
     }
 
-    /** The one place where the plugin reads or writes its index: as itself, not as the user of the request. */
+    /** Every read or write of the index: as the plugin, not as the user of the request (see SystemIndexAccess). */
     private <T> T asPlugin(Supplier<T> action) {
-        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
-            return action.get();
-        }
+        return access.call(action);
     }
 
     public void ensureExists() {

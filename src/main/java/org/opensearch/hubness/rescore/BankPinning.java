@@ -7,6 +7,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder.Pinned;
@@ -57,9 +58,7 @@ final class BankPinning {
             client.search(top1Request(b, request.queryVector()), ActionListener.wrap(resp -> {
                 SearchHit[] hits = resp.getHits().getHits();
                 listener.onResponse(gates(b, m, hits.length == 0 ? null : hits[0].getId()));
-            }, e -> listener.onFailure(new OpenSearchStatusException("could not find the query's top-1 in the gallery index ["
-                + b.galleryIndex() + "] of bank [" + request.bank() + "] for method [" + m.externalName() + "]: " + e.getMessage()
-                + "; use a non-gated method (is, dual_is) if the gallery cannot be searched", RestStatus.BAD_REQUEST, e))));
+            }, e -> listener.onFailure(SecurityRefusal.isRefusal(e) ? e : topOneFailure(b, request, m, e))));
         } catch (Exception e) {
             listener.onFailure(e);
         }
@@ -115,5 +114,12 @@ final class BankPinning {
         if (request.betaQuery() != null) p = p.withBetaQuery(request.betaQuery());
         if (request.betaGallery() != null) p = p.withBetaGallery(request.betaGallery());
         return p;
+    }
+
+    /** The top-1 search failed for a reason other than a security refusal (which passes through as the user's 403). */
+    private static OpenSearchStatusException topOneFailure(LoadedBank b, HubnessRescorerBuilder request, Method m, Exception e) {
+        return new OpenSearchStatusException("could not find the query's top-1 in the gallery index [" + b.galleryIndex()
+            + "] of bank [" + request.bank() + "] for method [" + m.externalName() + "]: " + e.getMessage()
+            + "; use a non-gated method (is, dual_is) if the gallery cannot be searched", RestStatus.BAD_REQUEST, e);
     }
 }

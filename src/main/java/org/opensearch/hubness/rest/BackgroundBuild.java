@@ -11,27 +11,35 @@ import org.opensearch.tasks.Task;
 import org.opensearch.tasks.TaskListener;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The 202 of a build nobody waits for (wait_for_completion=false), as _reindex answers: sent once the cluster manager
  * has recorded the build (so a GET right after it says [building], and a missing bank or a running build is a 404 or
- * 409 instead), with the task to follow (GET _tasks/{task} keeps the outcome).
+ * 409 instead), with the task to follow (GET _tasks/{task} keeps the outcome). A refusal before the action runs
+ * (the security plugin's 403 for a user without the action) is the answer too: the action never records a build then.
+ * The channel gets exactly one answer; after the 202, the build's own outcome goes only to its task.
  */
 final class BackgroundBuild implements ActionListener<BuildTicket> {
 
-    /** The build's own outcome goes to its task, not to the channel. */
-    static final TaskListener<BankResponse> TASK_KEEPS_OUTCOME = new TaskListener<>() {
-        @Override
-        public void onResponse(Task t, BankResponse response) {}
+    /** The build's outcome goes to its task; only a failure before the 202 (e.g. refused by the action filters) is the answer. */
+    TaskListener<BankResponse> outcome() {
+        return new TaskListener<>() {
+            @Override
+            public void onResponse(Task t, BankResponse response) {}
 
-        @Override
-        public void onFailure(Task t, Exception e) {}
-    };
+            @Override
+            public void onFailure(Task t, Exception e) {
+                BackgroundBuild.this.onFailure(e);
+            }
+        };
+    }
 
     private final RestChannel channel;
     private final String bank;
     private final String nodeId;
     private final CompletableFuture<Task> task = new CompletableFuture<>();
+    private final AtomicBoolean answered = new AtomicBoolean();
 
     BackgroundBuild(RestChannel channel, String bank, String nodeId) {
         this.channel = channel;
@@ -45,19 +53,24 @@ final class BackgroundBuild implements ActionListener<BuildTicket> {
 
     @Override
     public void onResponse(BuildTicket ticket) {
+        if (!answered.compareAndSet(false, true)) return;
         task.thenAccept(t -> {
             try {
                 XContentBuilder body = channel.newBuilder().startObject().field("acknowledged", true).field("bank", bank)
                     .field("version", ticket.version()).field("task", nodeId + ":" + t.getId()).endObject();
                 channel.sendResponse(new BytesRestResponse(RestStatus.ACCEPTED, body));
             } catch (Exception e) {
-                onFailure(e);
+                send(e);
             }
         });
     }
 
     @Override
     public void onFailure(Exception e) {
+        if (answered.compareAndSet(false, true)) send(e);
+    }
+
+    private void send(Exception e) {
         try {
             channel.sendResponse(new BytesRestResponse(channel, e));
         } catch (Exception ignored) {

@@ -61,7 +61,7 @@ final class RestPutBankHandler extends BaseRestHandler {
         return channel -> {
             BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());
             put.onStarted(accepted);
-            accepted.taskStarted(client.executeLocally(PutBank.ACTION, put, BackgroundBuild.TASK_KEEPS_OUTCOME));
+            accepted.taskStarted(client.executeLocally(PutBank.ACTION, put, accepted.outcome()));
         };
     }
 }

@@ -41,7 +41,7 @@ final class RestRebuildBankHandler extends BaseRestHandler {
         return channel -> {
             BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());
             rebuild.onStarted(accepted);
-            accepted.taskStarted(client.executeLocally(RebuildBank.ACTION, rebuild, BackgroundBuild.TASK_KEEPS_OUTCOME));
+            accepted.taskStarted(client.executeLocally(RebuildBank.ACTION, rebuild, accepted.outcome()));
         };
     }
 }

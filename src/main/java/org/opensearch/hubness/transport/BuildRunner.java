@@ -25,6 +25,7 @@ import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.field.IndexFieldInspector;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
+import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
@@ -53,15 +54,18 @@ public final class BuildRunner {
     private final BankBlobs blobs;
     private final HubnessSettings settings;
     private final BlobJanitor janitor;
+    /** StartBuild, EndBuild and LoadBank run as the plugin: no user role needs the internal actions. */
+    private final SystemIndexAccess asPlugin;
 
     public BuildRunner(Client client, ClusterService clusterService, ThreadPool threadPool, BankBlobs blobs, HubnessSettings settings,
-                       BlobJanitor janitor) {
+                       BlobJanitor janitor, SystemIndexAccess asPlugin) {
         this.client = client;
         this.clusterService = clusterService;
         this.threadPool = threadPool;
         this.blobs = blobs;
         this.settings = settings;
         this.janitor = janitor;
+        this.asPlugin = asPlugin;
     }
 
     /** PUT: validates the definition and the gallery field (400 before anything is recorded), then builds version 1. */
@@ -79,7 +83,8 @@ public final class BuildRunner {
                 }
                 String buildId = UUIDs.randomBase64UUID();
                 String stored = PostedVectors.forStorage(def, buildId).toStoredJson();
-                ticket = client.execute(StartBuild.ACTION, new StartBuild.Request(name, stored, buildId, clusterService.localNode())).actionGet().ticket();
+                ticket = asPlugin.call(() -> client.execute(StartBuild.ACTION, new StartBuild.Request(name, stored, buildId, clusterService.localNode()))
+                    .actionGet()).ticket();
             } catch (Exception e) {
                 notifyFailure(started, listener, e);
                 return;
@@ -99,8 +104,8 @@ public final class BuildRunner {
             StartBuild.Response s;
             try {
                 BankDefinition.validateName(name);
-                s = client.execute(StartBuild.ACTION, new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode()))
-                    .actionGet();
+                s = asPlugin.call(() -> client.execute(StartBuild.ACTION,
+                    new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode())).actionGet());
             } catch (Exception e) {
                 notifyFailure(started, listener, e);
                 return;
@@ -127,10 +132,10 @@ public final class BuildRunner {
             String sha = blobs.writeVersion(bank, ticket.buildId());
             BankVersion version = new BankVersion(ticket.version(), ticket.buildId(), sha, bank.dimension(), bank.queryBankSize(),
                 bank.galleryBankSize(), json(result.info()));
-            if (!client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version)).actionGet().applied()) {
+            if (!asPlugin.call(() -> client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version)).actionGet()).applied()) {
                 throw overtaken(name, ticket);
             }
-            LoadBank.Response loaded = client.execute(LoadBank.ACTION, new LoadBank.Request(name, true)).actionGet();
+            LoadBank.Response loaded = asPlugin.call(() -> client.execute(LoadBank.ACTION, new LoadBank.Request(name, true)).actionGet());
             BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
             if (record == null) throw overtaken(name, ticket);
             listener.onResponse(BankResponse.one(record, loaded.views()));
@@ -167,7 +172,7 @@ public final class BuildRunner {
     private void endAsFailed(String name, BuildTicket ticket, Exception e, boolean abandon) {
         try {
             BankFailure failure = BankFailure.of(ticket.version(), e, threadPool.absoluteTimeInMillis());
-            client.execute(EndBuild.ACTION, EndBuild.Request.failed(name, ticket.buildId(), failure, abandon)).actionGet();
+            asPlugin.call(() -> client.execute(EndBuild.ACTION, EndBuild.Request.failed(name, ticket.buildId(), failure, abandon)).actionGet());
         } catch (RuntimeException again) {
             LOG.warn(() -> "could not record the failed build of bank [" + name + "]", again);
         }

@@ -14,6 +14,7 @@ import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.node.NodeClient;
@@ -60,12 +61,14 @@ public final class GetBank {
     public static final class TransportAction extends HandledTransportAction<Request, BankResponse> {
         private final ClusterService clusterService;
         private final NodeClient client;
+        private final SystemIndexAccess asPlugin;
 
         @Inject
-        public TransportAction(TransportService t, ActionFilters f, ClusterService clusterService, NodeClient client) {
+        public TransportAction(TransportService t, ActionFilters f, ClusterService clusterService, NodeClient client, SystemIndexAccess asPlugin) {
             super(NAME, t, f, Request::new);
             this.clusterService = clusterService;
             this.client = client;
+            this.asPlugin = asPlugin;
         }
 
         @Override
@@ -78,7 +81,8 @@ public final class GetBank {
                 }
                 BankDefinition.validateName(r.bank);
                 BankRecord record = BankTransitions.require(banks, r.bank);
-                client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false),
+                // the nodes' report is the plugin's internal action: a viewer needs only bank/get
+                asPlugin.<LoadBank.Response>callAsync(l -> client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false), l),
                     ActionListener.wrap(nodes -> listener.onResponse(BankResponse.one(record, nodes.views())), listener::onFailure));
             } catch (Exception e) {
                 listener.onFailure(e);

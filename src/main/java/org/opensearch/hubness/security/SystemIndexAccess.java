@@ -1,0 +1,42 @@
+package org.opensearch.hubness.security;
+
+import org.opensearch.action.support.ContextPreservingActionListener;
+import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.threadpool.ThreadPool;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The one place where the plugin acts as itself rather than as the user whose request it serves: it stashes the thread
+ * context, so the request carries no user. The security plugin lets such node-local requests reach the plugin's own
+ * system index ({@code .hubness-banks}), which it hides from every user role, even all_access, and run the plugin's
+ * internal actions ({@code cluster:admin/hubness/internal/*}), which no role needs; without the security plugin the
+ * stash changes nothing. Used for bank storage and the internal node-to-node calls a PUT, _rebuild or GET makes, never
+ * for reading user indices (a build reads the gallery and the bank sources with the caller's own permissions).
+ */
+public final class SystemIndexAccess {
+
+    private final ThreadPool threadPool;
+
+    public SystemIndexAccess(ThreadPool threadPool) {
+        this.threadPool = threadPool;
+    }
+
+    /** Runs {@code action} as the plugin; blocking calls only (a listener would run outside the stashed context). */
+    public <T> T call(Supplier<T> action) {
+        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+            return action.get();
+        }
+    }
+
+    /** Starts an asynchronous call as the plugin; {@code listener} runs in the caller's context again. */
+    public <T> void callAsync(Consumer<ActionListener<T>> action, ActionListener<T> listener) {
+        ThreadContext context = threadPool.getThreadContext();
+        ActionListener<T> restoring = new ContextPreservingActionListener<>(context.newRestorableContext(false), listener);
+        try (ThreadContext.StoredContext ignored = context.stashContext()) {
+            action.accept(restoring);
+        }
+    }
+}
