@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.LoudSkip;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ class GalleryPassTests {
     @BeforeAll
     static void load() throws IOException {
         Path dir = Path.of(System.getProperty("hubness.shared.dir", "../shared"), "data", "flickr8k-tinyclip");
-        assertTrue(Files.isRegularFile(dir.resolve("image.npy")), "the real embeddings are needed: " + dir);
+        LoudSkip.unless(Files.isRegularFile(dir.resolve("image2.npy")), "the split-invariance checks need the 2 000 real "
+            + "flickr8k-tinyclip images, not under " + dir + "; OracleAgreementTests checks the mathematics on a fixture");
         NpyArray image = NpyArray.readMatrix(dir.resolve("image.npy"));
         NpyArray image2 = NpyArray.readMatrix(dir.resolve("image2.npy"));
         NpyArray text = NpyArray.readMatrix(dir.resolve("text.npy"));
@@ -62,7 +64,7 @@ class GalleryPassTests {
 
     @AfterAll
     static void stop() {
-        pool.shutdownNow();
+        if (pool != null) pool.shutdownNow(); // null when load() skipped
     }
 
     private static GalleryPass pass(DotPrecision precision) {
