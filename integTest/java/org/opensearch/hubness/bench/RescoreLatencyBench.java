@@ -17,11 +17,13 @@ import java.util.SplittableRandom;
  * <p>Data (synthetic, seeded, d=512): each vector is a unit vector along N(0, I) plus, for 60% of the gallery and of the
  * queries, 0.6 × one of 8 shared random "hub" directions, so the space has a few crowded regions. Gallery: 10 000
  * documents, then 90 000 more (100 000). Query bank: 1 000 query-like vectors posted in the bank definition; gallery
- * bank: a seeded sample of 1 000 gallery documents. Method dual_is with the bank's default β.
+ * bank: a seeded sample of 1 000 gallery documents. The bank's default β.
  *
- * <p>Measured: for 200 query vectors, `knn` k=100 (size 10) and `knn` k=100 + `hubness` rescore window 100, in ONE run,
- * interleaved query by query (the order of the two modes alternates), after a warm-up that runs every query in both
- * modes twice (so the bank terms of the window documents are in the node's cache). Client-side wall time per request.
+ * <p>Measured: for 200 query vectors, `knn` k=100 (size 10) alone, + `hubness` rescore window 100 with dual_is
+ * (ungated: no search beyond the knn query), and + dual_dis (gated: the coordinator's exact top-1 search), in ONE run,
+ * interleaved query by query (which mode goes first rotates), after a warm-up that runs every query in every mode twice
+ * (so the bank terms of the window documents are in the node's cache). Client-side wall time per request. The node's
+ * query-phase count per round of the three modes is printed too: 4 means one top-1 search per gated request.
  */
 public final class RescoreLatencyBench {
 
@@ -135,41 +137,61 @@ public final class RescoreLatencyBench {
         cluster.delete("/" + INDEX);
     }
 
-    String body(float[] q, boolean rescore) {
+    /** A knn k=100 query; with a method, plus the hubness rescore (window 100) with that method. */
+    String body(float[] q, String method) {
         String v = VectorIndex.vectorJson(q, 0, D);
         String knn = "{\"size\":10,\"_source\":false,\"query\":{\"knn\":{\"" + VectorIndex.FIELD + "\":{\"vector\":" + v + ",\"k\":100}}}";
-        if (!rescore) return knn + "}";
+        if (method == null) return knn + "}";
         return knn + ",\"rescore\":{\"window_size\":100,\"hubness\":{\"bank\":\"" + BANK + "\",\"query_vector\":" + v
-            + ",\"method\":\"dual_is\"}}}";
+            + ",\"method\":\"" + method + "\"}}}";
     }
 
+    /** The modes measured side by side: knn alone, + dual_is (ungated), + dual_dis (gated: one exact top-1 search per request). */
+    static final String[] METHODS = { null, "dual_is", "dual_dis" };
+
     List<String> measure(int size) {
-        String[] plain = new String[QUERIES], rescored = new String[QUERIES];
+        String[][] bodies = new String[METHODS.length][QUERIES];
         for (int q = 0; q < QUERIES; q++) {
             float[] v = vector(3, q);
-            plain[q] = body(v, false);
-            rescored[q] = body(v, true);
+            for (int m = 0; m < METHODS.length; m++) bodies[m][q] = body(v, METHODS[m]);
         }
         for (int w = 0; w < 2; w++) {
             for (int q = 0; q < QUERIES; q++) {
-                cluster.post("/" + INDEX + "/_search", plain[q]).ok();
-                cluster.post("/" + INDEX + "/_search", rescored[q]).ok();
+                for (String[] b : bodies) cluster.post("/" + INDEX + "/_search", b[q]).ok();
             }
         }
-        long[] tPlain = new long[QUERIES * ROUNDS], tRescore = new long[QUERIES * ROUNDS];
+        long[][] t = new long[METHODS.length][QUERIES * ROUNDS];
+        long searchesBefore = queryTotal();
         int k = 0;
         for (int round = 0; round < ROUNDS; round++) {
             for (int q = 0; q < QUERIES; q++, k++) {
-                boolean rescoreFirst = (k & 1) == 1;
-                if (rescoreFirst) tRescore[k] = time(rescored[q]);
-                tPlain[k] = time(plain[q]);
-                if (!rescoreFirst) tRescore[k] = time(rescored[q]);
+                for (int i = 0; i < METHODS.length; i++) {
+                    int m = (i + k) % METHODS.length; // rotate which mode goes first
+                    t[m][k] = time(bodies[m][q]);
+                }
             }
         }
-        double mp = pct(tPlain, 50), pp = pct(tPlain, 99), mr = pct(tRescore, 50), pr = pct(tRescore, 99);
-        return List.of(
-            String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", mp, pp, "1.00", "1.00"),
-            String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14.2f %11.2f", size, "knn k=100 + hubness w=100", mr, pr, mr / mp, pr / pp));
+        double searchesPerRequest = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS);
+        double mp = pct(t[0], 50), pp = pct(t[0], 99);
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", mp, pp, "1.00", "1.00"));
+        for (int m = 1; m < METHODS.length; m++) {
+            double mr = pct(t[m], 50), pr = pct(t[m], 99);
+            rows.add(String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14.2f %11.2f", size, "knn k=100 + " + METHODS[m] + " w=100", mr, pr,
+                mr / mp, pr / pp));
+        }
+        rows.add(String.format(Locale.ROOT, "%7d  (shard query phases per round of the %d modes: %.2f; 1 shard)", size, METHODS.length,
+            searchesPerRequest));
+        return rows;
+    }
+
+    /** Query phases the node ran so far (a gated rescore adds its top-1 search). */
+    long queryTotal() {
+        long total = 0;
+        for (JsonNode n : cluster.get("/_nodes/stats/indices/search").ok().json().path("nodes")) {
+            total += n.path("indices").path("search").path("query_total").asLong();
+        }
+        return total;
     }
 
     long time(String body) {

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.it;
 
 import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.SharedData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ public final class VectorIndex {
 
     /** The shared data folder (../shared/data); tests that need it are skipped by the caller when it is absent. */
     public static Path dataDir(String dataset) {
-        return Path.of(System.getProperty("hubness.shared.dir", "../shared"), "data", dataset);
+        return SharedData.dataset(dataset);
     }
 
     public static boolean hasData(String dataset, String file) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,8 +37,9 @@ public final class DocTermsCache {
     private final LongSupplier maxBytes;
     private volatile CircuitBreaker breaker;
     private long bytes;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    // counted per window document by concurrent searches: adders, not one contended atomic
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
 
@@ -65,10 +67,10 @@ public final class DocTermsCache {
     DocTermValues terms(LoadedBank bank, SegmentTerms segment, int doc, float[] preparedVector) {
         DocTermValues stored = segment == null ? null : segment.stored(doc);
         if (stored != null) {
-            hits.incrementAndGet();
+            hits.increment();
             return stored;
         }
-        misses.incrementAndGet();
+        misses.increment();
         DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), preparedVector, bank.queryBank(), bank.queryBankSize(),
             bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
         return segment == null ? DocTermValues.of(t, 0) : segment.store(doc, t);
@@ -179,7 +181,7 @@ public final class DocTermsCache {
     public synchronized Stats stats() {
         Map<String, Long> perBank = new LinkedHashMap<>();
         for (Map.Entry<Key, Entry> e : entries.entrySet()) perBank.merge(e.getKey().bank(), e.getValue().bytes(), Long::sum);
-        return new Stats(entries.size(), bytes, maxBytes.getAsLong(), hits.get(), misses.get(), evictions.get(), refusals.get(), perBank);
+        return new Stats(entries.size(), bytes, maxBytes.getAsLong(), hits.sum(), misses.sum(), evictions.get(), refusals.get(), perBank);
     }
 
     public record Stats(int segments, long bytes, long maxBytes, long hits, long misses, long evictions, long refusals,

@@ -17,8 +17,10 @@ import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.tasks.Task;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +32,11 @@ public final class GalleryIndexFilter implements ActionFilter {
     /** Filters are created before the node's services: both are looked up when a search arrives. */
     private final Supplier<ClusterService> clusterService;
     private final Supplier<IndexNameExpressionResolver> resolver;
+
+    /** The gallery index of each bank's definition, parsed once per definition rather than once per search. */
+    private final Map<String, Gallery> galleries = new ConcurrentHashMap<>();
+
+    private record Gallery(String definitionJson, String index) {}
 
     public GalleryIndexFilter(Supplier<ClusterService> clusterService, Supplier<IndexNameExpressionResolver> resolver) {
         this.clusterService = clusterService;
@@ -59,11 +66,22 @@ public final class GalleryIndexFilter implements ActionFilter {
         chain.proceed(task, action, request, listener);
     }
 
+    private String galleryIndex(String bank, String definitionJson) {
+        Gallery known = galleries.get(bank);
+        if (known != null && known.definitionJson().equals(definitionJson)) return known.index(); // same instance: no compare
+        String index = BankDefinition.fromStoredJson(bank, definitionJson).galleryIndex();
+        galleries.put(bank, new Gallery(definitionJson, index));
+        return index;
+    }
+
     private void check(SearchRequest search, String bank) {
         ClusterState state = clusterService.get().state();
         BankRecord record = HubnessMetadata.of(state).bank(bank);
-        if (record == null) return; // the rescorer reports an unknown bank
-        String gallery = BankDefinition.fromStoredJson(bank, record.definitionJson()).galleryIndex();
+        if (record == null) { // the rescorer reports an unknown bank
+            galleries.remove(bank);
+            return;
+        }
+        String gallery = galleryIndex(bank, record.definitionJson());
         Set<String> targets = new TreeSet<>(Set.of(resolver.get().concreteIndexNames(state, search)));
         targets.remove(gallery);
         if (!targets.isEmpty()) {

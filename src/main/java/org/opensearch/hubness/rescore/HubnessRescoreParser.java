@@ -11,7 +11,7 @@ import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -136,23 +136,25 @@ final class HubnessRescoreParser {
         if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
             throw new IllegalArgumentException("[query_vector] must be an array of numbers, got " + parser.currentToken());
         }
-        List<Float> values = new ArrayList<>();
+        float[] v = new float[64]; // grown by doubling: no boxing of a 512- or 1024-component vector
+        int n = 0;
         XContentParser.Token t;
         while ((t = parser.nextToken()) != XContentParser.Token.END_ARRAY) {
+            if (n == v.length) v = Arrays.copyOf(v, 2 * n);
             if (t == XContentParser.Token.VALUE_NUMBER) {
-                values.add((float) parser.doubleValue());
+                v[n++] = (float) parser.doubleValue();
             } else if (t == XContentParser.Token.VALUE_STRING) { // "NaN", "Infinity" (rejected below) or a quoted number
                 try {
-                    values.add(Float.parseFloat(parser.text()));
+                    float f = Float.parseFloat(parser.text());
+                    v[n++] = f;
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("[query_vector] element " + values.size() + " is not a number: [" + parser.text() + "]");
+                    throw new IllegalArgumentException("[query_vector] element " + n + " is not a number: [" + parser.text() + "]");
                 }
             } else {
-                throw new IllegalArgumentException("[query_vector] must be an array of numbers, found " + t + " at element " + values.size());
+                throw new IllegalArgumentException("[query_vector] must be an array of numbers, found " + t + " at element " + n);
             }
         }
-        float[] v = new float[values.size()];
-        for (int i = 0; i < v.length; i++) v[i] = values.get(i);
+        v = Arrays.copyOf(v, n);
         FiniteCheck.requireFinite(v, "[query_vector]");
         return v;
     }

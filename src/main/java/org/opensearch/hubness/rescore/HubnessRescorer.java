@@ -53,6 +53,12 @@ public final class HubnessRescorer implements Rescorer {
     public record Scored(int doc, double similarity, double lq, double lg, double cslsR, double nnnMean,
                          boolean termsFromCache, double logScore, double firstPass, double finalScore) {}
 
+    /** A window hit with its exact (double) final score: the window is sorted by it, ties by doc id. */
+    private record Rescored(ScoreDoc hit, double exact) {
+        static final Comparator<Rescored> ORDER = Comparator.comparingDouble(Rescored::exact).reversed()
+            .thenComparingInt(r -> r.hit().doc);
+    }
+
     @Override
     public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
         HubnessRescoreContext ctx = (HubnessRescoreContext) rescoreContext;
@@ -66,8 +72,8 @@ public final class HubnessRescorer implements Rescorer {
             DocVector[] vectors = LeafVectorReader.read(searcher.getIndexReader(), ctx.spec().field(),
                 ctx.bank().dimension(), docs);
 
-            List<ScoreDoc> window = new ArrayList<>(w);
-            List<Double> exact = new ArrayList<>(w);
+            Rescored[] window = new Rescored[w];
+            int rescoredCount = 0;
             List<ScoreDoc> rest = new ArrayList<>(hits.length - w);
             Set<Integer> rescored = new HashSet<>();
             for (int i = 0; i < w; i++) {
@@ -75,29 +81,23 @@ public final class HubnessRescorer implements Rescorer {
                     rest.add(new ScoreDoc(hits[i].doc, ScoreMapping.belowWindow(hits[i].score), hits[i].shardIndex));
                     continue;
                 }
-                Scored s = score(ctx, vectors[i], hits[i].score);
-                window.add(new ScoreDoc(hits[i].doc, (float) s.finalScore(), hits[i].shardIndex));
-                exact.add(s.finalScore());
+                double exact = score(ctx, vectors[i], hits[i].score).finalScore();
+                window[rescoredCount++] = new Rescored(new ScoreDoc(hits[i].doc, (float) exact, hits[i].shardIndex), exact);
                 rescored.add(hits[i].doc);
             }
             for (int i = w; i < hits.length; i++) {
                 rest.add(new ScoreDoc(hits[i].doc, ScoreMapping.belowWindow(hits[i].score), hits[i].shardIndex));
             }
-            Integer[] order = new Integer[window.size()];
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            Arrays.sort(order, (a, b) -> {
-                int c = Double.compare(exact.get(b), exact.get(a));
-                return c != 0 ? c : Integer.compare(window.get(a).doc, window.get(b).doc);
-            });
+            Arrays.sort(window, 0, rescoredCount, Rescored.ORDER);
             // stable: hits that tie after the map keep their first-pass order
             rest.sort(Comparator.comparingDouble((ScoreDoc d) -> d.score).reversed());
 
             ScoreDoc[] out = new ScoreDoc[hits.length];
             int k = 0;
-            for (Integer i : order) out[k++] = window.get(i);
+            for (int i = 0; i < rescoredCount; i++) out[k++] = window[i].hit();
             for (ScoreDoc d : rest) out[k++] = d;
             ctx.setRescoredDocs(rescored);
-            if (ctx.stats() != null) ctx.stats().recordRescore(window.size(), System.nanoTime() - start);
+            if (ctx.stats() != null) ctx.stats().recordRescore(rescoredCount, System.nanoTime() - start);
             return new TopDocs(topDocs.totalHits, out);
         } catch (IOException | RuntimeException e) {
             if (ctx.stats() != null) ctx.stats().recordFailure();
@@ -109,9 +109,17 @@ public final class HubnessRescorer implements Rescorer {
     static Scored score(HubnessRescoreContext ctx, DocVector dv, double firstPass) {
         RescoreSpec spec = ctx.spec();
         LoadedBank bank = ctx.bank();
-        FiniteCheck.requireFinite(dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
-        float[] g = bank.similarity().prepare(dv.vector());
+        float[] g;
+        try {
+            g = bank.similarity().prepare(dv.vector());
+        } catch (IllegalArgumentException e) { // cosine: a zero or non-finite length
+            requireFiniteVector(dv, spec);
+            throw e;
+        }
         double s = bank.similarity().score(spec.preparedQuery(), g);
+        // s is finite exactly when the stored vector is (the query is finite, and products of finite floats summed in
+        // double cannot overflow), so the vector is searched for the bad component only when s says there is one
+        if (!Double.isFinite(s)) requireFiniteVector(dv, spec);
         double lq = Double.NaN, lg = Double.NaN, csls = Double.NaN, nnn = Double.NaN;
         boolean fromCache = false;
         Method m = spec.method();
@@ -206,6 +214,10 @@ public final class HubnessRescorer implements Rescorer {
             "first-pass score (query_weight %s)", spec.queryWeight()), source);
         return Explanation.match((float) s.finalScore(), "hubness rescore: final score = 1 + " + spec.scoreMode().externalName()
             + "(query_weight * first-pass, hubness score); rescored hits score >= 1, the others < 1", primary, secondary);
+    }
+
+    private static void requireFiniteVector(DocVector dv, RescoreSpec spec) {
+        FiniteCheck.requireFinite(dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
     }
 
     private static double nanToZero(double v) {

@@ -3,22 +3,18 @@ package org.opensearch.hubness.transport;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.nodes.BaseNodeResponse;
-import org.opensearch.action.support.nodes.BaseNodesRequest;
-import org.opensearch.action.support.nodes.BaseNodesResponse;
-import org.opensearch.action.support.nodes.TransportNodesAction;
 import org.opensearch.cluster.ClusterName;
-import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.node.NodeStats;
+import org.opensearch.hubness.transport.NodesFanOut.NoPayload;
+import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 import org.opensearch.threadpool.ThreadPool;
-import org.opensearch.transport.TransportRequest;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
@@ -32,46 +28,14 @@ public final class HubnessStats {
 
     private HubnessStats() {}
 
-    public static final class Request extends BaseNodesRequest<Request> {
+    public static final class Request extends NodesFanOut.Request<NoPayload> {
         public Request() {
-            super((String[]) null);
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
+            super(new NoPayload());
         }
     }
 
-    public static final class NodeRequest extends TransportRequest {
-        NodeRequest() {}
-
-        public NodeRequest(StreamInput in) throws IOException {
-            super(in);
-        }
-    }
-
-    public static final class NodeResponse extends BaseNodeResponse {
-        private final NodeStats stats;
-
-        NodeResponse(DiscoveryNode node, NodeStats stats) {
-            super(node);
-            this.stats = stats;
-        }
-
-        public NodeResponse(StreamInput in) throws IOException {
-            super(in);
-            stats = new NodeStats(in);
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            stats.writeTo(out);
-        }
-    }
-
-    public static final class Response extends BaseNodesResponse<NodeResponse> implements ToXContentObject {
-        Response(ClusterName cluster, List<NodeResponse> nodes, List<FailedNodeException> failures) {
+    public static final class Response extends NodesFanOut.Response<NodeStats> implements ToXContentObject {
+        Response(ClusterName cluster, List<NodeResponse<NodeStats>> nodes, List<FailedNodeException> failures) {
             super(cluster, nodes, failures);
         }
 
@@ -80,48 +44,33 @@ public final class HubnessStats {
         }
 
         @Override
-        protected List<NodeResponse> readNodesFrom(StreamInput in) throws IOException {
-            return in.readList(NodeResponse::new);
-        }
-
-        @Override
-        protected void writeNodesTo(StreamOutput out, List<NodeResponse> nodes) throws IOException {
-            out.writeList(nodes);
+        protected Writeable.Reader<NodeStats> results() {
+            return NodeStats::new;
         }
 
         @Override
         public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
-            return NodesXContent.render(this, b, (n, out) -> n.stats.toXContent(out));
+            return render(b, (stats, out) -> stats.toXContent(out));
         }
     }
 
-    public static final class TransportAction extends TransportNodesAction<Request, Response, NodeRequest, NodeResponse> {
+    public static final class TransportAction extends NodesFanOut.TransportAction<NoPayload, NodeStats, Response> {
         private final NodeBanks node;
 
         @Inject
         public TransportAction(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks node) {
-            super(NAME, p, c, t, f, Request::new, NodeRequest::new, ThreadPool.Names.GENERIC, NodeResponse.class);
+            super(NAME, p, c, t, f, NoPayload::new, NodeStats::new);
             this.node = node;
         }
 
         @Override
-        protected Response newResponse(Request request, List<NodeResponse> nodes, List<FailedNodeException> failures) {
+        protected Response newResponse(NodesFanOut.Request<NoPayload> request, List<NodeResponse<NodeStats>> nodes, List<FailedNodeException> failures) {
             return new Response(clusterService.getClusterName(), nodes, failures);
         }
 
         @Override
-        protected NodeRequest newNodeRequest(Request request) {
-            return new NodeRequest();
-        }
-
-        @Override
-        protected NodeResponse newNodeResponse(StreamInput in) throws IOException {
-            return new NodeResponse(in);
-        }
-
-        @Override
-        protected NodeResponse nodeOperation(NodeRequest request) {
-            return new NodeResponse(clusterService.localNode(), node.stats());
+        protected NodeStats perform(NoPayload nothing) {
+            return node.stats();
         }
     }
 }

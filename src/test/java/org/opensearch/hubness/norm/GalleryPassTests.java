@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.testing.LoudSkip;
+import org.opensearch.hubness.testing.SharedData;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class GalleryPassTests {
 
     @BeforeAll
     static void load() throws IOException {
-        Path dir = Path.of(System.getProperty("hubness.shared.dir", "../shared"), "data", "flickr8k-tinyclip");
+        Path dir = SharedData.dataset("flickr8k-tinyclip");
         LoudSkip.unless(Files.isRegularFile(dir.resolve("image2.npy")), "the split-invariance checks need the 2 000 real "
             + "flickr8k-tinyclip images, not under " + dir + "; OracleAgreementTests checks the mathematics on a fixture");
         NpyArray image = NpyArray.readMatrix(dir.resolve("image.npy"));

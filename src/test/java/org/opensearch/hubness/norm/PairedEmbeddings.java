@@ -1,6 +1,7 @@
 package org.opensearch.hubness.norm;
 
 import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.SharedData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,11 +50,7 @@ public final class PairedEmbeddings {
 
     /** The real data set's folder, or null when the shared data is not beside the project. */
     public static Path realDataDir() {
-        String shared = System.getProperty("hubness.shared.dir");
-        if (shared == null) {
-            return null;
-        }
-        Path dir = Path.of(shared, "data", DATASET);
+        Path dir = SharedData.dataset(DATASET);
         return Files.isRegularFile(dir.resolve("text.npy")) && Files.isRegularFile(dir.resolve("image.npy")) ? dir : null;
     }
 
@@ -87,8 +84,8 @@ public final class PairedEmbeddings {
                 text[r * d + j] = (float) (textLength * (im + 0.8 * random.nextGaussian()));
             }
         }
-        String source = String.format(Locale.ROOT, "GENERATED fixture (%d pairs, d=%d, seed %d) because ../shared/data/%s is "
-            + "absent: the mathematics is checked, the published numbers are not", ROWS, d, FIXTURE_SEED, DATASET);
+        String source = String.format(Locale.ROOT, "GENERATED fixture (%d pairs, d=%d, seed %d) because %s is "
+            + "absent: the mathematics is checked, the published numbers are not", ROWS, d, FIXTURE_SEED, SharedData.dataset(DATASET));
         return new PairedEmbeddings(source, false, text, image, d);
     }
 

@@ -429,13 +429,52 @@ class HubnessRescorerTests {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> new HubnessRescoreContext(10, bank, cache, null, s));
         assertTrue(e.getMessage().contains("dimension"), e.getMessage());
-        LoadedBank small = new LoadedBank("small", 1, "g", "embedding", 4, Similarity.COSINE, NormParams.defaults(),
-            new float[] { 1, 0, 0, 0 }, 1, null, 0, Set.of(), Set.of());
-        HubnessRescoreContext ctx = new HubnessRescoreContext(10, small, cache, null, new RescoreSpec("embedding",
-            new float[] { 1, 0, 0, 0 }, Method.IS, NormParams.defaults(), false, false, false, null, ScoreMode.REPLACE, 1, 1));
+        HubnessRescoreContext ctx = fourDimensional(Similarity.COSINE, new float[] { 1, 0, 0, 0 });
         Index ix = indices.get("binary");
         IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
             () -> HubnessRescorer.INSTANCE.rescore(firstPass(ix, 0), ix.searcher, ctx));
         assertTrue(e2.getMessage().contains("dimension " + d) && e2.getMessage().contains("dimension 4"), e2.getMessage());
+    }
+
+    /** A context over a 4-d bank of one vector (method is), for the hand-made indices of the error tests. */
+    HubnessRescoreContext fourDimensional(Similarity sim, float[] query) {
+        LoadedBank small = new LoadedBank("small", 1, "g", "embedding", 4, sim, NormParams.defaults(), new float[] { 1, 0, 0, 0 }, 1,
+            null, 0, Set.of(), Set.of());
+        return new HubnessRescoreContext(10, small, cache, null, new RescoreSpec("embedding", query, Method.IS, NormParams.defaults(),
+            false, false, false, null, ScoreMode.REPLACE, 1, 1));
+    }
+
+    /** A stored vector with NaN or Infinity is a 400 naming the document and the component, for every similarity. */
+    @Test
+    void aNonFiniteStoredVectorIsNamedWithItsComponent() throws IOException {
+        float[][] stored = { { 1, 0, 0, 0 }, { 0, Float.NaN, 0, 1 }, { 0, 0, Float.POSITIVE_INFINITY, 0 }, { 0, 0, 0, 0 } };
+        ByteBuffersDirectory dir = new ByteBuffersDirectory();
+        try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig())) {
+            for (float[] v : stored) {
+                ByteBuffer buf = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN);
+                for (float f : v) buf.putFloat(f);
+                Document doc = new Document();
+                doc.add(new BinaryDocValuesField("embedding", new BytesRef(buf.array())));
+                w.addDocument(doc);
+            }
+        }
+        try (DirectoryReader reader = DirectoryReader.open(dir)) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            for (Similarity sim : Similarity.values()) {
+                for (int bad = 1; bad <= 2; bad++) {
+                    HubnessRescoreContext ctx = fourDimensional(sim, new float[] { 0.5f, 0.5f, 0.5f, 0.5f });
+                    TopDocs window = new TopDocs(new TotalHits(2, TotalHits.Relation.EQUAL_TO),
+                        new ScoreDoc[] { new ScoreDoc(0, 0.9f), new ScoreDoc(bad, 0.8f) });
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> HubnessRescorer.INSTANCE.rescore(window, searcher, ctx));
+                    assertEquals("the stored vector of document [" + bad + "] in [embedding] contains NaN or Infinity at index " + bad
+                        + "; every component must be a finite number", e.getMessage(), sim.externalName());
+                }
+            }
+            HubnessRescoreContext ctx = fourDimensional(Similarity.COSINE, new float[] { 0.5f, 0.5f, 0.5f, 0.5f });
+            TopDocs zero = new TopDocs(new TotalHits(1, TotalHits.Relation.EQUAL_TO), new ScoreDoc[] { new ScoreDoc(3, 0.9f) });
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HubnessRescorer.INSTANCE.rescore(zero, searcher, ctx));
+            assertTrue(e.getMessage().contains("zero length"), e.getMessage());
+        }
     }
 }

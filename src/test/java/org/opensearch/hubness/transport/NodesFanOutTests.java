@@ -1,0 +1,95 @@
+/*
+ * Copyright OpenSearch Contributors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearch.hubness.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.opensearch.Version;
+import org.opensearch.action.FailedNodeException;
+import org.opensearch.cluster.ClusterName;
+import org.opensearch.cluster.node.DiscoveryNode;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.transport.TransportAddress;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The per-node operations share one wire format and one JSON shape (docs/api.md: stats, _clear_cache). */
+class NodesFanOutTests {
+
+    private static DiscoveryNode node(String id, String name) {
+        return new DiscoveryNode(name, id, new TransportAddress(InetAddress.getLoopbackAddress(), 9300), Map.of(), Set.of(), Version.CURRENT);
+    }
+
+    private static StreamInput sent(org.opensearch.core.common.io.stream.Writeable w) throws Exception {
+        BytesStreamOutput out = new BytesStreamOutput();
+        w.writeTo(out);
+        return out.bytes().streamInput();
+    }
+
+    @Test
+    void aClearCacheAnswerSurvivesTheWireAndRendersEveryNodeAndFailure() throws Exception {
+        ClearCache.Response answer = new ClearCache.Response(new ClusterName("c1"),
+            List.of(new NodeResponse<>(node("n1", "node-1"), new ClearCache.Dropped(3)), new NodeResponse<>(node("n2", "node-2"),
+                new ClearCache.Dropped(0))),
+            List.of(new FailedNodeException("n3", "node-3 left", new IllegalStateException("gone"))));
+        ClearCache.Response received;
+        try (StreamInput in = sent(answer)) {
+            received = new ClearCache.Response(in);
+        }
+        XContentBuilder b = JsonXContent.contentBuilder();
+        received.toXContent(b, ToXContent.EMPTY_PARAMS);
+        JsonNode json = new ObjectMapper().readTree(b.toString());
+        assertEquals("c1", json.path("cluster_name").asText());
+        assertEquals("node-1", json.path("nodes").path("n1").path("name").asText());
+        assertEquals(3, json.path("nodes").path("n1").path("cache_entries_dropped").asInt());
+        assertEquals(0, json.path("nodes").path("n2").path("cache_entries_dropped").asInt());
+        assertEquals("n3", json.path("failures").get(0).path("node").asText());
+        assertEquals(1, json.path("failures").size());
+    }
+
+    @Test
+    void theRequestCarriesItsPayloadToEveryNode() throws Exception {
+        try (StreamInput in = sent(new ClearCache.Request("captions"))) {
+            assertEquals("captions", new NodesFanOut.Request<>(in, ClearCache.Scope::new).payload().bank());
+        }
+        try (StreamInput in = sent(new ClearCache.Request(null))) {
+            assertNull(new NodesFanOut.Request<>(in, ClearCache.Scope::new).payload().bank());
+        }
+        try (StreamInput in = sent(new NodesFanOut.NodeRequest<>(new LoadBank.Target("b", true)))) {
+            assertEquals(new LoadBank.Target("b", true), new NodesFanOut.NodeRequest<>(in, LoadBank.Target::new).payload());
+        }
+    }
+
+    @Test
+    void aLoadAnswerBecomesOneViewPerNodeAndPerFailure() throws Exception {
+        LoadBank.Response answer = new LoadBank.Response(new ClusterName("c1"),
+            List.of(new NodeResponse<>(node("n1", "node-1"), new LoadBank.NodeState(new NodeBanks.BankOnNode(2L, null, null, 40))),
+                new NodeResponse<>(node("n2", "node-2"), new LoadBank.NodeState(new NodeBanks.BankOnNode(1L, 2L, "fails its checksum", 0)))),
+            List.of(new FailedNodeException("n3", "node-3 left", null)));
+        LoadBank.Response received;
+        try (StreamInput in = sent(answer)) {
+            received = new LoadBank.Response(in);
+        }
+        List<NodeView> views = received.views();
+        assertEquals(new NodeView("n1", "node-1", 2L, null, null, null), views.get(0));
+        assertEquals(new NodeView("n2", "node-2", 1L, 2L, "fails its checksum", null), views.get(1));
+        assertEquals("n3", views.get(2).nodeId());
+        assertEquals(3, views.size());
+        assertEquals(40, received.getNodes().get(0).result().state().documentsWarmed());
+    }
+}
