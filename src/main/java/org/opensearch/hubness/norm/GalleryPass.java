@@ -2,7 +2,9 @@ package org.opensearch.hubness.norm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,6 +28,7 @@ public final class GalleryPass {
     private final NormParams params;
     private final int reportRows;
     private final DotPrecision precision;
+    private final Queue<BlockSimilarities> idleBuffers = new ConcurrentLinkedQueue<>();
 
     /**
      * @param reportRows how many query-bank vectors (the first ones) rank the gallery for the hubness report; 0 for
@@ -71,19 +74,37 @@ public final class GalleryPass {
     public PassPartial scan(GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
         PassPartial partial = emptyPartial();
-        BlockSimilarities sims = new BlockSimilarities(similarity, queryBank, galleryBank, Math.min(stepRows, Math.max(1, rows)));
-        int mq = queryBank.count(), mg = galleryBank.count();
-        for (int start = row0; start < row0 + rows; start += stepRows) {
-            int n = Math.min(stepRows, row0 + rows - start);
-            sims.compute(block.vectors(), start, n, precision);
-            DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
-            sims.fillTerms(n, params, terms, 0);
-            partial.offer(sims, mq, mg, n, terms, block.keys(), start);
-            if (sink != null) {
-                sink.accept(block, start, terms);
+        BlockSimilarities sims = buffers(Math.min(stepRows, Math.max(1, rows)));
+        try {
+            int mq = queryBank.count(), mg = galleryBank.count();
+            for (int start = row0; start < row0 + rows; start += stepRows) {
+                int n = Math.min(stepRows, row0 + rows - start);
+                sims.compute(block.vectors(), start, n, precision);
+                DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
+                sims.fillTerms(n, params, terms, 0);
+                partial.offer(sims, mq, mg, n, terms, block.keys(), start);
+                if (sink != null) {
+                    sink.accept(block, start, terms);
+                }
             }
+        } finally {
+            idleBuffers.offer(sims);
         }
         return partial;
+    }
+
+    /**
+     * Similarity buffers for a step of {@code rows} rows: an idle one of a finished step when one is large enough
+     * (a step's buffers are tens of MB, so allocating and zeroing them per step costs a visible share of the step),
+     * else new ones. At most one set per step running at once stays with the pass.
+     */
+    private BlockSimilarities buffers(int rows) {
+        for (BlockSimilarities idle = idleBuffers.poll(); idle != null; idle = idleBuffers.poll()) {
+            if (idle.maxRows() >= rows) {
+                return idle;
+            }
+        }
+        return new BlockSimilarities(similarity, queryBank, galleryBank, rows);
     }
 
     /**
