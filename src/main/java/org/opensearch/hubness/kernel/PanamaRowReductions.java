@@ -5,7 +5,6 @@
 package org.opensearch.hubness.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -50,34 +49,6 @@ public final class PanamaRowReductions implements RowReductions {
         return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
     }
 
-    /** e^x per lane, for x in [−708, 708] (clamped to it). */
-    static DoubleVector exp(DoubleVector x) {
-        x = x.max(-LIMIT).min(LIMIT);
-        DoubleVector kd = madd(x, DoubleVector.broadcast(SPECIES, LOG2E), DoubleVector.broadcast(SPECIES, SHIFT));
-        DoubleVector n = kd.sub(SHIFT);
-        DoubleVector r = madd(n, DoubleVector.broadcast(SPECIES, -LN2_HI), x);
-        r = madd(n, DoubleVector.broadcast(SPECIES, -LN2_LO), r);
-        // Horner written out: a loop over the coefficients kept the vectors boxed in C2 here (tens of times slower)
-        double[] c = INVERSE_FACTORIALS;
-        DoubleVector p = DoubleVector.broadcast(SPECIES, c[13]);
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[12]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[11]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[10]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[9]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[8]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[7]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[6]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[5]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[4]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[3]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[2]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[1]));
-        p = madd(p, r, DoubleVector.broadcast(SPECIES, c[0]));
-        // the low bits of kd hold n (SHIFT's own low 12 bits are 0): shifted into the exponent field, with the bias, 2^n
-        LongVector twoToN = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52);
-        return p.mul(twoToN.reinterpretAsDoubles());
-    }
-
     @Override
     public double logSumExp(double[] x, int off, int n, double scale) {
         if (!(scale > 0) || n < L) {
@@ -95,13 +66,36 @@ public final class PanamaRowReductions implements RowReductions {
         top = scale * top; // = max of scale·x_i: rounding is monotone and scale > 0
         DoubleVector scaleV = DoubleVector.broadcast(SPECIES, scale);
         DoubleVector topV = DoubleVector.broadcast(SPECIES, top);
+        DoubleVector log2e = DoubleVector.broadcast(SPECIES, LOG2E), shift = DoubleVector.broadcast(SPECIES, SHIFT);
+        DoubleVector minusLn2Hi = DoubleVector.broadcast(SPECIES, -LN2_HI), minusLn2Lo = DoubleVector.broadcast(SPECIES, -LN2_LO);
+        double[] c = INVERSE_FACTORIALS;
         DoubleVector sum = DoubleVector.zero(SPECIES);
-        for (int i = 0; i < bound; i += L) {
-            sum = sum.add(exp(DoubleVector.fromArray(SPECIES, x, off + i).mul(scaleV).sub(topV)));
-        }
-        if (bound < n) {
-            VectorMask<Double> tail = SPECIES.indexInRange(bound, n);
-            sum = sum.add(exp(DoubleVector.fromArray(SPECIES, x, off + bound, tail).mul(scaleV).sub(topV)), tail);
+        // the exp is written out in the loop, not called: C2 does not inline a method this large, and a vector passed
+        // to or returned from a call that is not inlined is boxed (tens of times slower)
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> lanes = SPECIES.indexInRange(i, n);
+            DoubleVector v = DoubleVector.fromArray(SPECIES, x, off + i, lanes).mul(scaleV).sub(topV).max(-LIMIT).min(LIMIT);
+            // v = k·ln 2 + r, |r| ≤ ln 2 / 2: kd's low bits hold k (SHIFT's own low 12 bits are 0)
+            DoubleVector kd = madd(v, log2e, shift);
+            DoubleVector k = kd.sub(shift);
+            DoubleVector r = madd(k, minusLn2Lo, madd(k, minusLn2Hi, v));
+            // e^r by Horner; written out, since a loop over the coefficients kept the vectors boxed here
+            DoubleVector p = madd(DoubleVector.broadcast(SPECIES, c[13]), r, DoubleVector.broadcast(SPECIES, c[12]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[11]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[10]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[9]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[8]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[7]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[6]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[5]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[4]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[3]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[2]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[1]));
+            p = madd(p, r, DoubleVector.broadcast(SPECIES, c[0]));
+            // 2^k: k + 1023 shifted into the exponent field
+            DoubleVector twoToK = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            sum = sum.add(p.mul(twoToK), lanes);
         }
         double[] lanes = sum.toArray();
         double total = 0;
