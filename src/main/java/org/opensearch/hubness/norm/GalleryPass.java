@@ -73,7 +73,11 @@ public final class GalleryPass {
     /** Scans rows [row0, row0 + rows) of a block on the calling thread, in kernel blocks of at most {@code stepRows}. */
     public PassPartial scan(GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
-        PassPartial partial = emptyPartial();
+        return scanInto(emptyPartial(), block, row0, rows, stepRows, sink);
+    }
+
+    /** Offers rows [row0, row0 + rows) to {@code partial} (which must not be shared by another thread meanwhile). */
+    private PassPartial scanInto(PassPartial partial, GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         BlockSimilarities sims = buffers(Math.min(stepRows, Math.max(1, rows)));
         try {
             int mq = queryBank.count(), mg = galleryBank.count();
@@ -109,25 +113,34 @@ public final class GalleryPass {
 
     /**
      * Scans a whole block in steps of {@code stepRows} rows run on {@code executor} (as many at once as it has
-     * threads), merging each step's partial as it finishes. The future fails with the first step's failure.
+     * threads). A step offers its rows to an idle partial of an earlier step rather than to a fresh one: that
+     * partial's top-k lists are already full, so only the few rows that beat them go through an insertion (into
+     * empty lists every row does, for the first k rows of each list). The partials are merged once all steps are done;
+     * partials merge into the same result in any grouping, so the outcome does not depend on which step used which.
+     * The future fails with the first step's failure.
      */
     public CompletableFuture<PassPartial> scan(GalleryBlock block, Executor executor, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
-        PassPartial total = emptyPartial();
+        Queue<PassPartial> partials = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         for (int start = 0; start < block.rows(); start += stepRows) {
             int row0 = start, n = Math.min(stepRows, block.rows() - start);
             steps.add(CompletableFuture.runAsync(() -> {
-                PassPartial part = scan(block, row0, n, stepRows, sink);
-                synchronized (total) {
-                    total.merge(part);
+                PassPartial idle = partials.poll();
+                PassPartial partial = idle != null ? idle : emptyPartial();
+                try {
+                    scanInto(partial, block, row0, n, stepRows, sink);
+                } finally {
+                    partials.offer(partial); // also after a failure: the future fails anyway, nothing is lost
                 }
             }, executor));
         }
         return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            synchronized (total) {
-                return total;
+            PassPartial total = emptyPartial();
+            for (PassPartial partial : partials) {
+                total.merge(partial);
             }
+            return total;
         });
     }
 
