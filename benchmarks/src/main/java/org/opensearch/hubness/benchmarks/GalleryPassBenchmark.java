@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -55,6 +56,7 @@ public class GalleryPassBenchmark {
     int d;
 
     private GalleryBlock block;
+    private GalleryBlock fourSteps;
     private GalleryPass pass;
     private PackedRows packedQuery;
     private PackedRows packedGallery;
@@ -69,6 +71,9 @@ public class GalleryPassBenchmark {
         long[] keys = new long[rows];
         for (int i = 0; i < rows; i++) keys[i] = i;
         block = new GalleryBlock(gallery, rows, keys);
+        long[] keys4 = new long[4 * rows];
+        for (int i = 0; i < keys4.length; i++) keys4[i] = i;
+        fourSteps = new GalleryBlock(unitRows(4 * rows, 6), 4 * rows, keys4);
         pass = new GalleryPass(new BankMatrix(queryBank, bank, d), new BankMatrix(galleryBank, bank, d), NormParams.defaults(),
             REPORT_ROWS, DotPrecision.FLOAT);
         packedQuery = VectorKernels.pack(queryBank, bank, d);
@@ -90,6 +95,16 @@ public class GalleryPassBenchmark {
     @Benchmark
     public PassPartial pass() {
         return pass.scan(block, 0, rows, rows, null);
+    }
+
+    /**
+     * Four steps of {@code rows} rows in one scan (on the calling thread): from the second step on, the steps offer to
+     * the top-k lists the earlier steps filled, as the steps of a build do. Time per step.
+     */
+    @Benchmark
+    @OperationsPerInvocation(4)
+    public PassPartial passSteady() {
+        return pass.scan(fourSteps, Runnable::run, rows, null).join();
     }
 
     /** The same rows against the same two banks, the product alone. */
