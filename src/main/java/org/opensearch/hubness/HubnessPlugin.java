@@ -94,6 +94,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
         HubnessSettings settings = new HubnessSettings(clusterService.getSettings(), clusterService.getClusterSettings());
+        org.apache.logging.log4j.LogManager.getLogger(HubnessPlugin.class).info("hubness kernel [{}], row reductions [{}]",
+            org.opensearch.hubness.kernel.VectorKernels.implementationName(), org.opensearch.hubness.kernel.VectorKernels.rows().name());
         this.clusterService = clusterService;
         this.resolver = indexNameExpressionResolver;
         this.settings = settings;

@@ -9,23 +9,24 @@ package org.opensearch.hubness.kernel;
 public final class VectorKernels {
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final Kernel KERNEL = choose();
+    private static final Kernel KERNEL = choose(Kernel.class, "PanamaKernel", ScalarKernel::new);
+    private static final RowReductions ROWS = choose(RowReductions.class, "PanamaRowReductions", ScalarRowReductions::new);
 
     private VectorKernels() {}
 
-    private static Kernel choose() {
+    private static <T> T choose(Class<T> type, String panamaClass, java.util.function.Supplier<T> scalar) {
         if ("scalar".equals(System.getProperty("hubness.kernel"))) {
-            return new ScalarKernel();
+            return scalar.get();
         }
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            return new ScalarKernel();
+            return scalar.get();
         }
         try {
             // by name, so that the scalar path never links against the incubator classes
-            Class<?> panama = Class.forName("org.opensearch.hubness.kernel.PanamaKernel");
-            return (Kernel) panama.getDeclaredConstructor().newInstance();
+            Class<?> panama = Class.forName("org.opensearch.hubness.kernel." + panamaClass);
+            return type.cast(panama.getDeclaredConstructor().newInstance());
         } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
-            return new ScalarKernel();
+            return scalar.get();
         }
     }
 
@@ -50,10 +51,16 @@ public final class VectorKernels {
         KERNEL.dotOneToMany(q, qRow, b, nb, d, out);
     }
 
+    /** The row reductions in use, chosen by the same rule as the dot-product kernel. */
+    public static RowReductions rows() {
+        return ROWS;
+    }
+
     public static boolean isVectorized() {
         return !(KERNEL instanceof ScalarKernel);
     }
 
+    /** The dot-product kernel's name; the row reductions follow the same choice (see {@link #rows()}). */
     public static String implementationName() {
         return KERNEL.name();
     }

@@ -9,6 +9,7 @@ final class BlockSimilarities {
     private final Similarity similarity;
     private final BankMatrix queryBank;
     private final BankMatrix galleryBank;
+    private final int maxRows;
     private final float[] scratch;
     final double[] simQ;
     final double[] simG;
@@ -17,9 +18,14 @@ final class BlockSimilarities {
         this.similarity = similarity;
         this.queryBank = queryBank;
         this.galleryBank = galleryBank;
+        this.maxRows = maxRows;
         this.scratch = new float[maxRows * Math.max(queryBank.count(), galleryBank.count())];
         this.simQ = queryBank.isEmpty() ? null : new double[maxRows * queryBank.count()];
         this.simG = galleryBank.isEmpty() ? null : new double[maxRows * galleryBank.count()];
+    }
+
+    int maxRows() {
+        return maxRows;
     }
 
     /** Rows [row0, row0+rows) of the prepared row-major gallery against both banks. */

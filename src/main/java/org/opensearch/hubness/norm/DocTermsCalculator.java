@@ -72,12 +72,16 @@ public final class DocTermsCalculator {
 
     /** Terms of {@code rows} gallery rows from their similarities (row-major, rows × m), into terms[off..off+rows). */
     static void fillTerms(double[] simQ, int mq, double[] simG, int mg, int rows, NormParams p, DocTerms terms, int off) {
+        // one selection of the largest serves both means: the K largest are the first K of the max(K, k) largest
+        int cslsK = Math.min(p.cslsK(), mq), nnnK = Math.min(p.nnnK(), mq);
+        double[] largest = new double[Math.max(cslsK, nnnK)];
         for (int i = 0; i < rows; i++) {
             int g = off + i;
             if (terms.lq() != null) {
                 terms.lq()[g] = RowStats.logSumExp(simQ, i * mq, mq, p.betaQuery());
-                terms.cslsR()[g] = RowStats.meanOfLargest(simQ, i * mq, mq, p.cslsK());
-                terms.nnnBias()[g] = RowStats.meanOfLargest(simQ, i * mq, mq, p.nnnK());
+                RowStats.largest(simQ, i * mq, mq, largest, largest.length);
+                terms.cslsR()[g] = RowStats.meanOfFirst(largest, cslsK);
+                terms.nnnBias()[g] = RowStats.meanOfFirst(largest, nnnK);
             }
             if (terms.lg() != null) {
                 terms.lg()[g] = RowStats.logSumExp(simG, i * mg, mg, p.betaGallery());

@@ -2,7 +2,9 @@ package org.opensearch.hubness.norm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,6 +28,7 @@ public final class GalleryPass {
     private final NormParams params;
     private final int reportRows;
     private final DotPrecision precision;
+    private final Queue<BlockSimilarities> idleBuffers = new ConcurrentLinkedQueue<>();
 
     /**
      * @param reportRows how many query-bank vectors (the first ones) rank the gallery for the hubness report; 0 for
@@ -70,43 +73,74 @@ public final class GalleryPass {
     /** Scans rows [row0, row0 + rows) of a block on the calling thread, in kernel blocks of at most {@code stepRows}. */
     public PassPartial scan(GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
-        PassPartial partial = emptyPartial();
-        BlockSimilarities sims = new BlockSimilarities(similarity, queryBank, galleryBank, Math.min(stepRows, Math.max(1, rows)));
-        int mq = queryBank.count(), mg = galleryBank.count();
-        for (int start = row0; start < row0 + rows; start += stepRows) {
-            int n = Math.min(stepRows, row0 + rows - start);
-            sims.compute(block.vectors(), start, n, precision);
-            DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
-            sims.fillTerms(n, params, terms, 0);
-            partial.offer(sims, mq, mg, n, terms, block.keys(), start);
-            if (sink != null) {
-                sink.accept(block, start, terms);
+        return scanInto(emptyPartial(), block, row0, rows, stepRows, sink);
+    }
+
+    /** Offers rows [row0, row0 + rows) to {@code partial} (which must not be shared by another thread meanwhile). */
+    private PassPartial scanInto(PassPartial partial, GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
+        BlockSimilarities sims = buffers(Math.min(stepRows, Math.max(1, rows)));
+        try {
+            int mq = queryBank.count(), mg = galleryBank.count();
+            for (int start = row0; start < row0 + rows; start += stepRows) {
+                int n = Math.min(stepRows, row0 + rows - start);
+                sims.compute(block.vectors(), start, n, precision);
+                DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
+                sims.fillTerms(n, params, terms, 0);
+                partial.offer(sims, mq, mg, n, terms, block.keys(), start);
+                if (sink != null) {
+                    sink.accept(block, start, terms);
+                }
             }
+        } finally {
+            idleBuffers.offer(sims);
         }
         return partial;
     }
 
     /**
+     * Similarity buffers for a step of {@code rows} rows: an idle one of a finished step when one is large enough
+     * (a step's buffers are tens of MB, so allocating and zeroing them per step costs a visible share of the step),
+     * else new ones. At most one set per step running at once stays with the pass.
+     */
+    private BlockSimilarities buffers(int rows) {
+        for (BlockSimilarities idle = idleBuffers.poll(); idle != null; idle = idleBuffers.poll()) {
+            if (idle.maxRows() >= rows) {
+                return idle;
+            }
+        }
+        return new BlockSimilarities(similarity, queryBank, galleryBank, rows);
+    }
+
+    /**
      * Scans a whole block in steps of {@code stepRows} rows run on {@code executor} (as many at once as it has
-     * threads), merging each step's partial as it finishes. The future fails with the first step's failure.
+     * threads). A step offers its rows to an idle partial of an earlier step rather than to a fresh one: that
+     * partial's top-k lists are already full, so only the few rows that beat them go through an insertion (into
+     * empty lists every row does, for the first k rows of each list). The partials are merged once all steps are done;
+     * partials merge into the same result in any grouping, so the outcome does not depend on which step used which.
+     * The future fails with the first step's failure.
      */
     public CompletableFuture<PassPartial> scan(GalleryBlock block, Executor executor, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
-        PassPartial total = emptyPartial();
+        Queue<PassPartial> partials = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         for (int start = 0; start < block.rows(); start += stepRows) {
             int row0 = start, n = Math.min(stepRows, block.rows() - start);
             steps.add(CompletableFuture.runAsync(() -> {
-                PassPartial part = scan(block, row0, n, stepRows, sink);
-                synchronized (total) {
-                    total.merge(part);
+                PassPartial idle = partials.poll();
+                PassPartial partial = idle != null ? idle : emptyPartial();
+                try {
+                    scanInto(partial, block, row0, n, stepRows, sink);
+                } finally {
+                    partials.offer(partial); // also after a failure: the future fails anyway, nothing is lost
                 }
             }, executor));
         }
         return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            synchronized (total) {
-                return total;
+            PassPartial total = emptyPartial();
+            for (PassPartial partial : partials) {
+                total.merge(partial);
             }
+            return total;
         });
     }
 

@@ -36,28 +36,28 @@ public final class HubnessSums {
 
     /** Offers rows [0, n) of a block: simQ is n × |query bank| (gallery-major), terms at termsOff + i. */
     void offer(double[] simQ, int mq, int n, DocTerms terms, int termsOff, long[] keys, int keyOff) {
+        double betaQ = params.betaQuery(), betaSum = params.betaQuery() + params.betaGallery();
         for (int i = 0; i < n; i++) {
             int t = termsOff + i;
             double lq = terms.lq()[t], cslsR = terms.cslsR()[t], nnn = terms.nnnBias()[t];
             double lg = DocTerms.at(terms.lg(), t);
             long key = keys[keyOff + i];
-            for (int b = 0; b < rows; b++) {
-                double s = simQ[i * mq + b];
-                offer(Ranking.RAW, b, s, key);
-                offer(Ranking.IS, b, LogScore.of(Method.IS, s, lq, lg, cslsR, nnn, true, true, params), key);
-                offer(Ranking.CSLS, b, LogScore.of(Method.CSLS, s, lq, lg, cslsR, nnn, true, true, params), key);
-                offer(Ranking.NNN, b, LogScore.of(Method.NNN, s, lq, lg, cslsR, nnn, true, true, params), key);
-                if (hasGalleryBank) {
-                    offer(Ranking.DUAL_IS, b, LogScore.of(Method.DUAL_IS, s, lq, lg, cslsR, nnn, true, true, params), key);
-                    offer(Ranking.DUAL_Q_ONLY, b, LogScore.of(Method.DUAL_DIS, s, lq, lg, cslsR, nnn, true, false, params), key);
-                    offer(Ranking.DUAL_G_ONLY, b, LogScore.of(Method.DUAL_DIS, s, lq, lg, cslsR, nnn, false, true, params), key);
-                }
+            int row = i * mq;
+            // each ranking's value is LogScore.of's expression for this document, (a·s − c1) − c2 in the same order
+            offer(Ranking.RAW, simQ, row, 1, 0, 0, key);
+            offer(Ranking.IS, simQ, row, betaQ, lq, 0, key);
+            offer(Ranking.CSLS, simQ, row, 2, cslsR, 0, key);
+            offer(Ranking.NNN, simQ, row, 1, params.nnnAlpha() * nnn, 0, key);
+            if (hasGalleryBank) {
+                offer(Ranking.DUAL_IS, simQ, row, betaSum, lq, lg, key);
+                offer(Ranking.DUAL_Q_ONLY, simQ, row, betaSum, lq, 0, key);
+                offer(Ranking.DUAL_G_ONLY, simQ, row, betaSum, 0, lg, key);
             }
         }
     }
 
-    private void offer(Ranking r, int row, double value, long key) {
-        trackers[r.ordinal()].offer(row, value, key);
+    private void offer(Ranking r, double[] simQ, int row, double a, double c1, double c2, long key) {
+        trackers[r.ordinal()].offerRow(simQ, row, rows, a, c1, c2, key);
     }
 
     void merge(HubnessSums other) {

@@ -36,10 +36,7 @@ public final class PassPartial {
 
     private static void offerTop(TopKTracker top, double[] sims, int m, int n, long[] keys, int keyOff) {
         for (int i = 0; i < n; i++) {
-            long key = keys[keyOff + i];
-            for (int b = 0; b < m; b++) {
-                top.offer(b, sims[i * m + b], key);
-            }
+            top.offerRow(sims, i * m, m, keys[keyOff + i]);
         }
     }
 

@@ -1,5 +1,8 @@
 package org.opensearch.hubness.norm;
 
+import org.opensearch.hubness.kernel.RowReductions;
+import org.opensearch.hubness.kernel.VectorKernels;
+
 /**
  * Keeps the top-k (value, key) pairs of many lists at once, ordered by value (larger first) and, among equal values,
  * by key (smaller first). Keys must be unique per list. That order is total, so the lists hold the top k of
@@ -9,16 +12,39 @@ package org.opensearch.hubness.norm;
  */
 public final class TopKTracker {
 
+    private static final RowReductions ROWS = VectorKernels.rows();
+
     private final int k;
     private final double[] values;
     private final long[] keys;
     private final int[] counts;
+    /** Per list the least value an offer must reach to enter: its k-th value once full, −∞ before. */
+    private final double[] floor;
 
     public TopKTracker(int lists, int k) {
         this.k = k;
         this.values = new double[lists * k];
         this.keys = new long[lists * k];
         this.counts = new int[lists];
+        this.floor = new double[lists];
+        java.util.Arrays.fill(floor, Double.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * Offers x[xOff + j] to list j for every j in [0, n) under one key: one gallery document against every bank
+     * vector. Same lists as n single offers; the row kernel compares whole vectors of the row against the lists'
+     * floors, and only the few values that reach one are offered one by one.
+     */
+    public void offerRow(double[] x, int xOff, int n, long key) {
+        offerRow(x, xOff, n, 1, 0, 0, key);
+    }
+
+    /** Offers (a·x[xOff + j] − c1) − c2, computed in double in that order, to list j for every j in [0, n). */
+    public void offerRow(double[] x, int xOff, int n, double a, double c1, double c2, long key) {
+        for (int j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, 0, n); j < n;
+             j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, j + 1, n)) {
+            offer(j, (a * x[xOff + j] - c1) - c2, key);
+        }
     }
 
     public void offer(int list, double value, int index) {
@@ -42,6 +68,9 @@ public final class TopKTracker {
         }
         values[base + pos] = value;
         keys[base + pos] = key;
+        if (counts[list] == k) {
+            floor[list] = values[base + k - 1];
+        }
     }
 
     private static boolean before(double value, long key, double otherValue, long otherKey) {
