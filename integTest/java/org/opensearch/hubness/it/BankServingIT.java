@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +57,7 @@ class BankServingIT {
     static void dropAll() {
         requests.shutdownNow();
         cluster.put("/_cluster/settings", "{\"persistent\": {\"" + BREAKER_LIMIT + "\": null}}");
-        for (String bank : List.of("steady", "heavy", "light")) cluster.delete(BANKS + bank);
+        for (String bank : List.of("steady", "churn", "heavy", "light")) cluster.delete(BANKS + bank);
         for (String index : List.of(GALLERY, CAPTIONS)) cluster.delete("/" + index);
     }
 
@@ -186,6 +188,57 @@ class BankServingIT {
             }
         }
         return retryable;
+    }
+
+    /**
+     * Rebuilds under search load: each publishes a version every node must load before it serves it, so shards meet a
+     * version their node is still loading. Two clients search through every node during a fixed number of rebuilds
+     * of the same definition (same scores): every answer is the healthy answer or a retryable 503, none hangs.
+     */
+    @Test
+    void rebuildsUnderSearchLoadAnswerCorrectlyOrARetryable503() throws Exception {
+        cluster.put(BANKS + "churn", captionBank()).ok();
+        Map<String, String> expected = baseline("churn", List.of("is", "dis"));
+        List<String> keys = new ArrayList<>(expected.keySet());
+        AtomicBoolean rebuilding = new AtomicBoolean(true);
+        AtomicReference<String> aRetryable = new AtomicReference<>();
+        List<Future<int[]>> clients = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            int client = c;
+            clients.add(requests.submit(() -> {
+                int[] counts = new int[2]; // correct, retryable
+                for (int i = 0; rebuilding.get(); i++) {
+                    int node = 1 + (i + client) % 3;
+                    String key = keys.get((i * 2 + client) % keys.size());
+                    String[] mq = key.split("/");
+                    LocalCluster.Response r = searchWithin(node, search("churn", mq[0], Integer.parseInt(mq[1]) * 11));
+                    if (correctOrRetryable(r, expected.get(key), "rebuild under load, node " + node + ", " + key)) {
+                        counts[0]++;
+                    } else {
+                        counts[1]++;
+                        aRetryable.set(r.body());
+                    }
+                }
+                return counts;
+            }));
+        }
+        try {
+            for (int rebuild = 0; rebuild < 6; rebuild++) {
+                cluster.post(BANKS + "churn/_rebuild?wait_for_completion=true", null).ok();
+            }
+        } finally {
+            rebuilding.set(false);
+        }
+        int correct = 0, retryable = 0;
+        for (Future<int[]> f : clients) {
+            int[] counts = f.get(HANG_SECONDS, TimeUnit.SECONDS);
+            correct += counts[0];
+            retryable += counts[1];
+        }
+        System.out.printf("6 rebuilds under load: %d correct answers, %d retryable 503s%n", correct, retryable);
+        if (aRetryable.get() != null) System.out.println("  e.g. " + aRetryable.get());
+        assertEquals(7, cluster.get(BANKS + "churn").ok().json().path("version").asInt());
+        assertTrue(correct > 0, "the clients were answered during the rebuilds");
     }
 
     /**
