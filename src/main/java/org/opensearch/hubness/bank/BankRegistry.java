@@ -129,11 +129,6 @@ public final class BankRegistry {
         }
     }
 
-    /** Whether a load of this build is under way on this node (for the 503 a search gets meanwhile). */
-    public boolean isLoading(BankVersion v) {
-        return loading.containsKey(v.buildId());
-    }
-
     /** Whether this node's refusal of the version still stands (a search then gets the refusal, not "being loaded"). */
     public Refusal standingRefusal(String name, BankVersion v) {
         Refusal r = refusals.get(name);
