@@ -3,10 +3,8 @@ package org.opensearch.hubness.it;
 import org.opensearch.common.SuppressForbidden;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.DotPrecision;
@@ -35,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class BankGuaranteesIT {
 
-    private static final String DATA = "flickr8k-tinyclip";
     private static final String GALLERY = "guarantee-gallery";
     private static final String CAPTIONS = "guarantee-captions";
     private static final String BANKS = "/_plugins/_hubness/banks/";
@@ -48,17 +45,10 @@ class BankGuaranteesIT {
 
     @BeforeAll
     static void loadData() {
-        Assumptions.assumeTrue(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA);
-        NpyArray text = VectorIndex.read(DATA, "text.npy");
-        NpyArray image = VectorIndex.read(DATA, "image.npy");
-        d = text.cols();
-        gallery = VectorIndex.rows(image.toFloats(), d, 0, 300);
-        captions = VectorIndex.rows(text.toFloats(), d, 500, 1000);
-        VectorIndex.create(cluster, GALLERY, d, "cosinesimil", 3, 1);
-        VectorIndex.load(cluster, GALLERY, gallery, d, i -> "img-" + i);
-        VectorIndex.create(cluster, CAPTIONS, d, "cosinesimil", 1, 1);
-        VectorIndex.load(cluster, CAPTIONS, captions, d, i -> "cap-" + i);
-        cluster.get("/_cluster/health?wait_for_status=green&timeout=60s").ok();
+        CaptionGallery data = CaptionGallery.index(cluster, GALLERY, CAPTIONS);
+        d = data.d();
+        gallery = data.gallery();
+        captions = data.captions();
     }
 
     @AfterAll
@@ -327,14 +317,14 @@ class BankGuaranteesIT {
         assertTrue(r.body().contains(fragment), r.request() + " names [" + fragment + "]: " + r.body());
     }
 
-    private static String hitsOf(JsonNode response) {
+    static String hitsOf(JsonNode response) {
         StringBuilder s = new StringBuilder();
         for (JsonNode h : response.path("hits").path("hits")) s.append(h.path("_id").asText()).append('=').append(h.path("_score").asText()).append(' ');
         return s.toString();
     }
 
     /** A node that rejoined the cluster may open its HTTP port a moment later. */
-    private static void waitForHttp(int node) throws InterruptedException {
+    static void waitForHttp(int node) throws InterruptedException {
         for (int i = 0; i < 120; i++) {
             try {
                 if (cluster.node(node).get("/").status() == 200) return;

@@ -76,6 +76,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
 
     /** Bank builds run here, one at a time per node, never on search or transport threads. */
     public static final String BUILD_POOL = "hubness_build";
+    /** Loads bank versions a node lacks, in the background (searches never read the bank index). */
+    public static final String LOAD_POOL = "hubness_bank_load";
     public static final String BREAKER = "hubness";
 
     private final HubnessServices services = new HubnessServices();
@@ -108,6 +110,11 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
         if (breaker != null) setCircuitBreaker(breaker);
         BankSync sync = new BankSync(clusterService, threadPool, registry, cache);
         clusterService.addListener(sync);
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.BREAKER_LIMIT, limit -> {
+            CircuitBreaker b = breaker;
+            if (b != null) b.setLimitAndOverhead(limit.getBytes(), 1.0);
+            sync.loadAllServing(HubnessMetadata.of(clusterService.state())); // versions refused for room may fit now
+        });
         services.init(new ServingBanks(clusterService, registry, sync), cache);
         NodeBanks nodeBanks = new NodeBanks(clusterService, registry, cache, services.rescoreStats());
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
@@ -177,7 +184,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        return List.of(new FixedExecutorBuilder(settings, BUILD_POOL, 1, 100, "plugins.hubness.thread_pool.build"));
+        return List.of(new FixedExecutorBuilder(settings, BUILD_POOL, 1, 100, "plugins.hubness.thread_pool.build"),
+            new FixedExecutorBuilder(settings, LOAD_POOL, 1, 1000, "plugins.hubness.thread_pool.load"));
     }
 
     @Override

@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * in the cluster state ({@link org.opensearch.hubness.bank.state.HubnessMetadata}), which records each version's
  * SHA-256; a read that does not hash to it is refused. Writes and reads go in bounded pieces (a few chunks per
  * request). Every access runs in a stashed thread context, as the plugin and not as the caller. Blocking: call from
- * the build or generic pools (or the search pool, which already blocks on a shard's first load).
+ * the build, bank-load or generic pools, never from a search thread.
  */
 public final class BankBlobs {
 

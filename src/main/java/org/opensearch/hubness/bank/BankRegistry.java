@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -22,9 +24,12 @@ import java.util.function.Function;
  * a bank deleted and created again under the same name never mixes with the old one. What may be loaded is decided
  * by the cluster state ({@code records}); what is loaded is checked against the SHA-256 recorded there. A version
  * this node refused (forged or missing blobs) or could not afford (breaker) is remembered with the reason, and not
- * re-read on every search: it is retried only when the cluster state names a different build.
+ * re-read on every search: it is retried only when the cluster state names a different build, or — for the breaker —
+ * once its recorded shape fits under the limit again. Loading blocks (it reads {@code .hubness-banks}): searches never
+ * call it; they ask {@link #held} and leave loading to the node's background sync. Concurrent loads of one build
+ * share one read.
  */
-public final class BankRegistry implements BankLookup {
+public final class BankRegistry {
 
     private static final Logger LOG = LogManager.getLogger(BankRegistry.class);
 
@@ -33,12 +38,22 @@ public final class BankRegistry implements BankLookup {
 
     private record Versions(Held current, Held previous) {}
 
-    /** Why this node does not serve a version. */
-    public record Refusal(long version, String buildId, String reason, RestStatus status, long atMillis) {
+    /**
+     * Why this node does not serve a version. For a breaker refusal, the bytes the version needs and the limit then in
+     * force, so that raising the limit (a dynamic setting) or freeing room retries it without waiting.
+     */
+    public record Refusal(long version, String buildId, String reason, RestStatus status, long atMillis, long bytesNeeded, long limitThen) {
 
-        /** Forged or missing blobs stay refused until another build serves; a breaker refusal is retried after a while. */
-        boolean stands(String wantedBuildId, long now) {
-            return buildId.equals(wantedBuildId) && (status != RestStatus.TOO_MANY_REQUESTS || now - atMillis < BREAKER_RETRY_MILLIS);
+        /**
+         * Forged or missing blobs stay refused until another build serves. A breaker refusal stands while the version
+         * still does not fit, and for a while after the breaker tripped on the bytes actually read (the parent breaker
+         * may have refused), unless the limit changed since.
+         */
+        boolean stands(String wantedBuildId, long now, CircuitBreaker breaker) {
+            if (!buildId.equals(wantedBuildId)) return false;
+            if (status != RestStatus.TOO_MANY_REQUESTS || breaker == null) return true;
+            if (!fits(breaker, bytesNeeded)) return true;
+            return breaker.getLimit() == limitThen && now - atMillis < BREAKER_RETRY_MILLIS;
         }
     }
 
@@ -46,6 +61,8 @@ public final class BankRegistry implements BankLookup {
 
     private final Map<String, Versions> banks = new ConcurrentHashMap<>();
     private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    /** Loads under way, per build id: a second caller waits for the first read instead of reading again. */
+    private final Map<String, CompletableFuture<Held>> loading = new ConcurrentHashMap<>();
     private final Function<String, BankRecord> records;
     private final VersionReader reader;
     private volatile CircuitBreaker breaker;
@@ -64,19 +81,18 @@ public final class BankRegistry implements BankLookup {
         this.breaker = breaker;
     }
 
-    @Override
+    /** The newest version held, or null. */
     public LoadedBank current(String name) {
         Versions v = banks.get(name);
         return v == null || v.current() == null ? null : v.current().bank();
     }
 
     /**
-     * The given version of a bank: held, or loaded now if the cluster state names it as the serving or previous one.
-     * Null when the cluster state knows no such version (deleted or replaced since the request pinned it).
+     * The given version of a bank: held, or loaded now (blocking) if the cluster state names it as the serving or
+     * previous one. Null when the cluster state knows no such version (deleted or replaced since it was pinned).
      *
      * @throws OpenSearchStatusException (503) when this node refused the version, with the reason
      */
-    @Override
     public LoadedBank version(String name, long version) {
         LoadedBank held = held(name, version);
         if (held != null) return held;
@@ -86,21 +102,73 @@ public final class BankRegistry implements BankLookup {
         return load(name, wanted).bank();
     }
 
-    /** Loads (or finds) the version the cluster state describes and keeps it; refusals are remembered and rethrown. */
+    /**
+     * Loads (or finds) the version the cluster state describes and keeps it; refusals are remembered and rethrown.
+     * Blocking; a caller that finds the same build already loading waits for that read.
+     */
     public Held load(String name, BankVersion wanted) {
         Held held = heldBuild(name, wanted);
         if (held != null) return held;
         Refusal refused = refusals.get(name);
-        if (refused != null && refused.stands(wanted.buildId(), System.currentTimeMillis())) {
+        if (refused != null && refused.stands(wanted.buildId(), System.currentTimeMillis(), breaker)) {
             throw new OpenSearchStatusException("this node refused bank [" + name + "] version " + wanted.version() + ": " + refused.reason(),
                 refused.status());
+        }
+        CompletableFuture<Held> mine = new CompletableFuture<>();
+        CompletableFuture<Held> running = loading.putIfAbsent(wanted.buildId(), mine);
+        if (running != null) return await(running);
+        try {
+            Held h = readAndKeep(name, wanted);
+            mine.complete(h);
+            return h;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(wanted.buildId(), mine);
+        }
+    }
+
+    /** Whether this node's refusal of the version still stands (a search then gets the refusal, not "being loaded"). */
+    public Refusal standingRefusal(String name, BankVersion v) {
+        Refusal r = refusals.get(name);
+        return r != null && r.stands(v.buildId(), System.currentTimeMillis(), breaker) ? r : null;
+    }
+
+    private static Held await(CompletableFuture<Held> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    /** Heap a version will hold, from the shape the cluster state records: checked before anything is read. */
+    static long estimatedBytes(BankVersion v) {
+        return 4L * ((long) v.queryRows() + v.galleryRows()) * v.dimension() + 256;
+    }
+
+    private static boolean fits(CircuitBreaker b, long bytes) {
+        return b.getLimit() < 0 || b.getUsed() + bytes <= b.getLimit();
+    }
+
+    private Held readAndKeep(String name, BankVersion wanted) {
+        CircuitBreaker b = breaker;
+        long needed = estimatedBytes(wanted);
+        if (b != null && !fits(b, needed)) {
+            String reason = "the [hubness] circuit breaker has no room for its " + needed + " bytes (" + b.getUsed() + " of "
+                + b.getLimit() + " bytes in use); raise plugins.hubness.breaker.limit or use a smaller bank";
+            refuse(name, wanted, reason, RestStatus.TOO_MANY_REQUESTS, needed, b.getLimit());
+            throw new OpenSearchStatusException("this node cannot hold bank [" + name + "] version " + wanted.version() + ": " + reason,
+                RestStatus.TOO_MANY_REQUESTS);
         }
         LOG.info("loading bank [{}] version [{}] from [{}]", name, wanted.version(), BankBlobs.NAME);
         LoadedBank loaded;
         try {
             loaded = reader.read(name, wanted);
         } catch (BankBlobs.BankRefusedException e) {
-            refuse(name, wanted, e.getMessage(), RestStatus.SERVICE_UNAVAILABLE);
+            refuse(name, wanted, e.getMessage(), RestStatus.SERVICE_UNAVAILABLE, 0, -1);
             throw e;
         }
         synchronized (this) {
@@ -110,16 +178,17 @@ public final class BankRegistry implements BankLookup {
                 return keep(name, new Held(loaded, wanted.buildId()));
             } catch (CircuitBreakingException e) {
                 refuse(name, wanted, "the [hubness] circuit breaker refused its " + loaded.ramBytesUsed() + " bytes: " + e.getMessage()
-                    + "; raise plugins.hubness.breaker.limit or use a smaller bank", RestStatus.TOO_MANY_REQUESTS);
+                    + "; raise plugins.hubness.breaker.limit or use a smaller bank", RestStatus.TOO_MANY_REQUESTS, loaded.ramBytesUsed(),
+                    b == null ? -1 : b.getLimit());
                 throw new OpenSearchStatusException("this node cannot hold bank [" + name + "] version " + wanted.version() + ": "
                     + refusals.get(name).reason(), RestStatus.TOO_MANY_REQUESTS, e);
             }
         }
     }
 
-    private void refuse(String name, BankVersion v, String reason, RestStatus status) {
+    private void refuse(String name, BankVersion v, String reason, RestStatus status, long bytesNeeded, long limitThen) {
         LOG.warn("refusing bank [{}] version [{}]: {}", name, v.version(), reason);
-        refusals.put(name, new Refusal(v.version(), v.buildId(), reason, status, System.currentTimeMillis()));
+        refusals.put(name, new Refusal(v.version(), v.buildId(), reason, status, System.currentTimeMillis(), bytesNeeded, limitThen));
     }
 
     public Refusal refusal(String name) {
@@ -160,7 +229,8 @@ public final class BankRegistry implements BankLookup {
         return null;
     }
 
-    private LoadedBank held(String name, long version) {
+    /** The given version if this node holds it and the cluster state still names it; never reads. */
+    public LoadedBank held(String name, long version) {
         BankRecord record = records.apply(name);
         BankVersion v = record == null ? null : record.version(version);
         if (v == null) return null;

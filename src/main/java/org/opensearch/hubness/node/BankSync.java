@@ -10,21 +10,27 @@ import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.Priority;
 import org.opensearch.gateway.GatewayService;
+import org.opensearch.hubness.HubnessPlugin;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
+import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.threadpool.ThreadPool;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Keeps this node's banks in step with the cluster state it applies: drops banks and versions the state no longer
- * names (at once, before the state is acknowledged), loads a new serving version in the background, and — on the
- * elected cluster manager — fails builds whose node left, so no bank stays {@code building} forever.
+ * names (at once, before the state is acknowledged), loads a new serving version in the background on the plugin's
+ * load pool (one read per version, however many searches ask; a failed read is not retried for a second), and — on
+ * the elected cluster manager — fails builds whose node left, so no bank stays {@code building} forever. Searches
+ * never load: they find the version held or start a load here and answer a retryable 503.
  */
 public final class BankSync implements ClusterStateListener {
 
@@ -34,7 +40,11 @@ public final class BankSync implements ClusterStateListener {
     private final ThreadPool threadPool;
     private final BankRegistry registry;
     private final DocTermsCache cache;
+    /** Build ids queued or loading on the pool. */
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    /** When a build's last load failed for a transient reason (index not readable yet): retried after a pause. */
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    private static final long RETRY_PAUSE_MILLIS = 1_000;
 
     public BankSync(ClusterService clusterService, ThreadPool threadPool, BankRegistry registry, DocTermsCache cache) {
         this.clusterService = clusterService;
@@ -57,31 +67,46 @@ public final class BankSync implements ClusterStateListener {
                 for (long dropped : registry.retain(held, r.liveBuildIds())) cache.invalidate(held, dropped);
             }
         }
-        for (BankRecord r : banks.banks().values()) {
-            if (r.serving() != null) loadInBackground(r);
-        }
+        failedAt.keySet().removeIf(buildId -> banks.banks().values().stream().noneMatch(r -> r.liveBuildIds().contains(buildId)));
+        loadAllServing(banks);
         if (event.localNodeClusterManager()) failBuildsOfDepartedNodes(event, banks);
     }
 
-    /** Loads the serving version unless it is held, loading, or was refused (a refusal is not retried per state). */
-    public void loadInBackground(BankRecord r) {
-        BankRegistry.Held held = registry.currentHeld(r.name());
-        if (held != null && held.buildId().equals(r.serving().buildId())) return;
-        BankRegistry.Refusal refused = registry.refusal(r.name());
-        if (refused != null && refused.buildId().equals(r.serving().buildId())) return;
-        String key = r.name() + "#" + r.serving().buildId();
-        if (!loading.add(key)) return;
-        threadPool.generic().execute(() -> {
-            try {
-                registry.load(r.name(), r.serving());
-                cache.retainVersions(r.name(), new HashSet<>(registry.versionsOf(r.name())));
-                LOG.info("bank [{}] version {} serves on this node", r.name(), r.serving().version());
-            } catch (RuntimeException e) {
-                LOG.warn(() -> "could not load bank [" + r.name() + "] version " + r.serving().version() + "; a search that needs it retries", e);
-            } finally {
-                loading.remove(key);
-            }
-        });
+    /** Starts loading every serving version this node lacks (also when the breaker limit changed: refusals may lift). */
+    public void loadAllServing(HubnessMetadata banks) {
+        for (BankRecord r : banks.banks().values()) {
+            if (r.serving() != null) loadInBackground(r.name(), r.serving());
+        }
+    }
+
+    /**
+     * Loads a version the cluster state names unless it is held, queued, refused (a refusal is not retried per
+     * search) or failed less than a second ago; returns at once.
+     */
+    public void loadInBackground(String name, BankVersion v) {
+        if (registry.held(name, v.version()) != null || registry.standingRefusal(name, v) != null) return;
+        Long failed = failedAt.get(v.buildId());
+        if (failed != null && threadPool.relativeTimeInMillis() - failed < RETRY_PAUSE_MILLIS) return;
+        if (!loading.add(v.buildId())) return;
+        try {
+            threadPool.executor(HubnessPlugin.LOAD_POOL).execute(() -> load(name, v));
+        } catch (RejectedExecutionException e) {
+            loading.remove(v.buildId()); // the queue is full of other loads: a later search or state change asks again
+        }
+    }
+
+    private void load(String name, BankVersion v) {
+        try {
+            registry.load(name, v);
+            failedAt.remove(v.buildId());
+            cache.retainVersions(name, new HashSet<>(registry.versionsOf(name)));
+            LOG.info("bank [{}] version {} serves on this node", name, v.version());
+        } catch (RuntimeException e) {
+            if (registry.standingRefusal(name, v) == null) failedAt.put(v.buildId(), threadPool.relativeTimeInMillis());
+            LOG.warn(() -> "could not load bank [" + name + "] version " + v.version() + "; a search that needs it asks again", e);
+        } finally {
+            loading.remove(v.buildId());
+        }
     }
 
     private void failBuildsOfDepartedNodes(ClusterChangedEvent event, HubnessMetadata banks) {

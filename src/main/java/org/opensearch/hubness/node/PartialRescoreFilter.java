@@ -18,7 +18,7 @@ import org.opensearch.tasks.Task;
 /**
  * A search with a hubness rescore either succeeds on every shard or fails as a whole: a shard that could not use the
  * pinned bank version (being loaded, refused, deleted meanwhile) would otherwise leave a 200 with some hits rescored
- * and others missing. Such a response becomes the shard's status (503 when the shards disagree), retryable.
+ * and others missing. Such a response becomes the shards' common client-side status (4xx), else a retryable 503.
  */
 public final class PartialRescoreFilter implements ActionFilter {
 
@@ -59,7 +59,9 @@ public final class PartialRescoreFilter implements ActionFilter {
             if (reasons.length() > 0) reasons.append("; ");
             reasons.append(f.shard() == null ? "a shard" : f.shard().toString()).append(": ").append(f.reason());
         }
+        // some shards answered, so a server-side failure of the others (a node closing or leaving) is transient: retryable
+        if (status == null || status.getStatus() >= 500) status = RestStatus.SERVICE_UNAVAILABLE;
         return new OpenSearchStatusException("the hubness rescore failed on " + r.getFailedShards() + " of " + r.getTotalShards()
-            + " shards, so no partial result is returned (retry the search): " + reasons, status == null ? RestStatus.SERVICE_UNAVAILABLE : status);
+            + " shards, so no partial result is returned (retry the search): " + reasons, status);
     }
 }

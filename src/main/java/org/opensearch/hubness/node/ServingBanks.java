@@ -1,21 +1,25 @@
 package org.opensearch.hubness.node;
 
-import org.opensearch.OpenSearchException;
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.gateway.GatewayService;
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankState;
+import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 
 /**
- * How the rescorer finds banks: the cluster state says which version serves, the registry holds it. A bank that
- * exists but is not usable on this node right now is a 503 the client may retry (never "unknown bank"): its first
- * version is still building, or this node is loading it (started in the background), or it refused it (the reason
- * is in the message). Only a bank the cluster state does not know is unknown.
+ * How the rescorer finds banks, on the coordinating node and on every shard. It never reads {@code .hubness-banks}:
+ * the cluster state says which version serves, the registry holds it or the node's {@link BankSync} loads it in the
+ * background. A bank that exists but is not usable on this node right now is a 503 the client may retry (never
+ * "unknown bank"): its first version is still building, this node has not recovered the cluster state yet, or it is
+ * loading the version (the message names the node and the version); a version this node refused answers with the
+ * refusal's status and reason. Only a bank the cluster state does not know is unknown.
  */
 public final class ServingBanks implements BankLookup {
 
@@ -31,7 +35,7 @@ public final class ServingBanks implements BankLookup {
 
     @Override
     public LoadedBank current(String name) {
-        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(name);
+        BankRecord r = record(name);
         if (r == null) return null;
         if (r.serving() == null) {
             if (r.state() == BankState.BUILDING) {
@@ -43,31 +47,50 @@ public final class ServingBanks implements BankLookup {
         }
         BankRegistry.Held held = registry.currentHeld(name);
         if (held != null && held.buildId().equals(r.serving().buildId())) return held.bank();
+        throwIfRefused(name, r.serving()); // never serve the previous version silently when this node refused the new one
+        sync.loadInBackground(name, r.serving());
         if (held != null && r.previous() != null && held.buildId().equals(r.previous().buildId())) {
-            // the switch to a new version is under way on this node: the previous one is still a valid pin
-            sync.loadInBackground(r);
-            return held.bank();
+            return held.bank(); // the switch to the new version is under way on this node: the previous one is still a valid pin
         }
-        BankRegistry.Refusal refused = registry.refusal(name);
-        if (refused != null && refused.buildId().equals(r.serving().buildId())) {
-            throw new OpenSearchStatusException("node [" + clusterService.localNode().getName() + "] refused bank [" + name + "] version "
-                + refused.version() + ": " + refused.reason(), refused.status());
-        }
-        sync.loadInBackground(r);
-        throw new OpenSearchStatusException("bank [" + name + "] version " + r.serving().version() + " is being loaded on node ["
-            + clusterService.localNode().getName() + "]; retry the search", RestStatus.SERVICE_UNAVAILABLE);
+        throw loading(name, r.serving());
     }
 
+    /** The pinned version if this node holds it; else a background load starts and the shard answers a retryable 503. */
     @Override
     public LoadedBank version(String name, long version) {
-        try {
-            return registry.version(name, version);
-        } catch (OpenSearchStatusException e) {
-            throw new OpenSearchStatusException("node [" + clusterService.localNode().getName() + "] cannot serve bank [" + name + "] version "
-                + version + ": " + e.getMessage(), e.status(), e);
-        } catch (OpenSearchException | IllegalStateException e) {
-            throw new OpenSearchStatusException("node [" + clusterService.localNode().getName() + "] cannot load bank [" + name + "] version "
-                + version + " now (" + e.getMessage() + "); retry the search", RestStatus.SERVICE_UNAVAILABLE, e);
+        LoadedBank held = registry.held(name, version);
+        if (held != null) return held;
+        BankRecord r = record(name);
+        BankVersion wanted = r == null ? null : r.version(version);
+        if (wanted == null) return null; // rebuilt twice or deleted since the coordinator pinned it
+        throwIfRefused(name, wanted);
+        sync.loadInBackground(name, wanted);
+        throw loading(name, wanted);
+    }
+
+    private BankRecord record(String name) {
+        ClusterState state = clusterService.state();
+        if (state.blocks().hasGlobalBlock(GatewayService.STATE_NOT_RECOVERED_BLOCK)) {
+            throw new OpenSearchStatusException("node [" + nodeName() + "] has not recovered the cluster state yet, so it does not know bank ["
+                + name + "] yet; retry the search", RestStatus.SERVICE_UNAVAILABLE);
         }
+        return HubnessMetadata.of(state).bank(name);
+    }
+
+    private void throwIfRefused(String name, BankVersion v) {
+        BankRegistry.Refusal refused = registry.standingRefusal(name, v);
+        if (refused != null) {
+            throw new OpenSearchStatusException("node [" + nodeName() + "] refused bank [" + name + "] version " + refused.version() + ": "
+                + refused.reason(), refused.status());
+        }
+    }
+
+    private OpenSearchStatusException loading(String name, BankVersion v) {
+        return new OpenSearchStatusException("bank [" + name + "] version " + v.version() + " is still being loaded on node [" + nodeName()
+            + "]; retry the search", RestStatus.SERVICE_UNAVAILABLE);
+    }
+
+    private String nodeName() {
+        return clusterService.localNode().getName();
     }
 }

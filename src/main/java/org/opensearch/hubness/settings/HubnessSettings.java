@@ -26,9 +26,12 @@ public final class HubnessSettings {
         new ByteSizeValue(10, ByteSizeUnit.MB), new ByteSizeValue(1, ByteSizeUnit.KB), new ByteSizeValue(50, ByteSizeUnit.MB),
         Setting.Property.NodeScope, Setting.Property.Dynamic);
 
-    /** Limit of the plugin's circuit breaker, which accounts bank vectors and cached document terms. */
+    /**
+     * Limit of the plugin's circuit breaker, which accounts bank vectors and cached document terms; dynamic, as
+     * OpenSearch's own breaker limits are (lowering it refuses what comes next, it evicts nothing).
+     */
     public static final Setting<ByteSizeValue> BREAKER_LIMIT = Setting.memorySizeSetting("plugins.hubness.breaker.limit", "10%",
-        Setting.Property.NodeScope);
+        Setting.Property.NodeScope, Setting.Property.Dynamic);
 
     public static final Setting<Integer> BUILD_PAGE_SIZE = Setting.intSetting("plugins.hubness.build.page_size", 500, 10, 10_000,
         Setting.Property.NodeScope, Setting.Property.Dynamic);

@@ -15,11 +15,16 @@ import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -131,14 +136,52 @@ class BankRegistryTests {
         assertEquals(registry.ramBytesUsed(), breaker.getUsed());
         registry.load("b", publish("b", 10));
         assertEquals(registry.ramBytesUsed(), breaker.getUsed(), "the version that fell out was released");
-        publish("b", 1000); // 16 KB of vectors: beyond the 10 KB limit
+        BankVersion big = publish("b", 1000); // 16 KB of vectors: beyond the 10 KB limit
         int before = reads.get();
         OpenSearchStatusException refused = assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
         assertEquals(RestStatus.TOO_MANY_REQUESTS, refused.status());
+        assertTrue(refused.getMessage().contains("plugins.hubness.breaker.limit"), refused.getMessage());
         assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
-        assertEquals(before + 1, reads.get(), "refused once, not re-read per search");
+        assertEquals(before, reads.get(), "refused from the recorded shape, before reading, and not re-read per search");
+        assertTrue(registry.standingRefusal("b", big) != null);
+        breaker.setLimitAndOverhead(100_000, 1.0); // the operator raises the (dynamic) limit
+        assertNull(registry.standingRefusal("b", big), "a refusal for room lifts once the version fits");
+        assertEquals(4, registry.version("b", 4).version());
+        assertEquals(before + 1, reads.get());
+        assertEquals(registry.ramBytesUsed(), breaker.getUsed());
         registry.remove("b");
         assertEquals(0, breaker.getUsed());
+    }
+
+    @Test
+    void concurrentLoadsOfOneVersionShareOneRead() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BankRegistry registry = new BankRegistry(name -> state.bank(name), (name, v) -> {
+            reads.incrementAndGet();
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return stored.get(v.buildId());
+        });
+        BankVersion v = publish("b", 3);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<BankRegistry.Held>> loads = new ArrayList<>();
+            loads.add(pool.submit(() -> registry.load("b", v)));
+            reading.await();
+            for (int i = 0; i < 3; i++) loads.add(pool.submit(() -> registry.load("b", v)));
+            Thread.sleep(100); // the three latecomers reach the registry while the first read is still blocked
+            assertNull(registry.held("b", 1), "nothing is held while the read runs");
+            release.countDown();
+            for (Future<BankRegistry.Held> f : loads) assertEquals(1, f.get().bank().version());
+            assertEquals(1, reads.get(), "one read for four concurrent loads");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
