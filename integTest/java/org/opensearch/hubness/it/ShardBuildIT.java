@@ -163,14 +163,26 @@ class ShardBuildIT {
         }
     }
 
+    /**
+     * The 1000 images four times over (ids img-0 … img-3999), each later copy slightly bent so that no two documents
+     * tie: a build long enough for the stop to land in it, and hit lists whose order no tie can decide.
+     */
+    private static float[] fourfold() {
+        float[] out = new float[4 * 1000 * d];
+        for (int c = 0; c < 4; c++) {
+            for (int i = 0; i < 1000 * d; i++) out[c * 1000 * d + i] = images[i] * (1 + 0.002f * c * ((i % 7) - 3));
+        }
+        return out;
+    }
+
     @Test
     void aBuildWhileANodeWithShardCopiesStopsEqualsTheHealthyBuild() throws Exception {
-        createIndex("sb-replicated", 3, 1, false);
-        VectorIndex.load(cluster, "sb-replicated", VectorIndex.rows(images, d, 0, 1000), d, i -> "img-" + i);
+        VectorIndex.createFaiss(cluster, "sb-replicated", d, "cosinesimil", 3, 1);
+        VectorIndex.load(cluster, "sb-replicated", fourfold(), d, i -> "img-" + i);
         cluster.get("/_cluster/health/sb-replicated?wait_for_status=green&timeout=120s").ok();
         JsonNode healthy = cluster.put(BANKS + "sb-healthy", bankBody("sb-replicated", 300)).ok().json();
         System.out.println("ShardBuildIT healthy build: " + healthy.path("build"));
-        List<String> expected = results(cluster, "sb-replicated", "sb-healthy", 1000);
+        List<String> expected = results(cluster, "sb-replicated", "sb-healthy", 4000);
 
         // stop a node that holds copies of the gallery but neither coordinates the build nor is the cluster manager
         String manager = cluster.get("/_cat/cluster_manager?format=json").ok().json().path(0).path("node").asText();
@@ -182,10 +194,12 @@ class ShardBuildIT {
 
         assertEquals(202, cluster.put(BANKS + "sb-stopped?wait_for_completion=false", bankBody("sb-replicated", 300)).status());
         LocalNodeScript.run("stop-node", String.valueOf(stopped));
+        long stoppedAt = System.currentTimeMillis();
         try {
             JsonNode built = waitUntilNotBuilding("sb-stopped");
-            System.out.println("ShardBuildIT build with node-" + stopped + " stopping: " + built.path("state") + " " + built.path("build")
-                + " " + built.path("failure"));
+            boolean midBuild = built.path("build").path("built_at").asLong(Long.MAX_VALUE) > stoppedAt || !"ready".equals(built.path("state").asText());
+            System.out.println("ShardBuildIT build with node-" + stopped + " stopping (the stop landed " + (midBuild ? "during" : "AFTER")
+                + " the build): " + built.path("state") + " " + built.path("build") + " " + built.path("failure"));
             if (!"ready".equals(built.path("state").asText())) {
                 assertEquals("failed", built.path("state").asText(), built.toString());
                 assertFalse(built.path("failure").path("reason").asText().isBlank(), "a failed build says why: " + built);
@@ -193,11 +207,11 @@ class ShardBuildIT {
             }
             JsonNode bank = cluster.get(BANKS + "sb-stopped").ok().json();
             assertEquals("ready", bank.path("state").asText(), bank.toString());
-            assertEquals(1000, bank.path("build").path("gallery_documents").asInt(), bank.toString());
+            assertEquals(4000, bank.path("build").path("gallery_documents").asInt(), bank.toString());
             for (String field : List.of("query_activation_size", "gallery_activation_size", "hubness")) {
                 assertEquals(healthy.path("build").path(field), bank.path("build").path(field), field);
             }
-            assertSameResults(expected, results(cluster, "sb-replicated", "sb-stopped", 1000), "built with node-" + stopped + " stopped");
+            assertSameResults(expected, results(cluster, "sb-replicated", "sb-stopped", 4000), "built with node-" + stopped + " stopped");
         } finally {
             LocalNodeScript.run("start-node", String.valueOf(stopped));
         }
@@ -206,7 +220,7 @@ class ShardBuildIT {
             List<String> actual = null;
             for (int attempt = 0; attempt < 60 && actual == null; attempt++) {
                 try {
-                    actual = results(cluster.node(node), "sb-replicated", "sb-stopped", 1000);
+                    actual = results(cluster.node(node), "sb-replicated", "sb-stopped", 4000);
                 } catch (AssertionError | java.io.UncheckedIOException notYet) {
                     Thread.sleep(500); // the restarted node loads the version (503) or opens HTTP a moment later
                 }
