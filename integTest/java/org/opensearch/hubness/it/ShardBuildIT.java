@@ -193,11 +193,11 @@ class ShardBuildIT {
         assertTrue(holdsCopies, "node-" + stopped + " holds shard copies of the gallery: " + copies);
 
         assertEquals(202, cluster.put(BANKS + "sb-stopped?wait_for_completion=false", bankBody("sb-replicated", 300)).status());
+        long signalled = System.currentTimeMillis(); // stop-node sends SIGTERM at once, then waits for the node to exit
         LocalNodeScript.run("stop-node", String.valueOf(stopped));
-        long stoppedAt = System.currentTimeMillis();
         try {
             JsonNode built = waitUntilNotBuilding("sb-stopped");
-            boolean midBuild = built.path("build").path("built_at").asLong(Long.MAX_VALUE) > stoppedAt || !"ready".equals(built.path("state").asText());
+            boolean midBuild = built.path("build").path("built_at").asLong(Long.MAX_VALUE) > signalled || !"ready".equals(built.path("state").asText());
             System.out.println("ShardBuildIT build with node-" + stopped + " stopping (the stop landed " + (midBuild ? "during" : "AFTER")
                 + " the build): " + built.path("state") + " " + built.path("build") + " " + built.path("failure"));
             if (!"ready".equals(built.path("state").asText())) {
