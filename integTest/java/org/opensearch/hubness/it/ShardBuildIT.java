@@ -192,6 +192,9 @@ class ShardBuildIT {
         for (JsonNode c : copies) holdsCopies |= ("node-" + stopped).equals(c.path("node").asText());
         assertTrue(holdsCopies, "node-" + stopped + " holds shard copies of the gallery: " + copies);
 
+        // one row per step: a slow build (every step merges a partial of the full bank), so the stop lands inside the
+        // pass; the result must not depend on the step size either
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": 1}}").ok();
         assertEquals(202, cluster.put(BANKS + "sb-stopped?wait_for_completion=false", bankBody("sb-replicated", 300)).status());
         long signalled = System.currentTimeMillis(); // stop-node sends SIGTERM at once, then waits for the node to exit
         LocalNodeScript.run("stop-node", String.valueOf(stopped));
@@ -213,6 +216,7 @@ class ShardBuildIT {
             }
             assertSameResults(expected, results(cluster, "sb-replicated", "sb-stopped", 4000), "built with node-" + stopped + " stopped");
         } finally {
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": null}}");
             LocalNodeScript.run("start-node", String.valueOf(stopped));
         }
         cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=180s").ok();
