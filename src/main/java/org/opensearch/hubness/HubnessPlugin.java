@@ -13,6 +13,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
@@ -43,7 +44,9 @@ import org.opensearch.hubness.transport.EndBuild;
 import org.opensearch.hubness.transport.GetBank;
 import org.opensearch.hubness.transport.LoadBank;
 import org.opensearch.hubness.transport.PutBank;
+import org.opensearch.hubness.transport.ReadBankVectors;
 import org.opensearch.hubness.transport.RebuildBank;
+import org.opensearch.hubness.transport.ShardBuildPass;
 import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.indices.breaker.BreakerSettings;
@@ -74,7 +77,7 @@ import java.util.function.Supplier;
 public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin,
     SearchPipelinePlugin {
 
-    /** Bank builds run here, one at a time per node, never on search or transport threads. */
+    /** The steps of a bank build's pass run here (every core by default), never on search or transport threads. */
     public static final String BUILD_POOL = "hubness_build";
     /** Loads bank versions a node lacks, in the background (searches never read the bank index). */
     public static final String LOAD_POOL = "hubness_bank_load";
@@ -143,6 +146,8 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
             new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
             new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
             new ActionHandler<>(LoadBank.ACTION, LoadBank.TransportAction.class),
+            new ActionHandler<>(ShardBuildPass.ACTION, ShardBuildPass.TransportAction.class),
+            new ActionHandler<>(ReadBankVectors.ACTION, ReadBankVectors.TransportAction.class),
             new ActionHandler<>(HubnessStats.ACTION, HubnessStats.TransportAction.class),
             new ActionHandler<>(ClearCache.ACTION, ClearCache.TransportAction.class)
         );
@@ -184,7 +189,9 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        return List.of(new FixedExecutorBuilder(settings, BUILD_POOL, 1, 100, "plugins.hubness.thread_pool.build"),
+        // a build queues a few steps per shard copy at a time (ShardPass), so a bounded queue never rejects one
+        return List.of(new FixedExecutorBuilder(settings, BUILD_POOL, OpenSearchExecutors.allocatedProcessors(settings), 1000,
+            "plugins.hubness.thread_pool.build"),
             new FixedExecutorBuilder(settings, LOAD_POOL, 1, 1000, "plugins.hubness.thread_pool.load"));
     }
 

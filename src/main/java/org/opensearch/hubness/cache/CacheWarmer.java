@@ -22,8 +22,10 @@ import java.util.Arrays;
 
 /**
  * Fills the node's bank-terms cache for every local shard copy of a bank's gallery when a version is installed, so the
- * first searches after a build read their terms instead of computing them. Segments written later are filled by the
- * searches that meet them.
+ * first searches after a build read their terms instead of computing them. Only what is missing is computed: the
+ * build's pass already put the terms of the copies it read (every started copy at that time), so this fills copies
+ * that started since, segments written since, and versions a node loads later (e.g. after a restart). Segments
+ * written later still are filled by the searches that meet them.
  */
 public final class CacheWarmer {
 
@@ -66,10 +68,14 @@ public final class CacheWarmer {
             if (key == null) continue;
             int maxDoc = leaf.reader().maxDoc();
             Bits live = leaf.reader().getLiveDocs();
+            SegmentTerms built = cache.existing(bank, key);
             for (int start = 0; start < maxDoc; start += BLOCK) {
                 int[] docs = new int[Math.min(BLOCK, maxDoc - start)];
                 int n = 0;
-                for (int doc = start; doc < start + docs.length; doc++) if (live == null || live.get(doc)) docs[n++] = leaf.docBase + doc;
+                for (int doc = start; doc < start + docs.length; doc++) {
+                    if ((live == null || live.get(doc)) && (built == null || !built.has(doc))) docs[n++] = leaf.docBase + doc;
+                }
+                if (n == 0) continue;
                 LeafVectorReader.DocVector[] vectors = LeafVectorReader.read(reader, bank.galleryField(), d, Arrays.copyOf(docs, n));
                 float[] block = new float[n * d];
                 int[] segmentDocs = new int[n];

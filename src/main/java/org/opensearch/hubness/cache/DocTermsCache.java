@@ -84,6 +84,12 @@ public final class DocTermsCache {
         return true;
     }
 
+    /** The entry of (bank version, segment) if there is one (no LRU touch), else null. */
+    synchronized SegmentTerms existing(LoadedBank bank, Object segmentKey) {
+        Entry entry = entries.get(new Key(bank.name(), bank.version(), segmentKey));
+        return entry == null ? null : entry.terms();
+    }
+
     /** The entry of (bank version, segment), created empty when there is room; null when budget or breaker refuse. */
     SegmentTerms segment(LoadedBank bank, Object segmentKey, int maxDoc) {
         Key key = new Key(bank.name(), bank.version(), segmentKey);

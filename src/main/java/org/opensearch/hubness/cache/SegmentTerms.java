@@ -36,6 +36,11 @@ final class SegmentTerms {
         return a;
     }
 
+    /** Whether doc's terms are here (a build or a warm-up put them). */
+    synchronized boolean has(int doc) {
+        return filled.get(doc);
+    }
+
     /** Terms of doc if they are here, else null. */
     synchronized DocTermValues stored(int doc) {
         return filled.get(doc) ? new DocTermValues(lq[doc], lg[doc], csls[doc], nnn[doc]) : null;

@@ -1,5 +1,8 @@
 package org.opensearch.hubness.norm;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -32,6 +35,39 @@ public final class HubnessSums {
 
     int rows() {
         return rows;
+    }
+
+    /** Writes the top lists for {@link #readFrom} (the parameters travel with the build, not with every partial). */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(rows);
+        out.writeBoolean(hasGalleryBank);
+        for (TopKTracker t : trackers) {
+            t.writeTo(out);
+        }
+    }
+
+    static HubnessSums readFrom(DataInput in, NormParams params) throws IOException {
+        HubnessSums sums = new HubnessSums(in.readInt(), params, in.readBoolean());
+        for (Ranking r : Ranking.values()) {
+            TopKTracker t = TopKTracker.readFrom(in);
+            if (t.lists() != sums.rows) {
+                throw new IOException("report ranking " + r + " has " + t.lists() + " lists, expected " + sums.rows);
+            }
+            sums.trackers[r.ordinal()] = t;
+        }
+        return sums;
+    }
+
+    boolean sameAs(HubnessSums other) {
+        if (rows != other.rows || hasGalleryBank != other.hasGalleryBank) {
+            return false;
+        }
+        for (int i = 0; i < trackers.length; i++) {
+            if (!trackers[i].sameAs(other.trackers[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Offers rows [0, n) of a block: simQ is n × |query bank| (gallery-major), terms at termsOff + i. */

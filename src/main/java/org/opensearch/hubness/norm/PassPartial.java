@@ -1,5 +1,8 @@
 package org.opensearch.hubness.norm;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -18,10 +21,54 @@ public final class PassPartial {
     private final HubnessSums report;
 
     PassPartial(int queryBankRows, int galleryBankRows, int reportRows, NormParams params) {
+        this(params, 0, new TopKTracker(queryBankRows, params.activationK()), new TopKTracker(galleryBankRows, params.activationK()),
+            reportRows > 0 ? new HubnessSums(reportRows, params, galleryBankRows > 0) : null);
+    }
+
+    private PassPartial(NormParams params, long documents, TopKTracker queryTop, TopKTracker galleryTop, HubnessSums report) {
         this.params = params;
-        this.queryTop = new TopKTracker(queryBankRows, params.activationK());
-        this.galleryTop = new TopKTracker(galleryBankRows, params.activationK());
-        this.report = reportRows > 0 ? new HubnessSums(reportRows, params, galleryBankRows > 0) : null;
+        this.documents = documents;
+        this.queryTop = queryTop;
+        this.galleryTop = galleryTop;
+        this.report = report;
+    }
+
+    /**
+     * Writes everything a merge needs (the document count, the top-k lists, the report's lists), so partials computed
+     * on other machines can be merged: {@link #readFrom} with the build's parameters reads it back exactly.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(documents);
+        queryTop.writeTo(out);
+        galleryTop.writeTo(out);
+        out.writeBoolean(report != null);
+        if (report != null) {
+            report.writeTo(out);
+        }
+    }
+
+    public static PassPartial readFrom(DataInput in, NormParams params) throws IOException {
+        long documents = in.readLong();
+        if (documents < 0) {
+            throw new IOException("a partial of " + documents + " documents is not valid");
+        }
+        TopKTracker queryTop = TopKTracker.readFrom(in);
+        TopKTracker galleryTop = TopKTracker.readFrom(in);
+        HubnessSums report = in.readBoolean() ? HubnessSums.readFrom(in, params) : null;
+        return new PassPartial(params, documents, queryTop, galleryTop, report);
+    }
+
+    /** The same counts and lists, bit for bit (what a round trip through {@link #writeTo} must keep). */
+    public boolean sameAs(PassPartial other) {
+        return documents == other.documents && queryTop.sameAs(other.queryTop) && galleryTop.sameAs(other.galleryTop)
+            && (report == null ? other.report == null : other.report != null && report.sameAs(other.report));
+    }
+
+    /** Keys of every document in some bank vector's top-k so far: the activation sets' candidates. */
+    public Set<Long> activationKeys() {
+        Set<Long> keys = new HashSet<>(union(queryTop));
+        keys.addAll(union(galleryTop));
+        return keys;
     }
 
     /** Rows [0, n) of a block whose similarities and terms are computed; keys from keys[keyOff]. */

@@ -3,6 +3,10 @@ package org.opensearch.hubness.norm;
 import org.opensearch.hubness.kernel.RowReductions;
 import org.opensearch.hubness.kernel.VectorKernels;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Keeps the top-k (value, key) pairs of many lists at once, ordered by value (larger first) and, among equal values,
  * by key (smaller first). Keys must be unique per list. That order is total, so the lists hold the top k of
@@ -109,5 +113,44 @@ public final class TopKTracker {
 
     public double value(int list, int r) {
         return values[list * k + r];
+    }
+
+    /** Writes the lists (their shape and filled entries) for {@link #readFrom}: a partial crosses the wire this way. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(counts.length);
+        out.writeInt(k);
+        for (int list = 0; list < counts.length; list++) {
+            out.writeInt(counts[list]);
+            for (int r = 0; r < counts[list]; r++) {
+                out.writeDouble(value(list, r));
+                out.writeLong(key(list, r));
+            }
+        }
+    }
+
+    public static TopKTracker readFrom(DataInput in) throws IOException {
+        int lists = in.readInt(), k = in.readInt();
+        if (lists < 0 || k < 1 || (long) lists * k > Integer.MAX_VALUE - 8) {
+            throw new IOException("a top-k tracker of " + lists + " lists of " + k + " is not valid");
+        }
+        TopKTracker t = new TopKTracker(lists, k);
+        for (int list = 0; list < lists; list++) {
+            int count = in.readInt();
+            if (count < 0 || count > k) {
+                throw new IOException("list " + list + " holds " + count + " entries, at most " + k + " allowed");
+            }
+            t.counts[list] = count;
+            for (int r = 0; r < count; r++) {
+                t.values[list * k + r] = in.readDouble();
+                t.keys[list * k + r] = in.readLong();
+            }
+        }
+        return t;
+    }
+
+    /** Same lists, same k, same entries in the same order. */
+    public boolean sameAs(TopKTracker other) {
+        return k == other.k && java.util.Arrays.equals(counts, other.counts) && java.util.Arrays.equals(values, other.values)
+            && java.util.Arrays.equals(keys, other.keys);
     }
 }

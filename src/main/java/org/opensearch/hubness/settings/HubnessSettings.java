@@ -33,7 +33,11 @@ public final class HubnessSettings {
     public static final Setting<ByteSizeValue> BREAKER_LIMIT = Setting.memorySizeSetting("plugins.hubness.breaker.limit", "10%",
         Setting.Property.NodeScope, Setting.Property.Dynamic);
 
-    public static final Setting<Integer> BUILD_PAGE_SIZE = Setting.intSetting("plugins.hubness.build.page_size", 500, 10, 10_000,
+    /**
+     * Gallery documents per step of a build's pass, the unit of work of the build pool: one running step holds
+     * rows × (query bank + gallery bank) × 12 bytes (64 rows against banks of 10 000 + 10 000: 15 MB).
+     */
+    public static final Setting<Integer> BUILD_ROWS_PER_STEP = Setting.intSetting("plugins.hubness.build.rows_per_step", 64, 1, 4096,
         Setting.Property.NodeScope, Setting.Property.Dynamic);
 
     /** How many query-bank vectors the hubness report ranks the gallery with (it costs one ranking each). */
@@ -41,7 +45,7 @@ public final class HubnessSettings {
         Setting.Property.NodeScope, Setting.Property.Dynamic);
 
     public static List<Setting<?>> all() {
-        return List.of(CACHE_MAX_SIZE, BREAKER_LIMIT, BUILD_PAGE_SIZE, REPORT_QUERIES, BANK_MAX_BODY_SIZE);
+        return List.of(CACHE_MAX_SIZE, BREAKER_LIMIT, BUILD_ROWS_PER_STEP, REPORT_QUERIES, BANK_MAX_BODY_SIZE);
     }
 
     private static void validateCacheSize(ByteSizeValue v) {
@@ -57,22 +61,22 @@ public final class HubnessSettings {
 
     private volatile long cacheMaxBytes;
     private volatile long bankMaxBodyBytes;
-    private volatile int pageSize;
+    private volatile int rowsPerStep;
     private volatile int reportQueries;
 
     public HubnessSettings(Settings settings, ClusterSettings cluster) {
         cacheMaxBytes = CACHE_MAX_SIZE.get(settings).getBytes();
-        pageSize = BUILD_PAGE_SIZE.get(settings);
+        rowsPerStep = BUILD_ROWS_PER_STEP.get(settings);
         reportQueries = REPORT_QUERIES.get(settings);
         bankMaxBodyBytes = BANK_MAX_BODY_SIZE.get(settings).getBytes();
         cluster.addSettingsUpdateConsumer(BANK_MAX_BODY_SIZE, v -> bankMaxBodyBytes = v.getBytes());
         cluster.addSettingsUpdateConsumer(CACHE_MAX_SIZE, v -> cacheMaxBytes = v.getBytes());
-        cluster.addSettingsUpdateConsumer(BUILD_PAGE_SIZE, v -> pageSize = v);
+        cluster.addSettingsUpdateConsumer(BUILD_ROWS_PER_STEP, v -> rowsPerStep = v);
         cluster.addSettingsUpdateConsumer(REPORT_QUERIES, v -> reportQueries = v);
     }
 
     public long cacheMaxBytes() { return cacheMaxBytes; }
-    public int pageSize() { return pageSize; }
+    public int rowsPerStep() { return rowsPerStep; }
     public int reportQueries() { return reportQueries; }
     public long bankMaxBodyBytes() { return bankMaxBodyBytes; }
 }

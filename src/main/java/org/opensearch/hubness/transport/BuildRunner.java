@@ -10,9 +10,7 @@ import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.hubness.HubnessPlugin;
 import org.opensearch.hubness.bank.BankBlobs;
-import org.opensearch.hubness.bank.BankBuild;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.PostedVectors;
@@ -45,8 +43,6 @@ import java.util.function.Supplier;
 public final class BuildRunner {
 
     private static final Logger LOG = LogManager.getLogger(BuildRunner.class);
-    private static final int BUILD_ATTEMPTS = 3;
-    private static final long RETRY_DELAY_MILLIS = 2_000;
 
     private final Client client;
     private final ClusterService clusterService;
@@ -91,7 +87,8 @@ public final class BuildRunner {
             }
             if (started != null) started.onResponse(ticket);
             BankDefinition inMemory = def;
-            threadPool.executor(HubnessPlugin.BUILD_POOL).execute(() -> run(name, ticket, () -> {
+            // the coordination waits on the fan-out, whose steps run on the build pool: never on the build pool itself
+            threadPool.generic().execute(() -> run(name, ticket, () -> {
                 PostedVectors.store(blobs, inMemory, ticket.buildId());
                 return inMemory;
             }, !background, listener));
@@ -111,7 +108,7 @@ public final class BuildRunner {
                 return;
             }
             if (started != null) started.onResponse(s.ticket());
-            threadPool.executor(HubnessPlugin.BUILD_POOL).execute(() -> run(name, s.ticket(),
+            threadPool.generic().execute(() -> run(name, s.ticket(),
                 () -> PostedVectors.resolve(blobs, BankDefinition.fromStoredJson(name, s.definitionJson())), false, listener));
         });
     }
@@ -126,7 +123,8 @@ public final class BuildRunner {
         try {
             BankDefinition def = definition.get();
             requireCurrent(name, ticket);
-            BankBuild.Result result = computeWithRetries(name, ticket, def);
+            GalleryBuild.Result result = new GalleryBuild(client, clusterService, settings, asPlugin, () -> requireCurrent(name, ticket))
+                .run(def, ticket.version());
             requireCurrent(name, ticket);
             LoadedBank bank = result.bank();
             String sha = blobs.writeVersion(bank, ticket.buildId());
@@ -147,25 +145,6 @@ public final class BuildRunner {
             listener.onFailure(e);
         } finally {
             janitor.cleanLater(name);
-        }
-    }
-
-    /**
-     * The build computation; a failure that is not the definition's fault (a node left and its shard copies went with
-     * it, a scroll context was lost) is retried on the copies that remain, a few times, while the build is current.
-     */
-    private BankBuild.Result computeWithRetries(String name, BuildTicket ticket, BankDefinition def) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return new BankBuild(client, settings.pageSize(), settings.reportQueries()).run(def, ticket.version());
-            } catch (IllegalArgumentException invalid) {
-                throw invalid;
-            } catch (RuntimeException e) {
-                if (attempt == BUILD_ATTEMPTS) throw e;
-                LOG.info("build of bank [{}] version {} failed ({}); retrying on the remaining shard copies", name, ticket.version(), e.getMessage());
-                Thread.sleep(RETRY_DELAY_MILLIS * attempt);
-                requireCurrent(name, ticket);
-            }
         }
     }
 

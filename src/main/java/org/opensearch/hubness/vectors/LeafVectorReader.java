@@ -70,6 +70,17 @@ public final class LeafVectorReader {
         return read(reader, field, dimension, new int[] { doc })[0];
     }
 
+    /** A forward-only reader of one segment's vectors: calls in increasing segment doc order; null for no vector. */
+    @FunctionalInterface
+    public interface SegmentVectors {
+        float[] read(int segmentDoc) throws IOException;
+    }
+
+    /** Reads a whole segment in doc-id order (a bank build walks every document of a shard copy). */
+    public static SegmentVectors open(LeafReader reader, String field, int dimension) throws IOException {
+        return SegmentAccessor.open(reader, field, dimension)::read;
+    }
+
     /** A forward-only reader of one segment's vectors. */
     private abstract static class SegmentAccessor {
 
