@@ -1,14 +1,13 @@
 package org.opensearch.hubness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.opensearch.hubness.it.LocalCluster;
-import org.opensearch.hubness.it.VectorIndex;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.opensearch.hubness.it.LocalCluster;
+import org.opensearch.hubness.it.VectorIndex;
 
 /**
  * Latency of a knn query alone vs the same knn query plus the hubness rescorer (NOT a test; run by scripts/bench-rescore
@@ -44,7 +43,9 @@ public final class RescoreLatencyBench {
     }
 
     public static void main(String[] args) {
-        int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {10_000, 100_000};
+        int[] sizes = args.length > 0
+                ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {10_000, 100_000};
         RescoreLatencyBench bench = new RescoreLatencyBench(LocalCluster.fromSystemProperties());
         bench.run(sizes);
     }
@@ -85,12 +86,18 @@ public final class RescoreLatencyBench {
         StringBuilder bulk = new StringBuilder();
         for (int i = from; i < to; i++) {
             float[] v = vector(1, i);
-            bulk.append("{\"index\":{\"_id\":\"g").append(i).append("\"}}\n{\"").append(VectorIndex.FIELD).append("\":");
+            bulk.append("{\"index\":{\"_id\":\"g")
+                    .append(i)
+                    .append("\"}}\n{\"")
+                    .append(VectorIndex.FIELD)
+                    .append("\":");
             VectorIndex.appendVector(bulk, v, 0, D);
             bulk.append("}\n");
             if ((i + 1 - from) % 500 == 0 || i == to - 1) {
-                LocalCluster.Response resp = cluster.post("/" + INDEX + "/_bulk", bulk.toString()).ok();
-                if (resp.json().path("errors").asBoolean()) throw new IllegalStateException("bulk failed: " + resp.body());
+                LocalCluster.Response resp =
+                        cluster.post("/" + INDEX + "/_bulk", bulk.toString()).ok();
+                if (resp.json().path("errors").asBoolean())
+                    throw new IllegalStateException("bulk failed: " + resp.body());
                 bulk.setLength(0);
             }
         }
@@ -104,20 +111,26 @@ public final class RescoreLatencyBench {
             {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}},
              "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d,
                "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}}}}
-            """, VectorIndex.FIELD, D)).ok();
+            """, VectorIndex.FIELD, D))
+                .ok();
         List<String> rows = new ArrayList<>();
         int indexed = 0;
         for (int size : sizes) {
             long t0 = System.nanoTime();
             index(indexed, size);
             indexed = size;
-            JsonNode segments = cluster.get("/_cat/segments/" + INDEX + "?format=json").ok().json();
-            System.out.printf(Locale.ROOT, "indexed %d documents in %.1f s (%d segments)%n", size, (System.nanoTime() - t0) / 1e9,
-                segments.size());
+            JsonNode segments =
+                    cluster.get("/_cat/segments/" + INDEX + "?format=json").ok().json();
+            System.out.printf(
+                    Locale.ROOT,
+                    "indexed %d documents in %.1f s (%d segments)%n",
+                    size,
+                    (System.nanoTime() - t0) / 1e9,
+                    segments.size());
             t0 = System.nanoTime();
             if (size == sizes[0]) {
-                StringBuilder def = new StringBuilder("{\"gallery\": {\"index\": \"" + INDEX + "\", \"field\": \"" + VectorIndex.FIELD
-                    + "\"}, \"query_bank\": {\"vectors\": [");
+                StringBuilder def = new StringBuilder("{\"gallery\": {\"index\": \"" + INDEX + "\", \"field\": \""
+                        + VectorIndex.FIELD + "\"}, \"query_bank\": {\"vectors\": [");
                 for (int b = 0; b < 1000; b++) {
                     if (b > 0) def.append(',');
                     VectorIndex.appendVector(def, vector(2, b), 0, D);
@@ -125,9 +138,11 @@ public final class RescoreLatencyBench {
                 def.append("]}, \"gallery_bank\": {\"sample\": {\"size\": 1000, \"seed\": 7}}}");
                 cluster.put("/_plugins/_hubness/banks/" + BANK, def.toString()).ok();
             } else {
-                cluster.post("/_plugins/_hubness/banks/" + BANK + "/_rebuild?wait_for_completion=true", null).ok();
+                cluster.post("/_plugins/_hubness/banks/" + BANK + "/_rebuild?wait_for_completion=true", null)
+                        .ok();
             }
-            System.out.printf(Locale.ROOT, "bank built over %d documents in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    Locale.ROOT, "bank built over %d documents in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
             rows.addAll(measure(size));
         }
         System.out.println();
@@ -140,14 +155,15 @@ public final class RescoreLatencyBench {
     /** A knn k=100 query; with a method, plus the hubness rescore (window 100) with that method. */
     String body(float[] q, String method) {
         String v = VectorIndex.vectorJson(q, 0, D);
-        String knn = "{\"size\":10,\"_source\":false,\"query\":{\"knn\":{\"" + VectorIndex.FIELD + "\":{\"vector\":" + v + ",\"k\":100}}}";
+        String knn = "{\"size\":10,\"_source\":false,\"query\":{\"knn\":{\"" + VectorIndex.FIELD + "\":{\"vector\":" + v
+                + ",\"k\":100}}}";
         if (method == null) return knn + "}";
         return knn + ",\"rescore\":{\"window_size\":100,\"hubness\":{\"bank\":\"" + BANK + "\",\"query_vector\":" + v
-            + ",\"method\":\"" + method + "\"}}}";
+                + ",\"method\":\"" + method + "\"}}}";
     }
 
     /** The modes measured side by side: knn alone, + dual_is (ungated), + dual_dis (gated: one exact top-1 search per request). */
-    static final String[] METHODS = { null, "dual_is", "dual_dis" };
+    static final String[] METHODS = {null, "dual_is", "dual_dis"};
 
     List<String> measure(int size) {
         String[][] bodies = new String[METHODS.length][QUERIES];
@@ -157,7 +173,8 @@ public final class RescoreLatencyBench {
         }
         for (int w = 0; w < 2; w++) {
             for (int q = 0; q < QUERIES; q++) {
-                for (String[] b : bodies) cluster.post("/" + INDEX + "/_search", b[q]).ok();
+                for (String[] b : bodies)
+                    cluster.post("/" + INDEX + "/_search", b[q]).ok();
             }
         }
         long[][] t = new long[METHODS.length][QUERIES * ROUNDS];
@@ -174,21 +191,34 @@ public final class RescoreLatencyBench {
         double searchesPerRequest = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS);
         double mp = pct(t[0], 50), pp = pct(t[0], 99);
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", mp, pp, "1.00", "1.00"));
+        rows.add(String.format(
+                Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", mp, pp, "1.00", "1.00"));
         for (int m = 1; m < METHODS.length; m++) {
             double mr = pct(t[m], 50), pr = pct(t[m], 99);
-            rows.add(String.format(Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14.2f %11.2f", size, "knn k=100 + " + METHODS[m] + " w=100", mr, pr,
-                mr / mp, pr / pp));
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "%7d  %-28s %9.2f %8.2f %14.2f %11.2f",
+                    size,
+                    "knn k=100 + " + METHODS[m] + " w=100",
+                    mr,
+                    pr,
+                    mr / mp,
+                    pr / pp));
         }
-        rows.add(String.format(Locale.ROOT, "%7d  (shard query phases per round of the %d modes: %.2f; 1 shard)", size, METHODS.length,
-            searchesPerRequest));
+        rows.add(String.format(
+                Locale.ROOT,
+                "%7d  (shard query phases per round of the %d modes: %.2f; 1 shard)",
+                size,
+                METHODS.length,
+                searchesPerRequest));
         return rows;
     }
 
     /** Query phases the node ran so far (a gated rescore adds its top-1 search). */
     long queryTotal() {
         long total = 0;
-        for (JsonNode n : cluster.get("/_nodes/stats/indices/search").ok().json().path("nodes")) {
+        for (JsonNode n :
+                cluster.get("/_nodes/stats/indices/search").ok().json().path("nodes")) {
             total += n.path("indices").path("search").path("query_total").asLong();
         }
         return total;

@@ -1,14 +1,14 @@
 package org.opensearch.hubness.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.it.LocalCluster;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** A small gallery with a hub, a query bank, and a bank over them, shared by the client ITs; plus the reference search. */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
+@SuppressForbidden(
+        reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 final class ClientFixture {
 
     static final String FIELD = "embedding";
@@ -60,13 +60,18 @@ final class ClientFixture {
     }
 
     /** The same search over plain HTTP: the ids of the hits, best first, and their scores. */
-    static List<String> referenceIds(LocalCluster cluster, String gallery, String bank, String method, List<Double> scores) {
+    static List<String> referenceIds(
+            LocalCluster cluster, String gallery, String bank, String method, List<Double> scores) {
         String body = """
             {"size": 10, "query": {"knn": {"embedding": {"vector": [0.7, 0.3, 0.2, 0.4], "k": 100}}},
              "rescore": {"window_size": 100, "hubness": {"bank": "%s", "method": "%s", "query_vector": [0.7, 0.3, 0.2, 0.4]}}}
             """.formatted(bank, method);
         List<String> ids = new ArrayList<>();
-        for (JsonNode hit : cluster.post("/" + gallery + "/_search", body).ok().json().path("hits").path("hits")) {
+        for (JsonNode hit : cluster.post("/" + gallery + "/_search", body)
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits")) {
             ids.add(hit.path("_id").asText());
             scores.add(hit.path("_score").asDouble());
         }

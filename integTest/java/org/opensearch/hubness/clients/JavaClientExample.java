@@ -5,6 +5,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParser;
+import java.io.IOException;
+import java.net.URI;
 import org.apache.hc.core5.http.HttpHost;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.json.JsonpMapper;
@@ -19,9 +21,6 @@ import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
-
-import java.io.IOException;
-import java.net.URI;
 
 /**
  * The hubness rescorer through the official Java client ({@code org.opensearch.client:opensearch-java}).
@@ -45,44 +44,77 @@ public final class JavaClientExample {
     /** A client on the Apache HttpClient 5 transport that ships with opensearch-java, mapping JSON with Jackson. */
     public static OpenSearchClient connect(String url) {
         URI uri = URI.create(url);
-        OpenSearchTransport transport = ApacheHttpClient5TransportBuilder
-            .builder(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()))
-            .setMapper(new JacksonJsonpMapper())
-            .build();
+        OpenSearchTransport transport = ApacheHttpClient5TransportBuilder.builder(
+                        new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()))
+                .setMapper(new JacksonJsonpMapper())
+                .build();
         return new OpenSearchClient(transport);
     }
 
     /** A knn query whose top {@code window} hits per shard are re-ranked by the hubness rescorer. */
-    public static SearchResponse<JsonData> search(OpenSearchClient client, String index, String field, String bank,
-                                                  String method, float[] vector, int size, int window) throws IOException {
+    public static SearchResponse<JsonData> search(
+            OpenSearchClient client,
+            String index,
+            String field,
+            String bank,
+            String method,
+            float[] vector,
+            int size,
+            int window)
+            throws IOException {
         JsonArrayBuilder builder = Json.createArrayBuilder();
         for (float f : vector) builder.add(f);
-        JsonArray v = builder.build(); // built once: a JsonArrayBuilder empties itself when built, so it cannot be added twice
+        JsonArray v =
+                builder.build(); // built once: a JsonArrayBuilder empties itself when built, so it cannot be added
+        // twice
         JsonObject body = Json.createObjectBuilder()
-            .add("size", size)
-            .add("query", Json.createObjectBuilder().add("knn", Json.createObjectBuilder()
-                .add(field, Json.createObjectBuilder().add("vector", v).add("k", window))))
-            .add("rescore", Json.createObjectBuilder()
-                .add("window_size", window)
-                .add("hubness", Json.createObjectBuilder()
-                    .add("bank", bank)
-                    .add("method", method)
-                    .add("query_vector", v)))
-            .build();
+                .add("size", size)
+                .add(
+                        "query",
+                        Json.createObjectBuilder()
+                                .add(
+                                        "knn",
+                                        Json.createObjectBuilder()
+                                                .add(
+                                                        field,
+                                                        Json.createObjectBuilder()
+                                                                .add("vector", v)
+                                                                .add("k", window))))
+                .add(
+                        "rescore",
+                        Json.createObjectBuilder()
+                                .add("window_size", window)
+                                .add(
+                                        "hubness",
+                                        Json.createObjectBuilder()
+                                                .add("bank", bank)
+                                                .add("method", method)
+                                                .add("query_vector", v)))
+                .build();
         // throwOnHttpErrors: a 4xx/5xx becomes an OpenSearchClientException carrying the error body
-        OpenSearchGenericClient generic = client.generic().withClientOptions(OpenSearchGenericClient.ClientOptions.throwOnHttpErrors());
-        try (Response response = generic.execute(Requests.builder().method("POST").endpoint("/" + index + "/_search").json(body).build())) {
+        OpenSearchGenericClient generic =
+                client.generic().withClientOptions(OpenSearchGenericClient.ClientOptions.throwOnHttpErrors());
+        try (Response response = generic.execute(Requests.builder()
+                .method("POST")
+                .endpoint("/" + index + "/_search")
+                .json(body)
+                .build())) {
             return typed(client, response);
         }
     }
 
     /** Creates (and builds) a bank through the admin API; returns the bank's status as JSON. */
     public static JsonObject putBank(OpenSearchClient client, String bank, JsonObject definition) throws IOException {
-        OpenSearchGenericClient generic = client.generic().withClientOptions(OpenSearchGenericClient.ClientOptions.throwOnHttpErrors());
-        try (Response response = generic.execute(Requests.builder().method("PUT").endpoint("/_plugins/_hubness/banks/" + bank)
-            .json(definition).build())) {
+        OpenSearchGenericClient generic =
+                client.generic().withClientOptions(OpenSearchGenericClient.ClientOptions.throwOnHttpErrors());
+        try (Response response = generic.execute(Requests.builder()
+                .method("PUT")
+                .endpoint("/_plugins/_hubness/banks/" + bank)
+                .json(definition)
+                .build())) {
             JsonpMapper mapper = client._transport().jsonpMapper();
-            try (Body b = response.getBody().orElseThrow(); JsonParser parser = mapper.jsonProvider().createParser(b.body())) {
+            try (Body b = response.getBody().orElseThrow();
+                    JsonParser parser = mapper.jsonProvider().createParser(b.body())) {
                 parser.next();
                 return parser.getObject();
             }
@@ -93,8 +125,9 @@ public final class JavaClientExample {
     private static SearchResponse<JsonData> typed(OpenSearchClient client, Response response) throws IOException {
         JsonpMapper mapper = client._transport().jsonpMapper();
         try (Body b = response.getBody().orElseThrow(() -> new IOException("search answered no body"));
-             JsonParser parser = mapper.jsonProvider().createParser(b.body())) {
-            return SearchResponse.createSearchResponseDeserializer(JsonData._DESERIALIZER).deserialize(parser, mapper);
+                JsonParser parser = mapper.jsonProvider().createParser(b.body())) {
+            return SearchResponse.createSearchResponseDeserializer(JsonData._DESERIALIZER)
+                    .deserialize(parser, mapper);
         }
     }
 

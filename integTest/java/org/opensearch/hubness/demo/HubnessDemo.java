@@ -1,11 +1,6 @@
 package org.opensearch.hubness.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.it.LocalCluster;
-import org.opensearch.hubness.it.VectorIndex;
-import org.opensearch.hubness.norm.RetrievalMetrics;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -18,6 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.it.LocalCluster;
+import org.opensearch.hubness.it.VectorIndex;
+import org.opensearch.hubness.norm.RetrievalMetrics;
 
 /**
  * The end-to-end demo that {@code scripts/demo} runs against a live node: indexes the Flickr8k/TinyCLIP gallery and
@@ -45,6 +44,7 @@ public final class HubnessDemo {
     private final PrintStream progress = System.err;
     /** On a terminal the progress line rewrites itself; in a log it prints a line now and then. */
     private final boolean tty = Boolean.getBoolean("demo.tty");
+
     private long lastLine;
 
     private final String engine;
@@ -72,10 +72,13 @@ public final class HubnessDemo {
                     p.load(r);
                 }
             }
-            return new Labels(p.getProperty("title", "Flickr8k / TinyCLIP, text \u2192 image"),
-                p.getProperty("summary", "Flickr8k dev, TinyCLIP " + d + "-d embeddings, text -> image"),
-                p.getProperty("direction", "text -> image"),
-                p.getProperty("queries", "captions"), p.getProperty("gallery", "images"), p.getProperty("bank", FLICKR_BANK));
+            return new Labels(
+                    p.getProperty("title", "Flickr8k / TinyCLIP, text \u2192 image"),
+                    p.getProperty("summary", "Flickr8k dev, TinyCLIP " + d + "-d embeddings, text -> image"),
+                    p.getProperty("direction", "text -> image"),
+                    p.getProperty("queries", "captions"),
+                    p.getProperty("gallery", "images"),
+                    p.getProperty("bank", FLICKR_BANK));
         }
     }
 
@@ -84,21 +87,26 @@ public final class HubnessDemo {
         String url = opts.getOrDefault("url", "http://127.0.0.1:9200");
         Path data = Path.of(opts.getOrDefault("data", "../shared/data/flickr8k-tinyclip"));
         Path outDir = Path.of(opts.getOrDefault("out", "target/demo"));
-        int queries = opts.containsKey("queries") ? Integer.parseInt(opts.get("queries")) : Integer.MAX_VALUE; // default: all
+        int queries =
+                opts.containsKey("queries") ? Integer.parseInt(opts.get("queries")) : Integer.MAX_VALUE; // default: all
         if (!Files.isRegularFile(data.resolve("text.npy")) || !Files.isRegularFile(data.resolve("image.npy"))) {
-            System.err.println("demo: no Flickr8k/TinyCLIP embeddings at " + data.toAbsolutePath()
-                + " (text.npy, image.npy); scripts/demo uses ../shared/data/flickr8k-tinyclip or generates an offline set");
+            System.err.println(
+                    "demo: no Flickr8k/TinyCLIP embeddings at " + data.toAbsolutePath()
+                            + " (text.npy, image.npy); scripts/demo uses ../shared/data/flickr8k-tinyclip or generates an offline set");
             System.exit(2);
         }
         String engine = opts.getOrDefault("engine", "lucene");
-        if (!engine.equals("lucene") && !engine.equals("faiss")) throw new IllegalArgumentException("--engine is lucene or faiss, got " + engine);
+        if (!engine.equals("lucene") && !engine.equals("faiss"))
+            throw new IllegalArgumentException("--engine is lucene or faiss, got " + engine);
         new HubnessDemo(LocalCluster.at(url), engine).run(data, outDir, queries);
     }
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) throw new IllegalArgumentException("usage: --url U --data DIR --out DIR --queries N --engine lucene|faiss");
+            if (!args[i].startsWith("--") || i + 1 == args.length)
+                throw new IllegalArgumentException(
+                        "usage: --url U --data DIR --out DIR --queries N --engine lucene|faiss");
             m.put(args[i].substring(2), args[++i]);
         }
         return m;
@@ -110,8 +118,9 @@ public final class HubnessDemo {
         NpyArray image = NpyArray.readMatrix(data.resolve("image.npy"));
         int d = image.cols();
         if (text.cols() != d || text.rows() != image.rows() || image.rows() < 2 || image.rows() % 2 != 0) {
-            throw new IllegalStateException("expected text.npy and image.npy of the same even number of rows and the same width, got "
-                + Arrays.toString(text.shape()) + " and " + Arrays.toString(image.shape()));
+            throw new IllegalStateException(
+                    "expected text.npy and image.npy of the same even number of rows and the same width, got "
+                            + Arrays.toString(text.shape()) + " and " + Arrays.toString(image.shape()));
         }
         int n = image.rows() / 2;
         Labels labels = Labels.of(data, d);
@@ -125,8 +134,17 @@ public final class HubnessDemo {
         float[] galleryBank = VectorIndex.rows(im, d, n, 2 * n);
 
         out.printf(Locale.ROOT, "hubness demo on %s: %s%n", cluster.baseUrl(), labels.summary());
-        out.printf(Locale.ROOT, "  gallery %d %s, %d test %s, query bank %d %s, gallery bank %d %s%n",
-            n, labels.gallery(), nq, labels.queries(), queryBank.length / d, labels.queries(), galleryBank.length / d, labels.gallery());
+        out.printf(
+                Locale.ROOT,
+                "  gallery %d %s, %d test %s, query bank %d %s, gallery bank %d %s%n",
+                n,
+                labels.gallery(),
+                nq,
+                labels.queries(),
+                queryBank.length / d,
+                labels.queries(),
+                galleryBank.length / d,
+                labels.gallery());
 
         // ---- index ----
         cluster.delete("/_plugins/_hubness/banks/" + bankName);
@@ -136,23 +154,44 @@ public final class HubnessDemo {
         index(QUERY_BANK, queryBank, d, total, done);
         index(GALLERY_BANK, galleryBank, d, total, done);
         clearProgress();
-        out.printf(Locale.ROOT, "indexed %d vectors into %s, %s, %s (%s engine, cosine)%n", total, GALLERY, QUERY_BANK, GALLERY_BANK,
-            engine);
+        out.printf(
+                Locale.ROOT,
+                "indexed %d vectors into %s, %s, %s (%s engine, cosine)%n",
+                total,
+                GALLERY,
+                QUERY_BANK,
+                GALLERY_BANK,
+                engine);
 
         // ---- bank ----
         progress(true, "building bank " + bankName + " ...");
         long b0 = System.nanoTime();
-        String bankBody = String.format(Locale.ROOT, """
+        String bankBody = String.format(
+                Locale.ROOT,
+                """
             {"gallery": {"index": "%s", "field": "embedding"},
              "query_bank": {"index": "%s", "field": "embedding"},
              "gallery_bank": {"index": "%s", "field": "embedding"},
              "beta_query": 20, "beta_gallery": 3, "k": 1,
              "description": "scripts/demo: %s, banks = rows %d-%d"}
-            """, GALLERY, QUERY_BANK, GALLERY_BANK, labels.summary().replace("\"", "'"), n, 2 * n - 1);
-        JsonNode bank = cluster.put("/_plugins/_hubness/banks/" + bankName + "?wait_for_completion=true", bankBody).ok().json();
+            """,
+                GALLERY,
+                QUERY_BANK,
+                GALLERY_BANK,
+                labels.summary().replace("\"", "'"),
+                n,
+                2 * n - 1);
+        JsonNode bank = cluster.put("/_plugins/_hubness/banks/" + bankName + "?wait_for_completion=true", bankBody)
+                .ok()
+                .json();
         clearProgress();
-        out.printf(Locale.ROOT, "built bank %s (state %s, version %s) in %.1f s: beta_query 20, beta_gallery 3, k 1%n",
-            bankName, bank.path("state").asText(), bank.path("version").asText(), (System.nanoTime() - b0) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "built bank %s (state %s, version %s) in %.1f s: beta_query 20, beta_gallery 3, k 1%n",
+                bankName,
+                bank.path("state").asText(),
+                bank.path("version").asText(),
+                (System.nanoTime() - b0) / 1e9);
 
         // ---- query ----
         List<String> methods = new ArrayList<>();
@@ -179,8 +218,18 @@ public final class HubnessDemo {
             }
             if ((q + 1) % 5 == 0 || q + 1 == nq) {
                 double el = (System.nanoTime() - q0) / 1e9;
-                progress(q + 1 == nq, String.format(Locale.ROOT, "querying: %d/%d %s x %d methods (%d searches, %.0f s, ~%.0f s left)",
-                    q + 1, nq, labels.queries(), m, (q + 1) * m, el, el / (q + 1) * (nq - q - 1)));
+                progress(
+                        q + 1 == nq,
+                        String.format(
+                                Locale.ROOT,
+                                "querying: %d/%d %s x %d methods (%d searches, %.0f s, ~%.0f s left)",
+                                q + 1,
+                                nq,
+                                labels.queries(),
+                                m,
+                                (q + 1) * m,
+                                el,
+                                el / (q + 1) * (nq - q - 1)));
             }
         }
         clearProgress();
@@ -193,27 +242,51 @@ public final class HubnessDemo {
             rows.add(new Row(methods.get(j), s, median(millis[j]), occurrences(scores[j], nq, n)));
         }
         out.println();
-        out.printf(Locale.ROOT, "%s, %d queries, gallery %d, window %d (the whole gallery), N_10 skewness over the gallery%n",
-            labels.direction(), nq, n, n);
+        out.printf(
+                Locale.ROOT,
+                "%s, %d queries, gallery %d, window %d (the whole gallery), N_10 skewness over the gallery%n",
+                labels.direction(),
+                nq,
+                n,
+                n);
         out.println("| method   |  R@1 |  R@5 | R@10 |  MdR | N_10 skew | median ms |");
         out.println("|----------|------|------|------|------|-----------|-----------|");
         for (Row r : rows) {
             RetrievalMetrics.Summary s = r.summary();
-            out.printf(Locale.ROOT, "| %-8s | %4.1f | %4.1f | %4.1f | %4.1f | %9.2f | %9.1f |%n",
-                r.method(), s.r1(), s.r5(), s.r10(), s.mdr(), s.skew(), r.medianMs());
+            out.printf(
+                    Locale.ROOT,
+                    "| %-8s | %4.1f | %4.1f | %4.1f | %4.1f | %9.2f | %9.1f |%n",
+                    r.method(),
+                    s.r1(),
+                    s.r5(),
+                    s.r10(),
+                    s.mdr(),
+                    s.skew(),
+                    r.medianMs());
         }
-        out.println("knn = the plain knn query (k = " + n + "); the other rows add \"rescore\": {\"hubness\": {\"method\": ...}} over it.");
+        out.println("knn = the plain knn query (k = " + n
+                + "); the other rows add \"rescore\": {\"hubness\": {\"method\": ...}} over it.");
         out.println("median ms = client-side round trip of one search, all methods interleaved per query.");
 
         Row before = rows.get(0);
-        Row best = rows.stream().skip(2).max((a, b) -> Double.compare(a.summary().r1(), b.summary().r1())).orElseThrow();
+        Row best = rows.stream()
+                .skip(2)
+                .max((a, b) -> Double.compare(a.summary().r1(), b.summary().r1()))
+                .orElseThrow();
         Files.createDirectories(outDir);
         Path svg = outDir.resolve("hubness.svg");
         Files.writeString(svg, DemoSvg.render(rows, before, best, nq, n, labels));
-        out.printf(Locale.ROOT, "%nbest: %s R@1 %.1f vs knn %.1f (%+.1f), N_10 skewness %.2f -> %.2f%n", best.method(),
-            best.summary().r1(), before.summary().r1(), best.summary().r1() - before.summary().r1(), before.summary().skew(),
-            best.summary().skew());
-        out.printf(Locale.ROOT, "wrote %s; the demo took %.0f s%n", svg.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "%nbest: %s R@1 %.1f vs knn %.1f (%+.1f), N_10 skewness %.2f -> %.2f%n",
+                best.method(),
+                best.summary().r1(),
+                before.summary().r1(),
+                best.summary().r1() - before.summary().r1(),
+                before.summary().skew(),
+                best.summary().skew());
+        out.printf(
+                Locale.ROOT, "wrote %s; the demo took %.0f s%n", svg.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
     }
 
     private void index(String name, float[] vectors, int d, int total, int[] done) {
@@ -222,15 +295,23 @@ public final class HubnessDemo {
         int rows = vectors.length / d;
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < rows; i++) {
-            bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n{\"").append(VectorIndex.FIELD).append("\":");
+            bulk.append("{\"index\":{\"_id\":\"")
+                    .append(i)
+                    .append("\"}}\n{\"")
+                    .append(VectorIndex.FIELD)
+                    .append("\":");
             VectorIndex.appendVector(bulk, vectors, i * d, d);
             bulk.append("}\n");
             if ((i + 1) % 100 == 0 || i == rows - 1) {
-                LocalCluster.Response r = cluster.post("/" + name + "/_bulk", bulk.toString()).ok();
-                if (r.json().path("errors").asBoolean()) throw new IllegalStateException("bulk into " + name + " failed: " + r.body());
+                LocalCluster.Response r =
+                        cluster.post("/" + name + "/_bulk", bulk.toString()).ok();
+                if (r.json().path("errors").asBoolean())
+                    throw new IllegalStateException("bulk into " + name + " failed: " + r.body());
                 bulk.setLength(0);
                 done[0] += (i % 100) + 1;
-                progress(done[0] == total, String.format(Locale.ROOT, "indexing: %d/%d vectors (%s)", done[0], total, name));
+                progress(
+                        done[0] == total,
+                        String.format(Locale.ROOT, "indexing: %d/%d vectors (%s)", done[0], total, name));
             }
         }
         cluster.post("/" + name + "/_refresh", null).ok();
@@ -239,15 +320,34 @@ public final class HubnessDemo {
     /** One search: the plain knn query, or the same query with the hubness rescorer over the whole gallery. */
     private JsonNode search(String label, float[] queries, int q, int d, int n, String bankName) {
         String vector = VectorIndex.vectorJson(queries, q * d, d);
-        StringBuilder body = new StringBuilder("{\"size\": ").append(n).append(", \"_source\": false, \"query\": {\"knn\": {\"")
-            .append(VectorIndex.FIELD).append("\": {\"vector\": ").append(vector).append(", \"k\": ").append(n).append("}}}");
+        StringBuilder body = new StringBuilder("{\"size\": ")
+                .append(n)
+                .append(", \"_source\": false, \"query\": {\"knn\": {\"")
+                .append(VectorIndex.FIELD)
+                .append("\": {\"vector\": ")
+                .append(vector)
+                .append(", \"k\": ")
+                .append(n)
+                .append("}}}");
         if (!label.equals("knn")) {
-            body.append(", \"rescore\": {\"window_size\": ").append(n).append(", \"hubness\": {\"bank\": \"").append(bankName)
-                .append("\", \"method\": \"").append(label).append("\", \"query_vector\": ").append(vector).append("}}");
+            body.append(", \"rescore\": {\"window_size\": ")
+                    .append(n)
+                    .append(", \"hubness\": {\"bank\": \"")
+                    .append(bankName)
+                    .append("\", \"method\": \"")
+                    .append(label)
+                    .append("\", \"query_vector\": ")
+                    .append(vector)
+                    .append("}}");
         }
         body.append('}');
-        JsonNode hits = cluster.post("/" + GALLERY + "/_search", body.toString()).ok().json().path("hits").path("hits");
-        if (hits.size() != n) throw new IllegalStateException(label + " returned " + hits.size() + " hits, expected " + n);
+        JsonNode hits = cluster.post("/" + GALLERY + "/_search", body.toString())
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
+        if (hits.size() != n)
+            throw new IllegalStateException(label + " returned " + hits.size() + " hits, expected " + n);
         return hits;
     }
 

@@ -26,7 +26,7 @@ public record DocExamples(Path file, List<Example> examples) {
 
     private static final Pattern OPEN = Pattern.compile("^```bash example(?:\\s+status=(\\d{3}))?\\s*$");
     private static final Pattern CURL = Pattern.compile(
-        "^curl -s -X (GET|PUT|POST|DELETE|HEAD) \"http://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( (?:-d|--data-binary) ')?$");
+            "^curl -s -X (GET|PUT|POST|DELETE|HEAD) \"http://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( (?:-d|--data-binary) ')?$");
 
     /** A fenced block whose opening line matched: where it opens, that line's match, and the lines inside it. */
     public record Block(String where, Matcher open, List<String> lines) {
@@ -68,8 +68,9 @@ public record DocExamples(Path file, List<Example> examples) {
         for (Block b : blocks(file, OPEN)) {
             Matcher curl = CURL.matcher(b.firstLine());
             if (!curl.matches()) {
-                throw new IllegalStateException(b.where() + ": an example is one 'curl -s -X METHOD \"http://localhost:9200/path\"' command, got: "
-                    + b.firstLine());
+                throw new IllegalStateException(b.where()
+                        + ": an example is one 'curl -s -X METHOD \"http://localhost:9200/path\"' command, got: "
+                        + b.firstLine());
             }
             String body = null;
             if (curl.group(3) != null) {
@@ -80,7 +81,13 @@ public record DocExamples(Path file, List<Example> examples) {
                 throw new IllegalStateException(b.where() + ": a command without -d must be alone in its block");
             }
             String status = b.open().group(1);
-            out.add(new Example(b.where(), curl.group(1), curl.group(2), body, status == null ? -1 : Integer.parseInt(status), b.command()));
+            out.add(new Example(
+                    b.where(),
+                    curl.group(1),
+                    curl.group(2),
+                    body,
+                    status == null ? -1 : Integer.parseInt(status),
+                    b.command()));
         }
         return new DocExamples(file, out);
     }

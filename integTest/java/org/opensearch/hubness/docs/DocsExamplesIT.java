@@ -1,18 +1,17 @@
 package org.opensearch.hubness.docs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.it.LocalCluster;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs every example request of the user docs, in order, against the test cluster: the user guide first (it creates
@@ -45,7 +44,8 @@ class DocsExamplesIT {
         List<DocExamples.Example> all = new ArrayList<>();
         for (String p : PAGES) {
             DocExamples page = DocExamples.parse(page(p));
-            assertFalse(page.examples().isEmpty(), p + " has no runnable examples; is the marker still ```bash example?");
+            assertFalse(
+                    page.examples().isEmpty(), p + " has no runnable examples; is the marker still ```bash example?");
             all.addAll(page.examples());
         }
         assertTrue(all.size() >= 20, "expected the docs' ~25 examples, found " + all.size() + ": " + all);
@@ -53,7 +53,10 @@ class DocsExamplesIT {
         for (DocExamples.Example e : all) {
             LocalCluster.Response r = runAsPasted(e);
             if (e.expectedStatus() > 0) {
-                assertEquals(e.expectedStatus(), r.status(), e + " is documented to answer " + e.expectedStatus() + ": " + r.body());
+                assertEquals(
+                        e.expectedStatus(),
+                        r.status(),
+                        e + " is documented to answer " + e.expectedStatus() + ": " + r.body());
                 JsonNode reason = r.json().path("error").path("reason");
                 assertFalse(reason.asText().isBlank(), e + ": an error example must answer a reason: " + r.body());
                 continue;
@@ -64,11 +67,18 @@ class DocsExamplesIT {
                 JsonNode hits = r.json().path("hits").path("hits");
                 assertTrue(hits.size() > 0, e + ": no hits: " + r.body());
                 for (JsonNode hit : hits) {
-                    assertTrue(hit.path("_score").asDouble() >= 1, e + ": hit " + hit.path("_id") + " was not rescored: " + r.body());
+                    assertTrue(
+                            hit.path("_score").asDouble() >= 1,
+                            e + ": hit " + hit.path("_id") + " was not rescored: " + r.body());
                 }
                 if (e.body().contains("\"explain\": true")) {
-                    assertTrue(hits.get(0).path("_explanation").path("description").asText().startsWith("hubness rescore"),
-                        e + ": explain does not explain the hubness score: " + r.body());
+                    assertTrue(
+                            hits.get(0)
+                                    .path("_explanation")
+                                    .path("description")
+                                    .asText()
+                                    .startsWith("hubness rescore"),
+                            e + ": explain does not explain the hubness score: " + r.body());
                 }
             }
             if (e.method().equals("PUT") && e.path().startsWith("/_plugins/_hubness/banks/")) {
@@ -92,7 +102,8 @@ class DocsExamplesIT {
             }
             JsonNode setting = LocalCluster.JSON.readTree(e.body()).path("index.search.default_pipeline");
             if (e.path().endsWith("/_settings") && !setting.isMissingNode()) {
-                defaultOf.put(e.path().substring(1, e.path().indexOf('/', 1)), setting.isNull() ? null : setting.asText());
+                defaultOf.put(
+                        e.path().substring(1, e.path().indexOf('/', 1)), setting.isNull() ? null : setting.asText());
             }
         }
 
@@ -102,9 +113,12 @@ class DocsExamplesIT {
             String route = q < 0 ? path : path.substring(0, q);
             if (!route.endsWith("/_search") || e.body() == null) return false;
             if (e.body().contains("\"hubness\"")) return true;
-            java.util.regex.Matcher named = java.util.regex.Pattern.compile("[?&]search_pipeline=([^&]+)").matcher(path);
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("[?&]search_pipeline=([^&]+)")
+                    .matcher(path);
             String pipeline = named.find() ? named.group(1) : defaultOf.get(route.substring(1, route.indexOf('/', 1)));
-            return pipeline != null && withHubness.contains(pipeline) && e.body().contains("\"knn\"");
+            return pipeline != null
+                    && withHubness.contains(pipeline)
+                    && e.body().contains("\"knn\"");
         }
     }
 
@@ -117,10 +131,13 @@ class DocsExamplesIT {
         assertTrue(pasted.startsWith("curl -s "), e + ": " + pasted);
         // curl's -w prints the status after the body, on a line of its own
         String command = "curl -s -w '\\n%{http_code}' " + pasted.substring("curl -s ".length());
-        Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), e + ": curl failed: " + out);
         int cut = out.lastIndexOf('\n');
-        return new LocalCluster.Response(e.toString(), Integer.parseInt(out.substring(cut + 1).trim()), out.substring(0, cut));
+        return new LocalCluster.Response(
+                e.toString(), Integer.parseInt(out.substring(cut + 1).trim()), out.substring(0, cut));
     }
 }

@@ -1,16 +1,11 @@
 package org.opensearch.hubness.it;
 
-import org.opensearch.common.SuppressForbidden;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
-import org.opensearch.hubness.norm.DotPrecision;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.Similarity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,18 +14,24 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.norm.DocTerms;
+import org.opensearch.hubness.norm.DocTermsCalculator;
+import org.opensearch.hubness.norm.DotPrecision;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
 
 /**
  * The bank lifecycle's guarantees (docs/api.md#guarantees) on the real 3-node cluster, each finding of the lifecycle
  * issue replayed as an operator met it: race loops with a fixed number of trials, a forged chunk and a deleted bank
  * index followed by a node restart, a node stopped mid-build, an oversized body, and the small 400/404s.
  */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
+@SuppressForbidden(
+        reason =
+                "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class BankGuaranteesIT {
 
     private static final String GALLERY = "guarantee-gallery";
@@ -53,7 +54,8 @@ class BankGuaranteesIT {
 
     @AfterAll
     static void dropAll() {
-        for (String bank : List.of("race", "quick", "forged", "lost", "trio", "orphan", "big", "small")) cluster.delete(BANKS + bank);
+        for (String bank : List.of("race", "quick", "forged", "lost", "trio", "orphan", "big", "small"))
+            cluster.delete(BANKS + bank);
         for (String index : List.of(GALLERY, CAPTIONS, "guarantee-other")) cluster.delete("/" + index);
     }
 
@@ -70,7 +72,8 @@ class BankGuaranteesIT {
             if (i > 0) v.append(',');
             VectorIndex.appendVector(v, captions, (i % 500) * d, d);
         }
-        return "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": " + v + "]}}";
+        return "{\"gallery\": {\"index\": \"" + GALLERY
+                + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": " + v + "]}}";
     }
 
     private static String search(String bank, int row, boolean explain) {
@@ -100,7 +103,8 @@ class BankGuaranteesIT {
         float[] qb = captions.clone();
         Similarity.COSINE.prepareRows(g, 300, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
-        DocTerms t = DocTermsCalculator.compute(g, 300, qb, 500, null, 0, d, NormParams.defaults().withBetaQuery(betaQuery), DotPrecision.DOUBLE);
+        DocTerms t = DocTermsCalculator.compute(
+                g, 300, qb, 500, null, 0, d, NormParams.defaults().withBetaQuery(betaQuery), DotPrecision.DOUBLE);
         return t.lq();
     }
 
@@ -111,8 +115,12 @@ class BankGuaranteesIT {
         for (int trial = 0; trial < TRIALS; trial++) {
             cluster.put(BANKS + "race?wait_for_completion=false", indexBank(20)).ok();
             assertEquals(200, cluster.delete(BANKS + "race").status(), "trial " + trial);
-            assertEquals(404, cluster.get(BANKS + "race").status(), "deleted means deleted, at once (trial " + trial + ")");
-            assertEquals(202, cluster.put(BANKS + "race?wait_for_completion=false", indexBank(10)).status());
+            assertEquals(
+                    404, cluster.get(BANKS + "race").status(), "deleted means deleted, at once (trial " + trial + ")");
+            assertEquals(
+                    202,
+                    cluster.put(BANKS + "race?wait_for_completion=false", indexBank(10))
+                            .status());
             JsonNode bank = waitUntilNotBuilding(cluster, "race");
             assertEquals("ready", bank.path("state").asText(), bank.toString());
             assertEquals(10.0, bank.path("definition").path("beta_query").asDouble(), bank.toString());
@@ -121,12 +129,18 @@ class BankGuaranteesIT {
             assertEquals(1, bank.path("version").asInt(), "the cancelled build published nothing: " + bank);
             assertEquals(10.0, bank.path("definition").path("beta_query").asDouble());
             for (int node = 1; node <= 3; node++) {
-                JsonNode hits = cluster.node(node).post("/" + GALLERY + "/_search", search("race", trial * 7, true)).ok().json();
+                JsonNode hits = cluster.node(node)
+                        .post("/" + GALLERY + "/_search", search("race", trial * 7, true))
+                        .ok()
+                        .json();
                 assertEquals(0, hits.path("_shards").path("failed").asInt(), hits.toString());
                 for (JsonNode hit : hits.path("hits").path("hits")) {
                     int row = Integer.parseInt(hit.path("_id").asText().substring(4));
-                    assertEquals(lq10[row], Explanations.value(hit.path("_explanation"), "Lq(g)"), 1e-4,
-                        "node " + node + " serves β 10's Lq for img-" + row + " (trial " + trial + ")");
+                    assertEquals(
+                            lq10[row],
+                            Explanations.value(hit.path("_explanation"), "Lq(g)"),
+                            1e-4,
+                            "node " + node + " serves β 10's Lq for img-" + row + " (trial " + trial + ")");
                 }
             }
             cluster.delete(BANKS + "race").ok();
@@ -137,13 +151,29 @@ class BankGuaranteesIT {
     @Test
     void aDeleteRightAfterAnAsyncPutIsNeverUndone() throws Exception {
         for (int trial = 0; trial < TRIALS; trial++) {
-            JsonNode accepted = cluster.put(BANKS + "quick?wait_for_completion=false", indexBank(20)).ok().json();
-            assertEquals("building", cluster.get(BANKS + "quick").ok().json().path("state").asText(), "GET right after the 202");
-            assertTrue(cluster.delete(BANKS + "quick").ok().json().path("acknowledged").asBoolean());
-            JsonNode outcome = cluster.get("/_tasks/" + accepted.path("task").asText() + "?wait_for_completion=true&timeout=120s").ok().json();
+            JsonNode accepted = cluster.put(BANKS + "quick?wait_for_completion=false", indexBank(20))
+                    .ok()
+                    .json();
+            assertEquals(
+                    "building",
+                    cluster.get(BANKS + "quick").ok().json().path("state").asText(),
+                    "GET right after the 202");
+            assertTrue(cluster.delete(BANKS + "quick")
+                    .ok()
+                    .json()
+                    .path("acknowledged")
+                    .asBoolean());
+            JsonNode outcome = cluster.get(
+                            "/_tasks/" + accepted.path("task").asText() + "?wait_for_completion=true&timeout=120s")
+                    .ok()
+                    .json();
             assertTrue(outcome.path("completed").asBoolean(), outcome.toString());
-            assertEquals(404, cluster.get(BANKS + "quick").status(), "trial " + trial + ": the bank stays deleted after its build ended");
-            for (JsonNode b : cluster.get("/_plugins/_hubness/banks").ok().json().path("banks")) {
+            assertEquals(
+                    404,
+                    cluster.get(BANKS + "quick").status(),
+                    "trial " + trial + ": the bank stays deleted after its build ended");
+            for (JsonNode b :
+                    cluster.get("/_plugins/_hubness/banks").ok().json().path("banks")) {
                 assertNotEquals("quick", b.path("name").asText());
             }
         }
@@ -153,29 +183,51 @@ class BankGuaranteesIT {
     @Test
     void aForgedChunkIsRefusedAndNeverServed() throws Exception {
         cluster.put(BANKS + "forged", postedBank(100)).ok();
-        String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("forged", 3, false)).ok().json());
-        JsonNode chunks = cluster.post("/.hubness-banks/_search", "{\"size\": 100, \"query\": {\"bool\": {\"filter\": ["
-            + "{\"term\": {\"bank\": \"forged\"}}, {\"term\": {\"kind\": \"query\"}}]}}}").ok().json().path("hits").path("hits");
+        String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("forged", 3, false))
+                .ok()
+                .json());
+        JsonNode chunks = cluster.post(
+                        "/.hubness-banks/_search",
+                        "{\"size\": 100, \"query\": {\"bool\": {\"filter\": ["
+                                + "{\"term\": {\"bank\": \"forged\"}}, {\"term\": {\"kind\": \"query\"}}]}}}")
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertTrue(chunks.size() > 0, chunks.toString());
         for (JsonNode chunk : chunks) {
-            com.fasterxml.jackson.databind.node.ObjectNode source = (com.fasterxml.jackson.databind.node.ObjectNode) chunk.path("_source");
-            byte[] bytes = java.util.Base64.getDecoder().decode(source.path("data").asText());
-            java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            com.fasterxml.jackson.databind.node.ObjectNode source =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) chunk.path("_source");
+            byte[] bytes =
+                    java.util.Base64.getDecoder().decode(source.path("data").asText());
+            java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(bytes)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
             for (int i = 0; i < f.limit(); i++) f.put(i, -f.get(i));
             source.put("data", java.util.Base64.getEncoder().encodeToString(bytes));
-            cluster.put("/.hubness-banks/_doc/" + URLEncoder.encode(chunk.path("_id").asText(), StandardCharsets.UTF_8) + "?refresh=true", source).ok();
+            cluster.put(
+                            "/.hubness-banks/_doc/"
+                                    + URLEncoder.encode(chunk.path("_id").asText(), StandardCharsets.UTF_8)
+                                    + "?refresh=true",
+                            source)
+                    .ok();
         }
         String node3 = nodeId(3);
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
-        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=120s").ok();
+        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=120s")
+                .ok();
         waitForHttp(3);
 
         int refused = 0;
         for (int i = 0; i < 20; i++) {
-            LocalCluster.Response r = cluster.node(1 + i % 3).post("/" + GALLERY + "/_search", search("forged", 3, false));
+            LocalCluster.Response r =
+                    cluster.node(1 + i % 3).post("/" + GALLERY + "/_search", search("forged", 3, false));
             if (r.status() == 200) {
-                assertEquals(0, r.json().path("_shards").path("failed").asInt(), "never 200 with failed shards: " + r.body());
+                assertEquals(
+                        0,
+                        r.json().path("_shards").path("failed").asInt(),
+                        "never 200 with failed shards: " + r.body());
                 assertEquals(genuine, hitsOf(r.json()), "a 200 is always the genuine answer");
             } else {
                 assertEquals(503, r.status(), r.body());
@@ -183,13 +235,21 @@ class BankGuaranteesIT {
             }
         }
         assertTrue(refused > 0, "node 3 coordinates a third of the searches and refuses the forged version");
-        JsonNode onNode3 = cluster.get(BANKS + "forged").ok().json().path("nodes").path(node3);
-        assertTrue(onNode3.path("refused").path("reason").asText().contains("checksum"), "GET says which node refused and why: " + onNode3);
+        JsonNode onNode3 =
+                cluster.get(BANKS + "forged").ok().json().path("nodes").path(node3);
+        assertTrue(
+                onNode3.path("refused").path("reason").asText().contains("checksum"),
+                "GET says which node refused and why: " + onNode3);
 
         cluster.post(BANKS + "forged/_rebuild?wait_for_completion=true", null).ok();
         for (int node = 1; node <= 3; node++) {
-            assertEquals(genuine, hitsOf(cluster.node(node).post("/" + GALLERY + "/_search", search("forged", 3, false)).ok().json()),
-                "after a rebuild node " + node + " serves the genuine vectors again");
+            assertEquals(
+                    genuine,
+                    hitsOf(cluster.node(node)
+                            .post("/" + GALLERY + "/_search", search("forged", 3, false))
+                            .ok()
+                            .json()),
+                    "after a rebuild node " + node + " serves the genuine vectors again");
         }
     }
 
@@ -197,9 +257,14 @@ class BankGuaranteesIT {
     @Test
     void aDeletedBankIndexIsRefusedAndARebuildRepairsIt() throws Exception {
         cluster.put(BANKS + "orphan", indexBank(20)).ok();
-        String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("orphan", 5, false)).ok().json());
+        String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("orphan", 5, false))
+                .ok()
+                .json());
         cluster.delete("/.hubness-banks").ok();
-        assertEquals(1, cluster.get(BANKS + "orphan").ok().json().path("version").asInt(), "the bank's record is in the cluster state");
+        assertEquals(
+                1,
+                cluster.get(BANKS + "orphan").ok().json().path("version").asInt(),
+                "the bank's record is in the cluster state");
         String node3 = nodeId(3);
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
@@ -212,10 +277,25 @@ class BankGuaranteesIT {
         }
         assertEquals(503, r.status(), r.body());
         assertTrue(r.body().contains("not stored"), r.body());
-        assertTrue(cluster.get(BANKS + "orphan").ok().json().path("nodes").path(node3).path("refused").path("reason").asText().contains("not stored"));
-        JsonNode rebuilt = cluster.post(BANKS + "orphan/_rebuild?wait_for_completion=true", null).ok().json();
+        assertTrue(cluster.get(BANKS + "orphan")
+                .ok()
+                .json()
+                .path("nodes")
+                .path(node3)
+                .path("refused")
+                .path("reason")
+                .asText()
+                .contains("not stored"));
+        JsonNode rebuilt = cluster.post(BANKS + "orphan/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
         assertEquals(2, rebuilt.path("version").asInt(), "versions continue, never restart at 1: " + rebuilt);
-        assertEquals(genuine, hitsOf(cluster.node(3).post("/" + GALLERY + "/_search", search("orphan", 5, false)).ok().json()));
+        assertEquals(
+                genuine,
+                hitsOf(cluster.node(3)
+                        .post("/" + GALLERY + "/_search", search("orphan", 5, false))
+                        .ok()
+                        .json()));
     }
 
     /** Finding 5: three _rebuild calls on three nodes at once run exactly one build. */
@@ -225,16 +305,20 @@ class BankGuaranteesIT {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             for (int trial = 0; trial < TRIALS; trial++) {
-                int before = cluster.get(BANKS + "trio").ok().json().path("version").asInt();
+                int before =
+                        cluster.get(BANKS + "trio").ok().json().path("version").asInt();
                 List<Future<Integer>> calls = new ArrayList<>();
                 for (int node = 1; node <= 3; node++) {
                     LocalCluster via = cluster.node(node);
-                    calls.add(pool.submit((Callable<Integer>) () -> via.post(BANKS + "trio/_rebuild", null).status()));
+                    calls.add(pool.submit((Callable<Integer>)
+                            () -> via.post(BANKS + "trio/_rebuild", null).status()));
                 }
                 List<Integer> statuses = new ArrayList<>();
                 for (Future<Integer> f : calls) statuses.add(f.get());
-                assertEquals(1, statuses.stream().filter(s -> s == 202).count(), "exactly one build starts: " + statuses);
-                assertEquals(2, statuses.stream().filter(s -> s == 409).count(), "the others are told to wait: " + statuses);
+                assertEquals(
+                        1, statuses.stream().filter(s -> s == 202).count(), "exactly one build starts: " + statuses);
+                assertEquals(
+                        2, statuses.stream().filter(s -> s == 409).count(), "the others are told to wait: " + statuses);
                 JsonNode bank = waitUntilNotBuilding(cluster, "trio");
                 assertEquals(before + 1, bank.path("version").asInt(), "one build, one version: " + bank);
             }
@@ -258,14 +342,19 @@ class BankGuaranteesIT {
         JsonNode bank = waitUntilNotBuilding(cluster, "lost");
         if (bank.path("version").asInt() == 2) {
             assertEquals("ready", bank.path("state").asText(), bank.toString());
-            assertTrue(bank.path("build").path("built_at").asLong() <= stopAt + 5_000, "version 2 was published by the node before it stopped: " + bank);
-            System.err.println("NOTE aBuildWhoseNodeStops...: the build finished before node 3 stopped; rebuildability is still checked");
+            assertTrue(
+                    bank.path("build").path("built_at").asLong() <= stopAt + 5_000,
+                    "version 2 was published by the node before it stopped: " + bank);
+            System.err.println(
+                    "NOTE aBuildWhoseNodeStops...: the build finished before node 3 stopped; rebuildability is still checked");
         } else {
             assertEquals(1, bank.path("version").asInt(), "version 1 keeps serving: " + bank);
-            assertEquals("failed", bank.path("state").asText(), "the build on the stopped node never finishes: " + bank);
+            assertEquals(
+                    "failed", bank.path("state").asText(), "the build on the stopped node never finishes: " + bank);
         }
         assertEquals(202, cluster.post(BANKS + "lost/_rebuild", null).status(), "the bank is rebuildable");
-        assertEquals("ready", waitUntilNotBuilding(cluster, "lost").path("state").asText());
+        assertEquals(
+                "ready", waitUntilNotBuilding(cluster, "lost").path("state").asText());
         LocalNodeScript.run("start-node", "3");
         cluster.get("/_cluster/health?wait_for_nodes=3&timeout=120s").ok();
         waitForHttp(3);
@@ -287,37 +376,67 @@ class BankGuaranteesIT {
     void anOversizedBodyIsA413AndPostedVectorsStayOutOfTheDefinition() {
         String big = postedBank(2500); // about 15 MB of JSON, beyond the 10 MB default
         LocalCluster.Response r = cluster.put(BANKS + "big", big);
-        assertEquals(413, r.status(), r.body().substring(0, Math.min(400, r.body().length())));
+        assertEquals(
+                413, r.status(), r.body().substring(0, Math.min(400, r.body().length())));
         assertTrue(r.body().contains("plugins.hubness.bank.max_body_size"), r.body());
         cluster.get("/_cluster/health?wait_for_nodes=3&timeout=30s").ok();
         assertEquals(404, cluster.get(BANKS + "big").status());
 
         cluster.put(BANKS + "small", postedBank(500)).ok();
         LocalCluster.Response get = cluster.get(BANKS + "small").ok();
-        assertTrue(get.body().length() < 50_000, "GET carries no vectors: " + get.body().length() + " bytes");
-        assertEquals(500, get.json().path("definition").path("query_bank").path("posted_vectors").asInt());
-        JsonNode rebuilt = cluster.post(BANKS + "small/_rebuild?wait_for_completion=true", null).ok().json();
-        assertEquals(500, rebuilt.path("build").path("query_bank_size").asInt(), "a rebuild reads the posted vectors back: " + rebuilt);
+        assertTrue(
+                get.body().length() < 50_000,
+                "GET carries no vectors: " + get.body().length() + " bytes");
+        assertEquals(
+                500,
+                get.json()
+                        .path("definition")
+                        .path("query_bank")
+                        .path("posted_vectors")
+                        .asInt());
+        JsonNode rebuilt = cluster.post(BANKS + "small/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
+        assertEquals(
+                500,
+                rebuilt.path("build").path("query_bank_size").asInt(),
+                "a rebuild reads the posted vectors back: " + rebuilt);
     }
 
     /** Finding 8: the small items answer 400/404 with what to fix. */
     @Test
     void theSmallItemsAre400sAnd404s() throws Exception {
         cluster.put(BANKS + "small", postedBank(50));
-        assertStatus(400, cluster.post("/" + GALLERY + "/_search", search("small", 0, false).replace("\"method\": \"is\"",
-            "\"method\": \"is\", \"beta_query\": 1e308")), "beta_query");
+        assertStatus(
+                400,
+                cluster.post(
+                        "/" + GALLERY + "/_search",
+                        search("small", 0, false)
+                                .replace("\"method\": \"is\"", "\"method\": \"is\", \"beta_query\": 1e308")),
+                "beta_query");
         assertStatus(404, cluster.post(BANKS + "no-such/_rebuild", null), "no bank [no-such]");
         assertStatus(404, cluster.post(BANKS + "no-such/_rebuild?wait_for_completion=true", null), "no bank [no-such]");
         assertStatus(404, cluster.post(BANKS + "no-such/_clear_cache", null), "no bank [no-such]");
         assertStatus(400, cluster.post(BANKS + "small/_rebuild", "{\"beta_query\": 5}"), "takes no body");
-        assertStatus(400, cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.cache.max_size\": \"-1\"}}"), "cache.max_size");
-        assertStatus(400, cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.cache.max_size\": \"1tb\"}}"), "heap");
+        assertStatus(
+                400,
+                cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.cache.max_size\": \"-1\"}}"),
+                "cache.max_size");
+        assertStatus(
+                400,
+                cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.cache.max_size\": \"1tb\"}}"),
+                "heap");
         VectorIndex.create(cluster, "guarantee-other", d, "cosinesimil", 1, 0);
         VectorIndex.load(cluster, "guarantee-other", VectorIndex.rows(gallery, d, 0, 20), d, i -> "img-" + i);
         assertStatus(400, cluster.post("/guarantee-other/_search", search("small", 0, false)), "guarantee-other");
         assertStatus(400, cluster.post("/guarantee-*/_search", search("small", 0, false)), "guarantee-other");
-        assertStatus(400, cluster.put(BANKS + "pattern", "{\"gallery\": {\"index\": \"guarantee-g*\", \"field\": \"embedding\"}, "
-            + "\"query_bank\": {\"index\": \"" + CAPTIONS + "\", \"field\": \"embedding\"}}"), "concrete index");
+        assertStatus(
+                400,
+                cluster.put(
+                        BANKS + "pattern",
+                        "{\"gallery\": {\"index\": \"guarantee-g*\", \"field\": \"embedding\"}, "
+                                + "\"query_bank\": {\"index\": \"" + CAPTIONS + "\", \"field\": \"embedding\"}}"),
+                "concrete index");
         assertFalse(cluster.get(BANKS + "pattern").status() == 200);
     }
 
@@ -328,7 +447,11 @@ class BankGuaranteesIT {
 
     static String hitsOf(JsonNode response) {
         StringBuilder s = new StringBuilder();
-        for (JsonNode h : response.path("hits").path("hits")) s.append(h.path("_id").asText()).append('=').append(h.path("_score").asText()).append(' ');
+        for (JsonNode h : response.path("hits").path("hits"))
+            s.append(h.path("_id").asText())
+                    .append('=')
+                    .append(h.path("_score").asText())
+                    .append(' ');
         return s.toString();
     }
 
@@ -346,6 +469,11 @@ class BankGuaranteesIT {
     }
 
     private static String nodeId(int node) {
-        return cluster.get("/_nodes/node-" + node + "/_none").ok().json().path("nodes").fieldNames().next();
+        return cluster.get("/_nodes/node-" + node + "/_none")
+                .ok()
+                .json()
+                .path("nodes")
+                .fieldNames()
+                .next();
     }
 }

@@ -1,20 +1,11 @@
 package org.opensearch.hubness.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.opensearch.common.SuppressForbidden;
-import org.opensearch.hubness.testing.LoudSkip;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.norm.ActivationSets;
-import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
-import org.opensearch.hubness.norm.DotPrecision;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.RetrievalMetrics;
-import org.opensearch.hubness.norm.Similarity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,17 +16,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.norm.ActivationSets;
+import org.opensearch.hubness.norm.DocTerms;
+import org.opensearch.hubness.norm.DocTermsCalculator;
+import org.opensearch.hubness.norm.DotPrecision;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.testing.LoudSkip;
 
 /**
  * Banks on the real 3-node cluster with the Flickr8k/TinyCLIP split of DESIGN.md: gallery = images 0–499 (3 shards,
  * 1 replica), query bank = captions 500–999, gallery bank = images 500–999.
  */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
+@SuppressForbidden(
+        reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class BankLifecycleIT {
 
     private static final String DATA = "flickr8k-tinyclip";
@@ -52,7 +52,9 @@ class BankLifecycleIT {
 
     @BeforeAll
     static void loadData() {
-        LoudSkip.unless(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA + ": these ITs check the cluster against it");
+        LoudSkip.unless(
+                VectorIndex.hasData(DATA, "text.npy"),
+                "no ../shared/data/" + DATA + ": these ITs check the cluster against it");
         NpyArray text = VectorIndex.read(DATA, "text.npy");
         NpyArray image = VectorIndex.read(DATA, "image.npy");
         d = text.cols();
@@ -70,8 +72,11 @@ class BankLifecycleIT {
 
     @AfterAll
     static void dropAll() {
-        for (String bank : List.of("terms", "async-bad", "growing", "rebuild", "restart", "failing", "doomed", "dup")) cluster.delete(BANKS + bank);
-        for (String index : List.of(GALLERY, CAPTIONS, IMAGES, "bank-it-temp", "bank-it-growing", "bank-it-empty", "bank-it-text")) cluster.delete("/" + index);
+        for (String bank : List.of("terms", "async-bad", "growing", "rebuild", "restart", "failing", "doomed", "dup"))
+            cluster.delete(BANKS + bank);
+        for (String index :
+                List.of(GALLERY, CAPTIONS, IMAGES, "bank-it-temp", "bank-it-growing", "bank-it-empty", "bank-it-text"))
+            cluster.delete("/" + index);
     }
 
     private static String flickrBank() {
@@ -101,21 +106,46 @@ class BankLifecycleIT {
         Similarity.COSINE.prepareRows(qb, 500, d);
         Similarity.COSINE.prepareRows(gb, 500, d);
         DocTerms offline = DocTermsCalculator.compute(g, 500, qb, 500, gb, 500, d, p, DotPrecision.DOUBLE);
-        assertEquals(ActivationSets.compute(g, 500, qb, 500, d, 1, DotPrecision.DOUBLE).cardinality(), build.path("query_activation_size").asInt());
-        assertEquals(ActivationSets.compute(g, 500, gb, 500, d, 1, DotPrecision.DOUBLE).cardinality(), build.path("gallery_activation_size").asInt());
+        assertEquals(
+                ActivationSets.compute(g, 500, qb, 500, d, 1, DotPrecision.DOUBLE)
+                        .cardinality(),
+                build.path("query_activation_size").asInt());
+        assertEquals(
+                ActivationSets.compute(g, 500, gb, 500, d, 1, DotPrecision.DOUBLE)
+                        .cardinality(),
+                build.path("gallery_activation_size").asInt());
 
         // hubness report: N_10 skewness of the query bank ranking the gallery by raw cosine, as the offline metrics say
         double[] raw = new double[500 * 500];
         for (int b = 0; b < 500; b++) for (int j = 0; j < 500; j++) raw[b * 500 + j] = dot(qb, b, g, j);
         double skew = RetrievalMetrics.kOccurrenceSkewness(raw, 500, 500, 10);
-        assertEquals(skew, build.path("hubness").path("methods").path("none").path("n10_skewness").asDouble(), 1e-3, build.toString());
-        assertTrue(build.path("hubness").path("methods").path("dual_is").path("n10_skewness").asDouble() < skew, "dual_is must reduce hubness: " + build);
+        assertEquals(
+                skew,
+                build.path("hubness")
+                        .path("methods")
+                        .path("none")
+                        .path("n10_skewness")
+                        .asDouble(),
+                1e-3,
+                build.toString());
+        assertTrue(
+                build.path("hubness")
+                                .path("methods")
+                                .path("dual_is")
+                                .path("n10_skewness")
+                                .asDouble()
+                        < skew,
+                "dual_is must reduce hubness: " + build);
 
         // every document's Lq and Lg as the shards use them, read through explain over the whole gallery
         JsonNode hits = cluster.post("/" + GALLERY + "/_search", """
             {"size": 500, "explain": true, "_source": false, "query": {"match_all": {}},
              "rescore": {"window_size": 500, "hubness": {"bank": "terms", "method": "dual_is", "query_vector": %s}}}
-            """.formatted(VectorIndex.vectorJson(gallery, 0, d))).ok().json().path("hits").path("hits");
+            """.formatted(VectorIndex.vectorJson(gallery, 0, d)))
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertEquals(500, hits.size());
         Set<Integer> seen = new HashSet<>();
         for (JsonNode hit : hits) {
@@ -124,7 +154,8 @@ class BankLifecycleIT {
             assertNotNull(lq, hit.toString());
             assertTrue(lq.path("description").asText().contains("cache"), "terms come from the node cache: " + lq);
             assertEquals(offline.lq()[row], lq.path("value").asDouble(), 1e-4, "Lq of img-" + row);
-            assertEquals(offline.lg()[row], Explanations.value(hit.path("_explanation"), "Lg(g)"), 1e-4, "Lg of img-" + row);
+            assertEquals(
+                    offline.lg()[row], Explanations.value(hit.path("_explanation"), "Lg(g)"), 1e-4, "Lg of img-" + row);
             seen.add(row);
         }
         assertEquals(500, seen.size());
@@ -149,8 +180,11 @@ class BankLifecycleIT {
     void documentsIndexedAfterABuildGetTheirTermsWithoutARebuild() {
         VectorIndex.create(cluster, "bank-it-growing", d, "cosinesimil", 2, 0);
         VectorIndex.load(cluster, "bank-it-growing", VectorIndex.rows(gallery, d, 0, 200), d, i -> "img-" + i);
-        cluster.put(BANKS + "growing", "{\"gallery\": {\"index\": \"bank-it-growing\", \"field\": \"embedding\"}, "
-            + "\"query_bank\": {\"index\": \"" + CAPTIONS + "\", \"field\": \"embedding\"}}").ok();
+        cluster.put(
+                        BANKS + "growing",
+                        "{\"gallery\": {\"index\": \"bank-it-growing\", \"field\": \"embedding\"}, "
+                                + "\"query_bank\": {\"index\": \"" + CAPTIONS + "\", \"field\": \"embedding\"}}")
+                .ok();
         float[] later = VectorIndex.rows(gallery, d, 200, 300);
         VectorIndex.load(cluster, "bank-it-growing", later, d, i -> "img-" + (200 + i));
 
@@ -158,23 +192,31 @@ class BankLifecycleIT {
         float[] qb = captionBank.clone();
         Similarity.COSINE.prepareRows(g, 300, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
-        DocTerms offline = DocTermsCalculator.compute(g, 300, qb, 500, null, 0, d, NormParams.defaults(), DotPrecision.DOUBLE);
+        DocTerms offline =
+                DocTermsCalculator.compute(g, 300, qb, 500, null, 0, d, NormParams.defaults(), DotPrecision.DOUBLE);
         JsonNode hits = cluster.post("/bank-it-growing/_search", """
             {"size": 300, "explain": true, "_source": false, "query": {"match_all": {}},
              "rescore": {"window_size": 300, "hubness": {"bank": "growing", "method": "is", "query_vector": %s}}}
-            """.formatted(VectorIndex.vectorJson(gallery, 0, d))).ok().json().path("hits").path("hits");
+            """.formatted(VectorIndex.vectorJson(gallery, 0, d)))
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertEquals(300, hits.size());
         for (JsonNode hit : hits) {
             int row = Integer.parseInt(hit.path("_id").asText().substring(4));
-            assertEquals(offline.lq()[row], Explanations.value(hit.path("_explanation"), "Lq(g)"), 1e-4, "Lq of img-" + row);
+            assertEquals(
+                    offline.lq()[row], Explanations.value(hit.path("_explanation"), "Lq(g)"), 1e-4, "Lq of img-" + row);
         }
-        assertEquals(1, cluster.get(BANKS + "growing").ok().json().path("version").asInt(), "no rebuild happened");
+        assertEquals(
+                1, cluster.get(BANKS + "growing").ok().json().path("version").asInt(), "no rebuild happened");
     }
 
     @Test
     void rebuildWhileSearchingServesOneVersionPerRequest() throws Exception {
         cluster.put(BANKS + "rebuild", flickrBank()).ok();
-        String search = """
+        String search =
+                """
             {"size": 20, "explain": true, "_source": false, "query": {"knn": {"embedding": {"vector": %s, "k": 50}}},
              "rescore": {"window_size": 50, "hubness": {"bank": "rebuild", "method": "dual_dis", "query_vector": %s}}}
             """.formatted(VectorIndex.vectorJson(gallery, 7 * d, d), VectorIndex.vectorJson(gallery, 7 * d, d));
@@ -196,7 +238,8 @@ class BankLifecycleIT {
                         continue;
                     }
                     Set<Integer> v = new HashSet<>();
-                    for (JsonNode hit : r.json().path("hits").path("hits")) v.add((int) Explanations.value(hit.path("_explanation"), "bank [rebuild] version"));
+                    for (JsonNode hit : r.json().path("hits").path("hits"))
+                        v.add((int) Explanations.value(hit.path("_explanation"), "bank [rebuild] version"));
                     versions.add(v);
                 }
             });
@@ -207,7 +250,8 @@ class BankLifecycleIT {
         JsonNode bank = null;
         for (int i = 0; i < 120; i++) {
             bank = cluster.get(BANKS + "rebuild").ok().json();
-            if (bank.path("version").asInt() == 2 && "ready".equals(bank.path("state").asText())) break;
+            if (bank.path("version").asInt() == 2
+                    && "ready".equals(bank.path("state").asText())) break;
             Thread.sleep(250);
         }
         assertEquals(2, bank.path("version").asInt(), bank.toString());
@@ -215,8 +259,10 @@ class BankLifecycleIT {
         stop.set(true);
         searchers.shutdown();
         assertTrue(searchers.awaitTermination(60, TimeUnit.SECONDS));
-        assertTrue(failures.isEmpty(), "every search succeeds during a rebuild, or answers the retryable 503 of a node still "
-            + "loading the new version (" + loading.get() + " times): " + failures);
+        assertTrue(
+                failures.isEmpty(),
+                "every search succeeds during a rebuild, or answers the retryable 503 of a node still "
+                        + "loading the new version (" + loading.get() + " times): " + failures);
         Set<Integer> all = new HashSet<>();
         for (Set<Integer> v : versions) {
             assertEquals(1, v.size(), "one request, one bank version on every shard: " + v);
@@ -229,24 +275,38 @@ class BankLifecycleIT {
     void aRestartedNodeHasItsBanksBackWithoutARebuild() throws Exception {
         cluster.put(BANKS + "restart", flickrBank()).ok();
         String nodeId = null;
-        for (var e : iterable(cluster.get("/_nodes/node-3/_none").ok().json().path("nodes").fieldNames())) nodeId = e;
+        for (var e : iterable(
+                cluster.get("/_nodes/node-3/_none").ok().json().path("nodes").fieldNames())) nodeId = e;
         assertNotNull(nodeId);
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
-        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=120s").ok();
+        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=120s")
+                .ok();
         JsonNode node = null;
         for (int i = 0; i < 60; i++) {
-            node = cluster.get("/_plugins/_hubness/stats").ok().json().path("nodes").path(nodeId);
+            node = cluster.get("/_plugins/_hubness/stats")
+                    .ok()
+                    .json()
+                    .path("nodes")
+                    .path(nodeId);
             if (node.path("banks").has("restart")) break;
             Thread.sleep(500);
         }
-        assertEquals(1, node.path("banks").path("restart").path("version").asInt(), "bank loaded from the index: " + node);
-        assertEquals(1, cluster.get(BANKS + "restart").ok().json().path("version").asInt(), "no rebuild happened");
+        assertEquals(
+                1, node.path("banks").path("restart").path("version").asInt(), "bank loaded from the index: " + node);
+        assertEquals(
+                1, cluster.get(BANKS + "restart").ok().json().path("version").asInt(), "no rebuild happened");
         // node 3 coordinates: it pins the bank version from what it loaded at start-up
-        JsonNode hits = cluster.node(3).post("/" + GALLERY + "/_search", """
+        JsonNode hits = cluster.node(3)
+                .post("/" + GALLERY + "/_search", """
             {"size": 5, "query": {"knn": {"embedding": {"vector": %s, "k": 20}}},
              "rescore": {"window_size": 20, "hubness": {"bank": "restart", "query_vector": %s}}}
-            """.formatted(VectorIndex.vectorJson(gallery, 0, d), VectorIndex.vectorJson(gallery, 0, d))).ok().json().path("hits").path("hits");
+            """.formatted(
+                                VectorIndex.vectorJson(gallery, 0, d), VectorIndex.vectorJson(gallery, 0, d)))
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertEquals("img-0", hits.get(0).path("_id").asText());
     }
 
@@ -257,16 +317,32 @@ class BankLifecycleIT {
     @Test
     void badDefinitionsAreRejectedWithMessagesThatNameTheProblem() {
         VectorIndex.create(cluster, "bank-it-empty", d, "cosinesimil", 1, 0);
-        cluster.put("/bank-it-text", "{\"mappings\": {\"properties\": {\"title\": {\"type\": \"keyword\"}}}}").ok();
+        cluster.put("/bank-it-text", "{\"mappings\": {\"properties\": {\"title\": {\"type\": \"keyword\"}}}}")
+                .ok();
         String ok = "\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}";
         String qb = "\"query_bank\": {\"index\": \"" + CAPTIONS + "\", \"field\": \"embedding\"}";
-        assertBadRequest("{\"gallery\": {\"index\": \"no-such-index\", \"field\": \"embedding\"}, " + qb + "}", "no-such-index", "does not exist");
-        assertBadRequest("{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"nope\"}, " + qb + "}", "[nope]", "does not exist");
-        assertBadRequest("{\"gallery\": {\"index\": \"bank-it-text\", \"field\": \"title\"}, " + qb + "}", "[title]", "knn_vector");
-        assertBadRequest("{" + ok + ", \"query_bank\": {\"index\": \"no-such-index\", \"field\": \"embedding\"}}", "no-such-index", "does not exist");
+        assertBadRequest(
+                "{\"gallery\": {\"index\": \"no-such-index\", \"field\": \"embedding\"}, " + qb + "}",
+                "no-such-index",
+                "does not exist");
+        assertBadRequest(
+                "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"nope\"}, " + qb + "}",
+                "[nope]",
+                "does not exist");
+        assertBadRequest(
+                "{\"gallery\": {\"index\": \"bank-it-text\", \"field\": \"title\"}, " + qb + "}",
+                "[title]",
+                "knn_vector");
+        assertBadRequest(
+                "{" + ok + ", \"query_bank\": {\"index\": \"no-such-index\", \"field\": \"embedding\"}}",
+                "no-such-index",
+                "does not exist");
         assertBadRequest("{" + ok + ", \"query_bank\": {\"vectors\": [[1, 2, 3]]}}", "3 dimensions", "512");
         assertBadRequest("{" + ok + ", \"query_bank\": {\"vectors\": []}}", "empty", "query_bank");
-        assertBadRequest("{" + ok + ", \"query_bank\": {\"index\": \"bank-it-empty\", \"field\": \"embedding\"}}", "empty", "bank-it-empty");
+        assertBadRequest(
+                "{" + ok + ", \"query_bank\": {\"index\": \"bank-it-empty\", \"field\": \"embedding\"}}",
+                "empty",
+                "bank-it-empty");
         assertBadRequest("{" + ok + ", " + qb + ", \"beta_query\": 0}", "beta_query", "positive");
         assertBadRequest("{" + ok + ", " + qb + ", \"beta_gallery\": -3}", "beta_gallery", "positive");
         assertBadRequest("{" + ok + ", " + qb + ", \"k\": 0}", "[k]", "between 1");
@@ -279,13 +355,21 @@ class BankLifecycleIT {
 
     @Test
     void aBackgroundBuildThatFailsLeavesAFailedBankThatSaysWhy() throws Exception {
-        JsonNode accepted = cluster.put(BANKS + "async-bad?wait_for_completion=false",
-            "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": [[1, 2, 3]]}}").ok().json();
+        JsonNode accepted = cluster.put(
+                        BANKS + "async-bad?wait_for_completion=false",
+                        "{\"gallery\": {\"index\": \"" + GALLERY
+                                + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": [[1, 2, 3]]}}")
+                .ok()
+                .json();
         String task = accepted.path("task").asText();
         assertTrue(task.contains(":"), accepted.toString());
-        JsonNode outcome = cluster.get("/_tasks/" + task + "?wait_for_completion=true&timeout=60s").ok().json();
+        JsonNode outcome = cluster.get("/_tasks/" + task + "?wait_for_completion=true&timeout=60s")
+                .ok()
+                .json();
         assertTrue(outcome.path("completed").asBoolean(), outcome.toString());
-        assertTrue(outcome.path("error").path("reason").asText().contains("3 dimensions"), "the task keeps the error: " + outcome);
+        assertTrue(
+                outcome.path("error").path("reason").asText().contains("3 dimensions"),
+                "the task keeps the error: " + outcome);
         JsonNode bank = null;
         for (int i = 0; i < 60; i++) {
             LocalCluster.Response r = cluster.get(BANKS + "async-bad");
@@ -298,8 +382,10 @@ class BankLifecycleIT {
         assertTrue(bank.path("failure").path("reason").asText().contains("3 dimensions"), bank.toString());
         assertTrue(bank.path("version").isNull(), "nothing serves: " + bank);
         cluster.delete(BANKS + "async-bad").ok();
-        LocalCluster.Response malformed = cluster.put(BANKS + "async-bad?wait_for_completion=false",
-            "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": []}}");
+        LocalCluster.Response malformed = cluster.put(
+                BANKS + "async-bad?wait_for_completion=false",
+                "{\"gallery\": {\"index\": \"" + GALLERY
+                        + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": []}}");
         assertEquals(400, malformed.status(), "a malformed definition is refused before the 202: " + malformed.body());
     }
 
@@ -318,8 +404,11 @@ class BankLifecycleIT {
     void aFailedRebuildLeavesThePreviousVersionServing() {
         VectorIndex.create(cluster, "bank-it-temp", d, "cosinesimil", 1, 0);
         VectorIndex.load(cluster, "bank-it-temp", captionBank, d, i -> "cap-" + i);
-        cluster.put(BANKS + "failing", "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, "
-            + "\"query_bank\": {\"index\": \"bank-it-temp\", \"field\": \"embedding\"}}").ok();
+        cluster.put(
+                        BANKS + "failing",
+                        "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, "
+                                + "\"query_bank\": {\"index\": \"bank-it-temp\", \"field\": \"embedding\"}}")
+                .ok();
         cluster.delete("/bank-it-temp").ok();
         cluster.post(BANKS + "failing/_rebuild?wait_for_completion=true", null);
         JsonNode bank = cluster.get(BANKS + "failing").ok().json();
@@ -329,16 +418,26 @@ class BankLifecycleIT {
         JsonNode hits = cluster.post("/" + GALLERY + "/_search", """
             {"size": 3, "query": {"knn": {"embedding": {"vector": %s, "k": 10}}},
              "rescore": {"window_size": 10, "hubness": {"bank": "failing", "method": "is", "query_vector": %s}}}
-            """.formatted(VectorIndex.vectorJson(gallery, 3 * d, d), VectorIndex.vectorJson(gallery, 3 * d, d))).ok().json().path("hits").path("hits");
+            """.formatted(
+                                VectorIndex.vectorJson(gallery, 3 * d, d), VectorIndex.vectorJson(gallery, 3 * d, d)))
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertEquals(3, hits.size());
     }
 
     @Test
     void deletedBanksAreGoneEverywhere() {
-        cluster.put(BANKS + "doomed", "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, "
-            + "\"query_bank\": {\"vectors\": " + VectorIndex.vectorJson(captionBank, 0, d).replaceFirst("^", "[") + "]}}").ok();
+        cluster.put(
+                        BANKS + "doomed",
+                        "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, "
+                                + "\"query_bank\": {\"vectors\": "
+                                + VectorIndex.vectorJson(captionBank, 0, d).replaceFirst("^", "[") + "]}}")
+                .ok();
         List<String> names = new ArrayList<>();
-        for (JsonNode b : cluster.get("/_plugins/_hubness/banks").ok().json().path("banks")) names.add(b.path("name").asText());
+        for (JsonNode b : cluster.get("/_plugins/_hubness/banks").ok().json().path("banks"))
+            names.add(b.path("name").asText());
         assertTrue(names.contains("doomed"), names.toString());
         cluster.post(BANKS + "doomed/_clear_cache", null).ok();
         cluster.delete(BANKS + "doomed").ok();
@@ -350,7 +449,8 @@ class BankLifecycleIT {
         LocalCluster.Response search = cluster.post("/" + GALLERY + "/_search", """
             {"query": {"knn": {"embedding": {"vector": %s, "k": 10}}},
              "rescore": {"window_size": 10, "hubness": {"bank": "doomed", "query_vector": %s}}}
-            """.formatted(VectorIndex.vectorJson(gallery, 0, d), VectorIndex.vectorJson(gallery, 0, d)));
+            """.formatted(
+                        VectorIndex.vectorJson(gallery, 0, d), VectorIndex.vectorJson(gallery, 0, d)));
         assertEquals(400, search.status(), search.body());
         assertTrue(search.body().contains("doomed"), search.body());
     }

@@ -1,11 +1,10 @@
 package org.opensearch.hubness.it;
 
-import org.opensearch.common.SuppressForbidden;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opensearch.common.SuppressForbidden;
 
 /**
  * How searches meet bank loading on the real 3-node cluster (docs/api.md#guarantees): a node restarting under a search
@@ -32,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * documented retryable 503 — and a version the {@code hubness} circuit breaker cannot hold is refused once, clearly,
  * without reading the bank again per search, while other banks keep answering.
  */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
+@SuppressForbidden(
+        reason =
+                "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class BankServingIT {
 
     private static final String GALLERY = "serving-gallery";
@@ -43,6 +44,7 @@ class BankServingIT {
     private static final int RESTARTS = 2;
     /** Longer than any search may take on this machine: beyond it the search is hanging. */
     private static final long HANG_SECONDS = 60;
+
     private static final LocalCluster cluster = LocalCluster.fromSystemProperties();
     private static final ExecutorService requests = Executors.newCachedThreadPool();
 
@@ -77,14 +79,16 @@ class BankServingIT {
 
     /** The search through one node, or null when the node does not listen (yet); fails the test if it hangs. */
     private static LocalCluster.Response searchWithin(int node, String body) throws InterruptedException {
-        Future<LocalCluster.Response> r = requests.submit(() -> cluster.node(node).post("/" + GALLERY + "/_search", body));
+        Future<LocalCluster.Response> r =
+                requests.submit(() -> cluster.node(node).post("/" + GALLERY + "/_search", body));
         try {
             return r.get(HANG_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             r.cancel(true);
             throw new AssertionError("a search through node " + node + " hangs: no answer in " + HANG_SECONDS + " s");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException) return null; // connection refused: the node's HTTP is not up
+            if (e.getCause() instanceof UncheckedIOException)
+                return null; // connection refused: the node's HTTP is not up
             throw new AssertionError(e.getCause());
         }
     }
@@ -94,7 +98,8 @@ class BankServingIT {
         Map<String, String> expected = new LinkedHashMap<>();
         for (String method : methods) {
             for (int q = 0; q < QUERIES; q++) {
-                LocalCluster.Response r = searchWithin(1, search(bank, method, q * 11)).ok();
+                LocalCluster.Response r =
+                        searchWithin(1, search(bank, method, q * 11)).ok();
                 assertEquals(0, r.json().path("_shards").path("failed").asInt(), r.body());
                 expected.put(method + "/" + q, BankGuaranteesIT.hitsOf(r.json()));
             }
@@ -108,12 +113,17 @@ class BankServingIT {
      */
     private static boolean correctOrRetryable(LocalCluster.Response r, String expected, String what) {
         if (r.status() == 200) {
-            assertEquals(0, r.json().path("_shards").path("failed").asInt(), what + ": never 200 with failed shards: " + r.body());
+            assertEquals(
+                    0,
+                    r.json().path("_shards").path("failed").asInt(),
+                    what + ": never 200 with failed shards: " + r.body());
             assertEquals(expected, BankGuaranteesIT.hitsOf(r.json()), what + ": a 200 is the healthy cluster's answer");
             return true;
         }
         assertEquals(503, r.status(), what + ": never 400 \"unknown bank\" or another status: " + r.body());
-        assertTrue(r.body().contains("retry") || r.body().contains("cluster_block_exception"), what + ": a retryable 503: " + r.body());
+        assertTrue(
+                r.body().contains("retry") || r.body().contains("cluster_block_exception"),
+                what + ": a retryable 503: " + r.body());
         return false;
     }
 
@@ -133,7 +143,9 @@ class BankServingIT {
             searchWhile("stop-node", expected, keys, "restart " + restart);
             searchWhile("start-node", expected, keys, "restart " + restart);
             int settled = settle("steady", expected, keys);
-            System.out.printf("restart %d: node 3 answered correctly after %d retryable 503s once it was back%n", restart, settled);
+            System.out.printf(
+                    "restart %d: node 3 answered correctly after %d retryable 503s once it was back%n",
+                    restart, settled);
         }
     }
 
@@ -141,7 +153,8 @@ class BankServingIT {
      * Runs {@code scripts/local-node <command> 3} and, until it returns, searches through every node, two of three
      * through node 3: each answer is correct or a retryable 503 (a refused connection is a node not listening).
      */
-    private static void searchWhile(String command, Map<String, String> expected, List<String> keys, String what) throws Exception {
+    private static void searchWhile(String command, Map<String, String> expected, List<String> keys, String what)
+            throws Exception {
         Future<?> script = requests.submit(() -> {
             LocalNodeScript.run(command, "3");
             return null;
@@ -156,7 +169,8 @@ class BankServingIT {
             if (r == null) {
                 notListening++;
                 Thread.sleep(100);
-            } else if (correctOrRetryable(r, expected.get(key), what + ", " + command + ", node " + node + ", " + key)) {
+            } else if (correctOrRetryable(
+                    r, expected.get(key), what + ", " + command + ", node " + node + ", " + key)) {
                 answered++;
             } else {
                 retryable++;
@@ -164,19 +178,22 @@ class BankServingIT {
             }
         }
         script.get(10, TimeUnit.MINUTES);
-        System.out.printf("%s, during %s: %d correct answers, %d retryable 503s, %d refused connections%n", what, command, answered,
-            retryable, notListening);
+        System.out.printf(
+                "%s, during %s: %d correct answers, %d retryable 503s, %d refused connections%n",
+                what, command, answered, retryable, notListening);
         if (aRetryable != null) System.out.println("  e.g. " + aRetryable);
     }
 
     /** After a restart: node 3 may answer 503 a few times while it loads, then only correct answers, on every node. */
-    private static int settle(String bank, Map<String, String> expected, List<String> keys) throws InterruptedException {
+    private static int settle(String bank, Map<String, String> expected, List<String> keys)
+            throws InterruptedException {
         cluster.get("/_cluster/health?wait_for_nodes=3&timeout=120s").ok();
         BankGuaranteesIT.waitForHttp(3);
         int retryable = 0;
         String first = keys.get(0);
         String[] fq = first.split("/");
-        while (!correctOrRetryable(searchWithin(3, search(bank, fq[0], Integer.parseInt(fq[1]) * 11)), expected.get(first), "settling")) {
+        while (!correctOrRetryable(
+                searchWithin(3, search(bank, fq[0], Integer.parseInt(fq[1]) * 11)), expected.get(first), "settling")) {
             assertTrue(++retryable < 120, "node 3 still answers 503 after " + retryable + " tries");
             Thread.sleep(500);
         }
@@ -184,7 +201,9 @@ class BankServingIT {
             for (String key : keys) {
                 String[] mq = key.split("/");
                 LocalCluster.Response r = searchWithin(node, search(bank, mq[0], Integer.parseInt(mq[1]) * 11));
-                assertTrue(correctOrRetryable(r, expected.get(key), "node " + node + " back, " + key), "a node that answered keeps answering: " + r.body());
+                assertTrue(
+                        correctOrRetryable(r, expected.get(key), "node " + node + " back, " + key),
+                        "a node that answered keeps answering: " + r.body());
             }
         }
         return retryable;
@@ -224,7 +243,8 @@ class BankServingIT {
         }
         try {
             for (int rebuild = 0; rebuild < 6; rebuild++) {
-                cluster.post(BANKS + "churn/_rebuild?wait_for_completion=true", null).ok();
+                cluster.post(BANKS + "churn/_rebuild?wait_for_completion=true", null)
+                        .ok();
             }
         } finally {
             rebuilding.set(false);
@@ -256,45 +276,69 @@ class BankServingIT {
             if (i > 0) posted.append(',');
             VectorIndex.appendVector(posted, data.captions(), i * data.d(), data.d());
         }
-        cluster.put(BANKS + "light", "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": "
-            + posted + "]}}").ok();
+        cluster.put(
+                        BANKS + "light",
+                        "{\"gallery\": {\"index\": \"" + GALLERY
+                                + "\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": " + posted + "]}}")
+                .ok();
         Map<String, String> heavyBefore = baseline("heavy", List.of("is"));
         Map<String, String> light = baseline("light", List.of("is"));
         String v1 = single(buildIds("heavy", "manifest"));
         try {
-            long limit = maxBreakerUsed() + 200_000; // room for "light" and the cache, not for another 1 MB version of "heavy"
-            cluster.put("/_cluster/settings", "{\"persistent\": {\"" + BREAKER_LIMIT + "\": \"" + limit + "b\"}}").ok();
+            long limit = maxBreakerUsed()
+                    + 200_000; // room for "light" and the cache, not for another 1 MB version of "heavy"
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"" + BREAKER_LIMIT + "\": \"" + limit + "b\"}}")
+                    .ok();
             for (JsonNode n : cluster.get("/_nodes/stats/breaker").ok().json().path("nodes")) {
-                assertEquals(limit, n.path("breakers").path("hubness").path("limit_size_in_bytes").asLong(), "the limit changed at runtime: " + n);
+                assertEquals(
+                        limit,
+                        n.path("breakers")
+                                .path("hubness")
+                                .path("limit_size_in_bytes")
+                                .asLong(),
+                        "the limit changed at runtime: " + n);
             }
-            JsonNode rebuilt = cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null).ok().json();
+            JsonNode rebuilt = cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null)
+                    .ok()
+                    .json();
             assertEquals(2, rebuilt.path("version").asInt(), rebuilt.toString());
 
             long readsBefore = bankIndexGets();
             for (int i = 0; i < 12; i++) {
                 int node = 1 + i % 3;
                 LocalCluster.Response r = searchWithin(node, search("heavy", "is", (i % QUERIES) * 11));
-                assertEquals(429, r.status(), "node " + node + " refuses version 2, never answers with version 1: " + r.body());
+                assertEquals(
+                        429,
+                        r.status(),
+                        "node " + node + " refuses version 2, never answers with version 1: " + r.body());
                 for (String fragment : List.of("[hubness] circuit breaker", BREAKER_LIMIT, "version 2")) {
                     assertTrue(r.body().contains(fragment), "the refusal names [" + fragment + "]: " + r.body());
                 }
                 LocalCluster.Response other = searchWithin(node, search("light", "is", (i % QUERIES) * 11));
-                assertTrue(correctOrRetryable(other, light.get("is/" + i % QUERIES), "light on node " + node) , "other banks are not refused: " + other.body());
+                assertTrue(
+                        correctOrRetryable(other, light.get("is/" + i % QUERIES), "light on node " + node),
+                        "other banks are not refused: " + other.body());
             }
             assertEquals(readsBefore, bankIndexGets(), "refused searches read nothing from .hubness-banks");
             JsonNode nodes = cluster.get(BANKS + "heavy").ok().json().path("nodes");
             assertEquals(3, nodes.size(), nodes.toString());
             for (JsonNode n : nodes) {
-                assertEquals(2, n.path("refused").path("version").asInt(), "GET says which node refused which version: " + nodes);
+                assertEquals(
+                        2,
+                        n.path("refused").path("version").asInt(),
+                        "GET says which node refused which version: " + nodes);
                 assertTrue(n.path("refused").path("reason").asText().contains(BREAKER_LIMIT), "and why: " + nodes);
             }
         } finally {
-            cluster.put("/_cluster/settings", "{\"persistent\": {\"" + BREAKER_LIMIT + "\": null}}").ok();
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"" + BREAKER_LIMIT + "\": null}}")
+                    .ok();
         }
         for (int node = 1; node <= 3; node++) {
             String key = "is/0";
             LocalCluster.Response r = searchWithin(node, search("heavy", "is", 0));
-            for (int i = 0; i < 60 && !correctOrRetryable(r, heavyBefore.get(key), "heavy after the limit was raised"); i++) {
+            for (int i = 0;
+                    i < 60 && !correctOrRetryable(r, heavyBefore.get(key), "heavy after the limit was raised");
+                    i++) {
                 Thread.sleep(500);
                 r = searchWithin(node, search("heavy", "is", 0));
             }
@@ -307,9 +351,12 @@ class BankServingIT {
 
         cluster.post("/" + CAPTIONS + "/_close", null).ok(); // the next build cannot read its query bank: it fails
         cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null);
-        assertEquals("failed", cluster.get(BANKS + "heavy").ok().json().path("state").asText());
+        assertEquals(
+                "failed", cluster.get(BANKS + "heavy").ok().json().path("state").asText());
         cluster.post("/" + CAPTIONS + "/_open?wait_for_active_shards=all", null).ok();
-        JsonNode next = cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null).ok().json();
+        JsonNode next = cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
         assertEquals(2, next.path("previous_version").asInt(), "the failed build published nothing: " + next);
         Set<String> all = buildIds("heavy", null);
         for (int i = 0; i < 60 && all.size() > 2; i++) {
@@ -318,17 +365,29 @@ class BankServingIT {
         }
         assertEquals(2, all.size(), "only the serving version and the one before it keep blobs: " + all);
         assertFalse(all.contains(v1), "version 1 went when the next version came");
-        assertEquals(all, buildIds("heavy", "manifest"), "no blob of version 1 or of the failed build is left in .hubness-banks");
-        assertEquals(heavyBefore.get("is/0"), BankGuaranteesIT.hitsOf(searchWithin(1, search("heavy", "is", 0)).ok().json()));
+        assertEquals(
+                all,
+                buildIds("heavy", "manifest"),
+                "no blob of version 1 or of the failed build is left in .hubness-banks");
+        assertEquals(
+                heavyBefore.get("is/0"),
+                BankGuaranteesIT.hitsOf(
+                        searchWithin(1, search("heavy", "is", 0)).ok().json()));
     }
 
     /** The build ids of a bank's documents in .hubness-banks (of one type, or all). */
     private static Set<String> buildIds(String bank, String type) {
-        String filter = "{\"term\": {\"bank\": \"" + bank + "\"}}" + (type == null ? "" : ", {\"term\": {\"type\": \"" + type + "\"}}");
-        JsonNode r = cluster.post("/.hubness-banks/_search", "{\"size\": 0, \"query\": {\"bool\": {\"filter\": [" + filter + "]}}, "
-            + "\"aggs\": {\"ids\": {\"terms\": {\"field\": \"build_id\", \"size\": 100}}}}").ok().json();
+        String filter = "{\"term\": {\"bank\": \"" + bank + "\"}}"
+                + (type == null ? "" : ", {\"term\": {\"type\": \"" + type + "\"}}");
+        JsonNode r = cluster.post(
+                        "/.hubness-banks/_search",
+                        "{\"size\": 0, \"query\": {\"bool\": {\"filter\": [" + filter + "]}}, "
+                                + "\"aggs\": {\"ids\": {\"terms\": {\"field\": \"build_id\", \"size\": 100}}}}")
+                .ok()
+                .json();
         Set<String> out = new TreeSet<>();
-        for (JsonNode b : r.path("aggregations").path("ids").path("buckets")) out.add(b.path("key").asText());
+        for (JsonNode b : r.path("aggregations").path("ids").path("buckets"))
+            out.add(b.path("key").asText());
         return out;
     }
 
@@ -340,13 +399,25 @@ class BankServingIT {
     /** Get operations on .hubness-banks' shards, all copies (a bank read is a series of multi-gets). */
     private static long bankIndexGets() {
         cluster.post("/.hubness-banks/_refresh", null);
-        return cluster.get("/.hubness-banks/_stats/get").ok().json().path("_all").path("total").path("get").path("total").asLong();
+        return cluster.get("/.hubness-banks/_stats/get")
+                .ok()
+                .json()
+                .path("_all")
+                .path("total")
+                .path("get")
+                .path("total")
+                .asLong();
     }
 
     private static long maxBreakerUsed() {
         long max = 0;
         for (JsonNode n : cluster.get("/_nodes/stats/breaker").ok().json().path("nodes")) {
-            max = Math.max(max, n.path("breakers").path("hubness").path("estimated_size_in_bytes").asLong());
+            max = Math.max(
+                    max,
+                    n.path("breakers")
+                            .path("hubness")
+                            .path("estimated_size_in_bytes")
+                            .asLong());
         }
         return max;
     }

@@ -17,7 +17,8 @@ record CaptionGallery(int d, float[] gallery, float[] captions) {
         NpyArray text = VectorIndex.read(DATA, "text.npy");
         NpyArray image = VectorIndex.read(DATA, "image.npy");
         int d = text.cols();
-        CaptionGallery data = new CaptionGallery(d, VectorIndex.rows(image.toFloats(), d, 0, 300), VectorIndex.rows(text.toFloats(), d, 500, 1000));
+        CaptionGallery data = new CaptionGallery(
+                d, VectorIndex.rows(image.toFloats(), d, 0, 300), VectorIndex.rows(text.toFloats(), d, 500, 1000));
         VectorIndex.create(cluster, galleryIndex, d, "cosinesimil", 3, 1);
         VectorIndex.load(cluster, galleryIndex, data.gallery(), d, i -> "img-" + i);
         VectorIndex.create(cluster, captionsIndex, d, "cosinesimil", 1, 1);

@@ -1,6 +1,16 @@
 package org.opensearch.hubness.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,17 +23,6 @@ import org.opensearch.hubness.norm.RetrievalMetrics;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.testdata.ByteQuantiser;
 import org.opensearch.hubness.testing.LoudSkip;
-
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.IntFunction;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every kind of knn_vector field k-NN 3.6 creates here, rescored on the real cluster and checked against the offline
@@ -43,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and trained-model fields are refused with a 400.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
+@SuppressForbidden(
+        reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class FieldMatrixIT {
 
     private static final String FLICKR = "flickr8k-tinyclip";
@@ -85,9 +85,11 @@ class FieldMatrixIT {
     }
 
     private static String method(String engine, Similarity sim, String dataType, String parameters) {
-        return "{\"type\": \"knn_vector\", \"dimension\": %d" + (dataType == null ? "" : ", \"data_type\": \"" + dataType + "\"")
-            + ", \"method\": {\"name\": \"hnsw\", \"engine\": \"" + engine + "\", \"space_type\": \"" + space(sim) + "\""
-            + (parameters == null ? "" : ", \"parameters\": " + parameters) + "}}";
+        return "{\"type\": \"knn_vector\", \"dimension\": %d"
+                + (dataType == null ? "" : ", \"data_type\": \"" + dataType + "\"")
+                + ", \"method\": {\"name\": \"hnsw\", \"engine\": \"" + engine + "\", \"space_type\": \"" + space(sim)
+                + "\""
+                + (parameters == null ? "" : ", \"parameters\": " + parameters) + "}}";
     }
 
     private static String spaceOnly(Similarity sim, String extra) {
@@ -108,21 +110,50 @@ class FieldMatrixIT {
             }
         }
         cases.add(faiss("faiss-hnsw-explicit-dot", false, Similarity.DOT, method("faiss", Similarity.DOT, null, null)));
-        cases.add(faiss("faiss-sq-fp16-dot", false, Similarity.DOT, method("faiss", Similarity.DOT, null,
-            "{\"encoder\": {\"name\": \"sq\", \"parameters\": {\"type\": \"fp16\", \"bits\": 16}}}")));
-        cases.add(lucene("lucene-sq7-dot", false, Similarity.DOT, method("lucene", Similarity.DOT, null,
-            "{\"encoder\": {\"name\": \"sq\", \"parameters\": {\"bits\": 7}}}")));
-        for (String level : List.of("4x")) { // lucene on_disk 32x quantises with k-NN's native SIMD code at flush (docs/api.md)
-            cases.add(lucene("lucene-on-disk-" + level + "-dot", false, Similarity.DOT, "{\"type\": \"knn_vector\", \"dimension\": %d, "
-                + "\"mode\": \"on_disk\", \"compression_level\": \"" + level + "\", \"method\": {\"name\": \"hnsw\", \"engine\": \"lucene\", "
-                + "\"space_type\": \"innerproduct\"}}"));
+        cases.add(faiss(
+                "faiss-sq-fp16-dot",
+                false,
+                Similarity.DOT,
+                method(
+                        "faiss",
+                        Similarity.DOT,
+                        null,
+                        "{\"encoder\": {\"name\": \"sq\", \"parameters\": {\"type\": \"fp16\", \"bits\": 16}}}")));
+        cases.add(lucene(
+                "lucene-sq7-dot",
+                false,
+                Similarity.DOT,
+                method(
+                        "lucene",
+                        Similarity.DOT,
+                        null,
+                        "{\"encoder\": {\"name\": \"sq\", \"parameters\": {\"bits\": 7}}}")));
+        for (String level :
+                List.of("4x")) { // lucene on_disk 32x quantises with k-NN's native SIMD code at flush (docs/api.md)
+            cases.add(lucene(
+                    "lucene-on-disk-" + level + "-dot",
+                    false,
+                    Similarity.DOT,
+                    "{\"type\": \"knn_vector\", \"dimension\": %d, "
+                            + "\"mode\": \"on_disk\", \"compression_level\": \"" + level
+                            + "\", \"method\": {\"name\": \"hnsw\", \"engine\": \"lucene\", "
+                            + "\"space_type\": \"innerproduct\"}}"));
         }
         for (String level : FAISS_ON_DISK_LEVELS) {
-            cases.add(faiss("faiss-on-disk-" + level + "-dot", false, Similarity.DOT,
-                spaceOnly(Similarity.DOT, ", \"mode\": \"on_disk\", \"compression_level\": \"" + level + "\"")));
+            cases.add(faiss(
+                    "faiss-on-disk-" + level + "-dot",
+                    false,
+                    Similarity.DOT,
+                    spaceOnly(Similarity.DOT, ", \"mode\": \"on_disk\", \"compression_level\": \"" + level + "\"")));
         }
-        cases.add(new Case("flat-float-cosine", false, Similarity.COSINE, "\"knn\": false", spaceOnly(Similarity.COSINE, "")));
-        cases.add(new Case("flat-byte-l2", true, Similarity.L2, "\"knn\": false", spaceOnly(Similarity.L2, ", \"data_type\": \"byte\"")));
+        cases.add(new Case(
+                "flat-float-cosine", false, Similarity.COSINE, "\"knn\": false", spaceOnly(Similarity.COSINE, "")));
+        cases.add(new Case(
+                "flat-byte-l2",
+                true,
+                Similarity.L2,
+                "\"knn\": false",
+                spaceOnly(Similarity.L2, ", \"data_type\": \"byte\"")));
         return cases;
     }
 
@@ -131,13 +162,19 @@ class FieldMatrixIT {
 
     @BeforeAll
     void loadData() {
-        LoudSkip.unless(VectorIndex.hasData(FLICKR, "text.npy"), "no ../shared/data/" + FLICKR + ": the matrix checks the cluster against it");
+        LoudSkip.unless(
+                VectorIndex.hasData(FLICKR, "text.npy"),
+                "no ../shared/data/" + FLICKR + ": the matrix checks the cluster against it");
         var textArr = VectorIndex.read(FLICKR, "text.npy");
         float[] text = textArr.toFloats();
         float[] image = VectorIndex.read(FLICKR, "image.npy").toFloats();
         d = textArr.cols();
-        float[][] floats = { VectorIndex.rows(text, d, 0, NQ), VectorIndex.rows(image, d, 0, N), VectorIndex.rows(text, d, 500, 1000),
-            VectorIndex.rows(image, d, 500, 1000) };
+        float[][] floats = {
+            VectorIndex.rows(text, d, 0, NQ),
+            VectorIndex.rows(image, d, 0, N),
+            VectorIndex.rows(text, d, 500, 1000),
+            VectorIndex.rows(image, d, 500, 1000)
+        };
         ByteQuantiser quantiser = new ByteQuantiser(text, image);
         float[][] bytes = new float[4][];
         for (int i = 0; i < 4; i++) bytes[i] = quantiser.quantise(floats[i]);
@@ -145,9 +182,17 @@ class FieldMatrixIT {
         rows.put(true, bytes);
         for (boolean b : List.of(false, true)) {
             String type = b ? "byte" : "float";
-            createIndex(PREFIX + "qbank-" + type, "\"knn\": false", spaceOnly(Similarity.L2, b ? ", \"data_type\": \"byte\"" : ""), 0);
+            createIndex(
+                    PREFIX + "qbank-" + type,
+                    "\"knn\": false",
+                    spaceOnly(Similarity.L2, b ? ", \"data_type\": \"byte\"" : ""),
+                    0);
             load(PREFIX + "qbank-" + type, rows.get(b)[2], i -> "txt-" + (500 + i), 1);
-            createIndex(PREFIX + "gbank-" + type, "\"knn\": false", spaceOnly(Similarity.L2, b ? ", \"data_type\": \"byte\"" : ""), 0);
+            createIndex(
+                    PREFIX + "gbank-" + type,
+                    "\"knn\": false",
+                    spaceOnly(Similarity.L2, b ? ", \"data_type\": \"byte\"" : ""),
+                    0);
             load(PREFIX + "gbank-" + type, rows.get(b)[3], i -> "img-" + (500 + i), 1);
         }
     }
@@ -162,10 +207,19 @@ class FieldMatrixIT {
 
     private void createIndex(String index, String settings, String field, int replicas) {
         cluster.delete("/" + index);
-        cluster.put("/" + index, String.format(Locale.ROOT, """
+        cluster.put(
+                        "/" + index,
+                        String.format(
+                                Locale.ROOT,
+                                """
             {"settings": {"index": {%s, "number_of_shards": 1, "number_of_replicas": %d}},
              "mappings": {"properties": {"%s": %s}}}
-            """, settings, replicas, VectorIndex.FIELD, String.format(Locale.ROOT, field, d))).ok();
+            """,
+                                settings,
+                                replicas,
+                                VectorIndex.FIELD,
+                                String.format(Locale.ROOT, field, d)))
+                .ok();
     }
 
     /** Bulk-loads the rows in `segments` refreshed parts (each refresh writes a segment). */
@@ -175,12 +229,19 @@ class FieldMatrixIT {
         for (int from = 0; from < n; from += per) {
             StringBuilder bulk = new StringBuilder();
             for (int i = from; i < Math.min(n, from + per); i++) {
-                bulk.append("{\"index\":{\"_id\":\"").append(idOf.apply(i)).append("\"}}\n{\"").append(VectorIndex.FIELD).append("\":");
+                bulk.append("{\"index\":{\"_id\":\"")
+                        .append(idOf.apply(i))
+                        .append("\"}}\n{\"")
+                        .append(VectorIndex.FIELD)
+                        .append("\":");
                 VectorIndex.appendVector(bulk, vectors, i * d, d);
                 bulk.append("}\n");
             }
-            LocalCluster.Response r = cluster.post("/" + index + "/_bulk?refresh=true", bulk.toString()).ok();
-            if (r.json().path("errors").asBoolean()) throw new AssertionError("bulk into " + index + " failed: " + r.body().substring(0, 2000));
+            LocalCluster.Response r = cluster.post("/" + index + "/_bulk?refresh=true", bulk.toString())
+                    .ok();
+            if (r.json().path("errors").asBoolean())
+                throw new AssertionError(
+                        "bulk into " + index + " failed: " + r.body().substring(0, 2000));
         }
     }
 
@@ -188,7 +249,7 @@ class FieldMatrixIT {
         return oracles.computeIfAbsent((bytes ? "byte-" : "float-") + sim, k -> {
             float[][] r = rows.get(bytes);
             float[][] p = new float[4][];
-            int[] counts = { NQ, N, BANK, BANK };
+            int[] counts = {NQ, N, BANK, BANK};
             for (int i = 0; i < 4; i++) {
                 p[i] = r[i].clone();
                 sim.prepareRows(p[i], counts[i], d);
@@ -204,12 +265,18 @@ class FieldMatrixIT {
         String bank = c.index() + "-bank";
         String type = c.bytes() ? "byte" : "float";
         cluster.delete("/_plugins/_hubness/banks/" + bank);
-        JsonNode built = cluster.put("/_plugins/_hubness/banks/" + bank, """
+        JsonNode built = cluster.put(
+                        "/_plugins/_hubness/banks/" + bank, """
             {"gallery": {"index": "%s", "field": "embedding"},
              "query_bank": {"index": "%sqbank-%s", "field": "embedding"},
              "gallery_bank": {"index": "%sgbank-%s", "field": "embedding"}}
-            """.formatted(c.index(), PREFIX, type, PREFIX, type)).ok().json();
-        assertEquals(c.similarity().externalName(), built.path("build").path("similarity").asText(), c.name() + ": " + built);
+            """.formatted(c.index(), PREFIX, type, PREFIX, type))
+                .ok()
+                .json();
+        assertEquals(
+                c.similarity().externalName(),
+                built.path("build").path("similarity").asText(),
+                c.name() + ": " + built);
         return bank;
     }
 
@@ -221,11 +288,24 @@ class FieldMatrixIT {
         int[][] truth = RetrievalMetrics.diagonalTruth(NQ);
         boolean flat = c.settings().contains("\"knn\": false"); // k-NN: "Field 'embedding' is not built for ANN search"
         for (Method m : Method.values()) {
-            List<JsonNode> hits = RescoreOracle.msearch(cluster, c.index(), "_local", NQ, q -> flat
-                ? matchAllBody(queries, q, bank, m)
-                : RescoreOracle.searchBody(VectorIndex.FIELD, queries, q, d, N, N, bank, m.externalName()), BATCH);
-            RescoreOracle.Outcome o = RescoreOracle.check(label + " " + m.externalName(), hits, offline.get(m), NQ, N, truth,
-                id -> Integer.parseInt(id.substring(4)), N);
+            List<JsonNode> hits = RescoreOracle.msearch(
+                    cluster,
+                    c.index(),
+                    "_local",
+                    NQ,
+                    q -> flat
+                            ? matchAllBody(queries, q, bank, m)
+                            : RescoreOracle.searchBody(VectorIndex.FIELD, queries, q, d, N, N, bank, m.externalName()),
+                    BATCH);
+            RescoreOracle.Outcome o = RescoreOracle.check(
+                    label + " " + m.externalName(),
+                    hits,
+                    offline.get(m),
+                    NQ,
+                    N,
+                    truth,
+                    id -> Integer.parseInt(id.substring(4)),
+                    N);
             report.add(o.row());
             failures.addAll(o.failures.stream().map(f -> o.label + ": " + f).toList());
             byMethod.put(m, hits);
@@ -246,7 +326,9 @@ class FieldMatrixIT {
                 cluster.delete("/" + c.index());
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " disagreements with the offline scorer:\n" + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " disagreements with the offline scorer:\n" + String.join("\n", failures));
 
         // faiss mapped as k-NN's docs show (no method) against the lucene field of the same data: the same top 10
         for (Similarity sim : Similarity.values()) {
@@ -256,8 +338,12 @@ class FieldMatrixIT {
                 Map<Method, List<JsonNode>> l = responses.get("lucene-" + type + sim.externalName());
                 if (f == null) continue; // faiss refuses byte + cosine
                 for (Method m : Method.values()) {
-                    sameTop10("faiss vs lucene " + type + sim.externalName() + " " + m.externalName(), f.get(m), l.get(m),
-                        oracle(bytes, sim).get(m), failures);
+                    sameTop10(
+                            "faiss vs lucene " + type + sim.externalName() + " " + m.externalName(),
+                            f.get(m),
+                            l.get(m),
+                            oracle(bytes, sim).get(m),
+                            failures);
                 }
             }
         }
@@ -266,13 +352,20 @@ class FieldMatrixIT {
 
     /** The first pass of an index.knn: false field: every document (the window covers the gallery), then the rescore. */
     private String matchAllBody(float[] queries, int q, String bank, Method m) {
-        return String.format(Locale.ROOT, "{\"size\":%d,\"_source\":false,\"track_total_hits\":true,\"query\":{\"match_all\":{}},"
-            + "\"rescore\":{\"window_size\":%d,\"hubness\":{\"bank\":\"%s\",\"query_vector\":%s,\"method\":\"%s\"}}}",
-            RescoreOracle.TOP, N, bank, VectorIndex.vectorJson(queries, q * d, d), m.externalName());
+        return String.format(
+                Locale.ROOT,
+                "{\"size\":%d,\"_source\":false,\"track_total_hits\":true,\"query\":{\"match_all\":{}},"
+                        + "\"rescore\":{\"window_size\":%d,\"hubness\":{\"bank\":\"%s\",\"query_vector\":%s,\"method\":\"%s\"}}}",
+                RescoreOracle.TOP,
+                N,
+                bank,
+                VectorIndex.vectorJson(queries, q * d, d),
+                m.externalName());
     }
 
     /** Same ids in the same order per query, except where the oracle says the two items tie. */
-    private static void sameTop10(String label, List<JsonNode> a, List<JsonNode> b, double[] scores, List<String> failures) {
+    private static void sameTop10(
+            String label, List<JsonNode> a, List<JsonNode> b, double[] scores, List<String> failures) {
         int compared = 0;
         for (int q = 0; q < NQ; q++) {
             JsonNode x = a.get(q).path("hits"), y = b.get(q).path("hits");
@@ -282,7 +375,8 @@ class FieldMatrixIT {
                 int gy = Integer.parseInt(y.get(i).path("_id").asText().substring(4));
                 compared++;
                 if (gx != gy && !RescoreOracle.tie(scores[q * N + gx], scores[q * N + gy]) && failures.size() < 40) {
-                    failures.add(label + " q" + q + " rank " + (i + 1) + ": " + RescoreOracle.ids(x) + " vs " + RescoreOracle.ids(y));
+                    failures.add(label + " q" + q + " rank " + (i + 1) + ": " + RescoreOracle.ids(x) + " vs "
+                            + RescoreOracle.ids(y));
                 }
             }
         }
@@ -295,12 +389,22 @@ class FieldMatrixIT {
      */
     @Test
     void faissIndexAfterForceMergeAndRestartRescoresIdentically() throws Exception {
-        Case c = new Case("faiss-merge-restart-dot", false, Similarity.DOT, "\"knn\": true, " + EXACT_FAISS
-            + ", \"routing.allocation.require._name\": \"node-3\"", spaceOnly(Similarity.DOT, ""));
+        Case c = new Case(
+                "faiss-merge-restart-dot",
+                false,
+                Similarity.DOT,
+                "\"knn\": true, " + EXACT_FAISS + ", \"routing.allocation.require._name\": \"node-3\"",
+                spaceOnly(Similarity.DOT, ""));
         createIndex(c.index(), c.settings(), c.field(), 0);
         load(c.index(), rows.get(false)[1], i -> "img-" + i, 4);
         JsonNode segments = cluster.get("/" + c.index() + "/_segments").ok().json();
-        int before = segments.path("indices").path(c.index()).path("shards").path("0").get(0).path("segments").size();
+        int before = segments.path("indices")
+                .path(c.index())
+                .path("shards")
+                .path("0")
+                .get(0)
+                .path("segments")
+                .size();
         assertTrue(before >= 2, "the gallery was written in several segments: " + before);
         String bank = buildBank(c);
         List<String> failures = new ArrayList<>();
@@ -309,19 +413,35 @@ class FieldMatrixIT {
         cluster.post("/" + c.index() + "/_forcemerge?max_num_segments=1", null).ok();
         cluster.post("/" + c.index() + "/_refresh", null).ok();
         segments = cluster.get("/" + c.index() + "/_segments").ok().json();
-        assertEquals(1, segments.path("indices").path(c.index()).path("shards").path("0").get(0).path("segments").size(), segments.toString());
+        assertEquals(
+                1,
+                segments.path("indices")
+                        .path(c.index())
+                        .path("shards")
+                        .path("0")
+                        .get(0)
+                        .path("segments")
+                        .size(),
+                segments.toString());
         Map<Method, List<JsonNode>> merged = rescoreAndCheck(c, c.name() + " (force-merged)", bank, failures);
 
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
-        cluster.get("/_cluster/health/" + c.index() + "?wait_for_nodes=3&wait_for_status=green&timeout=120s").ok();
+        cluster.get("/_cluster/health/" + c.index() + "?wait_for_nodes=3&wait_for_status=green&timeout=120s")
+                .ok();
         Map<Method, List<JsonNode>> restarted = rescoreAndCheck(c, c.name() + " (node restarted)", bank, failures);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         for (Method m : Method.values()) {
             for (int q = 0; q < NQ; q++) {
                 String want = RescoreOracle.ids(first.get(m).get(q).path("hits"));
-                assertEquals(want, RescoreOracle.ids(merged.get(m).get(q).path("hits")), m + " q" + q + " after force-merge");
-                assertEquals(want, RescoreOracle.ids(restarted.get(m).get(q).path("hits")), m + " q" + q + " after the restart");
+                assertEquals(
+                        want,
+                        RescoreOracle.ids(merged.get(m).get(q).path("hits")),
+                        m + " q" + q + " after force-merge");
+                assertEquals(
+                        want,
+                        RescoreOracle.ids(restarted.get(m).get(q).path("hits")),
+                        m + " q" + q + " after the restart");
             }
         }
         cluster.delete("/_plugins/_hubness/banks/" + bank);
@@ -331,8 +451,11 @@ class FieldMatrixIT {
     /** Banks on binary (hamming) and trained-model fields: a 400 naming the field, its mapping and what works. */
     @Test
     void binaryAndModelFieldsAreRefusedByTheBankBuild() {
-        createIndex(PREFIX + "binary", "\"knn\": true, " + EXACT_FAISS,
-            "{\"type\": \"knn_vector\", \"dimension\": 64, \"data_type\": \"binary\", \"space_type\": \"hamming\"}", 0);
+        createIndex(
+                PREFIX + "binary",
+                "\"knn\": true, " + EXACT_FAISS,
+                "{\"type\": \"knn_vector\", \"dimension\": 64, \"data_type\": \"binary\", \"space_type\": \"hamming\"}",
+                0);
         cluster.delete("/" + PREFIX + "model");
         cluster.put("/" + PREFIX + "model", """
             {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0}},
@@ -345,9 +468,13 @@ class FieldMatrixIT {
             assertEquals(400, r.status(), r.body());
             String reason = r.json().path("error").path("reason").asText();
             assertTrue(reason.contains("field [embedding] of index [" + index + "] cannot be used"), reason);
-            assertTrue(reason.contains(index.endsWith("binary") ? "hamming" : "trained k-NN model [matrix-ivf]"), reason);
+            assertTrue(
+                    reason.contains(index.endsWith("binary") ? "hamming" : "trained k-NN model [matrix-ivf]"), reason);
             assertTrue(reason.contains("data_type float or byte") && reason.contains("lucene or faiss engine"), reason);
-            assertEquals(404, cluster.get("/_plugins/_hubness/banks/" + index + "-bank").status(), "no bank was left behind");
+            assertEquals(
+                    404,
+                    cluster.get("/_plugins/_hubness/banks/" + index + "-bank").status(),
+                    "no bank was left behind");
         }
     }
 }

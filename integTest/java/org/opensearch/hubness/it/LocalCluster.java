@@ -2,9 +2,6 @@ package org.opensearch.hubness.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +17,8 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The real cluster that scripts/local-node started for the integration tests (pre-integration-test), spoken to over
@@ -28,7 +27,8 @@ import java.util.Base64;
 public final class LocalCluster {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String baseUrl;
     private final HttpClient http;
@@ -50,12 +50,16 @@ public final class LocalCluster {
         try (InputStream in = Files.newInputStream(caPem)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, tmf.getTrustManagers(), null);
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .sslContext(tls)
+                    .build();
             return new LocalCluster(baseUrl, client, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cluster's CA certificate " + caPem, e);
@@ -76,14 +80,16 @@ public final class LocalCluster {
         try {
             return new LocalCluster(Files.readString(Path.of(dir, "url")).trim());
         } catch (IOException e) {
-            throw new UncheckedIOException("no running test cluster: " + dir + "/url is missing (run via mvn verify)", e);
+            throw new UncheckedIOException(
+                    "no running test cluster: " + dir + "/url is missing (run via mvn verify)", e);
         }
     }
 
     /** The same cluster through node i's HTTP port (node 1 is the default; node i listens on port + i - 1). */
     public LocalCluster node(int i) {
         URI uri = URI.create(baseUrl);
-        return new LocalCluster(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() + i - 1), http, authorization);
+        return new LocalCluster(
+                uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() + i - 1), http, authorization);
     }
 
     /** A cluster at a known URL (the demo, the docs examples run by hand). */
@@ -115,12 +121,17 @@ public final class LocalCluster {
     public Response send(String method, String path, Object body) {
         try {
             String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(5));
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(5));
             if (authorization != null) request.header("Authorization", authorization);
             if (text == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                request.header("Content-Type", (path.contains("_bulk") || path.contains("_msearch")) ? "application/x-ndjson" : "application/json");
+                request.header(
+                        "Content-Type",
+                        (path.contains("_bulk") || path.contains("_msearch"))
+                                ? "application/x-ndjson"
+                                : "application/json");
                 request.method(method, HttpRequest.BodyPublishers.ofString(text));
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

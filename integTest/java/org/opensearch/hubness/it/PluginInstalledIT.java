@@ -1,14 +1,13 @@
 package org.opensearch.hubness.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The foundation: the plugin sits beside k-NN on every node, and a lucene-engine knn_vector index answers knn queries. */
 class PluginInstalledIT {
@@ -28,8 +27,10 @@ class PluginInstalledIT {
         Set<String> hubnessNodes = new HashSet<>();
         Set<String> knnNodes = new HashSet<>();
         for (JsonNode row : plugins) {
-            if (row.get("component").asText().equals("opensearch-hubness")) hubnessNodes.add(row.get("name").asText());
-            if (row.get("component").asText().equals("opensearch-knn")) knnNodes.add(row.get("name").asText());
+            if (row.get("component").asText().equals("opensearch-hubness"))
+                hubnessNodes.add(row.get("name").asText());
+            if (row.get("component").asText().equals("opensearch-knn"))
+                knnNodes.add(row.get("name").asText());
         }
         assertEquals(nodes, hubnessNodes.size(), "opensearch-hubness on every node: " + plugins);
         assertEquals(hubnessNodes, knnNodes, "opensearch-knn beside it: " + plugins);
@@ -52,9 +53,14 @@ class PluginInstalledIT {
             """).ok();
         JsonNode hits = cluster.post("/" + INDEX + "/_search", """
             {"size": 3, "query": {"knn": {"embedding": {"vector": [0.1, 0.9, 0.2], "k": 3}}}}
-            """).ok().json().path("hits").path("hits");
+            """)
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertEquals(3, hits.size(), hits.toString());
         assertEquals("y", hits.get(0).get("_id").asText());
-        assertTrue(hits.get(0).get("_score").asDouble() > hits.get(1).get("_score").asDouble());
+        assertTrue(
+                hits.get(0).get("_score").asDouble() > hits.get(1).get("_score").asDouble());
     }
 }

@@ -1,6 +1,8 @@
 package org.opensearch.hubness.it;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -16,10 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The plugin zip holds only what the plugin runs: its descriptor and jar (plus runtime dependencies, none today), and in
@@ -29,14 +28,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PluginZipContentsIT {
 
     /** Packages of the side projects; none of their classes may reach the plugin. */
-    private static final List<String> FOREIGN_PACKAGES = List.of("org/opensearch/hubness/eval/",
-        "org/opensearch/hubness/benchmarks/", "org/opensearch/hubness/demodata/", "org/opensearch/hubness/demo/",
-        "org/opensearch/hubness/bench/", "picocli/", "org/openjdk/jmh/");
+    private static final List<String> FOREIGN_PACKAGES = List.of(
+            "org/opensearch/hubness/eval/",
+            "org/opensearch/hubness/benchmarks/",
+            "org/opensearch/hubness/demodata/",
+            "org/opensearch/hubness/demo/",
+            "org/opensearch/hubness/bench/",
+            "picocli/",
+            "org/openjdk/jmh/");
 
     private static Path pluginZip() throws IOException {
         Path target = Path.of(System.getProperty("hubness.project.dir", ".")).resolve("target");
         try (Stream<Path> files = Files.list(target)) {
-            List<Path> zips = files.filter(p -> p.getFileName().toString().matches("opensearch-hubness-.*\\.zip")).toList();
+            List<Path> zips = files.filter(p -> p.getFileName().toString().matches("opensearch-hubness-.*\\.zip"))
+                    .toList();
             assertEquals(1, zips.size(), "one plugin zip in " + target + ": " + zips);
             return zips.get(0);
         }
@@ -52,9 +57,15 @@ class PluginZipContentsIT {
         }
         assertTrue(entries.contains("plugin-descriptor.properties"), entries.toString());
         for (String name : entries) {
-            assertTrue(name.equals("plugin-descriptor.properties") || name.endsWith(".jar"), "unexpected entry " + name);
-            assertFalse(name.contains("picocli") || name.contains("jmh") || name.contains("evaluator")
-                || name.contains("benchmarks") || name.contains("langchain4j"), "a side project's jar in the zip: " + name);
+            assertTrue(
+                    name.equals("plugin-descriptor.properties") || name.endsWith(".jar"), "unexpected entry " + name);
+            assertFalse(
+                    name.contains("picocli")
+                            || name.contains("jmh")
+                            || name.contains("evaluator")
+                            || name.contains("benchmarks")
+                            || name.contains("langchain4j"),
+                    "a side project's jar in the zip: " + name);
         }
     }
 
@@ -69,7 +80,9 @@ class PluginZipContentsIT {
                 }
             }
         }
-        assertTrue(classes.stream().anyMatch(c -> c.startsWith("org/opensearch/hubness/norm/")), "the jar holds the plugin: " + classes);
+        assertTrue(
+                classes.stream().anyMatch(c -> c.startsWith("org/opensearch/hubness/norm/")),
+                "the jar holds the plugin: " + classes);
         for (String c : classes) {
             for (String foreign : FOREIGN_PACKAGES) {
                 assertFalse(c.startsWith(foreign), c + " belongs to a side project, not the plugin");
@@ -77,10 +90,13 @@ class PluginZipContentsIT {
         }
         try (URLClassLoader loader = new JarFirstLoader(jar)) {
             for (String c : classes) {
-                Class<?> type = Class.forName(c.substring(0, c.length() - ".class".length()).replace('/', '.'), false, loader);
+                Class<?> type = Class.forName(
+                        c.substring(0, c.length() - ".class".length()).replace('/', '.'), false, loader);
                 assertEquals(loader, type.getClassLoader(), "read from the zip's jar, not the build's classes: " + c);
-                assertFalse(hasMainMethod(type), c + " is a command-line entry point (public static void main); "
-                    + "command-line tools live in evaluator/");
+                assertFalse(
+                        hasMainMethod(type),
+                        c + " is a command-line entry point (public static void main); "
+                                + "command-line tools live in evaluator/");
             }
         }
     }
@@ -98,8 +114,10 @@ class PluginZipContentsIT {
 
     private static boolean hasMainMethod(Class<?> type) {
         for (Method m : type.getDeclaredMethods()) {
-            if (m.getName().equals("main") && Modifier.isStatic(m.getModifiers()) && Modifier.isPublic(m.getModifiers())
-                && Arrays.equals(m.getParameterTypes(), new Class<?>[] {String[].class})) {
+            if (m.getName().equals("main")
+                    && Modifier.isStatic(m.getModifiers())
+                    && Modifier.isPublic(m.getModifiers())
+                    && Arrays.equals(m.getParameterTypes(), new Class<?>[] {String[].class})) {
                 return true;
             }
         }

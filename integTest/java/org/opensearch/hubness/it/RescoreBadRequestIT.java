@@ -1,25 +1,25 @@
 package org.opensearch.hubness.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.opensearch.common.SuppressForbidden;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Every bad hubness rescore request is answered with HTTP 400 and a message that names the problem, on the real
  * cluster (so the message survives the coordinator, the shard and the REST layer); and explain shows the numbers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
+@SuppressForbidden(
+        reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class RescoreBadRequestIT {
 
     private static final String INDEX = "badreq-gallery";
@@ -45,9 +45,17 @@ class RescoreBadRequestIT {
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < 12; i++) {
             double a = i * 0.5;
-            bulk.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n")
-                .append(String.format(Locale.ROOT, "{\"embedding\":[%.4f,%.4f,%.4f,%.4f],\"tag\":\"t%d\"}%n",
-                    Math.cos(a), Math.sin(a), 0.3 + 0.05 * i, i % 3 == 0 ? 0.8 : 0.1, i));
+            bulk.append("{\"index\":{\"_id\":\"d")
+                    .append(i)
+                    .append("\"}}\n")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "{\"embedding\":[%.4f,%.4f,%.4f,%.4f],\"tag\":\"t%d\"}%n",
+                            Math.cos(a),
+                            Math.sin(a),
+                            0.3 + 0.05 * i,
+                            i % 3 == 0 ? 0.8 : 0.1,
+                            i));
         }
         cluster.post("/" + INDEX + "/_bulk?refresh=true", bulk.toString()).ok();
         // another index than the bank's gallery (a binary field, empty: the gallery check answers before any shard)
@@ -94,8 +102,12 @@ class RescoreBadRequestIT {
 
     @Test
     void unknownBank() {
-        bad(INDEX, 10, "{\"bank\": \"no-such-bank\", \"query_vector\": " + Q + "}", "unknown bank [no-such-bank]",
-            "PUT /_plugins/_hubness/banks");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"no-such-bank\", \"query_vector\": " + Q + "}",
+                "unknown bank [no-such-bank]",
+                "PUT /_plugins/_hubness/banks");
     }
 
     @Test
@@ -110,8 +122,12 @@ class RescoreBadRequestIT {
 
     @Test
     void wrongDimension() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, 0, 0]}", "[query_vector] has dimension 3",
-            "has dimension 4");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, 0, 0]}",
+                "[query_vector] has dimension 3",
+                "has dimension 4");
     }
 
     @Test
@@ -121,18 +137,31 @@ class RescoreBadRequestIT {
 
     @Test
     void notANumberInQueryVector() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, \"abc\", 0, 0]}", "element 1 is not a number");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": [1, \"abc\", 0, 0]}",
+                "element 1 is not a number");
     }
 
     @Test
     void keywordField() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"tag\"}", "field [tag]",
-            "keyword", "not knn_vector");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"tag\"}",
+                "field [tag]",
+                "keyword",
+                "not knn_vector");
     }
 
     @Test
     void missingField() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"nope\"}", "field [nope] does not exist");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"nope\"}",
+                "field [nope] does not exist");
     }
 
     /**
@@ -142,12 +171,17 @@ class RescoreBadRequestIT {
     @Test
     void binaryAndModelFieldsAreRefused() {
         for (String field : List.of("bits", "trained")) {
-            LocalCluster.Response r = cluster.post("/" + INDEX + "/_search", matchAllSearch(10, "{\"bank\": \"" + BANK
-                + "\", \"query_vector\": " + Q + ", \"field\": \"" + field + "\"}"));
+            LocalCluster.Response r = cluster.post(
+                    "/" + INDEX + "/_search",
+                    matchAllSearch(
+                            10,
+                            "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"" + field + "\"}"));
             assertEquals(400, r.status(), r.body());
             String error = r.json().path("error").toString();
             assertTrue(error.contains("field [" + field + "] of index [" + INDEX + "] cannot be used"), r.body());
-            assertTrue(error.contains(field.equals("bits") ? "hamming" : "trained k-NN model [badreq-ivf-model]"), r.body());
+            assertTrue(
+                    error.contains(field.equals("bits") ? "hamming" : "trained k-NN model [badreq-ivf-model]"),
+                    r.body());
             assertTrue(error.contains("data_type float or byte") && error.contains("lucene or faiss engine"), r.body());
         }
     }
@@ -158,15 +192,20 @@ class RescoreBadRequestIT {
      */
     @Test
     void otherIndexThanTheGallery() {
-        bad(BINARY, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
-            "built over the gallery index [" + INDEX + "]", BINARY);
+        bad(
+                BINARY,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
+                "built over the gallery index [" + INDEX + "]",
+                BINARY);
     }
 
     /** A mixed search over the gallery and another index fails as a whole, never as a partial 200. */
     @Test
     void otherIndexInAMixedSearch() {
-        LocalCluster.Response r = cluster.post("/" + INDEX + "," + BINARY + "/_search",
-            matchAllSearch(10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
+        LocalCluster.Response r = cluster.post(
+                "/" + INDEX + "," + BINARY + "/_search",
+                matchAllSearch(10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
         String body = r.body();
         assertEquals(400, r.status(), body);
         assertTrue(body.contains("also targets [" + BINARY + "]"), "the other index is named: " + body);
@@ -184,40 +223,73 @@ class RescoreBadRequestIT {
 
     @Test
     void unknownMethod() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"qbnorm\"}", "unknown method [qbnorm]",
-            "dual_dis");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"qbnorm\"}",
+                "unknown method [qbnorm]",
+                "dual_dis");
     }
 
     @Test
     void methodWhoseBankIsMissing() {
-        bad(INDEX, 10, "{\"bank\": \"" + QONLY + "\", \"query_vector\": " + Q + ", \"method\": \"dual_is\"}",
-            "method [dual_is] needs a gallery bank", "[" + QONLY + "] has none");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + QONLY + "\", \"query_vector\": " + Q + ", \"method\": \"dual_is\"}",
+                "method [dual_is] needs a gallery bank",
+                "[" + QONLY + "] has none");
     }
 
     @Test
     void unknownParameter() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta\": 3}", "unknown parameter [beta]");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta\": 3}",
+                "unknown parameter [beta]");
     }
 
     @Test
     void badBeta() {
-        bad(INDEX, 10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": -1}", "[beta_query]", "> 0");
+        bad(
+                INDEX,
+                10,
+                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": -1}",
+                "[beta_query]",
+                "> 0");
     }
 
     @Test
     void explainShowsEveryNumber() {
-        LocalCluster.Response r = cluster.post("/" + INDEX + "/_search?explain=true", search(INDEX, 10,
-            "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"dual_dis\"}")).ok();
+        LocalCluster.Response r = cluster.post(
+                        "/" + INDEX + "/_search?explain=true",
+                        search(
+                                INDEX,
+                                10,
+                                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"dual_dis\"}"))
+                .ok();
         JsonNode bank = cluster.get("/_plugins/_hubness/banks/" + BANK).ok().json();
         JsonNode hits = r.json().path("hits").path("hits");
         assertEquals(5, hits.size(), r.body());
         for (JsonNode hit : hits) {
             JsonNode e = hit.path("_explanation");
-            assertEquals(hit.path("_score").floatValue(), e.path("value").floatValue(), 1e-6, "explain value = score: " + e);
+            assertEquals(
+                    hit.path("_score").floatValue(), e.path("value").floatValue(), 1e-6, "explain value = score: " + e);
             String text = e.toString();
             List<String> missing = new ArrayList<>();
-            for (String f : List.of("final score", "first-pass score", "s(q,g): raw cosine similarity", "Lq(g)", "Lg(g)",
-                "beta_query", "beta_gallery", "gate_query", "gate_gallery", "version", "log-score of method [dual_dis]")) {
+            for (String f : List.of(
+                    "final score",
+                    "first-pass score",
+                    "s(q,g): raw cosine similarity",
+                    "Lq(g)",
+                    "Lg(g)",
+                    "beta_query",
+                    "beta_gallery",
+                    "gate_query",
+                    "gate_gallery",
+                    "version",
+                    "log-score of method [dual_dis]")) {
                 if (!text.contains(f)) missing.add(f);
             }
             assertTrue(missing.isEmpty(), "explain lacks " + missing + ": " + e);
@@ -227,7 +299,9 @@ class RescoreBadRequestIT {
             assertTrue(s >= -1 && s <= 1, "cosine in [-1, 1]: " + s);
             assertTrue(Double.isFinite(number(e, "Lq(g)")) && Double.isFinite(number(e, "Lg(g)")), e.toString());
             long version = (long) number(e, "version");
-            assertTrue(bank.toString().contains("\"version\":" + version), "bank version " + version + " is the bank's: " + bank);
+            assertTrue(
+                    bank.toString().contains("\"version\":" + version),
+                    "bank version " + version + " is the bank's: " + bank);
         }
     }
 

@@ -1,14 +1,13 @@
 package org.opensearch.hubness.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.opensearch.hubness.norm.RetrievalMetrics;
-import org.opensearch.hubness.rescore.ScoreMapping;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
+import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.rescore.ScoreMapping;
 
 /**
  * Compares the hubness rescorer's search responses with the offline evaluator (OfflineScorer) on the same float32 data:
@@ -29,28 +28,40 @@ final class RescoreOracle {
     /** One query's search for the rescorer. */
     static String searchBody(String field, float[] rows, int q, int d, int k, int window, String bank, String method) {
         String v = VectorIndex.vectorJson(rows, q * d, d);
-        return String.format(Locale.ROOT, "{\"size\":%d,\"_source\":false,\"track_total_hits\":true,"
-            + "\"query\":{\"knn\":{\"%s\":{\"vector\":%s,\"k\":%d}}},"
-            + "\"rescore\":{\"window_size\":%d,\"hubness\":{\"bank\":\"%s\",\"query_vector\":%s,\"method\":\"%s\"}}}",
-            TOP, field, v, k, window, bank, v, method);
+        return String.format(
+                Locale.ROOT,
+                "{\"size\":%d,\"_source\":false,\"track_total_hits\":true,"
+                        + "\"query\":{\"knn\":{\"%s\":{\"vector\":%s,\"k\":%d}}},"
+                        + "\"rescore\":{\"window_size\":%d,\"hubness\":{\"bank\":\"%s\",\"query_vector\":%s,\"method\":\"%s\"}}}",
+                TOP,
+                field,
+                v,
+                k,
+                window,
+                bank,
+                v,
+                method);
     }
 
     /** Runs one search per query through _msearch in batches; returns each query's response (hits object). */
-    static List<JsonNode> msearch(LocalCluster cluster, String index, String preference, int nq, IntFunction<String> body,
-                                  int batch) {
+    static List<JsonNode> msearch(
+            LocalCluster cluster, String index, String preference, int nq, IntFunction<String> body, int batch) {
         List<JsonNode> out = new ArrayList<>(nq);
         StringBuilder sb = new StringBuilder();
-        String header = "{\"index\":\"" + index + "\"" + (preference == null ? "" : ",\"preference\":\"" + preference + "\"") + "}\n";
+        String header = "{\"index\":\"" + index + "\""
+                + (preference == null ? "" : ",\"preference\":\"" + preference + "\"") + "}\n";
         for (int q = 0; q < nq; q++) {
             sb.append(header).append(body.apply(q)).append('\n');
             if ((q + 1) % batch == 0 || q == nq - 1) {
-                JsonNode responses = cluster.post("/_msearch", sb.toString()).ok().json().path("responses");
+                JsonNode responses =
+                        cluster.post("/_msearch", sb.toString()).ok().json().path("responses");
                 for (JsonNode r : responses) {
                     if (r.has("error")) {
                         throw new AssertionError("search " + out.size() + " on " + index + " failed: " + r);
                     }
                     if (r.path("_shards").path("failed").asInt() != 0) {
-                        throw new AssertionError("search " + out.size() + " on " + index + " had shard failures: " + r.path("_shards"));
+                        throw new AssertionError(
+                                "search " + out.size() + " on " + index + " had shard failures: " + r.path("_shards"));
                     }
                     out.add(r.path("hits"));
                 }
@@ -88,14 +99,26 @@ final class RescoreOracle {
         }
 
         boolean recallAgrees() {
-            return Math.abs(serverRecall(1) - offline.r1()) < 1e-9 && Math.abs(serverRecall(5) - offline.r5()) < 1e-9
-                && Math.abs(serverRecall(10) - offline.r10()) < 1e-9;
+            return Math.abs(serverRecall(1) - offline.r1()) < 1e-9
+                    && Math.abs(serverRecall(5) - offline.r5()) < 1e-9
+                    && Math.abs(serverRecall(10) - offline.r10()) < 1e-9;
         }
 
         String row() {
-            return String.format(Locale.ROOT, "%-28s R@1 %5.1f/%5.1f  R@5 %5.1f/%5.1f  R@10 %5.1f/%5.1f  (server/offline)  "
-                    + "positions exact %d, tied %d, failures %d", label, serverRecall(1), offline.r1(), serverRecall(5), offline.r5(),
-                serverRecall(10), offline.r10(), exactPositions, tiedPositions, failures.size());
+            return String.format(
+                    Locale.ROOT,
+                    "%-28s R@1 %5.1f/%5.1f  R@5 %5.1f/%5.1f  R@10 %5.1f/%5.1f  (server/offline)  "
+                            + "positions exact %d, tied %d, failures %d",
+                    label,
+                    serverRecall(1),
+                    offline.r1(),
+                    serverRecall(5),
+                    offline.r5(),
+                    serverRecall(10),
+                    offline.r10(),
+                    exactPositions,
+                    tiedPositions,
+                    failures.size());
         }
     }
 
@@ -106,8 +129,15 @@ final class RescoreOracle {
      * @param truth  correct gallery rows per query (queries without any are skipped by both sides)
      * @param expectedTotal the number of hits the knn stage must find (the whole gallery: the window covers it), or -1
      */
-    static Outcome check(String label, List<JsonNode> hits, double[] scores, int nq, int n, int[][] truth,
-                         ToIntFunction<String> rowOf, long expectedTotal) {
+    static Outcome check(
+            String label,
+            List<JsonNode> hits,
+            double[] scores,
+            int nq,
+            int n,
+            int[][] truth,
+            ToIntFunction<String> rowOf,
+            long expectedTotal) {
         Outcome o = new Outcome(label);
         int[][] offTop = RetrievalMetrics.topK(scores, nq, n, TOP);
         o.offline = RetrievalMetrics.evaluate(scores, nq, n, truth, TOP);
@@ -115,8 +145,11 @@ final class RescoreOracle {
             JsonNode h = hits.get(q);
             if (truth[q].length == 0) continue;
             o.queries++;
-            if (expectedTotal >= 0 && h.path("total").path("value").asLong() != expectedTotal && o.failures.size() < 20) {
-                o.failures.add("q" + q + ": knn stage found " + h.path("total") + " hits, expected the whole gallery (" + expectedTotal + ")");
+            if (expectedTotal >= 0
+                    && h.path("total").path("value").asLong() != expectedTotal
+                    && o.failures.size() < 20) {
+                o.failures.add("q" + q + ": knn stage found " + h.path("total") + " hits, expected the whole gallery ("
+                        + expectedTotal + ")");
             }
             JsonNode arr = h.path("hits");
             if (arr.size() != Math.min(TOP, n)) {
@@ -134,13 +167,30 @@ final class RescoreOracle {
                 } else if (tie(x, want)) {
                     o.tiedPositions++;
                 } else if (o.failures.size() < 20) {
-                    o.failures.add(String.format(Locale.ROOT, "q%d rank %d: server %s (offline log-score %.9f, score %.9f) but offline "
-                        + "has row %d (%.9f); server top: %s", q, i + 1, arr.get(i).path("_id").asText(), x, got, offTop[q][i], want, ids(arr)));
+                    o.failures.add(String.format(
+                            Locale.ROOT,
+                            "q%d rank %d: server %s (offline log-score %.9f, score %.9f) but offline "
+                                    + "has row %d (%.9f); server top: %s",
+                            q,
+                            i + 1,
+                            arr.get(i).path("_id").asText(),
+                            x,
+                            got,
+                            offTop[q][i],
+                            want,
+                            ids(arr)));
                 }
                 float expectedScore = finalScore(x);
                 if (Math.abs(got - expectedScore) > 1e-5 * expectedScore && o.failures.size() < 20) {
-                    o.failures.add(String.format(Locale.ROOT, "q%d rank %d: %s scored %.9f, offline log-score %.9f maps to %.9f", q, i + 1,
-                        arr.get(i).path("_id").asText(), got, x, expectedScore));
+                    o.failures.add(String.format(
+                            Locale.ROOT,
+                            "q%d rank %d: %s scored %.9f, offline log-score %.9f maps to %.9f",
+                            q,
+                            i + 1,
+                            arr.get(i).path("_id").asText(),
+                            got,
+                            x,
+                            expectedScore));
                 }
                 for (int t : truth[q]) {
                     if (t == g) best = Math.min(best, i + 1);
@@ -161,7 +211,12 @@ final class RescoreOracle {
 
     static String ids(JsonNode arr) {
         StringBuilder sb = new StringBuilder("[");
-        for (JsonNode hit : arr) sb.append(hit.path("_id").asText()).append(' ').append(String.format(Locale.ROOT, "%.7f", hit.path("_score").asDouble())).append(", ");
+        for (JsonNode hit : arr)
+            sb.append(hit.path("_id").asText())
+                    .append(' ')
+                    .append(String.format(
+                            Locale.ROOT, "%.7f", hit.path("_score").asDouble()))
+                    .append(", ");
         return sb.append(']').toString();
     }
 }

@@ -1,16 +1,9 @@
 package org.opensearch.hubness.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.opensearch.common.SuppressForbidden;
-import org.opensearch.hubness.testing.LoudSkip;
-import org.junit.jupiter.api.Test;
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.norm.Method;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.OfflineScorer;
-import org.opensearch.hubness.norm.RetrievalMetrics;
-import org.opensearch.hubness.norm.Similarity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +15,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.OfflineScorer;
+import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.testing.LoudSkip;
 
 /**
  * The rescorer on the real cluster agrees with the offline evaluator, whatever the shard layout.
@@ -41,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 5 shards, methods none, is, dis, csls, nnn. knn k = window = 6637 (the whole gallery; below the 10 000 caps of k-NN's k
  * and of index.max_rescore_window), so the oracle is the full-gallery ranking, not a window-restricted one.
  */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
+@SuppressForbidden(
+        reason = "JSON text blocks filled by String#formatted with %s of strings only, which no locale changes")
 class RescoreShardLayoutIT {
 
     private static final String FLICKR = "flickr8k-tinyclip";
@@ -54,7 +54,8 @@ class RescoreShardLayoutIT {
 
     @Test
     void flickrEveryMethodEveryLayoutMatchesOffline() throws IOException {
-        LoudSkip.unless(VectorIndex.hasData(FLICKR, "text.npy"), "no " + FLICKR + " data to compare the shard layouts on");
+        LoudSkip.unless(
+                VectorIndex.hasData(FLICKR, "text.npy"), "no " + FLICKR + " data to compare the shard layouts on");
         NpyArray textArr = VectorIndex.read(FLICKR, "text.npy");
         float[] text = textArr.toFloats();
         float[] image = VectorIndex.read(FLICKR, "image.npy").toFloats();
@@ -66,8 +67,16 @@ class RescoreShardLayoutIT {
         float[] galleryBank = VectorIndex.rows(image, d, 500, 1000);
 
         // the oracle, on the same float32 rows the server sees, prepared the way the server prepares them
-        OfflineScorer oracle = new OfflineScorer(prepared(queries, n, d), n, prepared(gallery, n, d), n,
-            prepared(queryBank, 500, d), 500, prepared(galleryBank, 500, d), 500, d);
+        OfflineScorer oracle = new OfflineScorer(
+                prepared(queries, n, d),
+                n,
+                prepared(gallery, n, d),
+                n,
+                prepared(queryBank, 500, d),
+                500,
+                prepared(galleryBank, 500, d),
+                500,
+                d);
         int[][] truth = RetrievalMetrics.diagonalTruth(n);
         NormParams params = NormParams.defaults();
         Map<Method, double[]> offline = new LinkedHashMap<>();
@@ -79,9 +88,9 @@ class RescoreShardLayoutIT {
         VectorIndex.load(cluster, "flickr-gbank", galleryBank, d, i -> "img-" + (500 + i));
 
         List<Layout> layouts = List.of(
-            new Layout("1 shard", 1, 0, List.of("_local")),
-            new Layout("5 shards", 5, 0, List.of("_local")),
-            new Layout("5 shards + 1 replica", 5, 1, List.of("_primary", "_replica")));
+                new Layout("1 shard", 1, 0, List.of("_local")),
+                new Layout("5 shards", 5, 0, List.of("_local")),
+                new Layout("5 shards + 1 replica", 5, 1, List.of("_primary", "_replica")));
         List<String> report = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Map<String, List<JsonNode>> byLayout = new HashMap<>();
@@ -91,24 +100,42 @@ class RescoreShardLayoutIT {
                 String bank = index + "-bank";
                 VectorIndex.create(cluster, index, d, "cosinesimil", layout.shards(), layout.replicas());
                 VectorIndex.load(cluster, index, gallery, d, i -> "img-" + i);
-                cluster.get("/_cluster/health/" + index + "?wait_for_status=green&timeout=60s").ok();
+                cluster.get("/_cluster/health/" + index + "?wait_for_status=green&timeout=60s")
+                        .ok();
                 assertShardSpread(index, layout);
                 cluster.delete("/_plugins/_hubness/banks/" + bank);
                 JsonNode built = cluster.put("/_plugins/_hubness/banks/" + bank, """
                     {"gallery": {"index": "%s", "field": "embedding"},
                      "query_bank": {"index": "flickr-qbank", "field": "embedding"},
                      "gallery_bank": {"index": "flickr-gbank", "field": "embedding"}}
-                    """.formatted(index)).ok().json();
+                    """.formatted(index))
+                        .ok()
+                        .json();
                 report.add(layout.name() + ": bank " + bank + " " + built.path("state") + " " + built.path("build"));
                 for (Method m : Method.values()) {
                     for (String pref : layout.preferences()) {
                         long t0 = System.nanoTime();
-                        List<JsonNode> hits = RescoreOracle.msearch(cluster, index, pref, n,
-                            q -> RescoreOracle.searchBody("embedding", queries, q, d, 500, 500, bank, m.externalName()), BATCH);
-                        RescoreOracle.Outcome o = RescoreOracle.check(layout.name() + " " + pref + " " + m.externalName(), hits,
-                            offline.get(m), n, n, truth, id -> Integer.parseInt(id.substring(4)), n);
-                        report.add(o.row() + String.format(Locale.ROOT, "  [%d ms]", (System.nanoTime() - t0) / 1_000_000));
-                        failures.addAll(o.failures.stream().map(f -> o.label + ": " + f).toList());
+                        List<JsonNode> hits = RescoreOracle.msearch(
+                                cluster,
+                                index,
+                                pref,
+                                n,
+                                q -> RescoreOracle.searchBody(
+                                        "embedding", queries, q, d, 500, 500, bank, m.externalName()),
+                                BATCH);
+                        RescoreOracle.Outcome o = RescoreOracle.check(
+                                layout.name() + " " + pref + " " + m.externalName(),
+                                hits,
+                                offline.get(m),
+                                n,
+                                n,
+                                truth,
+                                id -> Integer.parseInt(id.substring(4)),
+                                n);
+                        report.add(o.row()
+                                + String.format(Locale.ROOT, "  [%d ms]", (System.nanoTime() - t0) / 1_000_000));
+                        failures.addAll(
+                                o.failures.stream().map(f -> o.label + ": " + f).toList());
                         byLayout.put(layout.name() + "/" + pref + "/" + m, hits);
                     }
                 }
@@ -121,7 +148,8 @@ class RescoreShardLayoutIT {
             cluster.delete("/flickr-gbank");
         }
         // never dependent on the layout: the same ids with the same scores (float) in every layout and copy
-        String reference = layouts.get(0).name() + "/" + layouts.get(0).preferences().get(0) + "/";
+        String reference =
+                layouts.get(0).name() + "/" + layouts.get(0).preferences().get(0) + "/";
         for (Method m : Method.values()) {
             List<JsonNode> ref = byLayout.get(reference + m);
             for (Map.Entry<String, List<JsonNode>> e : byLayout.entrySet()) {
@@ -129,24 +157,29 @@ class RescoreShardLayoutIT {
                 for (int q = 0; q < n; q++) {
                     String a = scoresOf(ref.get(q)), b = scoresOf(e.getValue().get(q));
                     if (!a.equals(b) && failures.size() < 200) {
-                        failures.add(m + " q" + q + ": scores differ between " + reference + " " + a + " and " + e.getKey() + " " + b);
+                        failures.add(m + " q" + q + ": scores differ between " + reference + " " + a + " and "
+                                + e.getKey() + " " + b);
                     }
                 }
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " disagreements, first ones:\n" + String.join("\n",
-            failures.subList(0, Math.min(30, failures.size()))));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " disagreements, first ones:\n"
+                        + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
     }
 
     /** The knn scores the float responses carry, as a list: equal in every layout for the same method and query. */
     private static String scoresOf(JsonNode hits) {
         StringBuilder sb = new StringBuilder();
-        for (JsonNode h : hits.path("hits")) sb.append(h.path("_score").floatValue()).append(' ');
+        for (JsonNode h : hits.path("hits"))
+            sb.append(h.path("_score").floatValue()).append(' ');
         return sb.toString();
     }
 
     private void assertShardSpread(String index, Layout layout) {
-        JsonNode shards = cluster.get("/_cat/shards/" + index + "?format=json").ok().json();
+        JsonNode shards =
+                cluster.get("/_cat/shards/" + index + "?format=json").ok().json();
         Set<String> nodes = new HashSet<>();
         int started = 0;
         for (JsonNode s : shards) {
@@ -155,7 +188,8 @@ class RescoreShardLayoutIT {
         }
         assertEquals(layout.shards() * (1 + layout.replicas()), started, "all copies started: " + shards);
         if (layout.shards() > 1) {
-            int clusterNodes = cluster.get("/_cat/nodes?format=json").ok().json().size();
+            int clusterNodes =
+                    cluster.get("/_cat/nodes?format=json").ok().json().size();
             assertEquals(clusterNodes, nodes.size(), index + " spread over every node: " + shards);
         }
     }
@@ -170,7 +204,8 @@ class RescoreShardLayoutIT {
 
     @Test
     void bliEsEnFiveShardsMatchesOffline() throws IOException {
-        LoudSkip.unless(VectorIndex.hasData(BLI, "es_vectors.npy"), "no " + BLI + " data to compare the shard layouts on");
+        LoudSkip.unless(
+                VectorIndex.hasData(BLI, "es_vectors.npy"), "no " + BLI + " data to compare the shard layouts on");
         NpyArray esArr = VectorIndex.read(BLI, "es_vectors.npy");
         NpyArray enArr = VectorIndex.read(BLI, "en_vectors.npy");
         NpyArray wArr = VectorIndex.read(BLI, "W_es2en_procrustes.npy");
@@ -190,11 +225,14 @@ class RescoreShardLayoutIT {
         float[] gallery = new float[nen * d];
         for (int i = 0; i < gallery.length; i++) gallery[i] = (float) en[i];
 
-        List<String> esWords = Files.readAllLines(VectorIndex.dataDir(BLI).resolve("es_words.txt"), StandardCharsets.UTF_8);
-        List<String> enWords = Files.readAllLines(VectorIndex.dataDir(BLI).resolve("en_words.txt"), StandardCharsets.UTF_8);
+        List<String> esWords =
+                Files.readAllLines(VectorIndex.dataDir(BLI).resolve("es_words.txt"), StandardCharsets.UTF_8);
+        List<String> enWords =
+                Files.readAllLines(VectorIndex.dataDir(BLI).resolve("en_words.txt"), StandardCharsets.UTF_8);
         Map<String, Integer> esRow = index(esWords), enRow = index(enWords);
         Map<Integer, List<Integer>> answers = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(VectorIndex.dataDir(BLI).resolve("dict_test_es_en.tsv"), StandardCharsets.UTF_8)) {
+        for (String line :
+                Files.readAllLines(VectorIndex.dataDir(BLI).resolve("dict_test_es_en.tsv"), StandardCharsets.UTF_8)) {
             if (line.isBlank()) continue;
             String[] p = line.split("\t");
             answers.computeIfAbsent(esRow.get(p[0]), x -> new ArrayList<>()).add(enRow.get(p[1]));
@@ -202,7 +240,9 @@ class RescoreShardLayoutIT {
         int nq = answers.size();
         assertEquals(2274, nq, "test Spanish words");
         int[] testRows = answers.keySet().stream().mapToInt(Integer::intValue).toArray();
-        int[][] truth = answers.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+        int[][] truth = answers.values().stream()
+                .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
         Set<Integer> test = answers.keySet();
         List<Integer> bankRows = new ArrayList<>();
         for (int i = 0; i < nes; i++) if (!test.contains(i)) bankRows.add(i);
@@ -212,8 +252,16 @@ class RescoreShardLayoutIT {
         float[] queryBank = new float[bankRows.size() * d];
         for (int b = 0; b < bankRows.size(); b++) System.arraycopy(mappedEs, bankRows.get(b) * d, queryBank, b * d, d);
 
-        OfflineScorer oracle = new OfflineScorer(prepared(queries, nq, d), nq, prepared(gallery, nen, d), nen,
-            prepared(queryBank, bankRows.size(), d), bankRows.size(), null, 0, d);
+        OfflineScorer oracle = new OfflineScorer(
+                prepared(queries, nq, d),
+                nq,
+                prepared(gallery, nen, d),
+                nen,
+                prepared(queryBank, bankRows.size(), d),
+                bankRows.size(),
+                null,
+                0,
+                d);
         NormParams params = NormParams.defaults().withBetaQuery(10);
         List<Method> methods = List.of(Method.NONE, Method.IS, Method.DIS, Method.CSLS, Method.NNN);
         Map<Method, double[]> offline = new LinkedHashMap<>();
@@ -223,9 +271,24 @@ class RescoreShardLayoutIT {
         assertEquals(75.2, raw.r1(), 0.051, "raw R@1");
         assertEquals(86.1, raw.r5(), 0.051, "raw R@5");
         assertEquals(89.7, raw.r10(), 0.051, "raw R@10");
-        assertEquals(78.1, RetrievalMetrics.evaluate(offline.get(Method.IS), nq, nen, truth, 10).r1(), 0.051, "IS β=10 R@1");
-        assertEquals(77.7, RetrievalMetrics.evaluate(offline.get(Method.DIS), nq, nen, truth, 10).r1(), 0.051, "DIS β=10 R@1");
-        assertEquals(78.1, RetrievalMetrics.evaluate(offline.get(Method.CSLS), nq, nen, truth, 10).r1(), 0.051, "CSLS k=10 R@1");
+        assertEquals(
+                78.1,
+                RetrievalMetrics.evaluate(offline.get(Method.IS), nq, nen, truth, 10)
+                        .r1(),
+                0.051,
+                "IS β=10 R@1");
+        assertEquals(
+                77.7,
+                RetrievalMetrics.evaluate(offline.get(Method.DIS), nq, nen, truth, 10)
+                        .r1(),
+                0.051,
+                "DIS β=10 R@1");
+        assertEquals(
+                78.1,
+                RetrievalMetrics.evaluate(offline.get(Method.CSLS), nq, nen, truth, 10)
+                        .r1(),
+                0.051,
+                "CSLS k=10 R@1");
 
         String index = "bli-en-s5", bankIndex = "bli-es-bank", bank = "bli-es-en";
         List<String> report = new ArrayList<>();
@@ -235,22 +298,40 @@ class RescoreShardLayoutIT {
             VectorIndex.load(cluster, index, gallery, d, i -> "en-" + i);
             VectorIndex.create(cluster, bankIndex, d, "cosinesimil", 1, 0);
             VectorIndex.load(cluster, bankIndex, queryBank, d, i -> "es-" + bankRows.get(i));
-            cluster.get("/_cluster/health/" + index + "?wait_for_status=green&timeout=60s").ok();
+            cluster.get("/_cluster/health/" + index + "?wait_for_status=green&timeout=60s")
+                    .ok();
             assertShardSpread(index, new Layout("5 shards", 5, 0, List.of()));
-            JsonNode maxWindow = cluster.get("/" + index + "/_settings?include_defaults=true&filter_path=**.max_rescore_window").ok().json();
+            JsonNode maxWindow = cluster.get(
+                            "/" + index + "/_settings?include_defaults=true&filter_path=**.max_rescore_window")
+                    .ok()
+                    .json();
             report.add("index.max_rescore_window: " + maxWindow);
             cluster.delete("/_plugins/_hubness/banks/" + bank);
             JsonNode built = cluster.put("/_plugins/_hubness/banks/" + bank, """
                 {"gallery": {"index": "%s", "field": "embedding"},
                  "query_bank": {"index": "%s", "field": "embedding"}, "beta_query": 10}
-                """.formatted(index, bankIndex)).ok().json();
+                """.formatted(index, bankIndex))
+                    .ok()
+                    .json();
             report.add("bank " + bank + " " + built.path("state") + " " + built.path("build"));
             for (Method m : methods) {
                 long t0 = System.nanoTime();
-                List<JsonNode> hits = RescoreOracle.msearch(cluster, index, null, nq,
-                    q -> RescoreOracle.searchBody("embedding", queries, q, d, nen, nen, bank, m.externalName()), BATCH);
-                RescoreOracle.Outcome o = RescoreOracle.check("bli 5 shards " + m.externalName(), hits, offline.get(m), nq, nen,
-                    truth, id -> Integer.parseInt(id.substring(3)), nen);
+                List<JsonNode> hits = RescoreOracle.msearch(
+                        cluster,
+                        index,
+                        null,
+                        nq,
+                        q -> RescoreOracle.searchBody("embedding", queries, q, d, nen, nen, bank, m.externalName()),
+                        BATCH);
+                RescoreOracle.Outcome o = RescoreOracle.check(
+                        "bli 5 shards " + m.externalName(),
+                        hits,
+                        offline.get(m),
+                        nq,
+                        nen,
+                        truth,
+                        id -> Integer.parseInt(id.substring(3)),
+                        nen);
                 report.add(o.row() + String.format(Locale.ROOT, "  [%d ms]", (System.nanoTime() - t0) / 1_000_000));
                 failures.addAll(o.failures.stream().map(f -> o.label + ": " + f).toList());
             }
@@ -260,8 +341,10 @@ class RescoreShardLayoutIT {
             cluster.delete("/" + index);
             cluster.delete("/" + bankIndex);
         }
-        assertTrue(failures.isEmpty(), failures.size() + " disagreements, first ones:\n" + String.join("\n",
-            failures.subList(0, Math.min(30, failures.size()))));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " disagreements, first ones:\n"
+                        + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
     }
 
     /** README preprocessing over a language's full vocabulary: L2-normalise rows, subtract the column mean, L2-normalise. */

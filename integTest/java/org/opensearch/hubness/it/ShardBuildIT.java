@@ -1,6 +1,14 @@
 package org.opensearch.hubness.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,15 +22,6 @@ import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.testing.LoudSkip;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The shard-local build on the real 3-node cluster (flickr8k-tinyclip): a gallery and a query bank whose vector field is
  * excluded from {@code _source} build (with a gallery bank sampled from that gallery) and rescore exactly as the same
@@ -30,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shards named, and a rebuild succeeds) with a result bit-identical to the build on the healthy cluster, also after the
  * node is back.
  */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
+@SuppressForbidden(
+        reason =
+                "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class ShardBuildIT {
 
     private static final String DATA = "flickr8k-tinyclip";
@@ -45,7 +46,8 @@ class ShardBuildIT {
 
     @BeforeAll
     static void loadData() {
-        LoudSkip.unless(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA + " to build the banks from");
+        LoudSkip.unless(
+                VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA + " to build the banks from");
         NpyArray text = VectorIndex.read(DATA, "text.npy");
         d = text.cols();
         captions = text.toFloats();
@@ -56,18 +58,29 @@ class ShardBuildIT {
 
     @AfterAll
     static void dropAll() {
-        for (String bank : List.of("sb-plain", "sb-nosource", "sb-healthy", "sb-stopped", "sb-single")) cluster.delete(BANKS + bank);
-        for (String index : List.of(CAPTIONS, "sb-plain", "sb-nosource", "sb-replicated", "sb-unreplicated")) cluster.delete("/" + index);
+        for (String bank : List.of("sb-plain", "sb-nosource", "sb-healthy", "sb-stopped", "sb-single"))
+            cluster.delete(BANKS + bank);
+        for (String index : List.of(CAPTIONS, "sb-plain", "sb-nosource", "sb-replicated", "sb-unreplicated"))
+            cluster.delete("/" + index);
     }
 
     /** A lucene cosine knn_vector index; with {@code excludeVector} the vector is not in {@code _source}. */
     private static void createIndex(String index, int shards, int replicas, boolean excludeVector) {
         cluster.delete("/" + index);
-        cluster.put("/" + index, String.format(Locale.ROOT, """
+        cluster.put(
+                        "/" + index,
+                        String.format(
+                                Locale.ROOT,
+                                """
             {"settings": {"index": {"knn": true, "number_of_shards": %d, "number_of_replicas": %d}},
              "mappings": {%s"properties": {"embedding": {"type": "knn_vector", "dimension": %d,
                "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}}}}
-            """, shards, replicas, excludeVector ? "\"_source\": {\"excludes\": [\"embedding\"]}, " : "", d)).ok();
+            """,
+                                shards,
+                                replicas,
+                                excludeVector ? "\"_source\": {\"excludes\": [\"embedding\"]}, " : "",
+                                d))
+                .ok();
     }
 
     private static String bankBody(String gallery, int sampleSize) {
@@ -82,11 +95,21 @@ class ShardBuildIT {
     private static List<String> results(LocalCluster via, String index, String bank, int window) {
         List<String> out = new ArrayList<>();
         for (String method : List.of("dual_dis", "dual_is", "is", "csls")) {
-            List<JsonNode> hits = RescoreOracle.msearch(via, index, null, QUERIES,
-                q -> RescoreOracle.searchBody("embedding", captions, q, d, window, window, bank, method), QUERIES);
+            List<JsonNode> hits = RescoreOracle.msearch(
+                    via,
+                    index,
+                    null,
+                    QUERIES,
+                    q -> RescoreOracle.searchBody("embedding", captions, q, d, window, window, bank, method),
+                    QUERIES);
             for (int q = 0; q < QUERIES; q++) {
-                StringBuilder sb = new StringBuilder(method).append(" q").append(q).append(':');
-                for (JsonNode h : hits.get(q).path("hits")) sb.append(' ').append(h.path("_id").asText()).append('=').append(h.path("_score").asText());
+                StringBuilder sb =
+                        new StringBuilder(method).append(" q").append(q).append(':');
+                for (JsonNode h : hits.get(q).path("hits"))
+                    sb.append(' ')
+                            .append(h.path("_id").asText())
+                            .append('=')
+                            .append(h.path("_score").asText());
                 out.add(sb.toString());
             }
         }
@@ -112,17 +135,19 @@ class ShardBuildIT {
             for (int t = 2; close && t < e.length; t++) {
                 String[] ee = e[t].split("="), aa = a[t].split("=");
                 float x = Float.parseFloat(ee[1]), y = Float.parseFloat(aa[1]);
-                close = ee[0].equals(aa[0]) && Math.abs(x - y) <= MAX_ULPS * Math.ulp(Math.max(Math.abs(x), Math.abs(y)));
+                close = ee[0].equals(aa[0])
+                        && Math.abs(x - y) <= MAX_ULPS * Math.ulp(Math.max(Math.abs(x), Math.abs(y)));
             }
             if (close) {
                 ulps++;
-                System.out.println("ShardBuildIT few-ulp score difference (" + what + "): " + expected.get(i) + "\n   vs " + actual.get(i));
+                System.out.println("ShardBuildIT few-ulp score difference (" + what + "): " + expected.get(i)
+                        + "\n   vs " + actual.get(i));
             } else if (diffs.size() < 10) {
                 diffs.add(expected.get(i) + "\n   vs " + actual.get(i));
             }
         }
-        System.out.println("ShardBuildIT " + what + ": " + (expected.size() - ulps - diffs.size()) + " of " + expected.size()
-            + " result lists bit-identical, " + ulps + " within " + MAX_ULPS + " float ulps");
+        System.out.println("ShardBuildIT " + what + ": " + (expected.size() - ulps - diffs.size()) + " of "
+                + expected.size() + " result lists bit-identical, " + ulps + " within " + MAX_ULPS + " float ulps");
         assertTrue(diffs.isEmpty(), what + ": " + String.join("\n", diffs));
     }
 
@@ -148,43 +173,66 @@ class ShardBuildIT {
         VectorIndex.load(cluster, "sb-nosource", gallery, d, i -> "img-" + i);
         JsonNode doc = cluster.get("/sb-nosource/_doc/img-0").ok().json();
         assertFalse(doc.path("_source").has("embedding"), "the vector is really not in _source: " + doc);
-        assertFalse(cluster.get("/" + CAPTIONS + "/_doc/cap-500").ok().json().path("_source").has("embedding"));
+        assertFalse(cluster.get("/" + CAPTIONS + "/_doc/cap-500")
+                .ok()
+                .json()
+                .path("_source")
+                .has("embedding"));
 
-        JsonNode plain = cluster.put(BANKS + "sb-plain", bankBody("sb-plain", 200)).ok().json();
-        JsonNode noSource = cluster.put(BANKS + "sb-nosource", bankBody("sb-nosource", 200)).ok().json();
+        JsonNode plain =
+                cluster.put(BANKS + "sb-plain", bankBody("sb-plain", 200)).ok().json();
+        JsonNode noSource = cluster.put(BANKS + "sb-nosource", bankBody("sb-nosource", 200))
+                .ok()
+                .json();
         System.out.println("ShardBuildIT _source kept:     " + plain.path("build"));
         System.out.println("ShardBuildIT _source excluded: " + noSource.path("build"));
         assertEquals("ready", noSource.path("state").asText(), noSource.toString());
-        for (String field : List.of("gallery_documents", "query_bank_size", "gallery_bank_size", "query_activation_size",
-            "gallery_activation_size", "hubness")) {
+        for (String field : List.of(
+                "gallery_documents",
+                "query_bank_size",
+                "gallery_bank_size",
+                "query_activation_size",
+                "gallery_activation_size",
+                "hubness")) {
             assertEquals(plain.path("build").path(field), noSource.path("build").path(field), field);
         }
         assertEquals(500, noSource.path("build").path("gallery_documents").asInt());
         assertEquals(500, noSource.path("build").path("query_bank_size").asInt());
         assertEquals(200, noSource.path("build").path("gallery_bank_size").asInt());
-        assertSameResults(results(cluster, "sb-plain", "sb-plain", 500), results(cluster, "sb-nosource", "sb-nosource", 500),
-            "rescored hits without _source equal those with it");
+        assertSameResults(
+                results(cluster, "sb-plain", "sb-plain", 500),
+                results(cluster, "sb-nosource", "sb-nosource", 500),
+                "rescored hits without _source equal those with it");
 
-        // the sampled gallery bank is the documented one: the 200 ids with the smallest hash(7, _id); Lg checked offline
+        // the sampled gallery bank is the documented one: the 200 ids with the smallest hash(7, _id); Lg checked
+        // offline
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < 500; i++) rows.add(i);
-        rows.sort(Comparator.<Integer>comparingLong(i -> DocKeys.of("img-" + i, 7)).thenComparing(i -> "img-" + i));
+        rows.sort(Comparator.<Integer>comparingLong(i -> DocKeys.of("img-" + i, 7))
+                .thenComparing(i -> "img-" + i));
         float[] sample = new float[200 * d];
         for (int i = 0; i < 200; i++) System.arraycopy(gallery, rows.get(i) * d, sample, i * d, d);
         float[] g = gallery.clone(), qb = VectorIndex.rows(captions, d, 500, 1000);
         Similarity.COSINE.prepareRows(g, 500, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
         Similarity.COSINE.prepareRows(sample, 200, d);
-        DocTerms offline = DocTermsCalculator.compute(g, 500, qb, 500, sample, 200, d, NormParams.defaults(), DotPrecision.DOUBLE);
+        DocTerms offline =
+                DocTermsCalculator.compute(g, 500, qb, 500, sample, 200, d, NormParams.defaults(), DotPrecision.DOUBLE);
         JsonNode hits = cluster.post("/sb-nosource/_search", """
             {"size": 500, "explain": true, "_source": false, "query": {"match_all": {}},
              "rescore": {"window_size": 500, "hubness": {"bank": "sb-nosource", "method": "dual_is", "query_vector": %s}}}
-            """.formatted(VectorIndex.vectorJson(captions, 0, d))).ok().json().path("hits").path("hits");
+            """.formatted(VectorIndex.vectorJson(captions, 0, d)))
+                .ok()
+                .json()
+                .path("hits")
+                .path("hits");
         assertEquals(500, hits.size());
         for (JsonNode hit : hits) {
             int row = Integer.parseInt(hit.path("_id").asText().substring(4));
-            assertEquals(offline.lg()[row], Explanations.value(hit.path("_explanation"), "Lg(g)"), 1e-4, "Lg of img-" + row);
-            assertEquals(offline.lq()[row], Explanations.value(hit.path("_explanation"), "Lq(g)"), 1e-4, "Lq of img-" + row);
+            assertEquals(
+                    offline.lg()[row], Explanations.value(hit.path("_explanation"), "Lg(g)"), 1e-4, "Lg of img-" + row);
+            assertEquals(
+                    offline.lq()[row], Explanations.value(hit.path("_explanation"), "Lq(g)"), 1e-4, "Lq of img-" + row);
         }
     }
 
@@ -206,49 +254,76 @@ class ShardBuildIT {
         // while node-3 is down its copies stay unassigned instead of being rebuilt elsewhere: a copy recovered after a
         // build gets its terms from search-time misses, one document at a time (VectorKernels.dotOneToMany), which was
         // seen to differ from the build's blocked product in the last bit for a few documents: not this test's subject
-        cluster.put("/sb-replicated/_settings", "{\"index.unassigned.node_left.delayed_timeout\": \"10m\"}").ok();
+        cluster.put("/sb-replicated/_settings", "{\"index.unassigned.node_left.delayed_timeout\": \"10m\"}")
+                .ok();
         VectorIndex.load(cluster, "sb-replicated", fourfold(), d, i -> "img-" + i);
-        cluster.get("/_cluster/health/sb-replicated?wait_for_status=green&timeout=120s").ok();
-        JsonNode healthy = cluster.put(BANKS + "sb-healthy", bankBody("sb-replicated", 300)).ok().json();
+        cluster.get("/_cluster/health/sb-replicated?wait_for_status=green&timeout=120s")
+                .ok();
+        JsonNode healthy = cluster.put(BANKS + "sb-healthy", bankBody("sb-replicated", 300))
+                .ok()
+                .json();
         System.out.println("ShardBuildIT healthy build: " + healthy.path("build"));
         List<String> expected = results(cluster, "sb-replicated", "sb-healthy", 4000);
 
         // stop a node that holds copies of the gallery but neither coordinates the build nor is the cluster manager
-        String manager = cluster.get("/_cat/cluster_manager?format=json").ok().json().path(0).path("node").asText();
+        String manager = cluster.get("/_cat/cluster_manager?format=json")
+                .ok()
+                .json()
+                .path(0)
+                .path("node")
+                .asText();
         int stopped = "node-3".equals(manager) ? 2 : 3;
-        JsonNode copies = cluster.get("/_cat/shards/sb-replicated?format=json").ok().json();
+        JsonNode copies =
+                cluster.get("/_cat/shards/sb-replicated?format=json").ok().json();
         boolean holdsCopies = false;
-        for (JsonNode c : copies) holdsCopies |= ("node-" + stopped).equals(c.path("node").asText());
+        for (JsonNode c : copies)
+            holdsCopies |= ("node-" + stopped).equals(c.path("node").asText());
         assertTrue(holdsCopies, "node-" + stopped + " holds shard copies of the gallery: " + copies);
 
         // one row per step: a slow build (every step merges a partial of the full bank), so the stop lands inside the
         // pass; the result must not depend on the step size either
-        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": 1}}").ok();
-        assertEquals(202, cluster.put(BANKS + "sb-stopped?wait_for_completion=false", bankBody("sb-replicated", 300)).status());
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": 1}}")
+                .ok();
+        assertEquals(
+                202,
+                cluster.put(BANKS + "sb-stopped?wait_for_completion=false", bankBody("sb-replicated", 300))
+                        .status());
         long signalled = System.currentTimeMillis(); // stop-node sends SIGTERM at once, then waits for the node to exit
         LocalNodeScript.run("stop-node", String.valueOf(stopped));
         try {
             JsonNode built = waitUntilNotBuilding("sb-stopped");
-            boolean midBuild = built.path("build").path("built_at").asLong(Long.MAX_VALUE) > signalled || !"ready".equals(built.path("state").asText());
-            System.out.println("ShardBuildIT build with node-" + stopped + " stopping (the stop landed " + (midBuild ? "during" : "AFTER")
-                + " the build): " + built.path("state") + " " + built.path("build") + " " + built.path("failure"));
+            boolean midBuild = built.path("build").path("built_at").asLong(Long.MAX_VALUE) > signalled
+                    || !"ready".equals(built.path("state").asText());
+            System.out.println("ShardBuildIT build with node-" + stopped + " stopping (the stop landed "
+                    + (midBuild ? "during" : "AFTER") + " the build): " + built.path("state") + " "
+                    + built.path("build") + " " + built.path("failure"));
             if (!"ready".equals(built.path("state").asText())) {
                 assertEquals("failed", built.path("state").asText(), built.toString());
-                assertFalse(built.path("failure").path("reason").asText().isBlank(), "a failed build says why: " + built);
-                assertEquals(200, cluster.post(BANKS + "sb-stopped/_rebuild?wait_for_completion=true", null).status(), "a rebuild succeeds");
+                assertFalse(
+                        built.path("failure").path("reason").asText().isBlank(), "a failed build says why: " + built);
+                assertEquals(
+                        200,
+                        cluster.post(BANKS + "sb-stopped/_rebuild?wait_for_completion=true", null)
+                                .status(),
+                        "a rebuild succeeds");
             }
             JsonNode bank = cluster.get(BANKS + "sb-stopped").ok().json();
             assertEquals("ready", bank.path("state").asText(), bank.toString());
             assertEquals(4000, bank.path("build").path("gallery_documents").asInt(), bank.toString());
             for (String field : List.of("query_activation_size", "gallery_activation_size", "hubness")) {
-                assertEquals(healthy.path("build").path(field), bank.path("build").path(field), field);
+                assertEquals(
+                        healthy.path("build").path(field), bank.path("build").path(field), field);
             }
-            assertSameResults(expected, results(cluster, "sb-replicated", "sb-stopped", 4000), "built with node-" + stopped + " stopped");
+            assertSameResults(
+                    expected,
+                    results(cluster, "sb-replicated", "sb-stopped", 4000),
+                    "built with node-" + stopped + " stopped");
         } finally {
             cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": null}}");
             LocalNodeScript.run("start-node", String.valueOf(stopped));
         }
-        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=180s").ok();
+        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=180s")
+                .ok();
         for (int node = 1; node <= 3; node++) {
             List<String> actual = null;
             for (int attempt = 0; attempt < 60 && actual == null; attempt++) {
@@ -271,34 +346,49 @@ class ShardBuildIT {
     void aShardWithoutACopyFailsTheBuildClearlyAndARebuildRepairsIt() throws Exception {
         VectorIndex.createFaiss(cluster, "sb-unreplicated", d, "cosinesimil", 3, 0);
         VectorIndex.load(cluster, "sb-unreplicated", fourfold(), d, i -> "img-" + i);
-        cluster.get("/_cluster/health/sb-unreplicated?wait_for_status=green&timeout=120s").ok();
+        cluster.get("/_cluster/health/sb-unreplicated?wait_for_status=green&timeout=120s")
+                .ok();
         cluster.put(BANKS + "sb-single", bankBody("sb-unreplicated", 300)).ok();
         List<String> expected = results(cluster, "sb-unreplicated", "sb-single", 4000);
 
-        String manager = cluster.get("/_cat/cluster_manager?format=json").ok().json().path(0).path("node").asText();
+        String manager = cluster.get("/_cat/cluster_manager?format=json")
+                .ok()
+                .json()
+                .path(0)
+                .path("node")
+                .asText();
         int stopped = -1;
-        for (JsonNode c : cluster.get("/_cat/shards/sb-unreplicated?format=json").ok().json()) {
+        for (JsonNode c :
+                cluster.get("/_cat/shards/sb-unreplicated?format=json").ok().json()) {
             String node = c.path("node").asText();
             if (!node.equals(manager) && !node.equals("node-1")) stopped = Integer.parseInt(node.substring(5));
         }
         assertTrue(stopped > 1, "a node other than node-1 and the cluster manager holds a shard");
-        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": 1}}").ok();
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": 1}}")
+                .ok();
         assertEquals(202, cluster.post(BANKS + "sb-single/_rebuild", null).status());
         LocalNodeScript.run("stop-node", String.valueOf(stopped));
         try {
             JsonNode bank = waitUntilNotBuilding("sb-single");
-            System.out.println("ShardBuildIT build whose shard lost its only copy: " + bank.path("state") + " " + bank.path("failure"));
+            System.out.println("ShardBuildIT build whose shard lost its only copy: " + bank.path("state") + " "
+                    + bank.path("failure"));
             assertEquals("failed", bank.path("state").asText(), bank.toString());
             assertEquals(1, bank.path("version").asInt(), "version 1 keeps serving: " + bank);
             String reason = bank.path("failure").path("reason").asText();
-            assertTrue(reason.contains("sb-unreplicated") && reason.contains("after 3 attempts"), "the failure names the index and the retries: " + reason);
+            assertTrue(
+                    reason.contains("sb-unreplicated") && reason.contains("after 3 attempts"),
+                    "the failure names the index and the retries: " + reason);
         } finally {
             cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": null}}");
             LocalNodeScript.run("start-node", String.valueOf(stopped));
         }
-        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=180s").ok();
-        JsonNode rebuilt = cluster.post(BANKS + "sb-single/_rebuild?wait_for_completion=true", null).ok().json();
+        cluster.get("/_cluster/health?wait_for_nodes=3&wait_for_status=green&timeout=180s")
+                .ok();
+        JsonNode rebuilt = cluster.post(BANKS + "sb-single/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
         assertEquals("ready", rebuilt.path("state").asText(), rebuilt.toString());
-        assertSameResults(expected, results(cluster, "sb-unreplicated", "sb-single", 4000), "rebuilt once the shard is back");
+        assertSameResults(
+                expected, results(cluster, "sb-unreplicated", "sb-single", 4000), "rebuilt once the shard is back");
     }
 }

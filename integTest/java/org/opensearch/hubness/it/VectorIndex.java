@@ -1,14 +1,13 @@
 package org.opensearch.hubness.it;
 
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.testing.SharedData;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.IntFunction;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.SharedData;
 
 /** Creates lucene-engine knn_vector indices on the test cluster and bulk-loads real vectors into them. */
 public final class VectorIndex {
@@ -42,26 +41,30 @@ public final class VectorIndex {
     }
 
     /** (Re)creates index with a knn_vector field: space "cosinesimil" or "innerproduct", engine lucene. */
-    public static void create(LocalCluster cluster, String index, int dimension, String space, int shards, int replicas) {
+    public static void create(
+            LocalCluster cluster, String index, int dimension, String space, int shards, int replicas) {
         cluster.delete("/" + index);
         cluster.put("/" + index, String.format(Locale.ROOT, """
             {"settings": {"index": {"knn": true, "number_of_shards": %d, "number_of_replicas": %d}},
              "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d,
                "method": {"name": "hnsw", "space_type": "%s", "engine": "lucene"}}}}}
-            """, shards, replicas, FIELD, dimension, space)).ok();
+            """, shards, replicas, FIELD, dimension, space))
+                .ok();
     }
 
     /**
      * (Re)creates index with a knn_vector field mapped as k-NN's docs show it (no method: faiss, k-NN's default engine),
      * with exact search ({@code approximate_threshold: -1}) because k-NN's native libraries are not installed here.
      */
-    public static void createFaiss(LocalCluster cluster, String index, int dimension, String space, int shards, int replicas) {
+    public static void createFaiss(
+            LocalCluster cluster, String index, int dimension, String space, int shards, int replicas) {
         cluster.delete("/" + index);
         cluster.put("/" + index, String.format(Locale.ROOT, """
             {"settings": {"index": {"knn": true, "knn.advanced.approximate_threshold": -1, "number_of_shards": %d,
                "number_of_replicas": %d}},
              "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d, "space_type": "%s"}}}}
-            """, shards, replicas, FIELD, dimension, space)).ok();
+            """, shards, replicas, FIELD, dimension, space))
+                .ok();
     }
 
     /** Indexes n rows of vectors (row-major, d columns) with ids from idOf, in bulks of 200, then refreshes. */
@@ -69,12 +72,18 @@ public final class VectorIndex {
         int n = vectors.length / d;
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            bulk.append("{\"index\":{\"_id\":\"").append(idOf.apply(i)).append("\"}}\n{\"").append(FIELD).append("\":");
+            bulk.append("{\"index\":{\"_id\":\"")
+                    .append(idOf.apply(i))
+                    .append("\"}}\n{\"")
+                    .append(FIELD)
+                    .append("\":");
             appendVector(bulk, vectors, i * d, d);
             bulk.append("}\n");
             if ((i + 1) % 200 == 0 || i == n - 1) {
-                LocalCluster.Response r = cluster.post("/" + index + "/_bulk", bulk.toString()).ok();
-                if (r.json().path("errors").asBoolean()) throw new AssertionError("bulk into " + index + " failed: " + r.body());
+                LocalCluster.Response r =
+                        cluster.post("/" + index + "/_bulk", bulk.toString()).ok();
+                if (r.json().path("errors").asBoolean())
+                    throw new AssertionError("bulk into " + index + " failed: " + r.body());
                 bulk.setLength(0);
             }
         }

@@ -1,13 +1,12 @@
 package org.opensearch.hubness.security;
 
-import org.opensearch.hubness.docs.DocExamples;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.opensearch.hubness.docs.DocExamples;
 
 /**
  * A runnable example of the user guide's security section: a fenced block marked {@code bash security-example}
@@ -18,8 +17,9 @@ import java.util.regex.Pattern;
 record SecurityDocExample(String where, String method, String path, String body, String command) {
 
     private static final Pattern OPEN = Pattern.compile("^```bash security-example\\s*$");
-    private static final Pattern CURL = Pattern.compile("^curl -s --cacert config/root-ca\\.pem -u \"admin:\\$OPENSEARCH_INITIAL_ADMIN_PASSWORD\" "
-        + "-X (GET|PUT|POST|DELETE) \"https://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( -d ')?$");
+    private static final Pattern CURL =
+            Pattern.compile("^curl -s --cacert config/root-ca\\.pem -u \"admin:\\$OPENSEARCH_INITIAL_ADMIN_PASSWORD\" "
+                    + "-X (GET|PUT|POST|DELETE) \"https://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( -d ')?$");
 
     @Override
     public String toString() {
@@ -30,7 +30,8 @@ record SecurityDocExample(String where, String method, String path, String body,
         List<SecurityDocExample> out = new ArrayList<>();
         for (DocExamples.Block b : DocExamples.blocks(file, OPEN)) {
             Matcher curl = CURL.matcher(b.firstLine());
-            if (!curl.matches()) throw new IllegalStateException(b.where() + ": not a documented security command: " + b.firstLine());
+            if (!curl.matches())
+                throw new IllegalStateException(b.where() + ": not a documented security command: " + b.firstLine());
             String body = curl.group(3) == null ? null : b.quotedBody().strip();
             out.add(new SecurityDocExample(b.where(), curl.group(1), curl.group(2), body, b.command()));
         }

@@ -1,18 +1,10 @@
 package org.opensearch.hubness.security;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.opensearch.common.SuppressForbidden;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.it.LocalCluster;
-import org.opensearch.hubness.it.VectorIndex;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,10 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.it.LocalCluster;
+import org.opensearch.hubness.it.VectorIndex;
 
 /**
  * The plugin under the security plugin, on the 3.4.0 cluster that scripts/local-node starts with SECURITY=1 (the
@@ -35,15 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answers 403 to everyone without its actions, bank storage (.hubness-banks) is out of every user's reach (even
  * all_access), and a user who may not read the gallery learns nothing of a bank through another index or explain.
  */
-@SuppressForbidden(reason = "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
+@SuppressForbidden(
+        reason =
+                "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityIT {
 
     static final String DATA = "flickr8k-tinyclip";
-    static final String GALLERY = "images";          // the index the documented roles name
+    static final String GALLERY = "images"; // the index the documented roles name
     static final String QUERY_SOURCE = "captions-bank";
-    static final String OTHER = "other-vectors";     // an index the outsider may search
+    static final String OTHER = "other-vectors"; // an index the outsider may search
     static final String BANK = "sec-bank";
     static final String BANKS = "/_plugins/_hubness/banks";
     static final int GALLERY_SIZE = 300;
@@ -58,7 +59,8 @@ class SecurityIT {
 
     @BeforeAll
     void setUp() throws Exception {
-        Assumptions.assumeFalse(Boolean.getBoolean("hubness.security.skip"), "security ITs skipped (-DskipSecurityITs)");
+        Assumptions.assumeFalse(
+                Boolean.getBoolean("hubness.security.skip"), "security ITs skipped (-DskipSecurityITs)");
         Assumptions.assumeTrue(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA);
         clusterDir = Path.of(System.getProperty("hubness.security.cluster.dir", "target/it-security-cluster"));
         String url = Files.readString(clusterDir.resolve("url")).trim();
@@ -70,11 +72,20 @@ class SecurityIT {
             assertEquals(2, r.status() / 100, e + " answered " + r.status() + ": " + r.body());
             if (e.path().contains("/internalusers/")) {
                 String user = e.path().substring(e.path().lastIndexOf('/') + 1);
-                users.put(user, tls.as(user, LocalCluster.JSON.readTree(e.body()).path("password").asText()));
+                users.put(
+                        user,
+                        tls.as(
+                                user,
+                                LocalCluster.JSON
+                                        .readTree(e.body())
+                                        .path("password")
+                                        .asText()));
             }
         }
-        assertEquals(List.of("gallery-searcher", "bank-viewer", "bank-manager"), List.copyOf(users.keySet()),
-            "the user guide's security section defines these users");
+        assertEquals(
+                List.of("gallery-searcher", "bank-viewer", "bank-manager"),
+                List.copyOf(users.keySet()),
+                "the user guide's security section defines these users");
 
         NpyArray t = VectorIndex.read(DATA, "text.npy");
         NpyArray img = VectorIndex.read(DATA, "image.npy");
@@ -89,9 +100,12 @@ class SecurityIT {
         VectorIndex.load(admin, OTHER, VectorIndex.rows(images, d, 500, 600), d, i -> "other-" + i);
         // not in the docs: a user who may search some other index, but not the gallery
         admin.put("/_plugins/_security/api/roles/outsider", """
-            {"index_permissions": [{"index_patterns": ["%s"], "allowed_actions": ["search"]}]}""".formatted(OTHER)).ok();
-        admin.put("/_plugins/_security/api/internalusers/outsider", "{\"password\": \"Other-Index-7730!x\"}").ok();
-        admin.put("/_plugins/_security/api/rolesmapping/outsider", "{\"users\": [\"outsider\"]}").ok();
+            {"index_permissions": [{"index_patterns": ["%s"], "allowed_actions": ["search"]}]}""".formatted(OTHER))
+                .ok();
+        admin.put("/_plugins/_security/api/internalusers/outsider", "{\"password\": \"Other-Index-7730!x\"}")
+                .ok();
+        admin.put("/_plugins/_security/api/rolesmapping/outsider", "{\"users\": [\"outsider\"]}")
+                .ok();
         users.put("outsider", tls.as("outsider", "Other-Index-7730!x"));
     }
 
@@ -107,18 +121,27 @@ class SecurityIT {
         JsonNode built = manager.put(BANKS + "/" + BANK, """
             {"gallery": {"index": "%s", "field": "embedding"},
              "query_bank": {"index": "%s", "field": "embedding"},
-             "gallery_bank": {"sample": {"size": 100, "seed": 3}}}""".formatted(GALLERY, QUERY_SOURCE)).ok().json();
+             "gallery_bank": {"sample": {"size": 100, "seed": 3}}}""".formatted(GALLERY, QUERY_SOURCE))
+                .ok()
+                .json();
         assertEquals("ready", built.path("state").asText(), built.toString());
         assertEquals(1, built.path("version").asInt());
-        JsonNode rebuilt = manager.post(BANKS + "/" + BANK + "/_rebuild?wait_for_completion=true", null).ok().json();
+        JsonNode rebuilt = manager.post(BANKS + "/" + BANK + "/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
         assertEquals(2, rebuilt.path("version").asInt(), rebuilt.toString());
 
         // a background build, followed through the task API
         manager.delete(BANKS + "/bg-bank");
-        JsonNode accepted = manager.put(BANKS + "/bg-bank?wait_for_completion=false", """
-            {"gallery": {"index": "%s", "field": "embedding"}, "query_bank": {"index": "%s", "field": "embedding"}}"""
-            .formatted(GALLERY, QUERY_SOURCE)).ok().json();
-        JsonNode task = manager.get("/_tasks/" + accepted.path("task").asText() + "?wait_for_completion=true&timeout=120s").ok().json();
+        JsonNode accepted = manager.put(
+                        BANKS + "/bg-bank?wait_for_completion=false", """
+            {"gallery": {"index": "%s", "field": "embedding"}, "query_bank": {"index": "%s", "field": "embedding"}}""".formatted(GALLERY, QUERY_SOURCE))
+                .ok()
+                .json();
+        JsonNode task = manager.get(
+                        "/_tasks/" + accepted.path("task").asText() + "?wait_for_completion=true&timeout=120s")
+                .ok()
+                .json();
         assertEquals("ready", task.path("response").path("state").asText(), task.toString());
         manager.delete(BANKS + "/bg-bank").ok();
         manager.get("/_plugins/_hubness/stats").ok();
@@ -132,22 +155,46 @@ class SecurityIT {
         for (String method : List.of("is", "dis", "dual_is", "dual_dis", "csls", "nnn")) {
             for (int q = 0; q < QUERIES; q++) {
                 String body = rescoredSearch(BANK, q, method, false);
-                JsonNode asAdmin = admin.post("/" + GALLERY + "/_search", body).ok().json();
-                JsonNode asSearcher = user("gallery-searcher").post("/" + GALLERY + "/_search", body).ok().json();
+                JsonNode asAdmin =
+                        admin.post("/" + GALLERY + "/_search", body).ok().json();
+                JsonNode asSearcher = user("gallery-searcher")
+                        .post("/" + GALLERY + "/_search", body)
+                        .ok()
+                        .json();
                 assertEquals(hits(asAdmin), hits(asSearcher), method + " query " + q);
-                assertTrue(asSearcher.path("hits").path("hits").get(0).path("_score").asDouble() >= 1, "not rescored: " + asSearcher);
+                assertTrue(
+                        asSearcher
+                                        .path("hits")
+                                        .path("hits")
+                                        .get(0)
+                                        .path("_score")
+                                        .asDouble()
+                                >= 1,
+                        "not rescored: " + asSearcher);
             }
         }
-        JsonNode explained = user("gallery-searcher").post("/" + GALLERY + "/_search", rescoredSearch(BANK, 0, "dual_dis", true)).ok().json();
-        assertTrue(explained.path("hits").path("hits").get(0).path("_explanation").path("description").asText().startsWith("hubness rescore"),
-            explained.toString());
+        JsonNode explained = user("gallery-searcher")
+                .post("/" + GALLERY + "/_search", rescoredSearch(BANK, 0, "dual_dis", true))
+                .ok()
+                .json();
+        assertTrue(
+                explained
+                        .path("hits")
+                        .path("hits")
+                        .get(0)
+                        .path("_explanation")
+                        .path("description")
+                        .asText()
+                        .startsWith("hubness rescore"),
+                explained.toString());
     }
 
     @Test
     @Order(3)
     void theAdminApiAnswers403WithoutItsActions() {
-        String definition = "{\"gallery\": {\"index\": \"" + GALLERY + "\", \"field\": \"embedding\"}, \"query_bank\": {\"index\": \""
-            + QUERY_SOURCE + "\", \"field\": \"embedding\"}}";
+        String definition = "{\"gallery\": {\"index\": \"" + GALLERY
+                + "\", \"field\": \"embedding\"}, \"query_bank\": {\"index\": \"" + QUERY_SOURCE
+                + "\", \"field\": \"embedding\"}}";
         for (String name : List.of("gallery-searcher", "outsider")) {
             LocalCluster u = user(name);
             assertForbidden(u.put(BANKS + "/x-" + name, definition));
@@ -162,7 +209,8 @@ class SecurityIT {
             assertForbidden(u.delete(BANKS + "/" + BANK));
         }
         LocalCluster viewer = user("bank-viewer");
-        assertEquals(2, viewer.get(BANKS + "/" + BANK).ok().json().path("version").asInt());
+        assertEquals(
+                2, viewer.get(BANKS + "/" + BANK).ok().json().path("version").asInt());
         assertTrue(viewer.get(BANKS).ok().body().contains(BANK));
         viewer.get("/_plugins/_hubness/stats").ok();
         assertForbidden(viewer.put(BANKS + "/x-viewer", definition));
@@ -171,7 +219,10 @@ class SecurityIT {
         assertForbidden(viewer.post(BANKS + "/" + BANK + "/_clear_cache", null));
         assertForbidden(viewer.post("/_plugins/_hubness/_clear_cache", null));
         assertForbidden(viewer.delete(BANKS + "/" + BANK));
-        assertEquals(2, admin.get(BANKS + "/" + BANK).ok().json().path("version").asInt(), "a refused call changed the bank");
+        assertEquals(
+                2,
+                admin.get(BANKS + "/" + BANK).ok().json().path("version").asInt(),
+                "a refused call changed the bank");
     }
 
     @Test
@@ -190,12 +241,30 @@ class SecurityIT {
         }
         // all_access: every write is refused, and reads find nothing
         assertWritesForbidden(admin, id);
-        assertEquals(0, admin.get("/.hubness-banks/_search").ok().json().path("hits").path("total").path("value").asInt());
-        assertEquals(0, admin.get("/.hubness-banks/_count").ok().json().path("count").asInt());
-        assertEquals(0, admin.post("/_search?q=type:bank", null).ok().json().path("hits").path("total").path("value").asInt());
+        assertEquals(
+                0,
+                admin.get("/.hubness-banks/_search")
+                        .ok()
+                        .json()
+                        .path("hits")
+                        .path("total")
+                        .path("value")
+                        .asInt());
+        assertEquals(
+                0, admin.get("/.hubness-banks/_count").ok().json().path("count").asInt());
+        assertEquals(
+                0,
+                admin.post("/_search?q=type:bank", null)
+                        .ok()
+                        .json()
+                        .path("hits")
+                        .path("total")
+                        .path("value")
+                        .asInt());
         assertFalse(admin.get("/.hubness-banks/_doc/" + id).json().path("found").asBoolean());
         assertEquals(stored, superAdminCount(), "bank storage changed");
-        assertEquals("ready", admin.get(BANKS + "/" + BANK).ok().json().path("state").asText());
+        assertEquals(
+                "ready", admin.get(BANKS + "/" + BANK).ok().json().path("state").asText());
 
         // the super-admin certificate bypasses the protection, as for the security index itself
         assertEquals(201, superAdmin("PUT", "/.hubness-banks/_doc/forged?refresh=true", "{\"type\": \"junk\"}"));
@@ -215,29 +284,40 @@ class SecurityIT {
         // any top-1 search of the gallery runs (the 400 names the bank's gallery index, nothing of its contents)
         for (String method : List.of("is", "dual_dis")) {
             for (boolean explain : List.of(false, true)) {
-                LocalCluster.Response r = outsider.post("/" + OTHER + "/_search", rescoredSearch(BANK, 0, method, explain));
+                LocalCluster.Response r =
+                        outsider.post("/" + OTHER + "/_search", rescoredSearch(BANK, 0, method, explain));
                 assertEquals(400, r.status(), r.body());
                 assertTrue(r.body().contains("targets [" + OTHER + "]"), r.body());
                 assertNoBankContents(r);
             }
         }
         // the admin gets the same refusal on the other index: a bank never rescores an index it was not built for
-        assertEquals(400, admin.post("/" + OTHER + "/_search", rescoredSearch(BANK, 0, "is", false)).status());
+        assertEquals(
+                400,
+                admin.post("/" + OTHER + "/_search", rescoredSearch(BANK, 0, "is", false))
+                        .status());
     }
 
     @Test
     @Order(6)
     void afterARestartTheNodeLoadsTheBankAsThePluginAndServesTheSearcher() throws Exception {
         String body = rescoredSearch(BANK, 3, "dual_dis", false);
-        List<String> before = hits(admin.post("/" + GALLERY + "/_search", body).ok().json());
+        List<String> before =
+                hits(admin.post("/" + GALLERY + "/_search", body).ok().json());
         localNode("stop-node", "1");
         localNode("start-node", "1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!admin.get("/_plugins/_hubness/stats").ok().body().contains("\"" + BANK + "\"")) {
-            assertTrue(System.nanoTime() < deadline, "the restarted node did not load " + BANK + " from .hubness-banks");
+            assertTrue(
+                    System.nanoTime() < deadline, "the restarted node did not load " + BANK + " from .hubness-banks");
             Thread.sleep(500);
         }
-        assertEquals(before, hits(user("gallery-searcher").post("/" + GALLERY + "/_search", body).ok().json()));
+        assertEquals(
+                before,
+                hits(user("gallery-searcher")
+                        .post("/" + GALLERY + "/_search", body)
+                        .ok()
+                        .json()));
     }
 
     @Test
@@ -245,18 +325,29 @@ class SecurityIT {
     void theSearchersSearchThroughADefaultHubnessPipelineEqualsTheAdminsRescore() {
         admin.put("/_search/pipeline/sec-hubness", """
             {"request_processors": [{"hubness": {"bank": "%s", "method": "dual_dis", "window_size": 30}}]}""".formatted(BANK)).ok();
-        admin.put("/" + GALLERY + "/_settings", "{\"index.search.default_pipeline\": \"sec-hubness\"}").ok();
+        admin.put("/" + GALLERY + "/_settings", "{\"index.search.default_pipeline\": \"sec-hubness\"}")
+                .ok();
         try {
             for (int q = 0; q < 3; q++) {
                 String v = VectorIndex.vectorJson(text, q * d, d);
                 String plain = String.format(Locale.ROOT, """
                     {"size": 10, "_source": false, "query": {"knn": {"embedding": {"vector": %s, "k": 30}}}}""", v);
-                List<String> expected = hits(admin.post("/" + GALLERY + "/_search?search_pipeline=_none",
-                    rescoredSearch(BANK, q, "dual_dis", false)).ok().json());
-                assertEquals(expected, hits(user("gallery-searcher").post("/" + GALLERY + "/_search", plain).ok().json()), "query " + q);
+                List<String> expected = hits(admin.post(
+                                "/" + GALLERY + "/_search?search_pipeline=_none",
+                                rescoredSearch(BANK, q, "dual_dis", false))
+                        .ok()
+                        .json());
+                assertEquals(
+                        expected,
+                        hits(user("gallery-searcher")
+                                .post("/" + GALLERY + "/_search", plain)
+                                .ok()
+                                .json()),
+                        "query " + q);
             }
         } finally {
-            admin.put("/" + GALLERY + "/_settings", "{\"index.search.default_pipeline\": null}").ok();
+            admin.put("/" + GALLERY + "/_settings", "{\"index.search.default_pipeline\": null}")
+                    .ok();
             admin.delete("/_search/pipeline/sec-hubness").ok();
         }
     }
@@ -268,14 +359,14 @@ class SecurityIT {
         return String.format(Locale.ROOT, """
             {"size": 10, "explain": %s, "_source": false,
              "query": {"knn": {"embedding": {"vector": %s, "k": 30}}},
-             "rescore": {"window_size": 30, "hubness": {"bank": "%s", "query_vector": %s, "method": "%s"}}}""",
-            explain, v, bank, v, method);
+             "rescore": {"window_size": 30, "hubness": {"bank": "%s", "query_vector": %s, "method": "%s"}}}""", explain, v, bank, v, method);
     }
 
     /** id:score of each hit, in order. */
     private static List<String> hits(JsonNode response) {
         List<String> out = new ArrayList<>();
-        for (JsonNode h : response.path("hits").path("hits")) out.add(h.path("_id").asText() + ":" + h.path("_score").asText());
+        for (JsonNode h : response.path("hits").path("hits"))
+            out.add(h.path("_id").asText() + ":" + h.path("_score").asText());
         assertFalse(out.isEmpty(), "no hits: " + response);
         return out;
     }
@@ -303,16 +394,31 @@ class SecurityIT {
         assertForbidden(u.delete("/.hubness-banks"));
         assertForbidden(u.post("/.hubness-banks/_close", null));
         assertForbidden(u.put("/.hubness-banks/_settings", "{\"index\": {\"number_of_replicas\": 0}}"));
-        assertForbidden(u.post("/_aliases", "{\"actions\": [{\"add\": {\"index\": \".hubness-banks\", \"alias\": \"banks\"}}]}"));
-        LocalCluster.Response bulk = u.post("/_bulk", "{\"index\": {\"_index\": \".hubness-banks\", \"_id\": \"x\"}}\n{\"type\": \"junk\"}\n");
+        assertForbidden(u.post(
+                "/_aliases", "{\"actions\": [{\"add\": {\"index\": \".hubness-banks\", \"alias\": \"banks\"}}]}"));
+        LocalCluster.Response bulk = u.post(
+                "/_bulk", "{\"index\": {\"_index\": \".hubness-banks\", \"_id\": \"x\"}}\n{\"type\": \"junk\"}\n");
         if (bulk.status() != 403) {
-            assertEquals(403, bulk.ok().json().path("items").get(0).path("index").path("status").asInt(), bulk.body());
+            assertEquals(
+                    403,
+                    bulk.ok()
+                            .json()
+                            .path("items")
+                            .get(0)
+                            .path("index")
+                            .path("status")
+                            .asInt(),
+                    bulk.body());
         }
     }
 
     /** No bank terms, explanation or hits in a refusal. */
     private static void assertNoBankContents(LocalCluster.Response r) {
-        assertFalse(r.body().contains("Lq") || r.body().contains("_explanation") || r.body().contains("\"hits\""), r.body());
+        assertFalse(
+                r.body().contains("Lq")
+                        || r.body().contains("_explanation")
+                        || r.body().contains("\"hits\""),
+                r.body());
     }
 
     /** Documents in .hubness-banks as the super-admin certificate sees them. */
@@ -331,9 +437,20 @@ class SecurityIT {
     private record ProcessResult(int status, String body) {}
 
     private ProcessResult curlAsSuperAdmin(String method, String path, String body) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-w", "\n%{http_code}", "--cacert", clusterDir.resolve("root-ca.pem").toString(),
-            "--cert", clusterDir.resolve("admin.pem").toString(), "--key", clusterDir.resolve("admin-key.pem").toString(),
-            "-X", method, tls.baseUrl() + path));
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl",
+                "-s",
+                "-w",
+                "\n%{http_code}",
+                "--cacert",
+                clusterDir.resolve("root-ca.pem").toString(),
+                "--cert",
+                clusterDir.resolve("admin.pem").toString(),
+                "--key",
+                clusterDir.resolve("admin-key.pem").toString(),
+                "-X",
+                method,
+                tls.baseUrl() + path));
         if (body != null) cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
         return run(new ProcessBuilder(cmd));
     }
@@ -364,13 +481,16 @@ class SecurityIT {
 
     private void localNode(String... args) throws IOException, InterruptedException {
         Path project = Path.of(System.getProperty("hubness.project.dir", "."));
-        List<String> cmd = new ArrayList<>(List.of(project.resolve("scripts/local-node").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(project.resolve("scripts/local-node").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("NODE_HOME", clusterDir.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "scripts/local-node " + String.join(" ", args) + ":\n" + out);
+        assertTrue(
+                p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0,
+                "scripts/local-node " + String.join(" ", args) + ":\n" + out);
     }
 
     private static String adminPassword() {

@@ -1,11 +1,14 @@
 package org.opensearch.hubness;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.NamedDiff;
-import org.opensearch.cluster.metadata.Metadata;
-import org.opensearch.core.ParseField;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.ClusterSettings;
@@ -14,6 +17,7 @@ import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
+import org.opensearch.core.ParseField;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
@@ -24,24 +28,24 @@ import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.DocTermsCache;
-import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
-import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.BlobJanitor;
-import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.node.GalleryIndexFilter;
+import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.node.PartialRescoreFilter;
 import org.opensearch.hubness.node.ServingBanks;
+import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
+import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BuildRunner;
 import org.opensearch.hubness.transport.ClearCache;
-import org.opensearch.hubness.transport.HubnessStats;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.hubness.transport.EndBuild;
 import org.opensearch.hubness.transport.GetBank;
+import org.opensearch.hubness.transport.HubnessStats;
 import org.opensearch.hubness.transport.LoadBank;
 import org.opensearch.hubness.transport.PutBank;
 import org.opensearch.hubness.transport.ReadBankVectors;
@@ -68,19 +72,15 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
 /** Entry point of the opensearch-hubness plugin: registers the hubness rescorer, the banks and their admin API. */
-public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin,
-    SearchPipelinePlugin {
+public class HubnessPlugin extends Plugin
+        implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin, SearchPipelinePlugin {
 
     /** The steps of a bank build's pass run here (every core by default), never on search or transport threads. */
     public static final String BUILD_POOL = "hubness_build";
     /** Loads bank versions a node lacks, in the background (searches never read the bank index). */
     public static final String LOAD_POOL = "hubness_bank_load";
+
     public static final String BREAKER = "hubness";
 
     private final HubnessServices services = new HubnessServices();
@@ -92,24 +92,37 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     private volatile IndexNameExpressionResolver resolver;
 
     @Override
-    public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
-                                               ResourceWatcherService resourceWatcherService, ScriptService scriptService,
-                                               NamedXContentRegistry xContentRegistry, Environment environment,
-                                               NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
-                                               IndexNameExpressionResolver indexNameExpressionResolver,
-                                               Supplier<RepositoriesService> repositoriesServiceSupplier) {
-        HubnessSettings settings = new HubnessSettings(clusterService.getSettings(), clusterService.getClusterSettings());
-        org.apache.logging.log4j.LogManager.getLogger(HubnessPlugin.class).info("hubness kernel [{}], row reductions [{}]",
-            org.opensearch.hubness.kernel.VectorKernels.implementationName(), org.opensearch.hubness.kernel.VectorKernels.rows().name());
+    public Collection<Object> createComponents(
+            Client client,
+            ClusterService clusterService,
+            ThreadPool threadPool,
+            ResourceWatcherService resourceWatcherService,
+            ScriptService scriptService,
+            NamedXContentRegistry xContentRegistry,
+            Environment environment,
+            NodeEnvironment nodeEnvironment,
+            NamedWriteableRegistry namedWriteableRegistry,
+            IndexNameExpressionResolver indexNameExpressionResolver,
+            Supplier<RepositoriesService> repositoriesServiceSupplier) {
+        HubnessSettings settings =
+                new HubnessSettings(clusterService.getSettings(), clusterService.getClusterSettings());
+        org.apache.logging.log4j.LogManager.getLogger(HubnessPlugin.class)
+                .info(
+                        "hubness kernel [{}], row reductions [{}]",
+                        org.opensearch.hubness.kernel.VectorKernels.implementationName(),
+                        org.opensearch.hubness.kernel.VectorKernels.rows().name());
         this.clusterService = clusterService;
         this.resolver = indexNameExpressionResolver;
         this.settings = settings;
         // the one place the plugin acts as itself: bank storage and the internal actions it sends on a user's behalf
         SystemIndexAccess asPlugin = new SystemIndexAccess(threadPool);
         BankBlobs blobs = new BankBlobs(() -> client, asPlugin);
-        registry = new BankRegistry(name -> HubnessMetadata.of(clusterService.state()).bank(name), blobs::readVersion);
+        registry = new BankRegistry(
+                name -> HubnessMetadata.of(clusterService.state()).bank(name), blobs::readVersion);
         cache = new DocTermsCache(settings::cacheMaxBytes);
-        clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.CACHE_MAX_SIZE, v -> cache.enforceBudget());
+        clusterService
+                .getClusterSettings()
+                .addSettingsUpdateConsumer(HubnessSettings.CACHE_MAX_SIZE, v -> cache.enforceBudget());
         if (breaker != null) setCircuitBreaker(breaker);
         BankSync sync = new BankSync(clusterService, threadPool, registry, cache);
         clusterService.addListener(sync);
@@ -127,52 +140,62 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
 
     @Override
     public List<RescorerSpec<?>> getRescorers() {
-        return List.of(new RescorerSpec<>(HubnessRescorerBuilder.NAME, in -> new HubnessRescorerBuilder(in, services),
-            parser -> HubnessRescorerBuilder.fromXContent(parser, services)));
+        return List.of(new RescorerSpec<>(
+                HubnessRescorerBuilder.NAME,
+                in -> new HubnessRescorerBuilder(in, services),
+                parser -> HubnessRescorerBuilder.fromXContent(parser, services)));
     }
 
     @Override
-    public Map<String, Processor.Factory<SearchRequestProcessor>> getRequestProcessors(SearchPipelinePlugin.Parameters parameters) {
+    public Map<String, Processor.Factory<SearchRequestProcessor>> getRequestProcessors(
+            SearchPipelinePlugin.Parameters parameters) {
         return Map.of(HubnessRequestProcessor.TYPE, new HubnessProcessorFactory(services, parameters.threadContext));
     }
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         return List.of(
-            new ActionHandler<>(PutBank.ACTION, PutBank.TransportAction.class),
-            new ActionHandler<>(RebuildBank.ACTION, RebuildBank.TransportAction.class),
-            new ActionHandler<>(GetBank.ACTION, GetBank.TransportAction.class),
-            new ActionHandler<>(DeleteBank.ACTION, DeleteBank.TransportAction.class),
-            new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
-            new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
-            new ActionHandler<>(LoadBank.ACTION, LoadBank.TransportAction.class),
-            new ActionHandler<>(ShardBuildPass.ACTION, ShardBuildPass.TransportAction.class),
-            new ActionHandler<>(ReadBankVectors.ACTION, ReadBankVectors.TransportAction.class),
-            new ActionHandler<>(HubnessStats.ACTION, HubnessStats.TransportAction.class),
-            new ActionHandler<>(ClearCache.ACTION, ClearCache.TransportAction.class)
-        );
+                new ActionHandler<>(PutBank.ACTION, PutBank.TransportAction.class),
+                new ActionHandler<>(RebuildBank.ACTION, RebuildBank.TransportAction.class),
+                new ActionHandler<>(GetBank.ACTION, GetBank.TransportAction.class),
+                new ActionHandler<>(DeleteBank.ACTION, DeleteBank.TransportAction.class),
+                new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
+                new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
+                new ActionHandler<>(LoadBank.ACTION, LoadBank.TransportAction.class),
+                new ActionHandler<>(ShardBuildPass.ACTION, ShardBuildPass.TransportAction.class),
+                new ActionHandler<>(ReadBankVectors.ACTION, ReadBankVectors.TransportAction.class),
+                new ActionHandler<>(HubnessStats.ACTION, HubnessStats.TransportAction.class),
+                new ActionHandler<>(ClearCache.ACTION, ClearCache.TransportAction.class));
     }
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new PartialRescoreFilter(), new GalleryIndexFilter(() -> this.clusterService, () -> this.resolver));
+        return List.of(
+                new PartialRescoreFilter(), new GalleryIndexFilter(() -> this.clusterService, () -> this.resolver));
     }
 
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Metadata.Custom.class, HubnessMetadata.TYPE, HubnessMetadata::new),
-            new NamedWriteableRegistry.Entry(NamedDiff.class, HubnessMetadata.TYPE, HubnessMetadata::readDiffFrom));
+        return List.of(
+                new NamedWriteableRegistry.Entry(Metadata.Custom.class, HubnessMetadata.TYPE, HubnessMetadata::new),
+                new NamedWriteableRegistry.Entry(NamedDiff.class, HubnessMetadata.TYPE, HubnessMetadata::readDiffFrom));
     }
 
     @Override
     public List<NamedXContentRegistry.Entry> getNamedXContent() {
-        return List.of(new NamedXContentRegistry.Entry(Metadata.Custom.class, new ParseField(HubnessMetadata.TYPE), HubnessMetadata::fromXContent));
+        return List.of(new NamedXContentRegistry.Entry(
+                Metadata.Custom.class, new ParseField(HubnessMetadata.TYPE), HubnessMetadata::fromXContent));
     }
 
     @Override
-    public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
-                                             IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
-                                             IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
+    public List<RestHandler> getRestHandlers(
+            Settings settings,
+            RestController restController,
+            ClusterSettings clusterSettings,
+            IndexScopedSettings indexScopedSettings,
+            SettingsFilter settingsFilter,
+            IndexNameExpressionResolver resolver,
+            Supplier<DiscoveryNodes> nodes) {
         long startupBound = HubnessSettings.BANK_MAX_BODY_SIZE.get(settings).getBytes();
         return HubnessRestHandlers.all(() -> this.settings == null ? startupBound : this.settings.bankMaxBodyBytes());
     }
@@ -190,15 +213,24 @@ public class HubnessPlugin extends Plugin implements SearchPlugin, ActionPlugin,
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
         // a build queues a few steps per shard copy at a time (ShardPass), so a bounded queue never rejects one
-        return List.of(new FixedExecutorBuilder(settings, BUILD_POOL, OpenSearchExecutors.allocatedProcessors(settings), 1000,
-            "plugins.hubness.thread_pool.build"),
-            new FixedExecutorBuilder(settings, LOAD_POOL, 1, 1000, "plugins.hubness.thread_pool.load"));
+        return List.of(
+                new FixedExecutorBuilder(
+                        settings,
+                        BUILD_POOL,
+                        OpenSearchExecutors.allocatedProcessors(settings),
+                        1000,
+                        "plugins.hubness.thread_pool.build"),
+                new FixedExecutorBuilder(settings, LOAD_POOL, 1, 1000, "plugins.hubness.thread_pool.load"));
     }
 
     @Override
     public BreakerSettings getCircuitBreaker(Settings settings) {
-        return new BreakerSettings(BREAKER, HubnessSettings.BREAKER_LIMIT.get(settings).getBytes(), 1.0,
-            CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
+        return new BreakerSettings(
+                BREAKER,
+                HubnessSettings.BREAKER_LIMIT.get(settings).getBytes(),
+                1.0,
+                CircuitBreaker.Type.MEMORY,
+                CircuitBreaker.Durability.TRANSIENT);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.opensearch.hubness;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +13,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * kernel/ and norm/ stay pure: no compiled class of theirs refers to OpenSearch, Lucene or the plugin's node-side
@@ -26,8 +25,8 @@ class PureCoreTests {
 
     private static final Path CLASSES = Path.of("target", "classes", "org", "opensearch", "hubness");
     /** Any OpenSearch or Lucene type, or a plugin package other than the two pure ones. */
-    private static final Pattern IMPURE = Pattern.compile(
-        "org/apache/lucene/[\\w/$]+|org/opensearch/(?!hubness/(?:kernel|norm)/)[\\w/$]+");
+    private static final Pattern IMPURE =
+            Pattern.compile("org/apache/lucene/[\\w/$]+|org/opensearch/(?!hubness/(?:kernel|norm)/)[\\w/$]+");
 
     @Test
     void kernelAndNormReferToNeitherOpenSearchNorLucene() throws IOException {
@@ -51,7 +50,9 @@ class PureCoreTests {
     @Test
     void theScanSeesANodeSideClassAsImpure() throws IOException {
         List<String> refs = impureReferences(CLASSES.resolve("rescore").resolve("HubnessRescorer.class"));
-        assertFalse(refs.isEmpty(), "the scan found no OpenSearch/Lucene reference in the rescorer; it would pass vacuously");
+        assertFalse(
+                refs.isEmpty(),
+                "the scan found no OpenSearch/Lucene reference in the rescorer; it would pass vacuously");
         assertTrue(refs.stream().anyMatch(r -> r.startsWith("org/apache/lucene/")), refs.toString());
     }
 

@@ -1,5 +1,13 @@
 package org.opensearch.hubness.bank;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.action.admin.indices.create.CreateIndexRequest;
@@ -26,15 +34,6 @@ import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
-
 /**
  * The plugin-owned system index {@code .hubness-banks}, which holds only immutable blobs: per build id, the vector
  * chunks and a manifest of one built version, or the chunks of vectors posted in a PUT. Definitions and states live
@@ -50,10 +49,12 @@ public final class BankBlobs {
     private static final int CHUNK_FLOATS = 65_536;
     /** Chunks per bulk write or multi-get: about 2.8 MB of base64 per request and response. */
     private static final int CHUNKS_PER_REQUEST = 8;
+
     private static final int DELETE_PAGE = 500;
 
     public static SystemIndexDescriptor descriptor() {
-        return new SystemIndexDescriptor(NAME, "Hubness banks: immutable, checksummed vector blobs of built versions and posted vectors");
+        return new SystemIndexDescriptor(
+                NAME, "Hubness banks: immutable, checksummed vector blobs of built versions and posted vectors");
     }
 
     private final Supplier<Client> client;
@@ -73,9 +74,13 @@ public final class BankBlobs {
         asPlugin(() -> {
             try {
                 if (client.get().admin().indices().prepareExists(NAME).get().isExists()) return null;
-                CreateIndexRequest create = new CreateIndexRequest(NAME).settings(Settings.builder()
-                    .put("index.number_of_shards", 1).put("index.auto_expand_replicas", "0-all").put("index.hidden", true).build())
-                    .mapping("""
+                CreateIndexRequest create = new CreateIndexRequest(NAME)
+                        .settings(Settings.builder()
+                                .put("index.number_of_shards", 1)
+                                .put("index.auto_expand_replicas", "0-all")
+                                .put("index.hidden", true)
+                                .build())
+                        .mapping("""
                         {"dynamic": false, "properties": {
                           "type": {"type": "keyword"}, "bank": {"type": "keyword"}, "build_id": {"type": "keyword"},
                           "kind": {"type": "keyword"}, "chunk": {"type": "integer"}, "data": {"type": "binary"}}}""");
@@ -83,13 +88,23 @@ public final class BankBlobs {
             } catch (ResourceAlreadyExistsException raced) {
                 // another build created it first
             }
-            client.get().admin().cluster().prepareHealth(NAME).setWaitForYellowStatus().get();
+            client.get()
+                    .admin()
+                    .cluster()
+                    .prepareHealth(NAME)
+                    .setWaitForYellowStatus()
+                    .get();
             return null;
         });
     }
 
-    static String chunkId(String bank, String buildId, String kind, int chunk) { return bank + "#" + buildId + "#" + kind + "#" + chunk; }
-    static String manifestId(String bank, String buildId) { return bank + "#" + buildId + "#manifest"; }
+    static String chunkId(String bank, String buildId, String kind, int chunk) {
+        return bank + "#" + buildId + "#" + kind + "#" + chunk;
+    }
+
+    static String manifestId(String bank, String buildId) {
+        return bank + "#" + buildId + "#manifest";
+    }
 
     // ---- versions ---------------------------------------------------------------------------------------------
 
@@ -128,24 +143,39 @@ public final class BankBlobs {
     public LoadedBank readVersion(String name, BankVersion v) {
         String what = "bank [" + name + "] version " + v.version();
         Map<String, Object> doc = get(manifestId(name, v.buildId()));
-        if (doc == null) throw new BankRefusedException(what + " is not stored in [" + NAME + "] (the index or its blobs were deleted); rebuild the bank");
+        if (doc == null)
+            throw new BankRefusedException(
+                    what + " is not stored in [" + NAME + "] (the index or its blobs were deleted); rebuild the bank");
         try {
             int d = ((Number) doc.get("dimension")).intValue();
             Map<String, Object> gallery = (Map<String, Object>) doc.get("gallery");
             int mq = ((Number) doc.get("query_rows")).intValue();
             int mg = ((Number) doc.get("gallery_rows")).intValue();
             if (d != v.dimension() || mq != v.queryRows() || mg != v.galleryRows()) {
-                throw new BankRefusedException(what + " does not match its record in the cluster state (shape " + mq + "+" + mg + " x " + d + ")");
+                throw new BankRefusedException(what + " does not match its record in the cluster state (shape " + mq
+                        + "+" + mg + " x " + d + ")");
             }
             float[] q = readChunks(name, v.buildId(), "query", mq, d);
             float[] g = readChunks(name, v.buildId(), "gallery", mg, d);
-            LoadedBank loaded = new LoadedBank(name, v.version(), (String) gallery.get("index"), (String) gallery.get("field"), d,
-                Similarity.fromString((String) doc.get("similarity")), NormParams.readFrom(((Map<String, Number>) doc.get("params"))::get),
-                q, mq, g, mg, Set.copyOf((List<String>) doc.get("query_activation")), Set.copyOf((List<String>) doc.get("gallery_activation")));
+            LoadedBank loaded = new LoadedBank(
+                    name,
+                    v.version(),
+                    (String) gallery.get("index"),
+                    (String) gallery.get("field"),
+                    d,
+                    Similarity.fromString((String) doc.get("similarity")),
+                    NormParams.readFrom(((Map<String, Number>) doc.get("params"))::get),
+                    q,
+                    mq,
+                    g,
+                    mg,
+                    Set.copyOf((List<String>) doc.get("query_activation")),
+                    Set.copyOf((List<String>) doc.get("gallery_activation")));
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
-                throw new BankRefusedException(what + " fails its checksum: the stored blobs hash to " + sha + " but the cluster state recorded "
-                    + v.sha256() + "; the bank index was modified outside the plugin; rebuild the bank");
+                throw new BankRefusedException(what + " fails its checksum: the stored blobs hash to " + sha
+                        + " but the cluster state recorded " + v.sha256()
+                        + "; the bank index was modified outside the plugin; rebuild the bank");
             }
             return loaded;
         } catch (IndexNotFoundException e) {
@@ -170,8 +200,10 @@ public final class BankBlobs {
         try {
             flat = readChunks(bank, blob.blobId(), "posted_" + role, blob.count(), blob.dimension());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("the vectors posted for [" + role + "] of bank [" + bank + "] cannot be read from [" + NAME
-                + "] (" + e.getMessage() + "); PUT the bank again with its vectors", e);
+            throw new IllegalStateException(
+                    "the vectors posted for [" + role + "] of bank [" + bank + "] cannot be read from [" + NAME + "] ("
+                            + e.getMessage() + "); PUT the bank again with its vectors",
+                    e);
         }
         float[][] rows = new float[blob.count()][];
         for (int i = 0; i < rows.length; i++) {
@@ -179,8 +211,9 @@ public final class BankBlobs {
             System.arraycopy(flat, i * blob.dimension(), rows[i], 0, blob.dimension());
         }
         if (!VersionDigest.ofRows(rows).equals(blob.sha256())) {
-            throw new IllegalStateException("the vectors posted for [" + role + "] of bank [" + bank + "] fail their checksum; the bank index was "
-                + "modified outside the plugin; PUT the bank again with its vectors");
+            throw new IllegalStateException("the vectors posted for [" + role + "] of bank [" + bank
+                    + "] fail their checksum; the bank index was "
+                    + "modified outside the plugin; PUT the bank again with its vectors");
         }
         return rows;
     }
@@ -204,7 +237,9 @@ public final class BankBlobs {
             doc.put("chunk", chunk);
             doc.put("rows", n);
             doc.put("data", Base64.getEncoder().encodeToString(buf.array()));
-            bulk.add(new IndexRequest(NAME).id(chunkId(bank, buildId, kind, chunk)).source(doc));
+            bulk.add(new IndexRequest(NAME)
+                    .id(chunkId(bank, buildId, kind, chunk))
+                    .source(doc));
             if (bulk.numberOfActions() == CHUNKS_PER_REQUEST) {
                 execute(bulk, "bank [" + bank + "] " + kind + " vectors");
                 bulk = new BulkRequest();
@@ -215,7 +250,8 @@ public final class BankBlobs {
 
     private void execute(BulkRequest bulk, String what) {
         BulkResponse r = asPlugin(() -> client.get().bulk(bulk).actionGet());
-        if (r.hasFailures()) throw new IllegalStateException("could not store " + what + ": " + r.buildFailureMessage());
+        if (r.hasFailures())
+            throw new IllegalStateException("could not store " + what + ": " + r.buildFailureMessage());
     }
 
     /** Reads the chunks of one kind, a few per request, by their ids (so the count and order are the writer's). */
@@ -227,21 +263,30 @@ public final class BankBlobs {
         int offset = 0;
         for (int first = 0; first < chunks; first += CHUNKS_PER_REQUEST) {
             MultiGetRequest get = new MultiGetRequest().realtime(true);
-            for (int c = first; c < Math.min(chunks, first + CHUNKS_PER_REQUEST); c++) get.add(NAME, chunkId(bank, buildId, kind, c));
+            for (int c = first; c < Math.min(chunks, first + CHUNKS_PER_REQUEST); c++)
+                get.add(NAME, chunkId(bank, buildId, kind, c));
             MultiGetResponse r = asPlugin(() -> client.get().multiGet(get).actionGet());
             for (MultiGetItemResponse item : r.getResponses()) {
                 if (item.isFailed() || !item.getResponse().isExists()) {
-                    throw new BankRefusedException("bank [" + bank + "] is incomplete: chunk [" + item.getId() + "] is missing from [" + NAME + "]");
+                    throw new BankRefusedException("bank [" + bank + "] is incomplete: chunk [" + item.getId()
+                            + "] is missing from [" + NAME + "]");
                 }
-                byte[] bytes = Base64.getDecoder().decode((String) item.getResponse().getSourceAsMap().get("data"));
+                byte[] bytes = Base64.getDecoder()
+                        .decode((String) item.getResponse().getSourceAsMap().get("data"));
                 int floats = bytes.length / 4;
-                if (offset + floats > out.length) throw new BankRefusedException("bank [" + bank + "] has a chunk larger than recorded: [" + item.getId() + "]");
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, offset, floats);
+                if (offset + floats > out.length)
+                    throw new BankRefusedException(
+                            "bank [" + bank + "] has a chunk larger than recorded: [" + item.getId() + "]");
+                ByteBuffer.wrap(bytes)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(out, offset, floats);
                 offset += floats;
             }
         }
         if (offset != out.length) {
-            throw new BankRefusedException("bank [" + bank + "] is incomplete: " + offset / d + " of " + count + " " + kind + " vectors stored");
+            throw new BankRefusedException("bank [" + bank + "] is incomplete: " + offset / d + " of " + count + " "
+                    + kind + " vectors stored");
         }
         return out;
     }
@@ -249,7 +294,8 @@ public final class BankBlobs {
     private Map<String, Object> get(String id) {
         return asPlugin(() -> {
             try {
-                GetResponse r = client.get().prepareGet(NAME, id).setRealtime(true).get();
+                GetResponse r =
+                        client.get().prepareGet(NAME, id).setRealtime(true).get();
                 return r.isExists() ? r.getSourceAsMap() : null;
             } catch (IndexNotFoundException e) {
                 return null;
@@ -268,11 +314,16 @@ public final class BankBlobs {
         int deleted = 0;
         while (true) {
             Set<String> keep = live.get();
-            SearchSourceBuilder source = new SearchSourceBuilder().size(DELETE_PAGE).fetchSource(false)
-                .query(QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("bank", bank)).mustNot(QueryBuilders.termsQuery("build_id", keep)));
+            SearchSourceBuilder source = new SearchSourceBuilder()
+                    .size(DELETE_PAGE)
+                    .fetchSource(false)
+                    .query(QueryBuilders.boolQuery()
+                            .filter(QueryBuilders.termQuery("bank", bank))
+                            .mustNot(QueryBuilders.termsQuery("build_id", keep)));
             SearchResponse r;
             try {
-                r = asPlugin(() -> client.get().prepareSearch(NAME).setSource(source).get());
+                r = asPlugin(
+                        () -> client.get().prepareSearch(NAME).setSource(source).get());
             } catch (IndexNotFoundException e) {
                 return deleted;
             }

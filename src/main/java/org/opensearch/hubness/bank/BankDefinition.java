@@ -1,11 +1,5 @@
 package org.opensearch.hubness.bank;
 
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.json.JsonXContent;
-import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.Similarity;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -13,27 +7,32 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.Similarity;
 
 /**
  * What a user asked for in PUT /_plugins/_hubness/banks/{name}: the gallery, the sources of the two banks and the
  * parameters. Validated when parsed, so a bad definition is a 400 before any work starts.
  */
 public record BankDefinition(
-    String name,
-    String galleryIndex,
-    String galleryField,
-    VectorSource queryBank,
-    VectorSource galleryBank,
-    NormParams params,
-    Similarity similarity,
-    String description
-) {
+        String name,
+        String galleryIndex,
+        String galleryField,
+        VectorSource queryBank,
+        VectorSource galleryBank,
+        NormParams params,
+        Similarity similarity,
+        String description) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
 
     public static void validateName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid bank name [" + name + "]: use 1-128 lowercase letters, digits, '_', '-' or '.', starting with a letter or digit");
+            throw new IllegalArgumentException("invalid bank name [" + name
+                    + "]: use 1-128 lowercase letters, digits, '_', '-' or '.', starting with a letter or digit");
         }
     }
 
@@ -49,24 +48,50 @@ public record BankDefinition(
     @SuppressWarnings("unchecked")
     private static BankDefinition parse(String name, Map<String, Object> body, boolean stored) {
         validateName(name);
-        if (body == null || body.isEmpty()) throw new IllegalArgumentException("the request body must define the bank: {\"gallery\": {\"index\": ..., \"field\": ...}, \"query_bank\": ..., \"gallery_bank\": ...}");
-        Definitions.onlyKeys("bank", body, "gallery", "query_bank", "gallery_bank", "beta_query", "beta_gallery", "k",
-            "csls_k", "nnn_k", "nnn_alpha", "similarity", "description");
-        if (!(body.get("gallery") instanceof Map<?, ?> g)) throw new IllegalArgumentException("[gallery] is required: {\"index\": \"<gallery index>\", \"field\": \"<knn_vector field>\"}");
+        if (body == null || body.isEmpty())
+            throw new IllegalArgumentException(
+                    "the request body must define the bank: {\"gallery\": {\"index\": ..., \"field\": ...}, \"query_bank\": ..., \"gallery_bank\": ...}");
+        Definitions.onlyKeys(
+                "bank",
+                body,
+                "gallery",
+                "query_bank",
+                "gallery_bank",
+                "beta_query",
+                "beta_gallery",
+                "k",
+                "csls_k",
+                "nnn_k",
+                "nnn_alpha",
+                "similarity",
+                "description");
+        if (!(body.get("gallery") instanceof Map<?, ?> g))
+            throw new IllegalArgumentException(
+                    "[gallery] is required: {\"index\": \"<gallery index>\", \"field\": \"<knn_vector field>\"}");
         Map<String, Object> gallery = (Map<String, Object>) g;
         Definitions.onlyKeys("gallery", gallery, "index", "field");
         String index = Definitions.string("gallery.index", gallery.get("index"));
         String field = Definitions.string("gallery.field", gallery.get("field"));
-        VectorSource qb = body.get("query_bank") == null ? null : VectorSource.parse("query_bank", body.get("query_bank"), false, stored);
-        VectorSource gb = body.get("gallery_bank") == null ? null : VectorSource.parse("gallery_bank", body.get("gallery_bank"), true, stored);
-        if (qb == null && gb == null) throw new IllegalArgumentException("a bank needs at least one of [query_bank] and [gallery_bank]");
+        VectorSource qb = body.get("query_bank") == null
+                ? null
+                : VectorSource.parse("query_bank", body.get("query_bank"), false, stored);
+        VectorSource gb = body.get("gallery_bank") == null
+                ? null
+                : VectorSource.parse("gallery_bank", body.get("gallery_bank"), true, stored);
+        if (qb == null && gb == null)
+            throw new IllegalArgumentException("a bank needs at least one of [query_bank] and [gallery_bank]");
         NormParams d = NormParams.defaults();
         double betaQ = Definitions.doubleValue("beta_query", body.get("beta_query"), d.betaQuery());
         double betaG = Definitions.doubleValue("beta_gallery", body.get("beta_gallery"), d.betaGallery());
-        if (!(betaQ > 0) || betaQ > NormParams.MAX_BETA) throw new IllegalArgumentException("[beta_query] must be a positive finite number at most " + NormParams.MAX_BETA + ", got [" + betaQ + "]");
-        if (!(betaG > 0) || betaG > NormParams.MAX_BETA) throw new IllegalArgumentException("[beta_gallery] must be a positive finite number at most " + NormParams.MAX_BETA + ", got [" + betaG + "]");
+        if (!(betaQ > 0) || betaQ > NormParams.MAX_BETA)
+            throw new IllegalArgumentException("[beta_query] must be a positive finite number at most "
+                    + NormParams.MAX_BETA + ", got [" + betaQ + "]");
+        if (!(betaG > 0) || betaG > NormParams.MAX_BETA)
+            throw new IllegalArgumentException("[beta_gallery] must be a positive finite number at most "
+                    + NormParams.MAX_BETA + ", got [" + betaG + "]");
         int k = Definitions.intValue("k", body.get("k"), d.activationK());
-        if (k < 1 || k > 1000) throw new IllegalArgumentException("[k] (activation depth) must be between 1 and 1000, got [" + k + "]");
+        if (k < 1 || k > 1000)
+            throw new IllegalArgumentException("[k] (activation depth) must be between 1 and 1000, got [" + k + "]");
         int cslsK = Definitions.intValue("csls_k", body.get("csls_k"), d.cslsK());
         int nnnK = Definitions.intValue("nnn_k", body.get("nnn_k"), d.nnnK());
         double alpha = Definitions.doubleValue("nnn_alpha", body.get("nnn_alpha"), d.nnnAlpha());
@@ -76,7 +101,9 @@ public record BankDefinition(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid bank parameters: " + e.getMessage(), e);
         }
-        Similarity similarity = body.get("similarity") == null ? null : Similarity.fromString(Definitions.string("similarity", body.get("similarity")));
+        Similarity similarity = body.get("similarity") == null
+                ? null
+                : Similarity.fromString(Definitions.string("similarity", body.get("similarity")));
         String description = body.get("description") == null ? null : String.valueOf(body.get("description"));
         return new BankDefinition(name, index, field, qb, gb, params, similarity, description);
     }
@@ -95,8 +122,7 @@ public record BankDefinition(
 
     /** Parses the JSON the cluster state stores. */
     public static BankDefinition fromStoredJson(String name, String json) {
-        return fromStored(name, XContentHelper.convertToMap(
-            JsonXContent.jsonXContent, json, false));
+        return fromStored(name, XContentHelper.convertToMap(JsonXContent.jsonXContent, json, false));
     }
 
     /** The JSON the cluster state stores (posted vectors must have been stored as blobs). */
@@ -111,8 +137,10 @@ public record BankDefinition(
     /** The blob ids of posted vectors this definition references (they live as long as the bank). */
     public Set<String> postedBlobIds() {
         Set<String> out = new HashSet<>();
-        if (queryBank != null && queryBank.posted() != null) out.add(queryBank.posted().blobId());
-        if (galleryBank != null && galleryBank.posted() != null) out.add(galleryBank.posted().blobId());
+        if (queryBank != null && queryBank.posted() != null)
+            out.add(queryBank.posted().blobId());
+        if (galleryBank != null && galleryBank.posted() != null)
+            out.add(galleryBank.posted().blobId());
         return out;
     }
 

@@ -1,14 +1,5 @@
 package org.opensearch.hubness.bank;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.opensearch.OpenSearchStatusException;
-import org.opensearch.core.common.breaker.CircuitBreaker;
-import org.opensearch.core.common.breaker.CircuitBreakingException;
-import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.state.BankRecord;
-import org.opensearch.hubness.bank.state.BankVersion;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.bank.state.BankVersion;
 
 /**
  * The banks a node holds in memory: per bank the serving version and the one before it (requests that pinned the
@@ -42,7 +41,14 @@ public final class BankRegistry {
      * Why this node does not serve a version. For a breaker refusal, the bytes the version needs and the limit then in
      * force, so that raising the limit (a dynamic setting) or freeing room retries it without waiting.
      */
-    public record Refusal(long version, String buildId, String reason, RestStatus status, long atMillis, long bytesNeeded, long limitThen) {
+    public record Refusal(
+            long version,
+            String buildId,
+            String reason,
+            RestStatus status,
+            long atMillis,
+            long bytesNeeded,
+            long limitThen) {
 
         /**
          * Forged or missing blobs stay refused until another build serves. A breaker refusal stands while the version
@@ -63,6 +69,7 @@ public final class BankRegistry {
     private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
     /** Loads under way, per build id: a second caller waits for the first read instead of reading again. */
     private final Map<String, CompletableFuture<Held>> loading = new ConcurrentHashMap<>();
+
     private final Function<String, BankRecord> records;
     private final VersionReader reader;
     private volatile CircuitBreaker breaker;
@@ -111,8 +118,9 @@ public final class BankRegistry {
         if (held != null) return held;
         Refusal refused = refusals.get(name);
         if (refused != null && refused.stands(wanted.buildId(), System.currentTimeMillis(), breaker)) {
-            throw new OpenSearchStatusException("this node refused bank [" + name + "] version " + wanted.version() + ": " + refused.reason(),
-                refused.status());
+            throw new OpenSearchStatusException(
+                    "this node refused bank [" + name + "] version " + wanted.version() + ": " + refused.reason(),
+                    refused.status());
         }
         CompletableFuture<Held> mine = new CompletableFuture<>();
         CompletableFuture<Held> running = loading.putIfAbsent(wanted.buildId(), mine);
@@ -157,11 +165,13 @@ public final class BankRegistry {
         CircuitBreaker b = breaker;
         long needed = estimatedBytes(wanted);
         if (b != null && !fits(b, needed)) {
-            String reason = "the [hubness] circuit breaker has no room for its " + needed + " bytes (" + b.getUsed() + " of "
-                + b.getLimit() + " bytes in use); raise plugins.hubness.breaker.limit or use a smaller bank";
+            String reason = "the [hubness] circuit breaker has no room for its " + needed + " bytes (" + b.getUsed()
+                    + " of " + b.getLimit()
+                    + " bytes in use); raise plugins.hubness.breaker.limit or use a smaller bank";
             refuse(name, wanted, reason, RestStatus.TOO_MANY_REQUESTS, needed, b.getLimit());
-            throw new OpenSearchStatusException("this node cannot hold bank [" + name + "] version " + wanted.version() + ": " + reason,
-                RestStatus.TOO_MANY_REQUESTS);
+            throw new OpenSearchStatusException(
+                    "this node cannot hold bank [" + name + "] version " + wanted.version() + ": " + reason,
+                    RestStatus.TOO_MANY_REQUESTS);
         }
         LOG.info("loading bank [{}] version [{}] from [{}]", name, wanted.version(), BankBlobs.NAME);
         LoadedBank loaded;
@@ -177,18 +187,30 @@ public final class BankRegistry {
             try {
                 return keep(name, new Held(loaded, wanted.buildId()));
             } catch (CircuitBreakingException e) {
-                refuse(name, wanted, "the [hubness] circuit breaker refused its " + loaded.ramBytesUsed() + " bytes: " + e.getMessage()
-                    + "; raise plugins.hubness.breaker.limit or use a smaller bank", RestStatus.TOO_MANY_REQUESTS, loaded.ramBytesUsed(),
-                    b == null ? -1 : b.getLimit());
-                throw new OpenSearchStatusException("this node cannot hold bank [" + name + "] version " + wanted.version() + ": "
-                    + refusals.get(name).reason(), RestStatus.TOO_MANY_REQUESTS, e);
+                refuse(
+                        name,
+                        wanted,
+                        "the [hubness] circuit breaker refused its " + loaded.ramBytesUsed() + " bytes: "
+                                + e.getMessage() + "; raise plugins.hubness.breaker.limit or use a smaller bank",
+                        RestStatus.TOO_MANY_REQUESTS,
+                        loaded.ramBytesUsed(),
+                        b == null ? -1 : b.getLimit());
+                throw new OpenSearchStatusException(
+                        "this node cannot hold bank [" + name + "] version " + wanted.version() + ": "
+                                + refusals.get(name).reason(),
+                        RestStatus.TOO_MANY_REQUESTS,
+                        e);
             }
         }
     }
 
-    private void refuse(String name, BankVersion v, String reason, RestStatus status, long bytesNeeded, long limitThen) {
+    private void refuse(
+            String name, BankVersion v, String reason, RestStatus status, long bytesNeeded, long limitThen) {
         LOG.warn("refusing bank [{}] version [{}]: {}", name, v.version(), reason);
-        refusals.put(name, new Refusal(v.version(), v.buildId(), reason, status, System.currentTimeMillis(), bytesNeeded, limitThen));
+        refusals.put(
+                name,
+                new Refusal(
+                        v.version(), v.buildId(), reason, status, System.currentTimeMillis(), bytesNeeded, limitThen));
     }
 
     public Refusal refusal(String name) {
@@ -242,7 +264,10 @@ public final class BankRegistry {
     private void account(Held added, Held dropped) {
         CircuitBreaker b = breaker;
         if (b == null) return;
-        b.addEstimateBytesAndMaybeBreak(added.bank().ramBytesUsed(), "hubness bank [" + added.bank().name() + "] version " + added.bank().version());
+        b.addEstimateBytesAndMaybeBreak(
+                added.bank().ramBytesUsed(),
+                "hubness bank [" + added.bank().name() + "] version "
+                        + added.bank().version());
         if (dropped != null) b.addWithoutBreaking(-dropped.bank().ramBytesUsed());
     }
 
@@ -255,7 +280,8 @@ public final class BankRegistry {
         Versions v = banks.get(name);
         if (v == null) return dropped;
         Held current = v.current() != null && liveBuildIds.contains(v.current().buildId()) ? v.current() : null;
-        Held previous = v.previous() != null && liveBuildIds.contains(v.previous().buildId()) ? v.previous() : null;
+        Held previous =
+                v.previous() != null && liveBuildIds.contains(v.previous().buildId()) ? v.previous() : null;
         for (Held gone : new Held[] {current == null ? v.current() : null, previous == null ? v.previous() : null}) {
             if (gone == null) continue;
             dropped.add(gone.bank().version());

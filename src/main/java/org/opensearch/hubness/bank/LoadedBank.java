@@ -1,10 +1,9 @@
 package org.opensearch.hubness.bank;
 
+import java.util.Set;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
-
-import java.util.Set;
 
 /**
  * One built version of a bank, as a node holds it in memory: the prepared bank vectors (unit length for cosine),
@@ -12,20 +11,19 @@ import java.util.Set;
  * using the version it pinned while a rebuild swaps in the next one.
  */
 public record LoadedBank(
-    String name,
-    long version,
-    String galleryIndex,
-    String galleryField,
-    int dimension,
-    Similarity similarity,
-    NormParams params,
-    float[] queryBank,
-    int queryBankSize,
-    float[] galleryBank,
-    int galleryBankSize,
-    Set<String> queryActivation,
-    Set<String> galleryActivation
-) {
+        String name,
+        long version,
+        String galleryIndex,
+        String galleryField,
+        int dimension,
+        Similarity similarity,
+        NormParams params,
+        float[] queryBank,
+        int queryBankSize,
+        float[] galleryBank,
+        int galleryBankSize,
+        Set<String> queryActivation,
+        Set<String> galleryActivation) {
 
     public boolean hasQueryBank() {
         return queryBankSize > 0;
@@ -46,18 +44,19 @@ public record LoadedBank(
     public String unsupportedReason(Method method) {
         if (method.needsQueryBank() && !hasQueryBank()) {
             return "method [" + method.externalName() + "] needs a query bank, but bank [" + name + "] has none; "
-                + "rebuild it with a [query_bank] or choose another method";
+                    + "rebuild it with a [query_bank] or choose another method";
         }
         if (method.needsGalleryBank() && !hasGalleryBank()) {
             return "method [" + method.externalName() + "] needs a gallery bank, but bank [" + name + "] has none; "
-                + "rebuild it with a [gallery_bank] or choose [is], [dis], [csls] or [nnn]";
+                    + "rebuild it with a [gallery_bank] or choose [is], [dis], [csls] or [nnn]";
         }
         return null;
     }
 
     /** Heap held by the vectors and activation sets, for the circuit breaker and stats. */
     public long ramBytesUsed() {
-        long vectors = 4L * ((queryBank == null ? 0 : queryBank.length) + (galleryBank == null ? 0 : galleryBank.length));
+        long vectors =
+                4L * ((queryBank == null ? 0 : queryBank.length) + (galleryBank == null ? 0 : galleryBank.length));
         long ids = 64L * (queryActivation.size() + galleryActivation.size());
         return vectors + ids + 256;
     }

@@ -21,13 +21,18 @@ public final class PostedVectors {
 
     /** Writes the posted vectors of a definition that still holds them in memory. */
     public static void store(BankBlobs blobs, BankDefinition def, String buildId) {
-        if (def.queryBank() != null && def.queryBank().vectors() != null) blobs.writePosted(def.name(), buildId, "query_bank", def.queryBank().vectors());
-        if (def.galleryBank() != null && def.galleryBank().vectors() != null) blobs.writePosted(def.name(), buildId, "gallery_bank", def.galleryBank().vectors());
+        if (def.queryBank() != null && def.queryBank().vectors() != null)
+            blobs.writePosted(def.name(), buildId, "query_bank", def.queryBank().vectors());
+        if (def.galleryBank() != null && def.galleryBank().vectors() != null)
+            blobs.writePosted(
+                    def.name(), buildId, "gallery_bank", def.galleryBank().vectors());
     }
 
     /** The stored definition with its posted vectors read back (and checked against their hash) for a build. */
     public static BankDefinition resolve(BankBlobs blobs, BankDefinition stored) {
-        return stored.withSources(read(blobs, stored, "query_bank", stored.queryBank()), read(blobs, stored, "gallery_bank", stored.galleryBank()));
+        return stored.withSources(
+                read(blobs, stored, "query_bank", stored.queryBank()),
+                read(blobs, stored, "gallery_bank", stored.galleryBank()));
     }
 
     private static VectorSource read(BankBlobs blobs, BankDefinition def, String role, VectorSource s) {

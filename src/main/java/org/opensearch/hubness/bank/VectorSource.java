@@ -8,9 +8,21 @@ import java.util.Map;
  * Where the vectors of one bank come from: documents of an index (read server-side, so huge banks are never
  * uploaded), vectors posted in the request, or a seeded sample of the gallery itself.
  */
-public record VectorSource(Kind kind, String index, String field, int maxSize, float[][] vectors, PostedBlob posted, int sampleSize, long seed) {
+public record VectorSource(
+        Kind kind,
+        String index,
+        String field,
+        int maxSize,
+        float[][] vectors,
+        PostedBlob posted,
+        int sampleSize,
+        long seed) {
 
-    public enum Kind { INDEX, VECTORS, SAMPLE }
+    public enum Kind {
+        INDEX,
+        VECTORS,
+        SAMPLE
+    }
 
     public static final int DEFAULT_MAX_SIZE = 10_000;
     /** A bank beyond this many vectors costs more to build and hold than it can improve a ranking. */
@@ -21,26 +33,44 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
     static VectorSource parse(String what, Object raw, boolean sampleAllowed, boolean stored) {
         if (!(raw instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("[" + what + "] must be an object: {\"index\": ..., \"field\": ...}"
-                + ", {\"vectors\": [[...], ...]}" + (sampleAllowed ? " or {\"sample\": {\"size\": ..., \"seed\": ...}}" : ""));
+                    + ", {\"vectors\": [[...], ...]}"
+                    + (sampleAllowed ? " or {\"sample\": {\"size\": ..., \"seed\": ...}}" : ""));
         }
         Map<String, Object> m = (Map<String, Object>) map;
         if (stored && m.containsKey("posted")) {
             Map<String, Object> p = (Map<String, Object>) m.get("posted");
-            return new VectorSource(Kind.VECTORS, null, null, 0, null, new PostedBlob((String) p.get("blob"), ((Number) p.get("count")).intValue(),
-                ((Number) p.get("dimension")).intValue(), (String) p.get("sha256")), 0, 0);
+            return new VectorSource(
+                    Kind.VECTORS,
+                    null,
+                    null,
+                    0,
+                    null,
+                    new PostedBlob(
+                            (String) p.get("blob"),
+                            ((Number) p.get("count")).intValue(),
+                            ((Number) p.get("dimension")).intValue(),
+                            (String) p.get("sha256")),
+                    0,
+                    0);
         }
         if (m.containsKey("vectors")) {
             Definitions.onlyKeys(what, m, "vectors");
             return new VectorSource(Kind.VECTORS, null, null, 0, parseVectors(what, m.get("vectors")), null, 0, 0);
         }
         if (m.containsKey("sample")) {
-            if (!sampleAllowed) throw new IllegalArgumentException("[" + what + "] cannot be a [sample]; only the gallery bank can sample the gallery");
+            if (!sampleAllowed)
+                throw new IllegalArgumentException(
+                        "[" + what + "] cannot be a [sample]; only the gallery bank can sample the gallery");
             Definitions.onlyKeys(what, m, "sample");
-            if (!(m.get("sample") instanceof Map<?, ?> s)) throw new IllegalArgumentException("[" + what + ".sample] must be an object {\"size\": ..., \"seed\": ...}");
+            if (!(m.get("sample") instanceof Map<?, ?> s))
+                throw new IllegalArgumentException(
+                        "[" + what + ".sample] must be an object {\"size\": ..., \"seed\": ...}");
             Map<String, Object> sample = (Map<String, Object>) s;
             Definitions.onlyKeys(what + ".sample", sample, "size", "seed");
             int size = Definitions.intValue(what + ".sample.size", sample.get("size"), 5000);
-            if (size < 1 || size > MAX_SIZE_LIMIT) throw new IllegalArgumentException("[" + what + ".sample.size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + size);
+            if (size < 1 || size > MAX_SIZE_LIMIT)
+                throw new IllegalArgumentException(
+                        "[" + what + ".sample.size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + size);
             long seed = Definitions.longValue(what + ".sample.seed", sample.get("seed"), 42L);
             return new VectorSource(Kind.SAMPLE, null, null, 0, null, null, size, seed);
         }
@@ -49,22 +79,30 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
             String index = Definitions.string(what + ".index", m.get("index"));
             String field = Definitions.string(what + ".field", m.get("field"));
             int maxSize = Definitions.intValue(what + ".max_size", m.get("max_size"), DEFAULT_MAX_SIZE);
-            if (maxSize < 1 || maxSize > MAX_SIZE_LIMIT) throw new IllegalArgumentException("[" + what + ".max_size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + maxSize);
+            if (maxSize < 1 || maxSize > MAX_SIZE_LIMIT)
+                throw new IllegalArgumentException(
+                        "[" + what + ".max_size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + maxSize);
             return new VectorSource(Kind.INDEX, index, field, maxSize, null, null, 0, 0);
         }
-        throw new IllegalArgumentException("[" + what + "] needs [index] and [field], or [vectors]" + (sampleAllowed ? ", or [sample]" : ""));
+        throw new IllegalArgumentException(
+                "[" + what + "] needs [index] and [field], or [vectors]" + (sampleAllowed ? ", or [sample]" : ""));
     }
 
     private static float[][] parseVectors(String what, Object raw) {
         if (!(raw instanceof List<?> rows) || rows.isEmpty()) {
-            throw new IllegalArgumentException("[" + what + ".vectors] must be a non-empty array of vectors; an empty bank cannot normalise anything");
+            throw new IllegalArgumentException("[" + what
+                    + ".vectors] must be a non-empty array of vectors; an empty bank cannot normalise anything");
         }
-        if (rows.size() > MAX_SIZE_LIMIT) throw new IllegalArgumentException("[" + what + ".vectors] holds " + rows.size() + " vectors; at most " + MAX_SIZE_LIMIT + " are allowed");
+        if (rows.size() > MAX_SIZE_LIMIT)
+            throw new IllegalArgumentException("[" + what + ".vectors] holds " + rows.size() + " vectors; at most "
+                    + MAX_SIZE_LIMIT + " are allowed");
         float[][] out = new float[rows.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = Definitions.vector(what + ".vectors[" + i + "]", rows.get(i));
             if (out[i].length != out[0].length) {
-                throw new IllegalArgumentException("[" + what + ".vectors[" + i + "]] has " + out[i].length + " dimensions but [" + what + ".vectors[0]] has " + out[0].length + "; all vectors must have the same dimension");
+                throw new IllegalArgumentException(
+                        "[" + what + ".vectors[" + i + "]] has " + out[i].length + " dimensions but [" + what
+                                + ".vectors[0]] has " + out[0].length + "; all vectors must have the same dimension");
             }
         }
         return out;
@@ -73,11 +111,26 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         switch (kind) {
-            case INDEX -> { m.put("index", index); m.put("field", field); m.put("max_size", maxSize); }
+            case INDEX -> {
+                m.put("index", index);
+                m.put("field", field);
+                m.put("max_size", maxSize);
+            }
             case SAMPLE -> m.put("sample", Map.of("size", sampleSize, "seed", seed));
             case VECTORS -> {
-                if (posted == null) throw new IllegalStateException("posted vectors are stored as blobs, never inside a definition");
-                m.put("posted", Map.of("blob", posted.blobId(), "count", posted.count(), "dimension", posted.dimension(), "sha256", posted.sha256()));
+                if (posted == null)
+                    throw new IllegalStateException("posted vectors are stored as blobs, never inside a definition");
+                m.put(
+                        "posted",
+                        Map.of(
+                                "blob",
+                                posted.blobId(),
+                                "count",
+                                posted.count(),
+                                "dimension",
+                                posted.dimension(),
+                                "sha256",
+                                posted.sha256()));
             }
         }
         return m;
@@ -96,8 +149,16 @@ public record VectorSource(Kind kind, String index, String field, int maxSize, f
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         switch (kind) {
-            case INDEX -> { m.put("index", index); m.put("field", field); m.put("max_size", maxSize); }
-            case SAMPLE -> { m.put("sample_of_gallery", true); m.put("size", sampleSize); m.put("seed", seed); }
+            case INDEX -> {
+                m.put("index", index);
+                m.put("field", field);
+                m.put("max_size", maxSize);
+            }
+            case SAMPLE -> {
+                m.put("sample_of_gallery", true);
+                m.put("size", sampleSize);
+                m.put("seed", seed);
+            }
             case VECTORS -> {
                 m.put("posted_vectors", posted != null ? posted.count() : vectors.length);
                 m.put("dimension", posted != null ? posted.dimension() : vectors[0].length);

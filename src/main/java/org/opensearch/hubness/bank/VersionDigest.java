@@ -1,7 +1,5 @@
 package org.opensearch.hubness.bank;
 
-import org.opensearch.hubness.norm.NormParams;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.opensearch.hubness.norm.NormParams;
 
 /**
  * The SHA-256 of a version's content: every vector chunk's bytes in order, then a canonical text of everything else a
@@ -43,9 +42,20 @@ public final class VersionDigest {
     public VersionDigest manifest(LoadedBank b) {
         StringBuilder s = new StringBuilder();
         NormParams p = b.params();
-        s.append(b.galleryIndex()).append('\n').append(b.galleryField()).append('\n').append(b.similarity().externalName()).append('\n')
-            .append(b.dimension()).append('\n').append(b.queryBankSize()).append('\n').append(b.galleryBankSize()).append('\n')
-            .append(List.of(p.betaQuery(), p.betaGallery(), p.activationK(), p.cslsK(), p.nnnK(), p.nnnAlpha())).append('\n');
+        s.append(b.galleryIndex())
+                .append('\n')
+                .append(b.galleryField())
+                .append('\n')
+                .append(b.similarity().externalName())
+                .append('\n')
+                .append(b.dimension())
+                .append('\n')
+                .append(b.queryBankSize())
+                .append('\n')
+                .append(b.galleryBankSize())
+                .append('\n')
+                .append(List.of(p.betaQuery(), p.betaGallery(), p.activationK(), p.cslsK(), p.nnnK(), p.nnnAlpha()))
+                .append('\n');
         ids(s, b.queryActivation());
         ids(s, b.galleryActivation());
         return bytes(s.toString().getBytes(StandardCharsets.UTF_8));

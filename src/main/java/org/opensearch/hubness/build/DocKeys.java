@@ -4,13 +4,12 @@
  */
 package org.opensearch.hubness.build;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.StoredFields;
 import org.opensearch.common.hash.MurmurHash3;
 import org.opensearch.index.fieldvisitor.IdOnlyFieldVisitor;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The key of a gallery document in a build: a 64-bit MurmurHash3 of its {@code _id}. It depends on nothing but the

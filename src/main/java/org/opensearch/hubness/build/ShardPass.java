@@ -4,6 +4,14 @@
  */
 package org.opensearch.hubness.build;
 
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.util.Bits;
@@ -13,15 +21,6 @@ import org.opensearch.hubness.norm.GalleryPass;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.vectors.LeafVectorReader;
-
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * One shard copy's part of a bank build: reads every live document's vector straight from Lucene, segment by segment,
@@ -50,7 +49,14 @@ public final class ShardPass {
     private final int chunkRows;
 
     /** @param threads how many steps the pool runs at once: a chunk holds that many steps, so the pool stays busy */
-    public ShardPass(GalleryPass pass, Similarity similarity, String field, int dimension, Executor pool, int threads, int stepRows) {
+    public ShardPass(
+            GalleryPass pass,
+            Similarity similarity,
+            String field,
+            int dimension,
+            Executor pool,
+            int threads,
+            int stepRows) {
         this.pass = pass;
         this.similarity = similarity;
         this.field = field;
@@ -70,7 +76,8 @@ public final class ShardPass {
         return new Outcome(total, ids);
     }
 
-    private void scanSegment(LeafReaderContext leaf, PassPartial total, Map<Long, String> ids, TermsTarget target) throws IOException {
+    private void scanSegment(LeafReaderContext leaf, PassPartial total, Map<Long, String> ids, TermsTarget target)
+            throws IOException {
         LeafVectorReader.SegmentVectors vectors = LeafVectorReader.open(leaf.reader(), field, dimension);
         DocKeys.SegmentIds segmentIds = new DocKeys.SegmentIds(leaf.reader());
         Bits live = leaf.reader().getLiveDocs();
@@ -98,8 +105,14 @@ public final class ShardPass {
     private Running start(LeafReaderContext leaf, Chunk chunk, TermsTarget target) {
         similarity.prepareRows(chunk.vectors, chunk.rows, dimension);
         GalleryBlock block = new GalleryBlock(chunk.vectors, chunk.rows, chunk.keys);
-        return new Running(chunk, pass.scan(block, pool, stepRows,
-            (b, row0, terms) -> target.put(leaf, Arrays.copyOfRange(chunk.docs, row0, row0 + terms.size()), terms)));
+        return new Running(
+                chunk,
+                pass.scan(
+                        block,
+                        pool,
+                        stepRows,
+                        (b, row0, terms) ->
+                                target.put(leaf, Arrays.copyOfRange(chunk.docs, row0, row0 + terms.size()), terms)));
     }
 
     /**

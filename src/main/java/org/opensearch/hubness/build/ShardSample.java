@@ -4,16 +4,15 @@
  */
 package org.opensearch.hubness.build;
 
-import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.util.Bits;
-import org.opensearch.hubness.vectors.LeafVectorReader;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.util.Bits;
+import org.opensearch.hubness.vectors.LeafVectorReader;
 
 /**
  * The bank vectors one shard copy contributes: of its live documents with a vector in the field, the {@code limit}
@@ -27,11 +26,13 @@ public final class ShardSample {
     public record Row(long key, String id, float[] vector) {}
 
     /** Smaller key first, then smaller id: the order of the sample and of the bank's rows. */
-    public static final Comparator<Row> ORDER = Comparator.comparingLong(Row::key).thenComparing(Row::id);
+    public static final Comparator<Row> ORDER =
+            Comparator.comparingLong(Row::key).thenComparing(Row::id);
 
     private ShardSample() {}
 
-    public static List<Row> run(IndexReader reader, String field, int dimension, int limit, long seed) throws IOException {
+    public static List<Row> run(IndexReader reader, String field, int dimension, int limit, long seed)
+            throws IOException {
         PriorityQueue<Row> largestFirst = new PriorityQueue<>(ORDER.reversed());
         for (LeafReaderContext leaf : reader.leaves()) {
             LeafVectorReader.SegmentVectors vectors = LeafVectorReader.open(leaf.reader(), field, dimension);

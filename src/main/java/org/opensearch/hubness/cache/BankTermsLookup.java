@@ -1,11 +1,10 @@
 package org.opensearch.hubness.cache;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.opensearch.hubness.bank.LoadedBank;
-
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * One rescore's view of the cache for one bank version. A window's documents come segment by segment, so each

@@ -1,5 +1,7 @@
 package org.opensearch.hubness.cache;
 
+import java.io.IOException;
+import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.lucene.index.IndexReader;
@@ -16,9 +18,6 @@ import org.opensearch.index.IndexService;
 import org.opensearch.index.engine.Engine;
 import org.opensearch.index.shard.IndexShard;
 import org.opensearch.indices.IndicesService;
-
-import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Fills the node's bank-terms cache for every local shard copy of a bank's gallery when a version is installed, so the
@@ -54,7 +53,8 @@ public final class CacheWarmer {
             try (Engine.Searcher searcher = shard.acquireSearcher("hubness-warmup")) {
                 warmed += warm(bank, searcher.getIndexReader());
             } catch (RuntimeException | IOException e) {
-                LOG.warn(() -> "could not warm the hubness cache for " + shard.shardId() + "; searches will fill it", e);
+                LOG.warn(
+                        () -> "could not warm the hubness cache for " + shard.shardId() + "; searches will fill it", e);
             }
         }
         return warmed;
@@ -73,10 +73,12 @@ public final class CacheWarmer {
                 int[] docs = new int[Math.min(BLOCK, maxDoc - start)];
                 int n = 0;
                 for (int doc = start; doc < start + docs.length; doc++) {
-                    if ((live == null || live.get(doc)) && (built == null || !built.has(doc))) docs[n++] = leaf.docBase + doc;
+                    if ((live == null || live.get(doc)) && (built == null || !built.has(doc)))
+                        docs[n++] = leaf.docBase + doc;
                 }
                 if (n == 0) continue;
-                LeafVectorReader.DocVector[] vectors = LeafVectorReader.read(reader, bank.galleryField(), d, Arrays.copyOf(docs, n));
+                LeafVectorReader.DocVector[] vectors =
+                        LeafVectorReader.read(reader, bank.galleryField(), d, Arrays.copyOf(docs, n));
                 float[] block = new float[n * d];
                 int[] segmentDocs = new int[n];
                 int rows = 0;
@@ -86,9 +88,19 @@ public final class CacheWarmer {
                     segmentDocs[rows++] = v.segmentDoc();
                 }
                 if (rows == 0) continue;
-                DocTerms terms = DocTermsCalculator.compute(bank.similarity(), block, rows, bank.queryBank(), bank.queryBankSize(),
-                    bank.galleryBank(), bank.galleryBankSize(), d, bank.params(), DotPrecision.FLOAT);
-                if (!cache.putAll(bank, key, maxDoc, Arrays.copyOf(segmentDocs, rows), terms)) return warmed; // budget or breaker said no
+                DocTerms terms = DocTermsCalculator.compute(
+                        bank.similarity(),
+                        block,
+                        rows,
+                        bank.queryBank(),
+                        bank.queryBankSize(),
+                        bank.galleryBank(),
+                        bank.galleryBankSize(),
+                        d,
+                        bank.params(),
+                        DotPrecision.FLOAT);
+                if (!cache.putAll(bank, key, maxDoc, Arrays.copyOf(segmentDocs, rows), terms))
+                    return warmed; // budget or breaker said no
                 warmed += rows;
             }
         }

@@ -1,15 +1,5 @@
 package org.opensearch.hubness.cache;
 
-import org.opensearch.core.common.breaker.CircuitBreaker;
-import org.opensearch.core.common.breaker.CircuitBreakingException;
-import org.opensearch.hubness.bank.LoadedBank;
-import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
-
-import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,6 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
+import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.norm.DocTerms;
+import org.opensearch.hubness.norm.DocTermsCalculator;
 
 /**
  * Per node: the bank terms of gallery documents, one entry per (bank, version, segment), least recently used first
@@ -71,8 +69,15 @@ public final class DocTermsCache {
             return stored;
         }
         misses.increment();
-        DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), preparedVector, bank.queryBank(), bank.queryBankSize(),
-            bank.galleryBank(), bank.galleryBankSize(), bank.dimension(), bank.params());
+        DocTerms t = DocTermsCalculator.computeSingle(
+                bank.similarity(),
+                preparedVector,
+                bank.queryBank(),
+                bank.queryBankSize(),
+                bank.galleryBank(),
+                bank.galleryBankSize(),
+                bank.dimension(),
+                bank.params());
         return segment == null ? DocTermValues.of(t, 0) : segment.store(doc, t);
     }
 
@@ -186,10 +191,26 @@ public final class DocTermsCache {
 
     public synchronized Stats stats() {
         Map<String, Long> perBank = new LinkedHashMap<>();
-        for (Map.Entry<Key, Entry> e : entries.entrySet()) perBank.merge(e.getKey().bank(), e.getValue().bytes(), Long::sum);
-        return new Stats(entries.size(), bytes, maxBytes.getAsLong(), hits.sum(), misses.sum(), evictions.get(), refusals.get(), perBank);
+        for (Map.Entry<Key, Entry> e : entries.entrySet())
+            perBank.merge(e.getKey().bank(), e.getValue().bytes(), Long::sum);
+        return new Stats(
+                entries.size(),
+                bytes,
+                maxBytes.getAsLong(),
+                hits.sum(),
+                misses.sum(),
+                evictions.get(),
+                refusals.get(),
+                perBank);
     }
 
-    public record Stats(int segments, long bytes, long maxBytes, long hits, long misses, long evictions, long refusals,
-                        Map<String, Long> bytesPerBank) {}
+    public record Stats(
+            int segments,
+            long bytes,
+            long maxBytes,
+            long hits,
+            long misses,
+            long evictions,
+            long refusals,
+            Map<String, Long> bytesPerBank) {}
 }

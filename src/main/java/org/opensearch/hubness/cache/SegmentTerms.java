@@ -1,9 +1,8 @@
 package org.opensearch.hubness.cache;
 
-import org.opensearch.hubness.norm.DocTerms;
-
 import java.util.Arrays;
 import java.util.BitSet;
+import org.opensearch.hubness.norm.DocTerms;
 
 /**
  * The bank terms of the documents of one segment for one bank version, indexed by segment doc id. Filled in bulk when

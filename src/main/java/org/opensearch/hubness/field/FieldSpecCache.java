@@ -1,5 +1,8 @@
 package org.opensearch.hubness.field;
 
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.common.xcontent.XContentFactory;
@@ -11,10 +14,6 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.query.QueryShardContext;
-
-import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The node's verdicts on the fields the rescorer reads, one per index, field and mapping version: rendering a field's
@@ -30,7 +29,8 @@ public final class FieldSpecCache {
     /** A field's verdict: the spec, or the refusal to repeat. */
     private record Verdict(VectorFieldSpec spec, String refusal) {}
 
-    private final Cache<Key, Verdict> verdicts = CacheBuilder.<Key, Verdict>builder().setMaximumWeight(MAX_ENTRIES).build();
+    private final Cache<Key, Verdict> verdicts =
+            CacheBuilder.<Key, Verdict>builder().setMaximumWeight(MAX_ENTRIES).build();
 
     /**
      * The spec of field in the shard's index.
@@ -43,18 +43,23 @@ public final class FieldSpecCache {
         MappedFieldType type = context.fieldMapper(field);
         if (type == null) {
             throw new IllegalArgumentException("[hubness] field [" + field + "] does not exist in index [" + index
-                + "]; set [field] to the knn_vector field holding the gallery vectors");
+                    + "]; set [field] to the knn_vector field holding the gallery vectors");
         }
         if (!"knn_vector".equals(type.typeName())) {
-            throw new IllegalArgumentException("[hubness] field [" + field + "] in index [" + index + "] is of type ["
-                + type.typeName() + "], not knn_vector; set [field] to the knn_vector field holding the gallery vectors");
+            throw new IllegalArgumentException(
+                    "[hubness] field [" + field + "] in index [" + index + "] is of type [" + type.typeName()
+                            + "], not knn_vector; set [field] to the knn_vector field holding the gallery vectors");
         }
-        Key key = new Key(context.index().getUUID(), field, context.getIndexSettings().getIndexMetadata().getMappingVersion());
+        Key key = new Key(
+                context.index().getUUID(),
+                field,
+                context.getIndexSettings().getIndexMetadata().getMappingVersion());
         Verdict verdict;
         try {
             verdict = verdicts.computeIfAbsent(key, k -> judge(context, index, field));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not read the mapping of field [" + field + "] in index [" + index + "]", e.getCause());
+            throw new IllegalStateException(
+                    "could not read the mapping of field [" + field + "] in index [" + index + "]", e.getCause());
         }
         if (verdict.refusal() != null) throw new IllegalArgumentException(verdict.refusal());
         return verdict.spec();
@@ -68,7 +73,8 @@ public final class FieldSpecCache {
     private static Verdict judge(QueryShardContext context, String index, String field) throws IOException {
         boolean indexKnn = context.getIndexSettings().getSettings().getAsBoolean("index.knn", false);
         try {
-            return new Verdict(VectorFieldValidator.validate(index, field, renderMapping(context, field), indexKnn), null);
+            return new Verdict(
+                    VectorFieldValidator.validate(index, field, renderMapping(context, field), indexKnn), null);
         } catch (IllegalArgumentException e) {
             return new Verdict(null, e.getMessage());
         }
@@ -83,8 +89,10 @@ public final class FieldSpecCache {
         XContentBuilder builder = XContentFactory.jsonBuilder().startObject();
         mapper.toXContent(builder, ToXContent.EMPTY_PARAMS);
         builder.endObject();
-        Map<String, Object> map = XContentHelper.convertToMap(BytesReference.bytes(builder), false, XContentType.JSON).v2();
-        if (map.size() == 1 && map.values().iterator().next() instanceof Map<?, ?> inner) return (Map<String, Object>) inner;
+        Map<String, Object> map = XContentHelper.convertToMap(BytesReference.bytes(builder), false, XContentType.JSON)
+                .v2();
+        if (map.size() == 1 && map.values().iterator().next() instanceof Map<?, ?> inner)
+            return (Map<String, Object>) inner;
         return map;
     }
 }

@@ -13,8 +13,16 @@ import org.opensearch.hubness.norm.Similarity;
  * @param storedNormalised whether the stored vectors are already unit length (faiss cosinesimil normalises on
  *                     indexing; lucene stores them raw), so a reader knows what it gets
  */
-public record VectorFieldSpec(String index, String field, int dimension, DataType dataType, Similarity space, String engine,
-                              String mode, String compression, boolean storedNormalised) {
+public record VectorFieldSpec(
+        String index,
+        String field,
+        int dimension,
+        DataType dataType,
+        Similarity space,
+        String engine,
+        String mode,
+        String compression,
+        boolean storedNormalised) {
 
     /** k-NN's data_type values that the plugin reads (binary is refused by the validator). */
     public enum DataType {

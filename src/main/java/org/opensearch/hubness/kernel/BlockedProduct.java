@@ -21,8 +21,20 @@ final class BlockedProduct {
          * Computes the slice's partial dot products for {@code cols} valid bank rows of the panel and adds them to
          * out[i*stride + col0 + c] (or stores them when {@code first}).
          */
-        void tile(float[] a, int aOff, int rowCount, int d, float[] panels, int panelOff, int k0, int k1, boolean first,
-                  float[] out, int outOff, int stride, int cols);
+        void tile(
+                float[] a,
+                int aOff,
+                int rowCount,
+                int d,
+                float[] panels,
+                int panelOff,
+                int k0,
+                int k1,
+                boolean first,
+                float[] out,
+                int outOff,
+                int stride,
+                int cols);
     }
 
     /** Bytes of packed b per tile: at most half of a 1 MiB L2, leaving room for the block of a and the output tile. */
@@ -52,8 +64,20 @@ final class BlockedProduct {
                     int panelOff = b.offset(p, 0);
                     for (int i = 0; i < na; i += group) {
                         int rowCount = Math.min(group, na - i);
-                        kernel.tile(a, (aRow0 + i) * d, rowCount, d, packed, panelOff, k0, k1, k0 == 0,
-                            out, i * nb + p * w, nb, cols);
+                        kernel.tile(
+                                a,
+                                (aRow0 + i) * d,
+                                rowCount,
+                                d,
+                                packed,
+                                panelOff,
+                                k0,
+                                k1,
+                                k0 == 0,
+                                out,
+                                i * nb + p * w,
+                                nb,
+                                cols);
                     }
                 }
             }
@@ -66,7 +90,8 @@ final class BlockedProduct {
      * kernel does them, slices added in order), so a document's similarities computed alone equal, bit for bit, those
      * of a block. Four outputs at once keep four independent chains in flight.
      */
-    static void rowAgainstRows(float[] q, int qOff, float[] b, int nb, int d, int sliceLength, boolean fused, float[] out) {
+    static void rowAgainstRows(
+            float[] q, int qOff, float[] b, int nb, int d, int sliceLength, boolean fused, float[] out) {
         int j = 0;
         for (; j + 4 <= nb; j += 4) {
             int b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;

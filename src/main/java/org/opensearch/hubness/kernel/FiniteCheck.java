@@ -13,7 +13,7 @@ public final class FiniteCheck {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 throw new IllegalArgumentException(
-                    what + " contains NaN or Infinity at index " + i + "; every component must be a finite number");
+                        what + " contains NaN or Infinity at index " + i + "; every component must be a finite number");
             }
         }
     }

@@ -31,12 +31,15 @@ final class FusedMultiplyAdd {
         return (arch.equals("amd64") || arch.equals("x86_64")) && preferredVectorBits() >= 256;
     }
 
-    @SuppressForbidden(reason = "HotSpot's UseFMA flag is what tells whether fused multiply-adds are fast; absent on other JVMs, then false")
+    @SuppressForbidden(
+            reason =
+                    "HotSpot's UseFMA flag is what tells whether fused multiply-adds are fast; absent on other JVMs, then false")
     private static boolean hotspotUsesFma() {
         try {
             com.sun.management.HotSpotDiagnosticMXBean bean =
-                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            return bean != null && Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean != null
+                    && Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
         } catch (RuntimeException | LinkageError e) {
             return false; // not HotSpot, or the management module is absent: do not guess
         }

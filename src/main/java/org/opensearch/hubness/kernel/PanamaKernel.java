@@ -21,6 +21,7 @@ public final class PanamaKernel extends TiledKernel {
     private static final int GROUP = 6;
     /** Components per slice: one panel's slice is 16 KiB, so it stays in L1 while the row groups pass it. */
     private static final int SLICE = 16 * 1024 / (4 * WIDTH);
+
     private static final boolean FMA = FusedMultiplyAdd.isFast();
 
     public PanamaKernel() {
@@ -39,8 +40,20 @@ public final class PanamaKernel extends TiledKernel {
         }
 
         @Override
-        public void tile(float[] a, int aOff, int rowCount, int d, float[] p, int pOff, int k0, int k1, boolean first,
-                         float[] out, int outOff, int stride, int cols) {
+        public void tile(
+                float[] a,
+                int aOff,
+                int rowCount,
+                int d,
+                float[] p,
+                int pOff,
+                int k0,
+                int k1,
+                boolean first,
+                float[] out,
+                int outOff,
+                int stride,
+                int cols) {
             if (rowCount == GROUP && cols == WIDTH) {
                 tile6(a, aOff, d, p, pOff, k0, k1, first, out, outOff, stride);
             } else {
@@ -51,8 +64,18 @@ public final class PanamaKernel extends TiledKernel {
         }
     }
 
-    private static void tile6(float[] a, int aOff, int d, float[] p, int pOff, int k0, int k1, boolean first,
-                              float[] out, int outOff, int stride) {
+    private static void tile6(
+            float[] a,
+            int aOff,
+            int d,
+            float[] p,
+            int pOff,
+            int k0,
+            int k1,
+            boolean first,
+            float[] out,
+            int outOff,
+            int stride) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -114,8 +137,17 @@ public final class PanamaKernel extends TiledKernel {
     }
 
     /** One row against one panel: per lane the same operations as {@link #tile6}, for row groups and panels left over. */
-    private static void tile1(float[] a, int aOff, float[] p, int pOff, int k0, int k1, boolean first,
-                              float[] out, int outOff, int cols) {
+    private static void tile1(
+            float[] a,
+            int aOff,
+            float[] p,
+            int pOff,
+            int k0,
+            int k1,
+            boolean first,
+            float[] out,
+            int outOff,
+            int cols) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
             int o = pOff + k * WIDTH;

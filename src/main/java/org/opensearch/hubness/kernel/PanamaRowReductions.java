@@ -30,9 +30,11 @@ public final class PanamaRowReductions implements RowReductions {
     private static final double SHIFT = 0x1.8p52;
     /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 21 trailing zero bits, so n·LN2_HI is exact for |n| ≤ 2^11. */
     private static final double LN2_HI = 6.93147180369123816490e-01;
+
     private static final double LN2_LO = 1.90821492927058770002e-10;
     /** exp(±708) is still a normal double, and every term of a log-sum-exp is ≤ 1 with one term = 1. */
     private static final double LIMIT = 708;
+
     private static final double[] INVERSE_FACTORIALS = inverseFactorials(13);
 
     private static double[] inverseFactorials(int degree) {
@@ -52,7 +54,8 @@ public final class PanamaRowReductions implements RowReductions {
     @Override
     public double logSumExp(double[] x, int off, int n, double scale) {
         if (!(scale > 0) || n < L) {
-            return SCALAR.logSumExp(x, off, n, scale); // a non-positive scale takes its top from the minimum: rare, scalar
+            return SCALAR.logSumExp(
+                    x, off, n, scale); // a non-positive scale takes its top from the minimum: rare, scalar
         }
         int bound = SPECIES.loopBound(n);
         DoubleVector max = DoubleVector.fromArray(SPECIES, x, off);
@@ -67,14 +70,19 @@ public final class PanamaRowReductions implements RowReductions {
         DoubleVector scaleV = DoubleVector.broadcast(SPECIES, scale);
         DoubleVector topV = DoubleVector.broadcast(SPECIES, top);
         DoubleVector log2e = DoubleVector.broadcast(SPECIES, LOG2E), shift = DoubleVector.broadcast(SPECIES, SHIFT);
-        DoubleVector minusLn2Hi = DoubleVector.broadcast(SPECIES, -LN2_HI), minusLn2Lo = DoubleVector.broadcast(SPECIES, -LN2_LO);
+        DoubleVector minusLn2Hi = DoubleVector.broadcast(SPECIES, -LN2_HI),
+                minusLn2Lo = DoubleVector.broadcast(SPECIES, -LN2_LO);
         double[] c = INVERSE_FACTORIALS;
         DoubleVector sum = DoubleVector.zero(SPECIES);
         // the exp is written out in the loop, not called: C2 does not inline a method this large, and a vector passed
         // to or returned from a call that is not inlined is boxed (tens of times slower)
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> lanes = SPECIES.indexInRange(i, n);
-            DoubleVector v = DoubleVector.fromArray(SPECIES, x, off + i, lanes).mul(scaleV).sub(topV).max(-LIMIT).min(LIMIT);
+            DoubleVector v = DoubleVector.fromArray(SPECIES, x, off + i, lanes)
+                    .mul(scaleV)
+                    .sub(topV)
+                    .max(-LIMIT)
+                    .min(LIMIT);
             // v = k·ln 2 + r, |r| ≤ ln 2 / 2: kd's low bits hold k (SHIFT's own low 12 bits are 0)
             DoubleVector kd = madd(v, log2e, shift);
             DoubleVector k = kd.sub(shift);
@@ -94,7 +102,10 @@ public final class PanamaRowReductions implements RowReductions {
             p = madd(p, r, DoubleVector.broadcast(SPECIES, c[1]));
             p = madd(p, r, DoubleVector.broadcast(SPECIES, c[0]));
             // 2^k: k + 1023 shifted into the exponent field
-            DoubleVector twoToK = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector twoToK = kd.reinterpretAsLongs()
+                    .add(1023L)
+                    .lanewise(VectorOperators.LSHL, 52)
+                    .reinterpretAsDoubles();
             sum = sum.add(p.mul(twoToK), lanes);
         }
         double[] lanes = sum.toArray();
@@ -106,15 +117,20 @@ public final class PanamaRowReductions implements RowReductions {
     }
 
     @Override
-    public int nextAtLeast(double[] x, int xOff, double a, double c1, double c2, double[] floor, int fOff, int from, int n) {
+    public int nextAtLeast(
+            double[] x, int xOff, double a, double c1, double c2, double[] floor, int fOff, int from, int n) {
         int i = from;
         if (n - from >= L) {
             DoubleVector av = DoubleVector.broadcast(SPECIES, a);
             DoubleVector c1v = DoubleVector.broadcast(SPECIES, c1);
             DoubleVector c2v = DoubleVector.broadcast(SPECIES, c2);
             for (; i + L <= n; i += L) {
-                DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i).mul(av).sub(c1v).sub(c2v);
-                VectorMask<Double> hit = v.compare(VectorOperators.GE, DoubleVector.fromArray(SPECIES, floor, fOff + i));
+                DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i)
+                        .mul(av)
+                        .sub(c1v)
+                        .sub(c2v);
+                VectorMask<Double> hit =
+                        v.compare(VectorOperators.GE, DoubleVector.fromArray(SPECIES, floor, fOff + i));
                 if (hit.anyTrue()) {
                     return i + hit.firstTrue();
                 }
@@ -129,7 +145,8 @@ public final class PanamaRowReductions implements RowReductions {
         if (n - from >= L) {
             DoubleVector t = DoubleVector.broadcast(SPECIES, threshold);
             for (; i + L <= n; i += L) {
-                VectorMask<Double> hit = DoubleVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.GT, t);
+                VectorMask<Double> hit =
+                        DoubleVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.GT, t);
                 if (hit.anyTrue()) {
                     return i + hit.firstTrue();
                 }

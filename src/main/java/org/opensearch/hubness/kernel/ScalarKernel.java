@@ -22,8 +22,20 @@ public final class ScalarKernel extends TiledKernel {
         }
 
         @Override
-        public void tile(float[] a, int aOff, int rowCount, int d, float[] p, int pOff, int k0, int k1, boolean first,
-                         float[] out, int outOff, int stride, int cols) {
+        public void tile(
+                float[] a,
+                int aOff,
+                int rowCount,
+                int d,
+                float[] p,
+                int pOff,
+                int k0,
+                int k1,
+                boolean first,
+                float[] out,
+                int outOff,
+                int stride,
+                int cols) {
             float[] c = new float[WIDTH]; // per call: the kernel is shared by every thread
             for (int k = k0; k < k1; k++) {
                 float x = a[aOff + k];

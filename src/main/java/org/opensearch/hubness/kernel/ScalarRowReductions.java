@@ -24,7 +24,8 @@ public final class ScalarRowReductions implements RowReductions {
     }
 
     @Override
-    public int nextAtLeast(double[] x, int xOff, double a, double c1, double c2, double[] floor, int fOff, int from, int n) {
+    public int nextAtLeast(
+            double[] x, int xOff, double a, double c1, double c2, double[] floor, int fOff, int from, int n) {
         for (int i = from; i < n; i++) {
             if ((a * x[xOff + i] - c1) - c2 >= floor[fOff + i]) {
                 return i;

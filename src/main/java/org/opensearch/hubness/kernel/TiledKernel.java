@@ -27,7 +27,8 @@ abstract class TiledKernel implements Kernel {
     @Override
     public final void dotManyToMany(float[] a, int aRow0, int na, PackedRows b, float[] out) {
         if (b.width() != width) {
-            throw new IllegalArgumentException("rows packed in panels of " + b.width() + " for another kernel; this one needs " + width);
+            throw new IllegalArgumentException(
+                    "rows packed in panels of " + b.width() + " for another kernel; this one needs " + width);
         }
         BlockedProduct.multiply(micro, sliceLength, a, aRow0, na, b, out);
     }

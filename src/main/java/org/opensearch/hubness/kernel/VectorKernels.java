@@ -10,7 +10,8 @@ public final class VectorKernels {
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Kernel KERNEL = choose(Kernel.class, "PanamaKernel", ScalarKernel::new);
-    private static final RowReductions ROWS = choose(RowReductions.class, "PanamaRowReductions", ScalarRowReductions::new);
+    private static final RowReductions ROWS =
+            choose(RowReductions.class, "PanamaRowReductions", ScalarRowReductions::new);
 
     private VectorKernels() {}
 

@@ -1,5 +1,10 @@
 package org.opensearch.hubness.node;
 
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.ClusterChangedEvent;
@@ -18,12 +23,6 @@ import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.threadpool.ThreadPool;
-
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Keeps this node's banks in step with the cluster state it applies: drops banks and versions the state no longer
@@ -44,6 +43,7 @@ public final class BankSync implements ClusterStateListener {
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
     /** When a build's last load failed for a transient reason (index not readable yet): retried after a pause. */
     private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+
     private static final long RETRY_PAUSE_MILLIS = 1_000;
 
     public BankSync(ClusterService clusterService, ThreadPool threadPool, BankRegistry registry, DocTermsCache cache) {
@@ -67,7 +67,9 @@ public final class BankSync implements ClusterStateListener {
                 for (long dropped : registry.retain(held, r.liveBuildIds())) cache.invalidate(held, dropped);
             }
         }
-        failedAt.keySet().removeIf(buildId -> banks.banks().values().stream().noneMatch(r -> r.liveBuildIds().contains(buildId)));
+        failedAt.keySet()
+                .removeIf(buildId -> banks.banks().values().stream()
+                        .noneMatch(r -> r.liveBuildIds().contains(buildId)));
         loadAllServing(banks);
         if (event.localNodeClusterManager()) failBuildsOfDepartedNodes(event, banks);
     }
@@ -103,7 +105,10 @@ public final class BankSync implements ClusterStateListener {
             LOG.info("bank [{}] version {} serves on this node", name, v.version());
         } catch (RuntimeException e) {
             if (registry.standingRefusal(name, v) == null) failedAt.put(v.buildId(), threadPool.relativeTimeInMillis());
-            LOG.warn(() -> "could not load bank [" + name + "] version " + v.version() + "; a search that needs it asks again", e);
+            LOG.warn(
+                    () -> "could not load bank [" + name + "] version " + v.version()
+                            + "; a search that needs it asks again",
+                    e);
         } finally {
             loading.remove(v.buildId());
         }
@@ -111,25 +116,28 @@ public final class BankSync implements ClusterStateListener {
 
     private void failBuildsOfDepartedNodes(ClusterChangedEvent event, HubnessMetadata banks) {
         boolean becameManager = !event.previousState().nodes().isLocalNodeElectedClusterManager();
-        if (!event.nodesChanged() && !becameManager && !event.changedCustomMetadataSet().contains(HubnessMetadata.TYPE)) return;
+        if (!event.nodesChanged()
+                && !becameManager
+                && !event.changedCustomMetadataSet().contains(HubnessMetadata.TYPE)) return;
         Set<String> present = new HashSet<>();
         for (DiscoveryNode n : event.state().nodes()) present.add(n.getEphemeralId());
         long now = threadPool.absoluteTimeInMillis();
         if (BankTransitions.failBuildsOfDepartedNodes(banks, present, now).equals(banks)) return;
-        clusterService.submitStateUpdateTask("hubness-fail-builds-of-departed-nodes", new ClusterStateUpdateTask(Priority.NORMAL) {
-            @Override
-            public ClusterState execute(ClusterState current) {
-                Set<String> nodes = new HashSet<>();
-                for (DiscoveryNode n : current.nodes()) nodes.add(n.getEphemeralId());
-                HubnessMetadata before = HubnessMetadata.of(current);
-                HubnessMetadata after = BankTransitions.failBuildsOfDepartedNodes(before, nodes, now);
-                return after.equals(before) ? current : after.applyTo(current);
-            }
+        clusterService.submitStateUpdateTask(
+                "hubness-fail-builds-of-departed-nodes", new ClusterStateUpdateTask(Priority.NORMAL) {
+                    @Override
+                    public ClusterState execute(ClusterState current) {
+                        Set<String> nodes = new HashSet<>();
+                        for (DiscoveryNode n : current.nodes()) nodes.add(n.getEphemeralId());
+                        HubnessMetadata before = HubnessMetadata.of(current);
+                        HubnessMetadata after = BankTransitions.failBuildsOfDepartedNodes(before, nodes, now);
+                        return after.equals(before) ? current : after.applyTo(current);
+                    }
 
-            @Override
-            public void onFailure(String source, Exception e) {
-                LOG.warn("could not fail the builds of departed nodes", e);
-            }
-        });
+                    @Override
+                    public void onFailure(String source, Exception e) {
+                        LOG.warn("could not fail the builds of departed nodes", e);
+                    }
+                });
     }
 }

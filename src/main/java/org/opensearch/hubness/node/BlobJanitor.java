@@ -1,5 +1,7 @@
 package org.opensearch.hubness.node;
 
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.service.ClusterService;
@@ -8,9 +10,6 @@ import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.threadpool.ThreadPool;
-
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Deletes the blobs a bank no longer references (versions older than the previous one, failed or overtaken builds,
@@ -37,7 +36,9 @@ public final class BlobJanitor {
                 int n = blobs.deleteUnreferenced(bank, () -> referenced(bank));
                 if (n > 0) LOG.info("deleted {} unreferenced blob documents of bank [{}]", n, bank);
             } catch (RuntimeException e) {
-                LOG.warn(() -> "could not clean up the blobs of bank [" + bank + "]; the next build or delete retries", e);
+                LOG.warn(
+                        () -> "could not clean up the blobs of bank [" + bank + "]; the next build or delete retries",
+                        e);
             }
         });
     }

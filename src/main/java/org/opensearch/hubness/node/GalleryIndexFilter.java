@@ -1,5 +1,10 @@
 package org.opensearch.hubness.node;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.search.SearchAction;
 import org.opensearch.action.search.SearchRequest;
@@ -17,12 +22,6 @@ import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.tasks.Task;
 
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-
 /**
  * A bank's terms and activation sets describe one gallery index: a hubness rescore of a search over any other index
  * would normalise with the wrong documents' statistics, so it is a 400 that names both, before the search runs.
@@ -31,6 +30,7 @@ public final class GalleryIndexFilter implements ActionFilter {
 
     /** Filters are created before the node's services: both are looked up when a search arrives. */
     private final Supplier<ClusterService> clusterService;
+
     private final Supplier<IndexNameExpressionResolver> resolver;
 
     /** The gallery index of each bank's definition, parsed once per definition rather than once per search. */
@@ -49,11 +49,16 @@ public final class GalleryIndexFilter implements ActionFilter {
     }
 
     @Override
-    public <Request extends ActionRequest, Response extends ActionResponse> void apply(Task task, String action, Request request,
-                                                                                      ActionListener<Response> listener,
-                                                                                      ActionFilterChain<Request, Response> chain) {
-        if (SearchAction.NAME.equals(action) && request instanceof SearchRequest search && search.source() != null
-            && search.source().rescores() != null) {
+    public <Request extends ActionRequest, Response extends ActionResponse> void apply(
+            Task task,
+            String action,
+            Request request,
+            ActionListener<Response> listener,
+            ActionFilterChain<Request, Response> chain) {
+        if (SearchAction.NAME.equals(action)
+                && request instanceof SearchRequest search
+                && search.source() != null
+                && search.source().rescores() != null) {
             try {
                 for (RescorerBuilder<?> r : search.source().rescores()) {
                     if (r instanceof HubnessRescorerBuilder h) check(search, h.bank());
@@ -68,7 +73,8 @@ public final class GalleryIndexFilter implements ActionFilter {
 
     private String galleryIndex(String bank, String definitionJson) {
         Gallery known = galleries.get(bank);
-        if (known != null && known.definitionJson().equals(definitionJson)) return known.index(); // same instance: no compare
+        if (known != null && known.definitionJson().equals(definitionJson))
+            return known.index(); // same instance: no compare
         String index = BankDefinition.fromStoredJson(bank, definitionJson).galleryIndex();
         galleries.put(bank, new Gallery(definitionJson, index));
         return index;
@@ -85,8 +91,9 @@ public final class GalleryIndexFilter implements ActionFilter {
         Set<String> targets = new TreeSet<>(Set.of(resolver.get().concreteIndexNames(state, search)));
         targets.remove(gallery);
         if (!targets.isEmpty()) {
-            throw new IllegalArgumentException("bank [" + bank + "] was built over the gallery index [" + gallery + "], but this search also "
-                + "targets " + targets + "; search [" + gallery + "] only, or build a bank over the index you search");
+            throw new IllegalArgumentException("bank [" + bank + "] was built over the gallery index [" + gallery
+                    + "], but this search also " + "targets " + targets + "; search [" + gallery
+                    + "] only, or build a bank over the index you search");
         }
     }
 }

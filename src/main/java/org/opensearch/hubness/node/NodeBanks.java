@@ -1,5 +1,9 @@
 package org.opensearch.hubness.node;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.TreeSet;
 import org.opensearch.OpenSearchException;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.hubness.bank.BankRegistry;
@@ -10,11 +14,6 @@ import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.stats.RescoreStats;
-
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.TreeSet;
 
 /**
  * What one node does for the banks on request: load (and warm) the serving version its cluster state names, say
@@ -28,7 +27,8 @@ public final class NodeBanks {
     private final DocTermsCache cache;
     private final RescoreStats rescoreStats;
 
-    public NodeBanks(ClusterService clusterService, BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats) {
+    public NodeBanks(
+            ClusterService clusterService, BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats) {
         this.clusterService = clusterService;
         this.registry = registry;
         this.cache = cache;
@@ -60,8 +60,11 @@ public final class NodeBanks {
     public BankOnNode describe(String bank, long warmed) {
         LoadedBank held = registry.current(bank);
         BankRegistry.Refusal refusal = registry.refusal(bank);
-        return new BankOnNode(held == null ? null : held.version(), refusal == null ? null : refusal.version(),
-            refusal == null ? null : refusal.reason(), warmed);
+        return new BankOnNode(
+                held == null ? null : held.version(),
+                refusal == null ? null : refusal.version(),
+                refusal == null ? null : refusal.reason(),
+                warmed);
     }
 
     /** Drops the cached terms of one bank (or of all, with null); returns how many entries went. */
@@ -76,14 +79,36 @@ public final class NodeBanks {
             LoadedBank b = registry.current(name);
             if (b == null) continue;
             BankRegistry.Refusal refusal = registry.refusal(name);
-            banks.add(new NodeStats.Bank(name, b.version(), registry.versionsOf(name), b.queryBankSize(), b.galleryBankSize(),
-                b.ramBytesUsed(), cacheStats.bytesPerBank().getOrDefault(name, 0L), refusal == null ? null : refusal.version(),
-                refusal == null ? null : refusal.reason()));
+            banks.add(new NodeStats.Bank(
+                    name,
+                    b.version(),
+                    registry.versionsOf(name),
+                    b.queryBankSize(),
+                    b.galleryBankSize(),
+                    b.ramBytesUsed(),
+                    cacheStats.bytesPerBank().getOrDefault(name, 0L),
+                    refusal == null ? null : refusal.version(),
+                    refusal == null ? null : refusal.reason()));
         }
         RescoreStats.Snapshot r = rescoreStats.snapshot();
-        return new NodeStats(VectorKernels.implementationName(), banks, registry.ramBytesUsed(),
-            new NodeStats.Cache(cacheStats.segments(), cacheStats.bytes(), cacheStats.maxBytes(), cacheStats.hits(), cacheStats.misses(),
-                cacheStats.evictions(), cacheStats.refusals()),
-            new NodeStats.Rescore(r.shardRescores(), r.documentsRescored(), r.failures(), r.totalMillis(), r.meanMillis(), r.maxMillis()));
+        return new NodeStats(
+                VectorKernels.implementationName(),
+                banks,
+                registry.ramBytesUsed(),
+                new NodeStats.Cache(
+                        cacheStats.segments(),
+                        cacheStats.bytes(),
+                        cacheStats.maxBytes(),
+                        cacheStats.hits(),
+                        cacheStats.misses(),
+                        cacheStats.evictions(),
+                        cacheStats.refusals()),
+                new NodeStats.Rescore(
+                        r.shardRescores(),
+                        r.documentsRescored(),
+                        r.failures(),
+                        r.totalMillis(),
+                        r.meanMillis(),
+                        r.maxMillis()));
     }
 }

@@ -1,22 +1,39 @@
 package org.opensearch.hubness.node;
 
+import java.io.IOException;
+import java.util.List;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
 
-import java.io.IOException;
-import java.util.List;
-
 /** One node's hubness stats: the kernel, the banks it holds, its cache and its rescore counters. */
-public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore) implements Writeable {
+public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore)
+        implements Writeable {
 
     /** A bank held on this node: its serving version, the versions held, sizes, memory, and a refusal if any. */
-    public record Bank(String name, long version, List<Long> versionsHeld, int queryBankSize, int galleryBankSize, long memoryBytes,
-                       long cacheBytes, Long refusedVersion, String refusal) implements Writeable {
+    public record Bank(
+            String name,
+            long version,
+            List<Long> versionsHeld,
+            int queryBankSize,
+            int galleryBankSize,
+            long memoryBytes,
+            long cacheBytes,
+            Long refusedVersion,
+            String refusal)
+            implements Writeable {
         Bank(StreamInput in) throws IOException {
-            this(in.readString(), in.readVLong(), in.readList(StreamInput::readVLong), in.readVInt(), in.readVInt(), in.readVLong(),
-                in.readVLong(), in.readOptionalLong(), in.readOptionalString());
+            this(
+                    in.readString(),
+                    in.readVLong(),
+                    in.readList(StreamInput::readVLong),
+                    in.readVInt(),
+                    in.readVInt(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readOptionalLong(),
+                    in.readOptionalString());
         }
 
         @Override
@@ -33,16 +50,33 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
         }
 
         void toXContent(XContentBuilder b) throws IOException {
-            b.startObject(name).field("version", version).field("versions_held", versionsHeld).field("query_bank_size", queryBankSize)
-                .field("gallery_bank_size", galleryBankSize).field("memory_bytes", memoryBytes).field("cache_bytes", cacheBytes);
-            if (refusal != null) b.startObject("refused").field("version", refusedVersion).field("reason", refusal).endObject();
+            b.startObject(name)
+                    .field("version", version)
+                    .field("versions_held", versionsHeld)
+                    .field("query_bank_size", queryBankSize)
+                    .field("gallery_bank_size", galleryBankSize)
+                    .field("memory_bytes", memoryBytes)
+                    .field("cache_bytes", cacheBytes);
+            if (refusal != null)
+                b.startObject("refused")
+                        .field("version", refusedVersion)
+                        .field("reason", refusal)
+                        .endObject();
             b.endObject();
         }
     }
 
-    public record Cache(int segments, long bytes, long maxBytes, long hits, long misses, long evictions, long refusals) implements Writeable {
+    public record Cache(int segments, long bytes, long maxBytes, long hits, long misses, long evictions, long refusals)
+            implements Writeable {
         Cache(StreamInput in) throws IOException {
-            this(in.readVInt(), in.readVLong(), in.readVLong(), in.readVLong(), in.readVLong(), in.readVLong(), in.readVLong());
+            this(
+                    in.readVInt(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong(),
+                    in.readVLong());
         }
 
         @Override
@@ -57,8 +91,14 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
         }
     }
 
-    public record Rescore(long shardRescores, long documentsRescored, long failures, double totalMillis, double meanMillis, double maxMillis)
-        implements Writeable {
+    public record Rescore(
+            long shardRescores,
+            long documentsRescored,
+            long failures,
+            double totalMillis,
+            double meanMillis,
+            double maxMillis)
+            implements Writeable {
         Rescore(StreamInput in) throws IOException {
             this(in.readVLong(), in.readVLong(), in.readVLong(), in.readDouble(), in.readDouble(), in.readDouble());
         }
@@ -95,11 +135,22 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
         for (Bank bank : banks) bank.toXContent(b);
         b.endObject();
         b.field("bank_memory_bytes", bankMemoryBytes);
-        b.startObject("cache").field("segments", cache.segments()).field("bytes", cache.bytes()).field("max_bytes", cache.maxBytes())
-            .field("hits", cache.hits()).field("misses", cache.misses()).field("evictions", cache.evictions())
-            .field("refusals", cache.refusals()).endObject();
-        b.startObject("rescore").field("shard_rescores", rescore.shardRescores()).field("documents_rescored", rescore.documentsRescored())
-            .field("failures", rescore.failures()).field("total_millis", rescore.totalMillis()).field("mean_millis", rescore.meanMillis())
-            .field("max_millis", rescore.maxMillis()).endObject();
+        b.startObject("cache")
+                .field("segments", cache.segments())
+                .field("bytes", cache.bytes())
+                .field("max_bytes", cache.maxBytes())
+                .field("hits", cache.hits())
+                .field("misses", cache.misses())
+                .field("evictions", cache.evictions())
+                .field("refusals", cache.refusals())
+                .endObject();
+        b.startObject("rescore")
+                .field("shard_rescores", rescore.shardRescores())
+                .field("documents_rescored", rescore.documentsRescored())
+                .field("failures", rescore.failures())
+                .field("total_millis", rescore.totalMillis())
+                .field("mean_millis", rescore.meanMillis())
+                .field("max_millis", rescore.maxMillis())
+                .endObject();
     }
 }

@@ -29,20 +29,31 @@ public final class PartialRescoreFilter implements ActionFilter {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <Request extends ActionRequest, Response extends ActionResponse> void apply(Task task, String action, Request request,
-                                                                                      ActionListener<Response> listener,
-                                                                                      ActionFilterChain<Request, Response> chain) {
-        if (!SearchAction.NAME.equals(action) || !(request instanceof SearchRequest search) || !rescoresWithHubness(search)) {
+    public <Request extends ActionRequest, Response extends ActionResponse> void apply(
+            Task task,
+            String action,
+            Request request,
+            ActionListener<Response> listener,
+            ActionFilterChain<Request, Response> chain) {
+        if (!SearchAction.NAME.equals(action)
+                || !(request instanceof SearchRequest search)
+                || !rescoresWithHubness(search)) {
             chain.proceed(task, action, request, listener);
             return;
         }
-        chain.proceed(task, action, request, ActionListener.wrap(response -> {
-            if (response instanceof SearchResponse r && r.getFailedShards() > 0) {
-                listener.onFailure(wholeFailure(r));
-            } else {
-                listener.onResponse(response);
-            }
-        }, listener::onFailure));
+        chain.proceed(
+                task,
+                action,
+                request,
+                ActionListener.wrap(
+                        response -> {
+                            if (response instanceof SearchResponse r && r.getFailedShards() > 0) {
+                                listener.onFailure(wholeFailure(r));
+                            } else {
+                                listener.onResponse(response);
+                            }
+                        },
+                        listener::onFailure));
     }
 
     private static boolean rescoresWithHubness(SearchRequest search) {
@@ -57,11 +68,16 @@ public final class PartialRescoreFilter implements ActionFilter {
         for (ShardSearchFailure f : r.getShardFailures()) {
             status = status == null || status == f.status() ? f.status() : RestStatus.SERVICE_UNAVAILABLE;
             if (reasons.length() > 0) reasons.append("; ");
-            reasons.append(f.shard() == null ? "a shard" : f.shard().toString()).append(": ").append(f.reason());
+            reasons.append(f.shard() == null ? "a shard" : f.shard().toString())
+                    .append(": ")
+                    .append(f.reason());
         }
-        // some shards answered, so a server-side failure of the others (a node closing or leaving) is transient: retryable
+        // some shards answered, so a server-side failure of the others (a node closing or leaving) is transient:
+        // retryable
         if (status == null || status.getStatus() >= 500) status = RestStatus.SERVICE_UNAVAILABLE;
-        return new OpenSearchStatusException("the hubness rescore failed on " + r.getFailedShards() + " of " + r.getTotalShards()
-            + " shards, so no partial result is returned (retry the search): " + reasons, status);
+        return new OpenSearchStatusException(
+                "the hubness rescore failed on " + r.getFailedShards() + " of " + r.getTotalShards()
+                        + " shards, so no partial result is returned (retry the search): " + reasons,
+                status);
     }
 }

@@ -39,18 +39,28 @@ public final class ServingBanks implements BankLookup {
         if (r == null) return null;
         if (r.serving() == null) {
             if (r.state() == BankState.BUILDING) {
-                throw new OpenSearchStatusException("bank [" + name + "] is building its first version; retry when GET /_plugins/_hubness/banks/"
-                    + name + " says [ready]", RestStatus.SERVICE_UNAVAILABLE);
+                throw new OpenSearchStatusException(
+                        "bank [" + name + "] is building its first version; retry when GET /_plugins/_hubness/banks/"
+                                + name + " says [ready]",
+                        RestStatus.SERVICE_UNAVAILABLE);
             }
-            throw new OpenSearchStatusException("bank [" + name + "] has no built version: its build failed ("
-                + (r.failure() == null ? "unknown reason" : r.failure().reason()) + "); fix the sources and rebuild it", RestStatus.CONFLICT);
+            throw new OpenSearchStatusException(
+                    "bank [" + name + "] has no built version: its build failed ("
+                            + (r.failure() == null
+                                    ? "unknown reason"
+                                    : r.failure().reason()) + "); fix the sources and rebuild it",
+                    RestStatus.CONFLICT);
         }
         BankRegistry.Held held = registry.currentHeld(name);
         if (held != null && held.buildId().equals(r.serving().buildId())) return held.bank();
-        throwIfRefused(name, r.serving()); // never serve the previous version silently when this node refused the new one
+        throwIfRefused(
+                name, r.serving()); // never serve the previous version silently when this node refused the new one
         sync.loadInBackground(name, r.serving());
-        if (held != null && r.previous() != null && held.buildId().equals(r.previous().buildId())) {
-            return held.bank(); // the switch to the new version is under way on this node: the previous one is still a valid pin
+        if (held != null
+                && r.previous() != null
+                && held.buildId().equals(r.previous().buildId())) {
+            return held.bank(); // the switch to the new version is under way on this node: the previous one is still a
+            // valid pin
         }
         throw loading(name, r.serving());
     }
@@ -71,8 +81,10 @@ public final class ServingBanks implements BankLookup {
     private BankRecord record(String name) {
         ClusterState state = clusterService.state();
         if (state.blocks().hasGlobalBlock(GatewayService.STATE_NOT_RECOVERED_BLOCK)) {
-            throw new OpenSearchStatusException("node [" + nodeName() + "] has not recovered the cluster state yet, so it does not know bank ["
-                + name + "] yet; retry the search", RestStatus.SERVICE_UNAVAILABLE);
+            throw new OpenSearchStatusException(
+                    "node [" + nodeName() + "] has not recovered the cluster state yet, so it does not know bank ["
+                            + name + "] yet; retry the search",
+                    RestStatus.SERVICE_UNAVAILABLE);
         }
         return HubnessMetadata.of(state).bank(name);
     }
@@ -80,14 +92,18 @@ public final class ServingBanks implements BankLookup {
     private void throwIfRefused(String name, BankVersion v) {
         BankRegistry.Refusal refused = registry.standingRefusal(name, v);
         if (refused != null) {
-            throw new OpenSearchStatusException("node [" + nodeName() + "] refused bank [" + name + "] version " + refused.version() + ": "
-                + refused.reason(), refused.status());
+            throw new OpenSearchStatusException(
+                    "node [" + nodeName() + "] refused bank [" + name + "] version " + refused.version() + ": "
+                            + refused.reason(),
+                    refused.status());
         }
     }
 
     private OpenSearchStatusException loading(String name, BankVersion v) {
-        return new OpenSearchStatusException("bank [" + name + "] version " + v.version() + " is still being loaded on node [" + nodeName()
-            + "]; retry the search", RestStatus.SERVICE_UNAVAILABLE);
+        return new OpenSearchStatusException(
+                "bank [" + name + "] version " + v.version() + " is still being loaded on node [" + nodeName()
+                        + "]; retry the search",
+                RestStatus.SERVICE_UNAVAILABLE);
     }
 
     private String nodeName() {

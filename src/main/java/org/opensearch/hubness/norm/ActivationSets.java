@@ -20,10 +20,11 @@ public final class ActivationSets {
     }
 
     /** With s of the bank's similarity; the inputs prepared by it. */
-    public static BitSet compute(Similarity sim, float[] gallery, int n, float[] bank, int m, int d, int k, DotPrecision precision) {
+    public static BitSet compute(
+            Similarity sim, float[] gallery, int n, float[] bank, int m, int d, int k, DotPrecision precision) {
         TopKTracker top = new TopKTracker(m, k);
-        BlockSimilarities sims = new BlockSimilarities(sim, BankMatrix.of(bank, m, d), BankMatrix.of(null, 0, d),
-            Math.min(DocTermsCalculator.BLOCK, n));
+        BlockSimilarities sims = new BlockSimilarities(
+                sim, BankMatrix.of(bank, m, d), BankMatrix.of(null, 0, d), Math.min(DocTermsCalculator.BLOCK, n));
         for (int start = 0; start < n; start += DocTermsCalculator.BLOCK) {
             int rows = Math.min(DocTermsCalculator.BLOCK, n - start);
             sims.compute(gallery, start, rows, precision);

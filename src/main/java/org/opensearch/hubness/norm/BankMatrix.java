@@ -18,7 +18,8 @@ public final class BankMatrix {
 
     public BankMatrix(float[] rows, int count, int dimension) {
         if (count > 0 && (rows == null || rows.length < count * dimension)) {
-            throw new IllegalArgumentException("bank has " + (rows == null ? 0 : rows.length) + " values, expected " + count + "×" + dimension);
+            throw new IllegalArgumentException(
+                    "bank has " + (rows == null ? 0 : rows.length) + " values, expected " + count + "×" + dimension);
         }
         this.rows = rows;
         this.count = count;

@@ -24,8 +24,12 @@ public final class DocTerms {
 
     /** Zeroed terms for n documents: Lq, r_B and the NNN mean with a query bank, Lg with a gallery bank. */
     static DocTerms allocate(int n, boolean queryBank, boolean galleryBank) {
-        return new DocTerms(n, queryBank ? new double[n] : null, galleryBank ? new double[n] : null,
-            queryBank ? new double[n] : null, queryBank ? new double[n] : null);
+        return new DocTerms(
+                n,
+                queryBank ? new double[n] : null,
+                galleryBank ? new double[n] : null,
+                queryBank ? new double[n] : null,
+                queryBank ? new double[n] : null);
     }
 
     private static double[] checkLength(double[] a, int n, String name) {

@@ -13,31 +13,60 @@ public final class DocTermsCalculator {
     private DocTermsCalculator() {}
 
     /** The fast path: similarities in float SIMD lanes, reductions in double. */
-    public static DocTerms compute(float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg,
-                                   int d, NormParams p) {
+    public static DocTerms compute(
+            float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg, int d, NormParams p) {
         return compute(gallery, n, queryBank, mq, galleryBank, mg, d, p, DotPrecision.FLOAT);
     }
 
-    public static DocTerms compute(float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg,
-                                   int d, NormParams p, DotPrecision precision) {
+    public static DocTerms compute(
+            float[] gallery,
+            int n,
+            float[] queryBank,
+            int mq,
+            float[] galleryBank,
+            int mg,
+            int d,
+            NormParams p,
+            DotPrecision precision) {
         return compute(Similarity.DOT, gallery, n, queryBank, mq, galleryBank, mg, d, p, precision);
     }
 
     /** With s of the bank's similarity (l2 is not a dot product); the inputs prepared by that similarity. */
-    public static DocTerms compute(Similarity sim, float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank,
-                                   int mg, int d, NormParams p, DotPrecision precision) {
-        return compute(sim, gallery, n, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, precision);
+    public static DocTerms compute(
+            Similarity sim,
+            float[] gallery,
+            int n,
+            float[] queryBank,
+            int mq,
+            float[] galleryBank,
+            int mg,
+            int d,
+            NormParams p,
+            DotPrecision precision) {
+        return compute(
+                sim, gallery, n, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, precision);
     }
 
     /** With banks packed once by the caller, for callers that compute many batches against one bank version. */
-    public static DocTerms compute(float[] gallery, int n, BankMatrix queryBank, BankMatrix galleryBank, NormParams p,
-                                   DotPrecision precision) {
+    public static DocTerms compute(
+            float[] gallery,
+            int n,
+            BankMatrix queryBank,
+            BankMatrix galleryBank,
+            NormParams p,
+            DotPrecision precision) {
         return compute(Similarity.DOT, gallery, n, queryBank, galleryBank, p, precision);
     }
 
     /** Packed banks under the bank's similarity. */
-    public static DocTerms compute(Similarity sim, float[] gallery, int n, BankMatrix queryBank, BankMatrix galleryBank,
-                                   NormParams p, DotPrecision precision) {
+    public static DocTerms compute(
+            Similarity sim,
+            float[] gallery,
+            int n,
+            BankMatrix queryBank,
+            BankMatrix galleryBank,
+            NormParams p,
+            DotPrecision precision) {
         DocTerms terms = DocTerms.allocate(n, !queryBank.isEmpty(), !galleryBank.isEmpty());
         BlockSimilarities sims = new BlockSimilarities(sim, queryBank, galleryBank, Math.min(BLOCK, n));
         for (int start = 0; start < n; start += BLOCK) {
@@ -49,14 +78,14 @@ public final class DocTermsCalculator {
     }
 
     /** Terms of one document (e.g. a newly indexed one). */
-    public static DocTerms computeSingle(float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg, int d,
-                                         NormParams p) {
+    public static DocTerms computeSingle(
+            float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg, int d, NormParams p) {
         return compute(doc, 1, queryBank, mq, galleryBank, mg, d, p);
     }
 
     /** Terms of one document under the bank's similarity. */
-    public static DocTerms computeSingle(Similarity sim, float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg,
-                                         int d, NormParams p) {
+    public static DocTerms computeSingle(
+            Similarity sim, float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg, int d, NormParams p) {
         return compute(sim, doc, 1, queryBank, mq, galleryBank, mg, d, p, DotPrecision.FLOAT);
     }
 
@@ -71,7 +100,8 @@ public final class DocTermsCalculator {
     }
 
     /** Terms of {@code rows} gallery rows from their similarities (row-major, rows × m), into terms[off..off+rows). */
-    static void fillTerms(double[] simQ, int mq, double[] simG, int mg, int rows, NormParams p, DocTerms terms, int off) {
+    static void fillTerms(
+            double[] simQ, int mq, double[] simG, int mg, int rows, NormParams p, DocTerms terms, int off) {
         // one selection of the largest serves both means: the K largest are the first K of the max(K, k) largest
         int cslsK = Math.min(p.cslsK(), mq), nnnK = Math.min(p.nnnK(), mq);
         double[] largest = new double[Math.max(cslsK, nnnK)];

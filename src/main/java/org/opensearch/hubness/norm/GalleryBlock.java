@@ -10,8 +10,8 @@ public record GalleryBlock(float[] vectors, int rows, long[] keys) {
 
     public GalleryBlock {
         if (rows < 0 || keys == null || keys.length < rows) {
-            throw new IllegalArgumentException("a gallery block of " + rows + " rows needs as many keys, got "
-                + (keys == null ? 0 : keys.length));
+            throw new IllegalArgumentException(
+                    "a gallery block of " + rows + " rows needs as many keys, got " + (keys == null ? 0 : keys.length));
         }
     }
 }

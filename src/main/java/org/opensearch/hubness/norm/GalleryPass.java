@@ -34,19 +34,26 @@ public final class GalleryPass {
      * @param reportRows how many query-bank vectors (the first ones) rank the gallery for the hubness report; 0 for
      *                   no report. At most the query bank's size.
      */
-    public GalleryPass(BankMatrix queryBank, BankMatrix galleryBank, NormParams params, int reportRows, DotPrecision precision) {
+    public GalleryPass(
+            BankMatrix queryBank, BankMatrix galleryBank, NormParams params, int reportRows, DotPrecision precision) {
         this(Similarity.DOT, queryBank, galleryBank, params, reportRows, precision);
     }
 
     /** With s of the bank's similarity; the banks and every block prepared by it. */
-    public GalleryPass(Similarity similarity, BankMatrix queryBank, BankMatrix galleryBank, NormParams params, int reportRows,
-                       DotPrecision precision) {
+    public GalleryPass(
+            Similarity similarity,
+            BankMatrix queryBank,
+            BankMatrix galleryBank,
+            NormParams params,
+            int reportRows,
+            DotPrecision precision) {
         if (queryBank.dimension() != galleryBank.dimension()) {
-            throw new IllegalArgumentException("query bank has dimension " + queryBank.dimension() + " but gallery bank "
-                + galleryBank.dimension());
+            throw new IllegalArgumentException("query bank has dimension " + queryBank.dimension()
+                    + " but gallery bank " + galleryBank.dimension());
         }
         if (reportRows < 0 || reportRows > queryBank.count()) {
-            throw new IllegalArgumentException("report rows must be in [0, " + queryBank.count() + "], got " + reportRows);
+            throw new IllegalArgumentException(
+                    "report rows must be in [0, " + queryBank.count() + "], got " + reportRows);
         }
         this.similarity = similarity;
         this.queryBank = queryBank;
@@ -77,7 +84,8 @@ public final class GalleryPass {
     }
 
     /** Offers rows [row0, row0 + rows) to {@code partial} (which must not be shared by another thread meanwhile). */
-    private PassPartial scanInto(PassPartial partial, GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
+    private PassPartial scanInto(
+            PassPartial partial, GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         BlockSimilarities sims = buffers(Math.min(stepRows, Math.max(1, rows)));
         try {
             int mq = queryBank.count(), mg = galleryBank.count();
@@ -125,23 +133,26 @@ public final class GalleryPass {
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         for (int start = 0; start < block.rows(); start += stepRows) {
             int row0 = start, n = Math.min(stepRows, block.rows() - start);
-            steps.add(CompletableFuture.runAsync(() -> {
-                PassPartial idle = partials.poll();
-                PassPartial partial = idle != null ? idle : emptyPartial();
-                try {
-                    scanInto(partial, block, row0, n, stepRows, sink);
-                } finally {
-                    partials.offer(partial); // also after a failure: the future fails anyway, nothing is lost
-                }
-            }, executor));
+            steps.add(CompletableFuture.runAsync(
+                    () -> {
+                        PassPartial idle = partials.poll();
+                        PassPartial partial = idle != null ? idle : emptyPartial();
+                        try {
+                            scanInto(partial, block, row0, n, stepRows, sink);
+                        } finally {
+                            partials.offer(partial); // also after a failure: the future fails anyway, nothing is lost
+                        }
+                    },
+                    executor));
         }
-        return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            PassPartial total = emptyPartial();
-            for (PassPartial partial : partials) {
-                total.merge(partial);
-            }
-            return total;
-        });
+        return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> {
+                    PassPartial total = emptyPartial();
+                    for (PassPartial partial : partials) {
+                        total.merge(partial);
+                    }
+                    return total;
+                });
     }
 
     private static void requirePositive(int stepRows) {

@@ -17,7 +17,15 @@ public final class HubnessSums {
     /** N_k of the report: k = 10. */
     public static final int K = 10;
 
-    enum Ranking { RAW, IS, DUAL_IS, DUAL_Q_ONLY, DUAL_G_ONLY, CSLS, NNN }
+    enum Ranking {
+        RAW,
+        IS,
+        DUAL_IS,
+        DUAL_Q_ONLY,
+        DUAL_G_ONLY,
+        CSLS,
+        NNN
+    }
 
     private final int rows;
     private final boolean hasGalleryBank;

@@ -17,8 +17,16 @@ public final class LogScore {
      * Terms a method does not use are ignored (pass 0 or NaN).
      * CSLS drops its per-query constant r_G(q): it does not change the ranking within a query.
      */
-    public static double of(Method m, double s, double lq, double lg, double cslsR, double nnnBias,
-                            boolean gateQ, boolean gateG, NormParams p) {
+    public static double of(
+            Method m,
+            double s,
+            double lq,
+            double lg,
+            double cslsR,
+            double nnnBias,
+            boolean gateQ,
+            boolean gateG,
+            NormParams p) {
         return switch (m) {
             case NONE -> s;
             case IS -> p.betaQuery() * s - lq;

@@ -32,7 +32,7 @@ public enum Method {
             }
         }
         throw new IllegalArgumentException("unknown method [" + name + "]; valid methods are "
-            + Arrays.stream(values()).map(Method::externalName).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(Method::externalName).collect(Collectors.joining(", ")));
     }
 
     public boolean needsQueryBank() {

@@ -49,9 +49,13 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
 
     /** Reads what {@link #writeTo} wrote, by the same names. */
     public static NormParams readFrom(Function<String, Number> source) {
-        return new NormParams(source.apply("beta_query").doubleValue(), source.apply("beta_gallery").doubleValue(),
-            source.apply("k").intValue(), source.apply("csls_k").intValue(), source.apply("nnn_k").intValue(),
-            source.apply("nnn_alpha").doubleValue());
+        return new NormParams(
+                source.apply("beta_query").doubleValue(),
+                source.apply("beta_gallery").doubleValue(),
+                source.apply("k").intValue(),
+                source.apply("csls_k").intValue(),
+                source.apply("nnn_k").intValue(),
+                source.apply("nnn_alpha").doubleValue());
     }
 
     public NormParams withBetaQuery(double b) {
@@ -64,7 +68,8 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
 
     private static void requirePositiveFinite(double v, String name) {
         if (!Double.isFinite(v) || v <= 0 || v > MAX_BETA) {
-            throw new IllegalArgumentException(name + " must be a finite number > 0 and at most " + MAX_BETA + ", got " + v);
+            throw new IllegalArgumentException(
+                    name + " must be a finite number > 0 and at most " + MAX_BETA + ", got " + v);
         }
     }
 

@@ -1,10 +1,9 @@
 package org.opensearch.hubness.norm;
 
-import org.opensearch.hubness.kernel.FiniteCheck;
-
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import org.opensearch.hubness.kernel.FiniteCheck;
 
 /**
  * The full |Q|×|G| log-score matrix of a method: the reference the evaluator reports on and the oracle
@@ -26,22 +25,39 @@ public final class OfflineScorer {
     private final int d;
     private final Similarity similarity;
 
-    private double[] raw;         // nq×n
-    private double[] simQ;        // n×mq, s(b, g) gallery-major
-    private double[] simG;        // n×mg
+    private double[] raw; // nq×n
+    private double[] simQ; // n×mq, s(b, g) gallery-major
+    private double[] simG; // n×mg
     private int[] top1;
     private final Map<Integer, BitSet> queryActivation = new HashMap<>();
     private final Map<Integer, BitSet> galleryActivation = new HashMap<>();
 
     /** Banks may be null (with a count of 0) when no method that needs them will be asked for. */
-    public OfflineScorer(float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
-                         float[] galleryBank, int mg, int d) {
+    public OfflineScorer(
+            float[] queries,
+            int nq,
+            float[] gallery,
+            int n,
+            float[] queryBank,
+            int mq,
+            float[] galleryBank,
+            int mg,
+            int d) {
         this(Similarity.DOT, queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
     }
 
     /** With s of the given similarity (l2: s = −‖x − y‖²); inputs prepared by it. */
-    public OfflineScorer(Similarity similarity, float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
-                         float[] galleryBank, int mg, int d) {
+    public OfflineScorer(
+            Similarity similarity,
+            float[] queries,
+            int nq,
+            float[] gallery,
+            int n,
+            float[] queryBank,
+            int mq,
+            float[] galleryBank,
+            int mg,
+            int d) {
         this.similarity = similarity;
         this.queries = checked(queries, nq, d, "queries");
         this.nq = nq;
@@ -55,8 +71,18 @@ public final class OfflineScorer {
     }
 
     /** One-shot convenience. */
-    public static double[] score(Method m, float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
-                                 float[] galleryBank, int mg, int d, NormParams p) {
+    public static double[] score(
+            Method m,
+            float[] queries,
+            int nq,
+            float[] gallery,
+            int n,
+            float[] queryBank,
+            int mq,
+            float[] galleryBank,
+            int mg,
+            int d,
+            NormParams p) {
         return new OfflineScorer(queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d).scores(m, p);
     }
 
@@ -92,7 +118,7 @@ public final class OfflineScorer {
             return s.clone();
         }
         DocTerms terms = DocTermsCalculator.fromSimilarities(
-            querySimilarities(), n, mq, m.needsGalleryBank() ? gallerySimilarities() : null, mg, p);
+                querySimilarities(), n, mq, m.needsGalleryBank() ? gallerySimilarities() : null, mg, p);
         boolean[] gateQ = new boolean[nq];
         boolean[] gateG = new boolean[nq];
         if (m.isGated()) {
@@ -107,8 +133,16 @@ public final class OfflineScorer {
         double[] out = new double[nq * n];
         for (int q = 0; q < nq; q++) {
             for (int g = 0; g < n; g++) {
-                out[q * n + g] = LogScore.of(m, s[q * n + g], DocTerms.at(terms.lq(), g), DocTerms.at(terms.lg(), g),
-                    DocTerms.at(terms.cslsR(), g), DocTerms.at(terms.nnnBias(), g), gateQ[q], gateG[q], p);
+                out[q * n + g] = LogScore.of(
+                        m,
+                        s[q * n + g],
+                        DocTerms.at(terms.lq(), g),
+                        DocTerms.at(terms.lg(), g),
+                        DocTerms.at(terms.cslsR(), g),
+                        DocTerms.at(terms.nnnBias(), g),
+                        gateQ[q],
+                        gateG[q],
+                        p);
             }
         }
         return out;
@@ -141,11 +175,13 @@ public final class OfflineScorer {
     }
 
     public BitSet queryActivationSet(int k) {
-        return queryActivation.computeIfAbsent(k, kk -> ActivationSets.fromSimilarities(querySimilarities(), n, mq, kk));
+        return queryActivation.computeIfAbsent(
+                k, kk -> ActivationSets.fromSimilarities(querySimilarities(), n, mq, kk));
     }
 
     public BitSet galleryActivationSet(int k) {
-        return galleryActivation.computeIfAbsent(k, kk -> ActivationSets.fromSimilarities(gallerySimilarities(), n, mg, kk));
+        return galleryActivation.computeIfAbsent(
+                k, kk -> ActivationSets.fromSimilarities(gallerySimilarities(), n, mg, kk));
     }
 
     private double[] querySimilarities() {

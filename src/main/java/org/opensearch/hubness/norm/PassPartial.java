@@ -21,11 +21,16 @@ public final class PassPartial {
     private final HubnessSums report;
 
     PassPartial(int queryBankRows, int galleryBankRows, int reportRows, NormParams params) {
-        this(params, 0, new TopKTracker(queryBankRows, params.activationK()), new TopKTracker(galleryBankRows, params.activationK()),
-            reportRows > 0 ? new HubnessSums(reportRows, params, galleryBankRows > 0) : null);
+        this(
+                params,
+                0,
+                new TopKTracker(queryBankRows, params.activationK()),
+                new TopKTracker(galleryBankRows, params.activationK()),
+                reportRows > 0 ? new HubnessSums(reportRows, params, galleryBankRows > 0) : null);
     }
 
-    private PassPartial(NormParams params, long documents, TopKTracker queryTop, TopKTracker galleryTop, HubnessSums report) {
+    private PassPartial(
+            NormParams params, long documents, TopKTracker queryTop, TopKTracker galleryTop, HubnessSums report) {
         this.params = params;
         this.documents = documents;
         this.queryTop = queryTop;
@@ -60,8 +65,10 @@ public final class PassPartial {
 
     /** The same counts and lists, bit for bit (what a round trip through {@link #writeTo} must keep). */
     public boolean sameAs(PassPartial other) {
-        return documents == other.documents && queryTop.sameAs(other.queryTop) && galleryTop.sameAs(other.galleryTop)
-            && (report == null ? other.report == null : other.report != null && report.sameAs(other.report));
+        return documents == other.documents
+                && queryTop.sameAs(other.queryTop)
+                && galleryTop.sameAs(other.galleryTop)
+                && (report == null ? other.report == null : other.report != null && report.sameAs(other.report));
     }
 
     /** Keys of every document in some bank vector's top-k so far: the activation sets' candidates. */

@@ -7,5 +7,9 @@ import java.util.Set;
  * bank's vectors, Ag likewise for the gallery bank; empty without that bank) and the hubness report (null when no
  * query-bank vector was asked to report, or the gallery is empty).
  */
-public record PassResult(long documents, Set<Long> queryActivation, Set<Long> galleryActivation, HubnessSummary report,
-                         NormParams params) {}
+public record PassResult(
+        long documents,
+        Set<Long> queryActivation,
+        Set<Long> galleryActivation,
+        HubnessSummary report,
+        NormParams params) {}

@@ -28,8 +28,14 @@ public final class RetrievalMetrics {
 
     public static Summary evaluate(double[] scores, int nq, int n, int[][] truth, int k) {
         int[] ranks = ranks(scores, nq, n, truth);
-        return new Summary(recallAt(ranks, 1), recallAt(ranks, 5), recallAt(ranks, 10), medianRank(ranks), meanRank(ranks),
-            kOccurrenceSkewness(scores, nq, n, k), ranks.length);
+        return new Summary(
+                recallAt(ranks, 1),
+                recallAt(ranks, 5),
+                recallAt(ranks, 10),
+                medianRank(ranks),
+                meanRank(ranks),
+                kOccurrenceSkewness(scores, nq, n, k),
+                ranks.length);
     }
 
     /** Best rank of a correct item per evaluated query (queries with no valid answer are skipped). */
@@ -47,7 +53,7 @@ public final class RetrievalMetrics {
                 }
                 if (g >= n) {
                     throw new IllegalArgumentException("ground truth of query " + q + " names gallery item " + g
-                        + " but the gallery has " + n + " items");
+                            + " but the gallery has " + n + " items");
                 }
                 best = Math.min(best, rankOf(scores, q * n, n, g));
             }

@@ -36,7 +36,9 @@ final class RowStats {
         for (int i = 0; i < n; i++) { // the first kk values fill the list
             if (count == kk) {
                 // from here on only values above the k-th largest change the list: found by the row kernel
-                for (i = ROWS.nextAbove(x, off, best[kk - 1], i, n); i < n; i = ROWS.nextAbove(x, off, best[kk - 1], i + 1, n)) {
+                for (i = ROWS.nextAbove(x, off, best[kk - 1], i, n);
+                        i < n;
+                        i = ROWS.nextAbove(x, off, best[kk - 1], i + 1, n)) {
                     insert(best, kk - 1, x[off + i]);
                 }
                 return;

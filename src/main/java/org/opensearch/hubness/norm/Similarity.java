@@ -24,7 +24,7 @@ public enum Similarity {
             }
         }
         throw new IllegalArgumentException("unknown similarity [" + name + "]; valid values are "
-            + Arrays.stream(values()).map(Similarity::externalName).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(Similarity::externalName).collect(Collectors.joining(", ")));
     }
 
     /** Cosine: an L2-normalised copy (the input is left alone). Dot and l2: the input itself. */
@@ -60,7 +60,8 @@ public enum Similarity {
         for (int j = 0; j < nb; j++) bNorms[j] = SimilarityBlocks.exactDot(b, j * d, b, j * d, d);
         for (int i = 0; i < na; i++) {
             double aNorm = SimilarityBlocks.exactDot(a, i * d, a, i * d, d);
-            for (int j = 0; j < nb; j++) out[i * nb + j] = (float) SimilarityBlocks.negativeSquaredDistance(out[i * nb + j], aNorm, bNorms[j]);
+            for (int j = 0; j < nb; j++)
+                out[i * nb + j] = (float) SimilarityBlocks.negativeSquaredDistance(out[i * nb + j], aNorm, bNorms[j]);
         }
     }
 
@@ -82,7 +83,7 @@ public enum Similarity {
         double norm = Math.sqrt(sq);
         if (norm == 0 || !Double.isFinite(norm)) {
             throw new IllegalArgumentException(what + " has " + (norm == 0 ? "zero length" : "a non-finite length")
-                + "; cosine similarity needs a non-zero vector of finite numbers");
+                    + "; cosine similarity needs a non-zero vector of finite numbers");
         }
         for (int i = 0; i < d; i++) {
             // divide in double so the stored float is the correctly rounded unit component

@@ -18,8 +18,15 @@ final class SimilarityBlocks {
      * least na·nb floats (the float path writes there first). l2 comes from the same dot products as
      * −‖x − y‖² = 2 x·y − ‖x‖² − ‖y‖², the norms exact in double (the bank's computed once, {@link BankMatrix}).
      */
-    static void compute(Similarity sim, float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch,
-                        double[] out) {
+    static void compute(
+            Similarity sim,
+            float[] a,
+            int aRow0,
+            int na,
+            BankMatrix bank,
+            DotPrecision precision,
+            float[] scratch,
+            double[] out) {
         dots(a, aRow0, na, bank, precision, scratch, out);
         if (sim == Similarity.L2) {
             int nb = bank.count(), d = bank.dimension();
@@ -40,7 +47,8 @@ final class SimilarityBlocks {
     }
 
     /** out[i*nb+j] = x·y of row aRow0+i of a and row j of the bank. */
-    private static void dots(float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch, double[] out) {
+    private static void dots(
+            float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch, double[] out) {
         int nb = bank.count();
         if (precision == DotPrecision.DOUBLE) {
             int d = bank.dimension();

@@ -1,11 +1,10 @@
 package org.opensearch.hubness.norm;
 
-import org.opensearch.hubness.kernel.RowReductions;
-import org.opensearch.hubness.kernel.VectorKernels;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import org.opensearch.hubness.kernel.RowReductions;
+import org.opensearch.hubness.kernel.VectorKernels;
 
 /**
  * Keeps the top-k (value, key) pairs of many lists at once, ordered by value (larger first) and, among equal values,
@@ -45,8 +44,9 @@ public final class TopKTracker {
 
     /** Offers (a·x[xOff + j] − c1) − c2, computed in double in that order, to list j for every j in [0, n). */
     public void offerRow(double[] x, int xOff, int n, double a, double c1, double c2, long key) {
-        for (int j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, 0, n); j < n;
-             j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, j + 1, n)) {
+        for (int j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, 0, n);
+                j < n;
+                j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, j + 1, n)) {
             offer(j, (a * x[xOff + j] - c1) - c2, key);
         }
     }
@@ -150,7 +150,9 @@ public final class TopKTracker {
 
     /** Same lists, same k, same entries in the same order. */
     public boolean sameAs(TopKTracker other) {
-        return k == other.k && java.util.Arrays.equals(counts, other.counts) && java.util.Arrays.equals(values, other.values)
-            && java.util.Arrays.equals(keys, other.keys);
+        return k == other.k
+                && java.util.Arrays.equals(counts, other.counts)
+                && java.util.Arrays.equals(values, other.values)
+                && java.util.Arrays.equals(keys, other.keys);
     }
 }

@@ -1,15 +1,14 @@
 package org.opensearch.hubness.pipeline;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.opensearch.OpenSearchException;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.search.pipeline.Processor;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a {@code hubness} processor's configuration when a search pipeline is stored: {@code window_size} is the
@@ -33,9 +32,13 @@ public final class HubnessProcessorFactory implements Processor.Factory<SearchRe
     }
 
     @Override
-    public HubnessRequestProcessor create(Map<String, Processor.Factory<SearchRequestProcessor>> factories, String tag,
-                                          String description, boolean ignoreFailure, Map<String, Object> config,
-                                          Processor.PipelineContext pipelineContext) {
+    public HubnessRequestProcessor create(
+            Map<String, Processor.Factory<SearchRequestProcessor>> factories,
+            String tag,
+            String description,
+            boolean ignoreFailure,
+            Map<String, Object> config,
+            Processor.PipelineContext pipelineContext) {
         int window = windowSize(tag, config.remove(WINDOW_SIZE));
         for (String fromQuery : FROM_THE_QUERY) {
             if (config.containsKey(fromQuery)) {
@@ -51,7 +54,7 @@ public final class HubnessProcessorFactory implements Processor.Factory<SearchRe
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             if (reason.contains("unknown parameter")) {
                 reason += "; besides those the processor takes [" + WINDOW_SIZE + "], and " + FROM_THE_QUERY
-                    + " come from the request's knn query";
+                        + " come from the request's knn query";
             }
             throw invalid(tag, null, reason);
         }
@@ -59,10 +62,14 @@ public final class HubnessProcessorFactory implements Processor.Factory<SearchRe
 
     private static int windowSize(String tag, Object value) {
         if (value == null) return DEFAULT_WINDOW_SIZE;
-        if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1
-            || ((Number) value).longValue() > Integer.MAX_VALUE) {
-            throw invalid(tag, WINDOW_SIZE, "must be a whole number >= 1 (the hits per shard to rescore, at least from + size), got ["
-                + value + "]");
+        if (!(value instanceof Integer || value instanceof Long)
+                || ((Number) value).longValue() < 1
+                || ((Number) value).longValue() > Integer.MAX_VALUE) {
+            throw invalid(
+                    tag,
+                    WINDOW_SIZE,
+                    "must be a whole number >= 1 (the hits per shard to rescore, at least from + size), got [" + value
+                            + "]");
         }
         return ((Number) value).intValue();
     }

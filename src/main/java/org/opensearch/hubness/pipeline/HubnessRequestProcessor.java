@@ -1,5 +1,6 @@
 package org.opensearch.hubness.pipeline;
 
+import java.util.List;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.common.util.concurrent.ThreadContext;
@@ -13,8 +14,6 @@ import org.opensearch.search.pipeline.SearchRequestProcessor;
 import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.search.sort.ScoreSortBuilder;
 import org.opensearch.search.sort.SortBuilder;
-
-import java.util.List;
 
 /**
  * The {@code hubness} search request processor: adds the {@code hubness} rescore clause to a request whose query is a
@@ -44,8 +43,13 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     private final HubnessServices services;
     private final ThreadContext threadContext;
 
-    HubnessRequestProcessor(String tag, String description, boolean ignoreFailure, RescoreTemplate template,
-                            HubnessServices services, ThreadContext threadContext) {
+    HubnessRequestProcessor(
+            String tag,
+            String description,
+            boolean ignoreFailure,
+            RescoreTemplate template,
+            HubnessServices services,
+            ThreadContext threadContext) {
         super(tag, description, ignoreFailure);
         this.template = template;
         this.services = services;
@@ -75,7 +79,8 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
             checkBank(knn);
             source.addRescorer(template.build(knn.vector(), knn.field()));
         } catch (RuntimeException e) {
-            tell("failed"); // with ignore_failure the request runs on as it came; the header still says why it was not rescored
+            tell("failed"); // with ignore_failure the request runs on as it came; the header still says why it was
+            // not rescored
             throw e;
         }
         tell("added");
@@ -94,7 +99,8 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     }
 
     private static boolean hasHubnessRescore(SearchSourceBuilder source) {
-        @SuppressWarnings("rawtypes") List<RescorerBuilder> rescores = source.rescores();
+        @SuppressWarnings("rawtypes")
+        List<RescorerBuilder> rescores = source.rescores();
         return rescores != null && rescores.stream().anyMatch(r -> r instanceof HubnessRescorerBuilder);
     }
 
@@ -102,14 +108,19 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     private void checkBank(KnnClause knn) {
         LoadedBank bank = services.banks().current(template.bank());
         if (bank == null) {
-            throw new OpenSearchStatusException("[hubness] processor" + tagged() + ": unknown bank [" + template.bank()
-                + "]; create and build it with PUT /_plugins/_hubness/banks/" + template.bank()
-                + ", or set [bank] in the pipeline to an existing bank", RestStatus.BAD_REQUEST);
+            throw new OpenSearchStatusException(
+                    "[hubness] processor" + tagged() + ": unknown bank [" + template.bank()
+                            + "]; create and build it with PUT /_plugins/_hubness/banks/" + template.bank()
+                            + ", or set [bank] in the pipeline to an existing bank",
+                    RestStatus.BAD_REQUEST);
         }
         if (bank.dimension() != knn.vector().size()) {
-            throw new OpenSearchStatusException("[hubness] processor" + tagged() + ": the knn query on [" + knn.field()
-                + "] has a vector of dimension " + knn.vector().size() + " but bank [" + template.bank() + "] has dimension "
-                + bank.dimension() + "; use a bank built for this field", RestStatus.BAD_REQUEST);
+            throw new OpenSearchStatusException(
+                    "[hubness] processor" + tagged() + ": the knn query on [" + knn.field()
+                            + "] has a vector of dimension " + knn.vector().size() + " but bank [" + template.bank()
+                            + "] has dimension "
+                            + bank.dimension() + "; use a bank built for this field",
+                    RestStatus.BAD_REQUEST);
         }
     }
 

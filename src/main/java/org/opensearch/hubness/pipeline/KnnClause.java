@@ -1,17 +1,16 @@
 package org.opensearch.hubness.pipeline;
 
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesReference;
-import org.opensearch.index.query.BoolQueryBuilder;
-import org.opensearch.index.query.QueryBuilder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
 
 /**
  * The field and vector of a request's {@code knn} query, read through the query's XContent form so that this plugin
@@ -31,7 +30,9 @@ record KnnClause(String field, List<Number> vector) {
         if (KNN.equals(query.getName())) return read(query);
         if (query instanceof BoolQueryBuilder bool) {
             List<QueryBuilder> knn = Stream.of(bool.must(), bool.should(), bool.filter(), bool.mustNot())
-                .flatMap(List::stream).filter(q -> KNN.equals(q.getName())).toList();
+                    .flatMap(List::stream)
+                    .filter(q -> KNN.equals(q.getName()))
+                    .toList();
             if (knn.size() != 1) return null;
             QueryBuilder only = knn.get(0);
             if (!bool.must().contains(only) && !bool.should().contains(only)) return null;
@@ -46,7 +47,8 @@ record KnnClause(String field, List<Number> vector) {
         Map<String, Object> map = asMap(knn);
         if (!(map.get(KNN) instanceof Map<?, ?> byField) || byField.size() != 1) return null;
         Map.Entry<?, ?> entry = byField.entrySet().iterator().next();
-        if (!(entry.getValue() instanceof Map<?, ?> body) || !(body.get("vector") instanceof List<?> values)) return null;
+        if (!(entry.getValue() instanceof Map<?, ?> body) || !(body.get("vector") instanceof List<?> values))
+            return null;
         List<Number> vector = new ArrayList<>(values.size());
         for (Object v : values) {
             if (!(v instanceof Number n)) return null;

@@ -1,5 +1,10 @@
 package org.opensearch.hubness.pipeline;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -8,12 +13,6 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The processor's rescore clause without the two values each request brings ({@code query_vector}, {@code field}).
@@ -53,9 +52,10 @@ final class RescoreTemplate {
         body.put(QUERY_VECTOR, vector);
         if (field != null) body.put(FIELD, field);
         try {
-            BytesReference json = BytesReference.bytes(XContentFactory.jsonBuilder().map(body));
-            try (XContentParser parser = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY,
-                DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json.streamInput())) {
+            BytesReference json =
+                    BytesReference.bytes(XContentFactory.jsonBuilder().map(body));
+            try (XContentParser parser = JsonXContent.jsonXContent.createParser(
+                    NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json.streamInput())) {
                 parser.nextToken();
                 return HubnessRescorerBuilder.fromXContent(parser, services).windowSize(windowSize);
             }

@@ -1,5 +1,9 @@
 package org.opensearch.hubness.rescore;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.core.action.ActionListener;
@@ -7,10 +11,10 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.Method;
-import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder.Pinned;
+import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.functionscore.ScriptScoreQueryBuilder;
 import org.opensearch.script.Script;
@@ -18,11 +22,6 @@ import org.opensearch.script.ScriptType;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Decides once per request, on the coordinating node, what every shard must use: the bank's current version, the
@@ -44,21 +43,28 @@ final class BankPinning {
     }
 
     /** Takes the bank's current version, validates the request against it and decides the gates. */
-    static void resolve(BankLookup banks, Client client, HubnessRescorerBuilder request, ActionListener<Pinned> listener) {
+    static void resolve(
+            BankLookup banks, Client client, HubnessRescorerBuilder request, ActionListener<Pinned> listener) {
         try {
             LoadedBank b = banks.current(request.bank());
             if (b == null) {
-                throw new OpenSearchStatusException("unknown bank [" + request.bank() + "]; " + CREATE_HINT, RestStatus.BAD_REQUEST);
+                throw new OpenSearchStatusException(
+                        "unknown bank [" + request.bank() + "]; " + CREATE_HINT, RestStatus.BAD_REQUEST);
             }
             Method m = validate(request, b);
             if (!m.isGated()) {
                 listener.onResponse(new Pinned(b.version(), m, false, false, null));
                 return;
             }
-            client.search(top1Request(b, request.queryVector()), ActionListener.wrap(resp -> {
-                SearchHit[] hits = resp.getHits().getHits();
-                listener.onResponse(gates(b, m, hits.length == 0 ? null : hits[0].getId()));
-            }, e -> listener.onFailure(SecurityRefusal.isRefusal(e) ? e : topOneFailure(b, request, m, e))));
+            client.search(
+                    top1Request(b, request.queryVector()),
+                    ActionListener.wrap(
+                            resp -> {
+                                SearchHit[] hits = resp.getHits().getHits();
+                                listener.onResponse(gates(b, m, hits.length == 0 ? null : hits[0].getId()));
+                            },
+                            e -> listener.onFailure(
+                                    SecurityRefusal.isRefusal(e) ? e : topOneFailure(b, request, m, e))));
         } catch (Exception e) {
             listener.onFailure(e);
         }
@@ -67,7 +73,8 @@ final class BankPinning {
     /** The pinned state of a gated method whose global top-1 is {@code top1Id} (null: empty gallery, gates off). */
     static Pinned gates(LoadedBank b, Method m, String top1Id) {
         boolean gq = top1Id != null && b.queryActivation().contains(top1Id);
-        boolean gg = top1Id != null && m.needsGalleryBank() && b.galleryActivation().contains(top1Id);
+        boolean gg =
+                top1Id != null && m.needsGalleryBank() && b.galleryActivation().contains(top1Id);
         return new Pinned(b.version(), m, gq, gg, top1Id);
     }
 
@@ -78,14 +85,19 @@ final class BankPinning {
         List<Float> q = new ArrayList<>(query.length);
         for (float f : query) q.add(f);
         params.put("query_value", q);
-        params.put("space_type", switch (b.similarity()) {
-            case COSINE -> "cosinesimil";
-            case DOT -> "innerproduct";
-            case L2 -> "l2";
-        });
+        params.put(
+                "space_type",
+                switch (b.similarity()) {
+                    case COSINE -> "cosinesimil";
+                    case DOT -> "innerproduct";
+                    case L2 -> "l2";
+                });
         Script script = new Script(ScriptType.INLINE, "knn", "knn_score", params);
-        SearchSourceBuilder source = new SearchSourceBuilder().query(new ScriptScoreQueryBuilder(QueryBuilders.matchAllQuery(), script))
-            .size(1).fetchSource(false).trackTotalHits(false);
+        SearchSourceBuilder source = new SearchSourceBuilder()
+                .query(new ScriptScoreQueryBuilder(QueryBuilders.matchAllQuery(), script))
+                .size(1)
+                .fetchSource(false)
+                .trackTotalHits(false);
         return new SearchRequest(b.galleryIndex()).source(source);
     }
 
@@ -93,8 +105,9 @@ final class BankPinning {
     static Method validate(HubnessRescorerBuilder request, LoadedBank b) {
         float[] queryVector = request.queryVector();
         if (queryVector.length != b.dimension()) {
-            throw new IllegalArgumentException("[query_vector] has dimension " + queryVector.length + " but bank [" + request.bank()
-                + "] has dimension " + b.dimension() + "; send the query's embedding from the model the bank was built for");
+            throw new IllegalArgumentException("[query_vector] has dimension " + queryVector.length + " but bank ["
+                    + request.bank() + "] has dimension " + b.dimension()
+                    + "; send the query's embedding from the model the bank was built for");
         }
         Method m = request.method() != null ? request.method() : b.defaultMethod();
         String reason = b.unsupportedReason(m);
@@ -103,7 +116,9 @@ final class BankPinning {
         if (b.similarity() == Similarity.COSINE) {
             double sq = 0;
             for (float f : queryVector) sq += (double) f * f;
-            if (sq == 0) throw new IllegalArgumentException("[query_vector] is all zeros; cosine similarity needs a non-zero vector");
+            if (sq == 0)
+                throw new IllegalArgumentException(
+                        "[query_vector] is all zeros; cosine similarity needs a non-zero vector");
         }
         return m;
     }
@@ -117,9 +132,13 @@ final class BankPinning {
     }
 
     /** The top-1 search failed for a reason other than a security refusal (which passes through as the user's 403). */
-    private static OpenSearchStatusException topOneFailure(LoadedBank b, HubnessRescorerBuilder request, Method m, Exception e) {
-        return new OpenSearchStatusException("could not find the query's top-1 in the gallery index [" + b.galleryIndex()
-            + "] of bank [" + request.bank() + "] for method [" + m.externalName() + "]: " + e.getMessage()
-            + "; use a non-gated method (is, dual_is) if the gallery cannot be searched", RestStatus.BAD_REQUEST, e);
+    private static OpenSearchStatusException topOneFailure(
+            LoadedBank b, HubnessRescorerBuilder request, Method m, Exception e) {
+        return new OpenSearchStatusException(
+                "could not find the query's top-1 in the gallery index [" + b.galleryIndex()
+                        + "] of bank [" + request.bank() + "] for method [" + m.externalName() + "]: " + e.getMessage()
+                        + "; use a non-gated method (is, dual_is) if the gallery cannot be searched",
+                RestStatus.BAD_REQUEST,
+                e);
     }
 }

@@ -19,11 +19,12 @@ public final class HubnessRescoreContext extends RescoreContext {
      * @param cache may be null: the bank terms are then computed for every window document
      * @param stats may be null
      */
-    public HubnessRescoreContext(int windowSize, LoadedBank bank, DocTermsCache cache, RescoreStats stats, RescoreSpec spec) {
+    public HubnessRescoreContext(
+            int windowSize, LoadedBank bank, DocTermsCache cache, RescoreStats stats, RescoreSpec spec) {
         super(windowSize, HubnessRescorer.INSTANCE);
         if (spec.preparedQuery().length != bank.dimension()) {
-            throw new IllegalArgumentException("[query_vector] has dimension " + spec.preparedQuery().length + " but bank ["
-                + bank.name() + "] has dimension " + bank.dimension());
+            throw new IllegalArgumentException("[query_vector] has dimension " + spec.preparedQuery().length
+                    + " but bank [" + bank.name() + "] has dimension " + bank.dimension());
         }
         this.bank = bank;
         this.cache = cache;

@@ -1,5 +1,8 @@
 package org.opensearch.hubness.rescore;
 
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.xcontent.ObjectParser;
@@ -9,10 +12,6 @@ import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
-
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The {@code hubness} rescore DSL on OpenSearch's {@link ObjectParser}. Every field is declared to take any token so
@@ -30,9 +29,16 @@ final class HubnessRescoreParser {
     static final ParseField SCORE_MODE = new ParseField("score_mode");
     static final ParseField QUERY_WEIGHT = new ParseField("query_weight");
     static final ParseField RESCORE_QUERY_WEIGHT = new ParseField("rescore_query_weight");
-    static final List<String> PARAMETERS = List.of(BANK.getPreferredName(), QUERY_VECTOR.getPreferredName(),
-        METHOD.getPreferredName(), FIELD.getPreferredName(), BETA_QUERY.getPreferredName(), BETA_GALLERY.getPreferredName(),
-        SCORE_MODE.getPreferredName(), QUERY_WEIGHT.getPreferredName(), RESCORE_QUERY_WEIGHT.getPreferredName());
+    static final List<String> PARAMETERS = List.of(
+            BANK.getPreferredName(),
+            QUERY_VECTOR.getPreferredName(),
+            METHOD.getPreferredName(),
+            FIELD.getPreferredName(),
+            BETA_QUERY.getPreferredName(),
+            BETA_GALLERY.getPreferredName(),
+            SCORE_MODE.getPreferredName(),
+            QUERY_WEIGHT.getPreferredName(),
+            RESCORE_QUERY_WEIGHT.getPreferredName());
 
     /** What the body said, before the builder validates it. */
     private static final class Body {
@@ -44,22 +50,31 @@ final class HubnessRescoreParser {
         Float queryWeight, rescoreQueryWeight;
     }
 
-    private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>(HubnessRescorerBuilder.NAME, (body, name, value) -> {
-        throw new IllegalArgumentException("unknown parameter [" + name + "]; valid parameters are " + PARAMETERS);
-    }, Body::new);
+    private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>(
+            HubnessRescorerBuilder.NAME,
+            (body, name, value) -> {
+                throw new IllegalArgumentException(
+                        "unknown parameter [" + name + "]; valid parameters are " + PARAMETERS);
+            },
+            Body::new);
 
     static {
-        ObjectParser.ValueType any = ObjectParser.ValueType.VALUE_OBJECT_ARRAY; // type errors get our own messages below
+        ObjectParser.ValueType any =
+                ObjectParser.ValueType.VALUE_OBJECT_ARRAY; // type errors get our own messages below
         PARSER.declareField((b, v) -> b.bank = v, (p, c) -> string(p, BANK), BANK, any);
         PARSER.declareField((b, v) -> b.vector = v, (p, c) -> vector(p), QUERY_VECTOR, any);
         PARSER.declareField((b, v) -> b.method = v, (p, c) -> Method.fromString(string(p, METHOD)), METHOD, any);
         PARSER.declareField((b, v) -> b.field = v, (p, c) -> string(p, FIELD), FIELD, any);
         PARSER.declareField((b, v) -> b.betaQuery = v, (p, c) -> number(p, BETA_QUERY), BETA_QUERY, any);
         PARSER.declareField((b, v) -> b.betaGallery = v, (p, c) -> number(p, BETA_GALLERY), BETA_GALLERY, any);
-        PARSER.declareField((b, v) -> b.scoreMode = v, (p, c) -> ScoreMode.fromString(string(p, SCORE_MODE)), SCORE_MODE, any);
+        PARSER.declareField(
+                (b, v) -> b.scoreMode = v, (p, c) -> ScoreMode.fromString(string(p, SCORE_MODE)), SCORE_MODE, any);
         PARSER.declareField((b, v) -> b.queryWeight = v, (p, c) -> (float) number(p, QUERY_WEIGHT), QUERY_WEIGHT, any);
-        PARSER.declareField((b, v) -> b.rescoreQueryWeight = v, (p, c) -> (float) number(p, RESCORE_QUERY_WEIGHT),
-            RESCORE_QUERY_WEIGHT, any);
+        PARSER.declareField(
+                (b, v) -> b.rescoreQueryWeight = v,
+                (p, c) -> (float) number(p, RESCORE_QUERY_WEIGHT),
+                RESCORE_QUERY_WEIGHT,
+                any);
     }
 
     private HubnessRescoreParser() {}
@@ -78,7 +93,11 @@ final class HubnessRescoreParser {
         }
         try {
             HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, body.bank, body.vector);
-            b.method(body.method).field(body.field).betaQuery(body.betaQuery).betaGallery(body.betaGallery).scoreMode(body.scoreMode);
+            b.method(body.method)
+                    .field(body.field)
+                    .betaQuery(body.betaQuery)
+                    .betaGallery(body.betaGallery)
+                    .scoreMode(body.scoreMode);
             if (body.queryWeight != null) b.queryWeight(body.queryWeight);
             if (body.rescoreQueryWeight != null) b.rescoreQueryWeight(body.rescoreQueryWeight);
             return b;
@@ -91,8 +110,8 @@ final class HubnessRescoreParser {
 
     static Double checkBeta(Double beta, String name) {
         if (beta != null && (!Double.isFinite(beta) || beta <= 0 || beta > NormParams.MAX_BETA)) {
-            throw new IllegalArgumentException("[" + name + "] must be a finite number > 0 and at most " + NormParams.MAX_BETA + ", got " + beta
-                + "; leave it out to use the bank's value");
+            throw new IllegalArgumentException("[" + name + "] must be a finite number > 0 and at most "
+                    + NormParams.MAX_BETA + ", got " + beta + "; leave it out to use the bank's value");
         }
         return beta;
     }
@@ -100,7 +119,7 @@ final class HubnessRescoreParser {
     static float checkWeight(float w, String name) {
         if (!Float.isFinite(w) || w < 0) {
             throw new IllegalArgumentException("[" + name + "] must be a finite number >= 0, got " + w
-                + "; negative weights would let rescored hits fall below the rest");
+                    + "; negative weights would let rescored hits fall below the rest");
         }
         return w;
     }
@@ -114,7 +133,8 @@ final class HubnessRescoreParser {
 
     private static String string(XContentParser parser, ParseField name) throws IOException {
         if (parser.currentToken() != XContentParser.Token.VALUE_STRING) {
-            throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a string, got " + parser.currentToken());
+            throw new IllegalArgumentException(
+                    "[" + name.getPreferredName() + "] must be a string, got " + parser.currentToken());
         }
         return parser.text();
     }
@@ -126,7 +146,8 @@ final class HubnessRescoreParser {
             try {
                 return Double.parseDouble(parser.text());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a number, got [" + parser.text() + "]");
+                throw new IllegalArgumentException(
+                        "[" + name.getPreferredName() + "] must be a number, got [" + parser.text() + "]");
             }
         }
         throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a number, got " + t);
@@ -134,7 +155,8 @@ final class HubnessRescoreParser {
 
     private static float[] vector(XContentParser parser) throws IOException {
         if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
-            throw new IllegalArgumentException("[query_vector] must be an array of numbers, got " + parser.currentToken());
+            throw new IllegalArgumentException(
+                    "[query_vector] must be an array of numbers, got " + parser.currentToken());
         }
         float[] v = new float[64]; // grown by doubling: no boxing of a 512- or 1024-component vector
         int n = 0;
@@ -143,15 +165,18 @@ final class HubnessRescoreParser {
             if (n == v.length) v = Arrays.copyOf(v, 2 * n);
             if (t == XContentParser.Token.VALUE_NUMBER) {
                 v[n++] = (float) parser.doubleValue();
-            } else if (t == XContentParser.Token.VALUE_STRING) { // "NaN", "Infinity" (rejected below) or a quoted number
+            } else if (t
+                    == XContentParser.Token.VALUE_STRING) { // "NaN", "Infinity" (rejected below) or a quoted number
                 try {
                     float f = Float.parseFloat(parser.text());
                     v[n++] = f;
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("[query_vector] element " + n + " is not a number: [" + parser.text() + "]");
+                    throw new IllegalArgumentException(
+                            "[query_vector] element " + n + " is not a number: [" + parser.text() + "]");
                 }
             } else {
-                throw new IllegalArgumentException("[query_vector] must be an array of numbers, found " + t + " at element " + n);
+                throw new IllegalArgumentException(
+                        "[query_vector] must be an array of numbers, found " + t + " at element " + n);
             }
         }
         v = Arrays.copyOf(v, n);

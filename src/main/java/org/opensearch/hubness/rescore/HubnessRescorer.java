@@ -1,7 +1,14 @@
 package org.opensearch.hubness.rescore;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
@@ -18,15 +25,6 @@ import org.opensearch.hubness.vectors.LeafVectorReader;
 import org.opensearch.hubness.vectors.LeafVectorReader.DocVector;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.Rescorer;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The hubness rescorer (per shard). For the first {@code window_size} hits it reads each document's vector from the
@@ -50,13 +48,22 @@ public final class HubnessRescorer implements Rescorer {
     private HubnessRescorer() {}
 
     /** Every number of one rescored document, for scoring and explain. */
-    public record Scored(int doc, double similarity, double lq, double lg, double cslsR, double nnnMean,
-                         boolean termsFromCache, double logScore, double firstPass, double finalScore) {}
+    public record Scored(
+            int doc,
+            double similarity,
+            double lq,
+            double lg,
+            double cslsR,
+            double nnnMean,
+            boolean termsFromCache,
+            double logScore,
+            double firstPass,
+            double finalScore) {}
 
     /** A window hit with its exact (double) final score: the window is sorted by it, ties by doc id. */
     private record Rescored(ScoreDoc hit, double exact) {
-        static final Comparator<Rescored> ORDER = Comparator.comparingDouble(Rescored::exact).reversed()
-            .thenComparingInt(r -> r.hit().doc);
+        static final Comparator<Rescored> ORDER =
+                Comparator.comparingDouble(Rescored::exact).reversed().thenComparingInt(r -> r.hit().doc);
     }
 
     @Override
@@ -69,8 +76,8 @@ public final class HubnessRescorer implements Rescorer {
             int w = Math.min(ctx.getWindowSize(), hits.length);
             int[] docs = new int[w];
             for (int i = 0; i < w; i++) docs[i] = hits[i].doc;
-            DocVector[] vectors = LeafVectorReader.read(searcher.getIndexReader(), ctx.spec().field(),
-                ctx.bank().dimension(), docs);
+            DocVector[] vectors = LeafVectorReader.read(
+                    searcher.getIndexReader(), ctx.spec().field(), ctx.bank().dimension(), docs);
 
             Rescored[] window = new Rescored[w];
             int rescoredCount = 0;
@@ -82,7 +89,8 @@ public final class HubnessRescorer implements Rescorer {
                     continue;
                 }
                 double exact = score(ctx, vectors[i], hits[i].score).finalScore();
-                window[rescoredCount++] = new Rescored(new ScoreDoc(hits[i].doc, (float) exact, hits[i].shardIndex), exact);
+                window[rescoredCount++] =
+                        new Rescored(new ScoreDoc(hits[i].doc, (float) exact, hits[i].shardIndex), exact);
                 rescored.add(hits[i].doc);
             }
             for (int i = w; i < hits.length; i++) {
@@ -124,8 +132,9 @@ public final class HubnessRescorer implements Rescorer {
         boolean fromCache = false;
         Method m = spec.method();
         if (m != Method.NONE) {
-            DocTermValues cached = spec.betaOverridden() || ctx.bankTerms() == null ? null
-                : ctx.bankTerms().get(dv.leaf(), dv.segmentDoc(), g);
+            DocTermValues cached = spec.betaOverridden() || ctx.bankTerms() == null
+                    ? null
+                    : ctx.bankTerms().get(dv.leaf(), dv.segmentDoc(), g);
             if (cached != null) {
                 lq = cached.lq();
                 lg = cached.lg();
@@ -134,8 +143,15 @@ public final class HubnessRescorer implements Rescorer {
                 fromCache = true;
             } else {
                 NormParams p = spec.params();
-                DocTerms t = DocTermsCalculator.computeSingle(bank.similarity(), g, bank.queryBank(), bank.queryBankSize(), bank.galleryBank(),
-                    bank.galleryBankSize(), bank.dimension(), p);
+                DocTerms t = DocTermsCalculator.computeSingle(
+                        bank.similarity(),
+                        g,
+                        bank.queryBank(),
+                        bank.queryBankSize(),
+                        bank.galleryBank(),
+                        bank.galleryBankSize(),
+                        bank.dimension(),
+                        p);
                 lq = t.lq() == null ? Double.NaN : t.lq()[0];
                 lg = t.lg() == null ? Double.NaN : t.lg()[0];
                 csls = t.cslsR() == null ? Double.NaN : t.cslsR()[0];
@@ -144,30 +160,37 @@ public final class HubnessRescorer implements Rescorer {
         }
         double log = LogScore.of(m, s, lq, lg, csls, nnn, spec.gateQuery(), spec.gateGallery(), spec.params());
         if (!Double.isFinite(log)) {
-            throw new IllegalStateException("hubness log-score of document [" + dv.doc() + "] is " + log
-                + " (s=" + s + ", Lq=" + lq + ", Lg=" + lg + "); the bank [" + bank.name() + "] may be incomplete");
+            throw new IllegalStateException("hubness log-score of document [" + dv.doc() + "] is " + log + " (s=" + s
+                    + ", Lq=" + lq + ", Lg=" + lg + "); the bank [" + bank.name() + "] may be incomplete");
         }
-        double fin = ScoreMapping.windowScore(spec.scoreMode(), firstPass, spec.queryWeight(), log, spec.rescoreQueryWeight());
+        double fin = ScoreMapping.windowScore(
+                spec.scoreMode(), firstPass, spec.queryWeight(), log, spec.rescoreQueryWeight());
         return new Scored(dv.doc(), s, lq, lg, csls, nnn, fromCache, log, firstPass, fin);
     }
 
     @Override
-    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext,
-                               Explanation sourceExplanation) throws IOException {
+    public Explanation explain(
+            int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation)
+            throws IOException {
         HubnessRescoreContext ctx = (HubnessRescoreContext) rescoreContext;
         if (sourceExplanation == null) return null;
         float firstPass = sourceExplanation.getValue().floatValue();
         if (!ctx.isRescored(topLevelDocId)) {
-            return Explanation.match(ScoreMapping.belowWindow(firstPass),
-                "not rescored by hubness (below the window or no vector in [" + ctx.spec().field()
-                    + "]): first-pass score s mapped to s/(1+s) so it stays below every rescored hit (which score >= 1)",
-                sourceExplanation);
+            return Explanation.match(
+                    ScoreMapping.belowWindow(firstPass),
+                    "not rescored by hubness (below the window or no vector in ["
+                            + ctx.spec().field()
+                            + "]): first-pass score s mapped to s/(1+s) so it stays below every rescored hit (which score >= 1)",
+                    sourceExplanation);
         }
         IndexReader reader = searcher.getIndexReader();
-        DocVector dv = LeafVectorReader.readOne(reader, ctx.spec().field(), ctx.bank().dimension(), topLevelDocId);
+        DocVector dv =
+                LeafVectorReader.readOne(reader, ctx.spec().field(), ctx.bank().dimension(), topLevelDocId);
         if (dv.vector() == null) {
-            return Explanation.match(ScoreMapping.belowWindow(firstPass), "no vector in [" + ctx.spec().field() + "]",
-                sourceExplanation);
+            return Explanation.match(
+                    ScoreMapping.belowWindow(firstPass),
+                    "no vector in [" + ctx.spec().field() + "]",
+                    sourceExplanation);
         }
         Scored s = score(ctx, dv, firstPass);
         return explanation(ctx, s, sourceExplanation);
@@ -177,47 +200,80 @@ public final class HubnessRescorer implements Rescorer {
         RescoreSpec spec = ctx.spec();
         LoadedBank bank = ctx.bank();
         NormParams p = spec.params();
-        String termsFrom = spec.method() == Method.NONE ? "not used"
-            : s.termsFromCache() ? "from the node's bank-terms cache"
-            : spec.betaOverridden() ? "computed on the fly from the banks because the request overrides beta (exact, slower)"
-            : "computed on the fly from the banks";
+        String termsFrom = spec.method() == Method.NONE
+                ? "not used"
+                : s.termsFromCache()
+                        ? "from the node's bank-terms cache"
+                        : spec.betaOverridden()
+                                ? "computed on the fly from the banks because the request overrides beta (exact, slower)"
+                                : "computed on the fly from the banks";
         List<Explanation> parts = new ArrayList<>();
-        parts.add(Explanation.match(s.similarity(), "s(q,g): raw " + bank.similarity().externalName() + " similarity"));
+        parts.add(Explanation.match(
+                s.similarity(), "s(q,g): raw " + bank.similarity().externalName() + " similarity"));
         if (spec.method() != Method.NONE) {
-            parts.add(Explanation.match(s.lq(), "Lq(g) = log sum_b exp(beta_q * s(b,g)) over the query bank (" + termsFrom + ")"));
-            parts.add(Explanation.match(nanToZero(s.lg()), "Lg(g) = log sum_h exp(beta_g * s(h,g)) over the gallery bank ("
-                + (Double.isNaN(s.lg()) ? "no gallery bank" : termsFrom) + ")"));
-            parts.add(Explanation.match(p.betaQuery(), "beta_query" + (spec.betaOverridden() ? " (request)" : " (bank)")));
-            parts.add(Explanation.match(p.betaGallery(), "beta_gallery" + (spec.betaOverridden() ? " (request)" : " (bank)")));
+            parts.add(Explanation.match(
+                    s.lq(), "Lq(g) = log sum_b exp(beta_q * s(b,g)) over the query bank (" + termsFrom + ")"));
+            parts.add(Explanation.match(
+                    nanToZero(s.lg()),
+                    "Lg(g) = log sum_h exp(beta_g * s(h,g)) over the gallery bank ("
+                            + (Double.isNaN(s.lg()) ? "no gallery bank" : termsFrom) + ")"));
+            parts.add(Explanation.match(
+                    p.betaQuery(), "beta_query" + (spec.betaOverridden() ? " (request)" : " (bank)")));
+            parts.add(Explanation.match(
+                    p.betaGallery(), "beta_gallery" + (spec.betaOverridden() ? " (request)" : " (bank)")));
             if (spec.method().isGated()) {
-                parts.add(Explanation.match(spec.gateQuery() ? 1 : 0, "gate_query: the query's global top-1 [" + spec.top1Id()
-                    + "] " + (spec.gateQuery() ? "is" : "is not") + " in the query bank's activation set (decided once per "
-                    + "query on the coordinating node)"));
-                parts.add(Explanation.match(spec.gateGallery() ? 1 : 0, "gate_gallery: the query's global top-1 [" + spec.top1Id()
-                    + "] " + (spec.gateGallery() ? "is" : "is not") + " in the gallery bank's activation set"
-                    + (spec.method().needsGalleryBank() ? "" : " (not used by " + spec.method().externalName() + ")")));
+                parts.add(Explanation.match(
+                        spec.gateQuery() ? 1 : 0,
+                        "gate_query: the query's global top-1 [" + spec.top1Id()
+                                + "] " + (spec.gateQuery() ? "is" : "is not")
+                                + " in the query bank's activation set (decided once per "
+                                + "query on the coordinating node)"));
+                parts.add(Explanation.match(
+                        spec.gateGallery() ? 1 : 0,
+                        "gate_gallery: the query's global top-1 [" + spec.top1Id()
+                                + "] " + (spec.gateGallery() ? "is" : "is not")
+                                + " in the gallery bank's activation set"
+                                + (spec.method().needsGalleryBank()
+                                        ? ""
+                                        : " (not used by " + spec.method().externalName() + ")")));
             } else {
-                parts.add(Explanation.match(0, "gate_query: not used by method [" + spec.method().externalName() + "]"));
-                parts.add(Explanation.match(0, "gate_gallery: not used by method [" + spec.method().externalName() + "]"));
+                parts.add(Explanation.match(
+                        0, "gate_query: not used by method [" + spec.method().externalName() + "]"));
+                parts.add(Explanation.match(
+                        0, "gate_gallery: not used by method [" + spec.method().externalName() + "]"));
             }
             if (spec.method() == Method.CSLS) parts.add(Explanation.match(s.cslsR(), "r_B(g) of csls"));
-            if (spec.method() == Method.NNN) parts.add(Explanation.match(s.nnnMean(), "nnn mean (alpha=" + p.nnnAlpha() + ")"));
+            if (spec.method() == Method.NNN)
+                parts.add(Explanation.match(s.nnnMean(), "nnn mean (alpha=" + p.nnnAlpha() + ")"));
         }
         parts.add(Explanation.match(bank.version(), "bank [" + bank.name() + "] version"));
-        Explanation log = Explanation.match(s.logScore(), "log-score of method [" + spec.method().externalName() + "]: "
-            + formula(spec.method()), parts);
+        Explanation log = Explanation.match(
+                s.logScore(),
+                "log-score of method [" + spec.method().externalName() + "]: " + formula(spec.method()),
+                parts);
         double mapped = ScoreMapping.positive(s.logScore());
-        Explanation secondary = Explanation.match(mapped * spec.rescoreQueryWeight(), String.format(Locale.ROOT,
-            "hubness score = f(log-score) * rescore_query_weight %s, f(x) = x >= 0 ? 1 + x : 1/(1 - x)",
-            spec.rescoreQueryWeight()), log);
-        Explanation primary = Explanation.match(s.firstPass(), String.format(Locale.ROOT,
-            "first-pass score (query_weight %s)", spec.queryWeight()), source);
-        return Explanation.match((float) s.finalScore(), "hubness rescore: final score = 1 + " + spec.scoreMode().externalName()
-            + "(query_weight * first-pass, hubness score); rescored hits score >= 1, the others < 1", primary, secondary);
+        Explanation secondary = Explanation.match(
+                mapped * spec.rescoreQueryWeight(),
+                String.format(
+                        Locale.ROOT,
+                        "hubness score = f(log-score) * rescore_query_weight %s, f(x) = x >= 0 ? 1 + x : 1/(1 - x)",
+                        spec.rescoreQueryWeight()),
+                log);
+        Explanation primary = Explanation.match(
+                s.firstPass(),
+                String.format(Locale.ROOT, "first-pass score (query_weight %s)", spec.queryWeight()),
+                source);
+        return Explanation.match(
+                (float) s.finalScore(),
+                "hubness rescore: final score = 1 + " + spec.scoreMode().externalName()
+                        + "(query_weight * first-pass, hubness score); rescored hits score >= 1, the others < 1",
+                primary,
+                secondary);
     }
 
     private static void requireFiniteVector(DocVector dv, RescoreSpec spec) {
-        FiniteCheck.requireFinite(dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
+        FiniteCheck.requireFinite(
+                dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
     }
 
     private static double nanToZero(double v) {

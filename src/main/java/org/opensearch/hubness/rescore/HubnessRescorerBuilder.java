@@ -1,5 +1,11 @@
 package org.opensearch.hubness.rescore;
 
+import static org.opensearch.hubness.rescore.HubnessRescoreParser.*;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -14,13 +20,6 @@ import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.RescorerBuilder;
-
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.Objects;
-import java.util.function.Supplier;
-
-import static org.opensearch.hubness.rescore.HubnessRescoreParser.*;
 
 /**
  * The {@code hubness} rescorer in the search DSL:
@@ -42,7 +41,12 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     /** The state decided on the coordinating node. */
     public record Pinned(long bankVersion, Method method, boolean gateQuery, boolean gateGallery, String top1Id) {
         static Pinned readFrom(StreamInput in) throws IOException {
-            return new Pinned(in.readLong(), Method.fromString(in.readString()), in.readBoolean(), in.readBoolean(), in.readOptionalString());
+            return new Pinned(
+                    in.readLong(),
+                    Method.fromString(in.readString()),
+                    in.readBoolean(),
+                    in.readBoolean(),
+                    in.readOptionalString());
         }
 
         void writeTo(StreamOutput out) throws IOException {
@@ -68,10 +72,12 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     public HubnessRescorerBuilder(HubnessServices services, String bank, float[] queryVector) {
         this.services = services;
         if (bank == null || bank.isEmpty()) {
-            throw new IllegalArgumentException("[hubness] requires [bank]: the name of a bank; " + BankPinning.CREATE_HINT);
+            throw new IllegalArgumentException(
+                    "[hubness] requires [bank]: the name of a bank; " + BankPinning.CREATE_HINT);
         }
         if (queryVector == null || queryVector.length == 0) {
-            throw new IllegalArgumentException("[hubness] requires [query_vector]: the same vector as the knn query, as an array of numbers");
+            throw new IllegalArgumentException(
+                    "[hubness] requires [query_vector]: the same vector as the knn query, as an array of numbers");
         }
         FiniteCheck.requireFinite(queryVector, "[query_vector]");
         this.bank = bank;
@@ -110,32 +116,91 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     }
 
     @Override
-    public String getWriteableName() { return NAME; }
+    public String getWriteableName() {
+        return NAME;
+    }
 
     /** Parses the body of {@code "hubness": {...}}; the parser is on its START_OBJECT. */
-    public static HubnessRescorerBuilder fromXContent(XContentParser parser, HubnessServices services) throws IOException {
+    public static HubnessRescorerBuilder fromXContent(XContentParser parser, HubnessServices services)
+            throws IOException {
         return HubnessRescoreParser.parse(parser, services);
     }
 
     // setters validate as the parser does (the parser calls them)
-    public HubnessRescorerBuilder method(Method method) { this.method = method; return this; }
-    public HubnessRescorerBuilder field(String field) { this.field = field; return this; }
-    public HubnessRescorerBuilder betaQuery(Double beta) { this.betaQuery = HubnessRescoreParser.checkBeta(beta, "beta_query"); return this; }
-    public HubnessRescorerBuilder betaGallery(Double beta) { this.betaGallery = HubnessRescoreParser.checkBeta(beta, "beta_gallery"); return this; }
-    public HubnessRescorerBuilder scoreMode(ScoreMode mode) { this.scoreMode = Objects.requireNonNull(mode); return this; }
-    public HubnessRescorerBuilder queryWeight(float w) { this.queryWeight = HubnessRescoreParser.checkWeight(w, "query_weight"); return this; }
-    public HubnessRescorerBuilder rescoreQueryWeight(float w) { this.rescoreQueryWeight = HubnessRescoreParser.checkWeight(w, "rescore_query_weight"); return this; }
+    public HubnessRescorerBuilder method(Method method) {
+        this.method = method;
+        return this;
+    }
 
-    public String bank() { return bank; }
-    public float[] queryVector() { return queryVector; }
-    public Method method() { return method; }
-    public String field() { return field; }
-    public Double betaQuery() { return betaQuery; }
-    public Double betaGallery() { return betaGallery; }
-    public ScoreMode scoreMode() { return scoreMode; }
-    public float queryWeight() { return queryWeight; }
-    public float rescoreQueryWeight() { return rescoreQueryWeight; }
-    public Pinned pinned() { return pinned; }
+    public HubnessRescorerBuilder field(String field) {
+        this.field = field;
+        return this;
+    }
+
+    public HubnessRescorerBuilder betaQuery(Double beta) {
+        this.betaQuery = HubnessRescoreParser.checkBeta(beta, "beta_query");
+        return this;
+    }
+
+    public HubnessRescorerBuilder betaGallery(Double beta) {
+        this.betaGallery = HubnessRescoreParser.checkBeta(beta, "beta_gallery");
+        return this;
+    }
+
+    public HubnessRescorerBuilder scoreMode(ScoreMode mode) {
+        this.scoreMode = Objects.requireNonNull(mode);
+        return this;
+    }
+
+    public HubnessRescorerBuilder queryWeight(float w) {
+        this.queryWeight = HubnessRescoreParser.checkWeight(w, "query_weight");
+        return this;
+    }
+
+    public HubnessRescorerBuilder rescoreQueryWeight(float w) {
+        this.rescoreQueryWeight = HubnessRescoreParser.checkWeight(w, "rescore_query_weight");
+        return this;
+    }
+
+    public String bank() {
+        return bank;
+    }
+
+    public float[] queryVector() {
+        return queryVector;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Double betaQuery() {
+        return betaQuery;
+    }
+
+    public Double betaGallery() {
+        return betaGallery;
+    }
+
+    public ScoreMode scoreMode() {
+        return scoreMode;
+    }
+
+    public float queryWeight() {
+        return queryWeight;
+    }
+
+    public float rescoreQueryWeight() {
+        return rescoreQueryWeight;
+    }
+
+    public Pinned pinned() {
+        return pinned;
+    }
 
     /** For tests and for the coordinator: a copy with the pinned state set. */
     public HubnessRescorerBuilder pin(Pinned p) {
@@ -143,21 +208,31 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     }
 
     private HubnessRescorerBuilder copyWith(Pinned p) {
-        HubnessRescorerBuilder c = new HubnessRescorerBuilder(services, bank, queryVector).method(method).field(field).betaQuery(betaQuery)
-            .betaGallery(betaGallery).scoreMode(scoreMode).queryWeight(queryWeight).rescoreQueryWeight(rescoreQueryWeight);
+        HubnessRescorerBuilder c = new HubnessRescorerBuilder(services, bank, queryVector)
+                .method(method)
+                .field(field)
+                .betaQuery(betaQuery)
+                .betaGallery(betaGallery)
+                .scoreMode(scoreMode)
+                .queryWeight(queryWeight)
+                .rescoreQueryWeight(rescoreQueryWeight);
         c.pinned = p;
         return windowSize == null ? c : c.windowSize(windowSize);
     }
 
     @Override
     protected void doXContent(XContentBuilder builder, ToXContent.Params params) throws IOException {
-        builder.startObject(NAME).field(BANK.getPreferredName(), bank).array(QUERY_VECTOR.getPreferredName(), queryVector);
+        builder.startObject(NAME)
+                .field(BANK.getPreferredName(), bank)
+                .array(QUERY_VECTOR.getPreferredName(), queryVector);
         if (method != null) builder.field(METHOD.getPreferredName(), method.externalName());
         if (field != null) builder.field(FIELD.getPreferredName(), field);
         if (betaQuery != null) builder.field(BETA_QUERY.getPreferredName(), betaQuery);
         if (betaGallery != null) builder.field(BETA_GALLERY.getPreferredName(), betaGallery);
-        builder.field(SCORE_MODE.getPreferredName(), scoreMode.externalName()).field(QUERY_WEIGHT.getPreferredName(), queryWeight)
-            .field(RESCORE_QUERY_WEIGHT.getPreferredName(), rescoreQueryWeight).endObject();
+        builder.field(SCORE_MODE.getPreferredName(), scoreMode.externalName())
+                .field(QUERY_WEIGHT.getPreferredName(), queryWeight)
+                .field(RESCORE_QUERY_WEIGHT.getPreferredName(), rescoreQueryWeight)
+                .endObject();
     }
 
     @Override
@@ -168,8 +243,16 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         Pinned now = BankPinning.pinWithoutSearch(services.banks(), this); // ungated: no async round of rewrites
         if (now != null) return pin(now);
         SetOnce<Pinned> holder = new SetOnce<>();
-        ctx.registerAsyncAction((client, listener) -> BankPinning.resolve(services.banks(), client, this,
-            ActionListener.wrap(p -> { holder.set(p); listener.onResponse(null); }, listener::onFailure)));
+        ctx.registerAsyncAction((client, listener) -> BankPinning.resolve(
+                services.banks(),
+                client,
+                this,
+                ActionListener.wrap(
+                        p -> {
+                            holder.set(p);
+                            listener.onResponse(null);
+                        },
+                        listener::onFailure)));
         HubnessRescorerBuilder waiting = copyWith(null);
         waiting.pending = holder::get;
         return waiting;
@@ -184,16 +267,31 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     public boolean equals(Object o) { // pinned state included, transient state not
         if (!super.equals(o)) return false;
         HubnessRescorerBuilder other = (HubnessRescorerBuilder) o;
-        return bank.equals(other.bank) && Arrays.equals(queryVector, other.queryVector) && method == other.method
-            && Objects.equals(field, other.field) && Objects.equals(betaQuery, other.betaQuery)
-            && Objects.equals(betaGallery, other.betaGallery) && scoreMode == other.scoreMode
-            && Float.compare(queryWeight, other.queryWeight) == 0 && Float.compare(rescoreQueryWeight, other.rescoreQueryWeight) == 0
-            && Objects.equals(pinned, other.pinned);
+        return bank.equals(other.bank)
+                && Arrays.equals(queryVector, other.queryVector)
+                && method == other.method
+                && Objects.equals(field, other.field)
+                && Objects.equals(betaQuery, other.betaQuery)
+                && Objects.equals(betaGallery, other.betaGallery)
+                && scoreMode == other.scoreMode
+                && Float.compare(queryWeight, other.queryWeight) == 0
+                && Float.compare(rescoreQueryWeight, other.rescoreQueryWeight) == 0
+                && Objects.equals(pinned, other.pinned);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), bank, Arrays.hashCode(queryVector), method, field, betaQuery, betaGallery,
-            scoreMode, queryWeight, rescoreQueryWeight, pinned);
+        return Objects.hash(
+                super.hashCode(),
+                bank,
+                Arrays.hashCode(queryVector),
+                method,
+                field,
+                betaQuery,
+                betaGallery,
+                scoreMode,
+                queryWeight,
+                rescoreQueryWeight,
+                pinned);
     }
 }

@@ -20,6 +20,15 @@ import org.opensearch.hubness.norm.NormParams;
  * @param queryWeight        weight of the first-pass score
  * @param rescoreQueryWeight weight of the hubness score
  */
-public record RescoreSpec(String field, float[] preparedQuery, Method method, NormParams params, boolean betaOverridden,
-                          boolean gateQuery, boolean gateGallery, String top1Id, ScoreMode scoreMode, float queryWeight,
-                          float rescoreQueryWeight) {}
+public record RescoreSpec(
+        String field,
+        float[] preparedQuery,
+        Method method,
+        NormParams params,
+        boolean betaOverridden,
+        boolean gateQuery,
+        boolean gateGallery,
+        String top1Id,
+        ScoreMode scoreMode,
+        float queryWeight,
+        float rescoreQueryWeight) {}

@@ -22,12 +22,12 @@ public final class ScoreMapping {
         return logScore >= 0 ? 1 + logScore : 1 / (1 - logScore);
     }
 
-    public static double windowScore(ScoreMode mode, double firstPass, float queryWeight, double logScore,
-                                     float rescoreQueryWeight) {
+    public static double windowScore(
+            ScoreMode mode, double firstPass, float queryWeight, double logScore, float rescoreQueryWeight) {
         double primary = Math.max(0, sanitise(firstPass)) * queryWeight;
         double secondary = positive(logScore) * rescoreQueryWeight;
         double combined = mode.combine(primary, secondary);
-        if (!(combined >= 0)) combined = 0;                // NaN or negative cannot happen with the checks above
+        if (!(combined >= 0)) combined = 0; // NaN or negative cannot happen with the checks above
         if (Double.isInfinite(combined)) combined = Float.MAX_VALUE - 1;
         return 1 + combined;
     }

@@ -10,7 +10,12 @@ import java.util.stream.Collectors;
  * {@code rescore_query_weight}. {@code replace} (the default) keeps only the secondary.
  */
 public enum ScoreMode {
-    TOTAL, MULTIPLY, AVG, MAX, MIN, REPLACE;
+    TOTAL,
+    MULTIPLY,
+    AVG,
+    MAX,
+    MIN,
+    REPLACE;
 
     public double combine(double primary, double secondary) {
         return switch (this) {
@@ -32,6 +37,6 @@ public enum ScoreMode {
             if (m.externalName().equalsIgnoreCase(s)) return m;
         }
         throw new IllegalArgumentException("unknown score_mode [" + s + "]; valid values are "
-            + Arrays.stream(values()).map(ScoreMode::externalName).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(ScoreMode::externalName).collect(Collectors.joining(", ")));
     }
 }

@@ -14,28 +14,42 @@ final class ShardRescoreContexts {
 
     private ShardRescoreContexts() {}
 
-    static RescoreContext build(HubnessRescorerBuilder request, HubnessServices services, int windowSize, QueryShardContext context) {
+    static RescoreContext build(
+            HubnessRescorerBuilder request, HubnessServices services, int windowSize, QueryShardContext context) {
         Pinned pinned = request.pinned();
         if (pinned == null) {
-            throw new IllegalStateException("the [hubness] rescorer reached a shard without being resolved (pinned) on the "
-                + "coordinating node; it must be sent through the search API, whose rewrite pins the bank version and gates");
+            throw new IllegalStateException(
+                    "the [hubness] rescorer reached a shard without being resolved (pinned) on the "
+                            + "coordinating node; it must be sent through the search API, whose rewrite pins the bank version and gates");
         }
         String bank = request.bank();
         LoadedBank b = services.banks().version(bank, pinned.bankVersion());
         if (b == null) {
-            throw new OpenSearchStatusException("bank [" + bank + "] version [" + pinned.bankVersion() + "] is not loaded on "
-                + "this node (it was rebuilt or deleted while the search ran); retry the search", RestStatus.SERVICE_UNAVAILABLE);
+            throw new OpenSearchStatusException(
+                    "bank [" + bank + "] version [" + pinned.bankVersion() + "] is not loaded on "
+                            + "this node (it was rebuilt or deleted while the search ran); retry the search",
+                    RestStatus.SERVICE_UNAVAILABLE);
         }
         if (request.queryVector().length != b.dimension()) BankPinning.validate(request, b);
         String f = request.field() != null ? request.field() : b.galleryField();
         VectorFieldSpec field = services.fieldSpecs().forShard(context, f);
         if (field.dimension() != b.dimension()) {
-            throw new IllegalArgumentException("[hubness] field [" + f + "] has dimension " + field.dimension() + " but bank [" + b.name()
-                + "] has dimension " + b.dimension() + "; use a bank built for this field");
+            throw new IllegalArgumentException(
+                    "[hubness] field [" + f + "] has dimension " + field.dimension() + " but bank [" + b.name()
+                            + "] has dimension " + b.dimension() + "; use a bank built for this field");
         }
-        RescoreSpec spec = new RescoreSpec(f, b.similarity().prepare(request.queryVector()), pinned.method(),
-            BankPinning.effectiveParams(request, b), request.betaQuery() != null || request.betaGallery() != null, pinned.gateQuery(),
-            pinned.gateGallery(), pinned.top1Id(), request.scoreMode(), request.queryWeight(), request.rescoreQueryWeight());
+        RescoreSpec spec = new RescoreSpec(
+                f,
+                b.similarity().prepare(request.queryVector()),
+                pinned.method(),
+                BankPinning.effectiveParams(request, b),
+                request.betaQuery() != null || request.betaGallery() != null,
+                pinned.gateQuery(),
+                pinned.gateGallery(),
+                pinned.top1Id(),
+                request.scoreMode(),
+                request.queryWeight(),
+                request.rescoreQueryWeight());
         return new HubnessRescoreContext(windowSize, b, services.cache(), services.rescoreStats(), spec);
     }
 }

@@ -1,5 +1,7 @@
 package org.opensearch.hubness.rest;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -9,9 +11,6 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestChannel;
 import org.opensearch.tasks.Task;
 import org.opensearch.tasks.TaskListener;
-
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The 202 of a build nobody waits for (wait_for_completion=false), as _reindex answers: sent once the cluster manager
@@ -56,8 +55,13 @@ final class BackgroundBuild implements ActionListener<BuildTicket> {
         if (!answered.compareAndSet(false, true)) return;
         task.thenAccept(t -> {
             try {
-                XContentBuilder body = channel.newBuilder().startObject().field("acknowledged", true).field("bank", bank)
-                    .field("version", ticket.version()).field("task", nodeId + ":" + t.getId()).endObject();
+                XContentBuilder body = channel.newBuilder()
+                        .startObject()
+                        .field("acknowledged", true)
+                        .field("bank", bank)
+                        .field("version", ticket.version())
+                        .field("task", nodeId + ":" + t.getId())
+                        .endObject();
                 channel.sendResponse(new BytesRestResponse(RestStatus.ACCEPTED, body));
             } catch (Exception e) {
                 send(e);

@@ -1,14 +1,13 @@
 package org.opensearch.hubness.rest;
 
+import static org.opensearch.rest.RestRequest.Method.POST;
+
+import java.util.List;
 import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
-
-import java.util.List;
-
-import static org.opensearch.rest.RestRequest.Method.POST;
 
 /** POST /_plugins/_hubness/banks/{name}/_clear_cache (404 for a missing bank) and POST /_plugins/_hubness/_clear_cache. */
 final class RestClearCacheHandler extends BaseRestHandler {
@@ -20,7 +19,9 @@ final class RestClearCacheHandler extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(POST, HubnessRestHandlers.BANKS + "/{name}/_clear_cache"), new Route(POST, HubnessRestHandlers.BASE + "/_clear_cache"));
+        return List.of(
+                new Route(POST, HubnessRestHandlers.BANKS + "/{name}/_clear_cache"),
+                new Route(POST, HubnessRestHandlers.BASE + "/_clear_cache"));
     }
 
     @Override

@@ -1,14 +1,13 @@
 package org.opensearch.hubness.rest;
 
+import static org.opensearch.rest.RestRequest.Method.DELETE;
+
+import java.util.List;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
-
-import java.util.List;
-
-import static org.opensearch.rest.RestRequest.Method.DELETE;
 
 /** DELETE /_plugins/_hubness/banks/{name}: removes the bank and cancels its build; acknowledged once every node dropped it. */
 final class RestDeleteBankHandler extends BaseRestHandler {

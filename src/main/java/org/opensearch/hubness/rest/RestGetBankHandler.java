@@ -1,14 +1,13 @@
 package org.opensearch.hubness.rest;
 
+import static org.opensearch.rest.RestRequest.Method.GET;
+
+import java.util.List;
 import org.opensearch.hubness.transport.GetBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
-
-import java.util.List;
-
-import static org.opensearch.rest.RestRequest.Method.GET;
 
 /** GET /_plugins/_hubness/banks/{name}: the bank's state, versions, build report and every node's view of it. */
 final class RestGetBankHandler extends BaseRestHandler {

@@ -1,5 +1,11 @@
 package org.opensearch.hubness.rest;
 
+import static org.opensearch.rest.RestRequest.Method.PUT;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -11,13 +17,6 @@ import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-import java.util.function.LongSupplier;
-
-import static org.opensearch.rest.RestRequest.Method.PUT;
 
 /**
  * PUT /_plugins/_hubness/banks/{name}. A body beyond plugins.hubness.bank.max_body_size is a 413 before it is parsed
@@ -49,11 +48,17 @@ final class RestPutBankHandler extends BaseRestHandler {
         long limit = maxBodyBytes.getAsLong();
         BytesReference content = request.hasContent() ? request.content() : null;
         if (content != null && content.length() > limit) {
-            throw new OpenSearchStatusException("the bank definition is " + new ByteSizeValue(content.length()) + ", more than the "
-                + new ByteSizeValue(limit) + " a PUT may carry (setting plugins.hubness.bank.max_body_size); post fewer vectors, or index them "
-                + "and define the bank with {\"index\", \"field\"}", RestStatus.REQUEST_ENTITY_TOO_LARGE);
+            throw new OpenSearchStatusException(
+                    "the bank definition is " + new ByteSizeValue(content.length()) + ", more than the "
+                            + new ByteSizeValue(limit)
+                            + " a PUT may carry (setting plugins.hubness.bank.max_body_size); post fewer vectors, or index them "
+                            + "and define the bank with {\"index\", \"field\"}",
+                    RestStatus.REQUEST_ENTITY_TOO_LARGE);
         }
-        Map<String, Object> body = content == null ? Map.of() : XContentHelper.convertToMap(content, false, request.getMediaType()).v2();
+        Map<String, Object> body = content == null
+                ? Map.of()
+                : XContentHelper.convertToMap(content, false, request.getMediaType())
+                        .v2();
         BankDefinition.fromMap(name, body); // a malformed definition is a 400 now, also when nobody waits
         String json = content == null ? "{}" : XContentHelper.convertToJson(content, false, request.getMediaType());
         PutBank.Request put = new PutBank.Request(name, json, !wait);

@@ -1,15 +1,14 @@
 package org.opensearch.hubness.rest;
 
+import static org.opensearch.rest.RestRequest.Method.POST;
+
+import java.util.List;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.transport.RebuildBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
-
-import java.util.List;
-
-import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
  * POST /_plugins/_hubness/banks/{name}/_rebuild. It takes no body (a rebuild uses the stored definition; to change
@@ -32,8 +31,8 @@ final class RestRebuildBankHandler extends BaseRestHandler {
         String name = request.param("name");
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
         if (request.hasContent() && request.content().length() > 0) {
-            throw new IllegalArgumentException("_rebuild takes no body: it rebuilds bank [" + name + "] from its stored definition; "
-                + "to change the definition, DELETE the bank and PUT it again");
+            throw new IllegalArgumentException("_rebuild takes no body: it rebuilds bank [" + name
+                    + "] from its stored definition; " + "to change the definition, DELETE the bank and PUT it again");
         }
         BankDefinition.validateName(name);
         RebuildBank.Request rebuild = new RebuildBank.Request(name, !wait);

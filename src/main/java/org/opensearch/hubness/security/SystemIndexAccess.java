@@ -1,12 +1,11 @@
 package org.opensearch.hubness.security;
 
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.opensearch.action.support.ContextPreservingActionListener;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.threadpool.ThreadPool;
-
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The one place where the plugin acts as itself rather than as the user whose request it serves: it stashes the thread
@@ -35,7 +34,8 @@ public final class SystemIndexAccess {
     /** Starts an asynchronous call as the plugin; {@code listener} runs in the caller's context again. */
     public <T> void callAsync(Consumer<ActionListener<T>> action, ActionListener<T> listener) {
         ThreadContext context = threadPool.getThreadContext();
-        ActionListener<T> restoring = new ContextPreservingActionListener<>(context.newRestorableContext(false), listener);
+        ActionListener<T> restoring =
+                new ContextPreservingActionListener<>(context.newRestorableContext(false), listener);
         try (ThreadContext.StoredContext ignored = context.stashContext()) {
             action.accept(restoring);
         }

@@ -26,10 +26,20 @@ public final class RescoreStats {
     public Snapshot snapshot() {
         long n = rescores.sum();
         long total = nanos.sum();
-        return new Snapshot(n, documents.sum(), failures.sum(), total / 1_000_000.0, n == 0 ? 0 : total / 1_000_000.0 / n,
-            maxNanos.get() / 1_000_000.0);
+        return new Snapshot(
+                n,
+                documents.sum(),
+                failures.sum(),
+                total / 1_000_000.0,
+                n == 0 ? 0 : total / 1_000_000.0 / n,
+                maxNanos.get() / 1_000_000.0);
     }
 
-    public record Snapshot(long shardRescores, long documentsRescored, long failures, double totalMillis,
-                           double meanMillis, double maxMillis) {}
+    public record Snapshot(
+            long shardRescores,
+            long documentsRescored,
+            long failures,
+            double totalMillis,
+            double meanMillis,
+            double maxMillis) {}
 }

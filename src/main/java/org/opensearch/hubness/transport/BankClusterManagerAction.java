@@ -1,5 +1,6 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.clustermanager.AcknowledgedRequest;
 import org.opensearch.action.support.clustermanager.TransportClusterManagerNodeAction;
@@ -14,16 +15,21 @@ import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
-import java.io.IOException;
-
 /** A bank operation the cluster manager runs as a metadata task; subclasses say what changes and what to answer. */
-abstract class BankClusterManagerAction<Q extends AcknowledgedRequest<Q>, R extends ActionResponse> extends TransportClusterManagerNodeAction<Q, R> {
+abstract class BankClusterManagerAction<Q extends AcknowledgedRequest<Q>, R extends ActionResponse>
+        extends TransportClusterManagerNodeAction<Q, R> {
 
     private final Writeable.Reader<R> responseReader;
 
-    protected BankClusterManagerAction(String name, TransportService transport, ClusterService cluster, ThreadPool pool,
-                                       ActionFilters filters, Writeable.Reader<Q> reader, Writeable.Reader<R> responseReader,
-                                       IndexNameExpressionResolver resolver) {
+    protected BankClusterManagerAction(
+            String name,
+            TransportService transport,
+            ClusterService cluster,
+            ThreadPool pool,
+            ActionFilters filters,
+            Writeable.Reader<Q> reader,
+            Writeable.Reader<R> responseReader,
+            IndexNameExpressionResolver resolver) {
         super(name, transport, cluster, pool, filters, reader, resolver);
         this.responseReader = responseReader;
     }

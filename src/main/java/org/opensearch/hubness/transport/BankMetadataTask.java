@@ -1,14 +1,13 @@
 package org.opensearch.hubness.transport;
 
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.opensearch.cluster.AckedClusterStateUpdateTask;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.ack.AckedRequest;
 import org.opensearch.common.Priority;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
-
-import java.util.function.BiFunction;
-import java.util.function.UnaryOperator;
 
 /**
  * A change of the banks' cluster metadata, run by the cluster manager's single update thread (so bank operations are
@@ -20,8 +19,11 @@ final class BankMetadataTask<R> extends AckedClusterStateUpdateTask<R> {
     private final BiFunction<HubnessMetadata, Boolean, R> response;
     private volatile HubnessMetadata after;
 
-    BankMetadataTask(AckedRequest request, ActionListener<R> listener, UnaryOperator<HubnessMetadata> change,
-                     BiFunction<HubnessMetadata, Boolean, R> response) {
+    BankMetadataTask(
+            AckedRequest request,
+            ActionListener<R> listener,
+            UnaryOperator<HubnessMetadata> change,
+            BiFunction<HubnessMetadata, Boolean, R> response) {
         super(Priority.NORMAL, request, listener);
         this.change = change;
         this.response = response;

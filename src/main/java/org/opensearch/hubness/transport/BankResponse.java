@@ -1,5 +1,8 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionResponse;
@@ -9,10 +12,6 @@ import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One bank (GET, and the answer of PUT and _rebuild) or the list of banks, carried as the typed cluster-state
@@ -62,9 +61,14 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
             b.startObject().startArray("banks");
             for (BankRecord r : banks) {
                 BankDefinition def = BankDefinition.fromStoredJson(r.name(), r.definitionJson());
-                b.startObject().field("name", r.name()).field("state", r.state().externalName())
-                    .field("version", r.serving() == null ? null : r.serving().version())
-                    .field("gallery", Map.of("index", def.galleryIndex(), "field", def.galleryField())).endObject();
+                b.startObject()
+                        .field("name", r.name())
+                        .field("state", r.state().externalName())
+                        .field(
+                                "version",
+                                r.serving() == null ? null : r.serving().version())
+                        .field("gallery", Map.of("index", def.galleryIndex(), "field", def.galleryField()))
+                        .endObject();
             }
             return b.endArray().endObject();
         }
@@ -72,14 +76,21 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
         b.startObject().field("name", r.name()).field("state", r.state().externalName());
         b.field("version", r.serving() == null ? null : r.serving().version());
         if (r.previous() != null) b.field("previous_version", r.previous().version());
-        if (r.build() != null) b.field("building_version", r.build().version()).field("build_node", r.build().nodeId());
+        if (r.build() != null)
+            b.field("building_version", r.build().version())
+                    .field("build_node", r.build().nodeId());
         if (r.failure() != null) {
             b.field("failure");
             r.failure().toXContent(b);
         }
-        b.field("definition", BankDefinition.fromStoredJson(r.name(), r.definitionJson()).describe());
+        b.field(
+                "definition",
+                BankDefinition.fromStoredJson(r.name(), r.definitionJson()).describe());
         if (r.serving() != null) {
-            b.field("build", XContentHelper.convertToMap(JsonXContent.jsonXContent, r.serving().buildInfoJson(), true));
+            b.field(
+                    "build",
+                    XContentHelper.convertToMap(
+                            JsonXContent.jsonXContent, r.serving().buildInfoJson(), true));
             b.field("sha256", r.serving().sha256());
         }
         if (!nodes.isEmpty()) {

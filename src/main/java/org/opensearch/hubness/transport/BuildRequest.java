@@ -1,13 +1,12 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.hubness.bank.state.BuildTicket;
-
-import java.io.IOException;
 
 /** A request that starts a build (PUT, _rebuild): the bank, and whether anyone waits for the outcome. */
 public abstract class BuildRequest extends ActionRequest {

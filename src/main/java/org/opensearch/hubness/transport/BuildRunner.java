@@ -1,5 +1,9 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.OpenSearchStatusException;
@@ -28,11 +32,6 @@ import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Map;
-import java.util.function.Supplier;
-
 /**
  * Runs one build the way the cluster manager coordinates it: record the start (the cluster manager refuses a second
  * build or an existing name), compute the version on this node's build pool, write its blobs, then ask the cluster
@@ -53,8 +52,14 @@ public final class BuildRunner {
     /** StartBuild, EndBuild and LoadBank run as the plugin: no user role needs the internal actions. */
     private final SystemIndexAccess asPlugin;
 
-    public BuildRunner(Client client, ClusterService clusterService, ThreadPool threadPool, BankBlobs blobs, HubnessSettings settings,
-                       BlobJanitor janitor, SystemIndexAccess asPlugin) {
+    public BuildRunner(
+            Client client,
+            ClusterService clusterService,
+            ThreadPool threadPool,
+            BankBlobs blobs,
+            HubnessSettings settings,
+            BlobJanitor janitor,
+            SystemIndexAccess asPlugin) {
         this.client = client;
         this.clusterService = clusterService;
         this.threadPool = threadPool;
@@ -65,22 +70,32 @@ public final class BuildRunner {
     }
 
     /** PUT: validates the definition and the gallery field (400 before anything is recorded), then builds version 1. */
-    void create(String name, String bodyJson, boolean background, ActionListener<BuildTicket> started, ActionListener<BankResponse> listener) {
+    void create(
+            String name,
+            String bodyJson,
+            boolean background,
+            ActionListener<BuildTicket> started,
+            ActionListener<BankResponse> listener) {
         threadPool.generic().execute(() -> {
             BuildTicket ticket;
             BankDefinition def;
             try {
-                def = BankDefinition.fromMap(name, XContentHelper.convertToMap(JsonXContent.jsonXContent, bodyJson, false));
+                def = BankDefinition.fromMap(
+                        name, XContentHelper.convertToMap(JsonXContent.jsonXContent, bodyJson, false));
                 VectorFieldSpec gallery = IndexFieldInspector.inspect(client, def.galleryIndex(), def.galleryField());
                 gallery.resolve(def.similarity());
                 if (!gallery.index().equals(def.galleryIndex())) {
-                    throw new IllegalArgumentException("[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
-                        + "]; a bank describes one concrete index: name it");
+                    throw new IllegalArgumentException(
+                            "[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
+                                    + "]; a bank describes one concrete index: name it");
                 }
                 String buildId = UUIDs.randomBase64UUID();
                 String stored = PostedVectors.forStorage(def, buildId).toStoredJson();
-                ticket = asPlugin.call(() -> client.execute(StartBuild.ACTION, new StartBuild.Request(name, stored, buildId, clusterService.localNode()))
-                    .actionGet()).ticket();
+                ticket = asPlugin.call(() -> client.execute(
+                                        StartBuild.ACTION,
+                                        new StartBuild.Request(name, stored, buildId, clusterService.localNode()))
+                                .actionGet())
+                        .ticket();
             } catch (Exception e) {
                 notifyFailure(started, listener, e);
                 return;
@@ -88,10 +103,17 @@ public final class BuildRunner {
             if (started != null) started.onResponse(ticket);
             BankDefinition inMemory = def;
             // the coordination waits on the fan-out, whose steps run on the build pool: never on the build pool itself
-            threadPool.generic().execute(() -> run(name, ticket, () -> {
-                PostedVectors.store(blobs, inMemory, ticket.buildId());
-                return inMemory;
-            }, !background, listener));
+            threadPool
+                    .generic()
+                    .execute(() -> run(
+                            name,
+                            ticket,
+                            () -> {
+                                PostedVectors.store(blobs, inMemory, ticket.buildId());
+                                return inMemory;
+                            },
+                            !background,
+                            listener));
         });
     }
 
@@ -101,39 +123,65 @@ public final class BuildRunner {
             StartBuild.Response s;
             try {
                 BankDefinition.validateName(name);
-                s = asPlugin.call(() -> client.execute(StartBuild.ACTION,
-                    new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode())).actionGet());
+                s = asPlugin.call(() -> client.execute(
+                                StartBuild.ACTION,
+                                new StartBuild.Request(
+                                        name, null, UUIDs.randomBase64UUID(), clusterService.localNode()))
+                        .actionGet());
             } catch (Exception e) {
                 notifyFailure(started, listener, e);
                 return;
             }
             if (started != null) started.onResponse(s.ticket());
-            threadPool.generic().execute(() -> run(name, s.ticket(),
-                () -> PostedVectors.resolve(blobs, BankDefinition.fromStoredJson(name, s.definitionJson())), false, listener));
+            threadPool
+                    .generic()
+                    .execute(() -> run(
+                            name,
+                            s.ticket(),
+                            () -> PostedVectors.resolve(blobs, BankDefinition.fromStoredJson(name, s.definitionJson())),
+                            false,
+                            listener));
         });
     }
 
-    private static void notifyFailure(ActionListener<BuildTicket> started, ActionListener<BankResponse> listener, Exception e) {
+    private static void notifyFailure(
+            ActionListener<BuildTicket> started, ActionListener<BankResponse> listener, Exception e) {
         if (started != null) started.onFailure(e);
         listener.onFailure(e);
     }
 
-    private void run(String name, BuildTicket ticket, Supplier<BankDefinition> definition, boolean abandonIfInvalid,
-                     ActionListener<BankResponse> listener) {
+    private void run(
+            String name,
+            BuildTicket ticket,
+            Supplier<BankDefinition> definition,
+            boolean abandonIfInvalid,
+            ActionListener<BankResponse> listener) {
         try {
             BankDefinition def = definition.get();
             requireCurrent(name, ticket);
-            GalleryBuild.Result result = new GalleryBuild(client, clusterService, settings, asPlugin, () -> requireCurrent(name, ticket))
-                .run(def, ticket.version());
+            GalleryBuild.Result result = new GalleryBuild(
+                            client, clusterService, settings, asPlugin, () -> requireCurrent(name, ticket))
+                    .run(def, ticket.version());
             requireCurrent(name, ticket);
             LoadedBank bank = result.bank();
             String sha = blobs.writeVersion(bank, ticket.buildId());
-            BankVersion version = new BankVersion(ticket.version(), ticket.buildId(), sha, bank.dimension(), bank.queryBankSize(),
-                bank.galleryBankSize(), json(result.info()));
-            if (!asPlugin.call(() -> client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version)).actionGet()).applied()) {
+            BankVersion version = new BankVersion(
+                    ticket.version(),
+                    ticket.buildId(),
+                    sha,
+                    bank.dimension(),
+                    bank.queryBankSize(),
+                    bank.galleryBankSize(),
+                    json(result.info()));
+            if (!asPlugin.call(() -> client.execute(
+                                    EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version))
+                            .actionGet())
+                    .applied()) {
                 throw overtaken(name, ticket);
             }
-            LoadBank.Response loaded = asPlugin.call(() -> client.execute(LoadBank.ACTION, new LoadBank.Request(name, true)).actionGet());
+            LoadBank.Response loaded =
+                    asPlugin.call(() -> client.execute(LoadBank.ACTION, new LoadBank.Request(name, true))
+                            .actionGet());
             BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
             if (record == null) throw overtaken(name, ticket);
             listener.onResponse(BankResponse.one(record, loaded.views()));
@@ -151,7 +199,9 @@ public final class BuildRunner {
     private void endAsFailed(String name, BuildTicket ticket, Exception e, boolean abandon) {
         try {
             BankFailure failure = BankFailure.of(ticket.version(), e, threadPool.absoluteTimeInMillis());
-            asPlugin.call(() -> client.execute(EndBuild.ACTION, EndBuild.Request.failed(name, ticket.buildId(), failure, abandon)).actionGet());
+            asPlugin.call(() -> client.execute(
+                            EndBuild.ACTION, EndBuild.Request.failed(name, ticket.buildId(), failure, abandon))
+                    .actionGet());
         } catch (RuntimeException again) {
             LOG.warn(() -> "could not record the failed build of bank [" + name + "]", again);
         }
@@ -159,12 +209,13 @@ public final class BuildRunner {
 
     /** A build a DELETE (or a newer PUT after it) overtook stops here: it can never publish anyway. */
     private void requireCurrent(String name, BuildTicket ticket) {
-        if (!BankTransitions.isCurrentBuild(HubnessMetadata.of(clusterService.state()), name, ticket.buildId())) throw overtaken(name, ticket);
+        if (!BankTransitions.isCurrentBuild(HubnessMetadata.of(clusterService.state()), name, ticket.buildId()))
+            throw overtaken(name, ticket);
     }
 
     private static Overtaken overtaken(String name, BuildTicket ticket) {
-        return new Overtaken("bank [" + name + "] was deleted, re-created or its build was failed while version " + ticket.version()
-            + " was building; this build was discarded");
+        return new Overtaken("bank [" + name + "] was deleted, re-created or its build was failed while version "
+                + ticket.version() + " was building; this build was discarded");
     }
 
     /** 409: the build lost to a DELETE or to the cluster manager; it published nothing. */

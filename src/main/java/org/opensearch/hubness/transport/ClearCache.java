@@ -1,5 +1,7 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.List;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.FailedNodeException;
@@ -20,9 +22,6 @@ import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
-import java.util.List;
 
 /** POST .../banks/{name}/_clear_cache and POST .../_clear_cache: every node drops cached terms (of one bank, or all). */
 public final class ClearCache {
@@ -97,14 +96,18 @@ public final class ClearCache {
         protected void doExecute(Task task, NodesFanOut.Request<Scope> request, ActionListener<Response> listener) {
             String bank = request.payload().bank();
             if (bank != null && HubnessMetadata.of(clusterService.state()).bank(bank) == null) {
-                listener.onFailure(new ResourceNotFoundException("no bank [" + bank + "]; " + BankTransitions.createHint(bank)));
+                listener.onFailure(
+                        new ResourceNotFoundException("no bank [" + bank + "]; " + BankTransitions.createHint(bank)));
                 return;
             }
             super.doExecute(task, request, listener);
         }
 
         @Override
-        protected Response newResponse(NodesFanOut.Request<Scope> request, List<NodeResponse<Dropped>> nodes, List<FailedNodeException> failures) {
+        protected Response newResponse(
+                NodesFanOut.Request<Scope> request,
+                List<NodeResponse<Dropped>> nodes,
+                List<FailedNodeException> failures) {
             return new Response(clusterService.getClusterName(), nodes, failures);
         }
 

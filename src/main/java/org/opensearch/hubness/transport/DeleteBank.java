@@ -1,5 +1,6 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -19,8 +20,6 @@ import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.node.BlobJanitor;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
 
 /**
  * DELETE /_plugins/_hubness/banks/{name}: the cluster manager removes the bank from the cluster state, which cancels
@@ -81,7 +80,10 @@ public final class DeleteBank {
 
         @Override
         public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
-            return b.startObject().field("acknowledged", acknowledged).field("bank", bank).endObject();
+            return b.startObject()
+                    .field("acknowledged", acknowledged)
+                    .field("bank", bank)
+                    .endObject();
         }
     }
 
@@ -89,8 +91,13 @@ public final class DeleteBank {
         private final BlobJanitor janitor;
 
         @Inject
-        public TransportAction(TransportService t, ClusterService c, ThreadPool p, ActionFilters f, IndexNameExpressionResolver r,
-                               BlobJanitor janitor) {
+        public TransportAction(
+                TransportService t,
+                ClusterService c,
+                ThreadPool p,
+                ActionFilters f,
+                IndexNameExpressionResolver r,
+                BlobJanitor janitor) {
             super(NAME, t, c, p, f, Request::new, Response::new, r);
             this.janitor = janitor;
         }
@@ -98,9 +105,13 @@ public final class DeleteBank {
         @Override
         protected void clusterManagerOperation(Request r, ClusterState state, ActionListener<Response> listener) {
             BankDefinition.validateName(r.bank);
-            clusterService.submitStateUpdateTask("hubness-delete-bank[" + r.bank + "]", new BankMetadataTask<>(r,
-                ActionListener.runAfter(listener, () -> janitor.cleanLater(r.bank)),
-                m -> BankTransitions.delete(m, r.bank), (m, acked) -> new Response(acked, r.bank)));
+            clusterService.submitStateUpdateTask(
+                    "hubness-delete-bank[" + r.bank + "]",
+                    new BankMetadataTask<>(
+                            r,
+                            ActionListener.runAfter(listener, () -> janitor.cleanLater(r.bank)),
+                            m -> BankTransitions.delete(m, r.bank),
+                            (m, acked) -> new Response(acked, r.bank)));
         }
     }
 }

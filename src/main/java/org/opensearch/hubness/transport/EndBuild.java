@@ -1,5 +1,6 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -20,8 +21,6 @@ import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
-import java.io.IOException;
-
 /**
  * Internal: the cluster manager ends a build — publishes its version, records its failure, or (a first build whose
  * definition proved invalid while the caller waited) removes the bank. Applied only while the build id is still the
@@ -35,7 +34,9 @@ public final class EndBuild {
     private EndBuild() {}
 
     public enum Outcome implements Writeable {
-        PUBLISHED, FAILED, ABANDONED;
+        PUBLISHED,
+        FAILED,
+        ABANDONED;
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
@@ -124,17 +125,24 @@ public final class EndBuild {
 
     public static final class TransportAction extends BankClusterManagerAction<Request, Response> {
         @Inject
-        public TransportAction(TransportService t, ClusterService c, ThreadPool p, ActionFilters f, IndexNameExpressionResolver r) {
+        public TransportAction(
+                TransportService t, ClusterService c, ThreadPool p, ActionFilters f, IndexNameExpressionResolver r) {
             super(NAME, t, c, p, f, Request::new, Response::new, r);
         }
 
         @Override
         protected void clusterManagerOperation(Request r, ClusterState state, ActionListener<Response> listener) {
             boolean[] applied = new boolean[1];
-            clusterService.submitStateUpdateTask("hubness-end-build[" + r.bank + "]", new BankMetadataTask<>(r, listener, m -> {
-                applied[0] = BankTransitions.isCurrentBuild(m, r.bank, r.buildId);
-                return r.apply(m);
-            }, (m, acked) -> new Response(applied[0])));
+            clusterService.submitStateUpdateTask(
+                    "hubness-end-build[" + r.bank + "]",
+                    new BankMetadataTask<>(
+                            r,
+                            listener,
+                            m -> {
+                                applied[0] = BankTransitions.isCurrentBuild(m, r.bank, r.buildId);
+                                return r.apply(m);
+                            },
+                            (m, acked) -> new Response(applied[0])));
         }
     }
 }

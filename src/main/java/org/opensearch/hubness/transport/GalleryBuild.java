@@ -4,6 +4,17 @@
  */
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
@@ -30,18 +41,6 @@ import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.transport.client.Client;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
-
 /**
  * The computation of one bank version, coordinated from the node that runs the build: reads the banks from Lucene on
  * their indices' shards ({@link ReadBankVectors}), fans the gallery pass out to every started copy of the gallery's
@@ -65,7 +64,12 @@ final class GalleryBuild {
     /** Throws when the build was overtaken (deleted, re-created, failed): checked before every retry. */
     private final Runnable requireCurrent;
 
-    GalleryBuild(Client client, ClusterService clusterService, HubnessSettings settings, SystemIndexAccess asPlugin, Runnable requireCurrent) {
+    GalleryBuild(
+            Client client,
+            ClusterService clusterService,
+            HubnessSettings settings,
+            SystemIndexAccess asPlugin,
+            Runnable requireCurrent) {
         this.client = client;
         this.clusterService = clusterService;
         this.settings = settings;
@@ -79,17 +83,32 @@ final class GalleryBuild {
         Similarity similarity = gallery.resolve(def.similarity());
         int d = gallery.dimension();
         float[] queryBank = def.queryBank() == null ? new float[0] : load("query_bank", def.queryBank(), gallery);
-        float[] galleryBank = def.galleryBank() == null ? new float[0] : load("gallery_bank", def.galleryBank(), gallery);
+        float[] galleryBank =
+                def.galleryBank() == null ? new float[0] : load("gallery_bank", def.galleryBank(), gallery);
         int mq = queryBank.length / d, mg = galleryBank.length / d;
         similarity.prepareRows(queryBank, mq, d);
         similarity.prepareRows(galleryBank, mg, d);
 
-        ShardBuildPass.Spec spec = new ShardBuildPass.Spec(def.name(), version, gallery.index(), gallery.field(), d, similarity,
-            def.params(), Math.min(settings.reportQueries(), mq), settings.rowsPerStep(), queryBank, galleryBank);
+        ShardBuildPass.Spec spec = new ShardBuildPass.Spec(
+                def.name(),
+                version,
+                gallery.index(),
+                gallery.field(),
+                d,
+                similarity,
+                def.params(),
+                Math.min(settings.reportQueries(), mq),
+                settings.rowsPerStep(),
+                queryBank,
+                galleryBank);
         long passStarted = System.nanoTime();
-        Map<Integer, ShardBuildPass.ShardResult> chosen = onEveryShard(gallery.index(), "gallery pass",
-            shards -> asPlugin.call(() -> client.execute(ShardBuildPass.ACTION, new ShardBuildPass.Request(spec, shards)).actionGet()),
-            GalleryBuild::oneCopyPerShard);
+        Map<Integer, ShardBuildPass.ShardResult> chosen = onEveryShard(
+                gallery.index(),
+                "gallery pass",
+                shards -> asPlugin.call(
+                        () -> client.execute(ShardBuildPass.ACTION, new ShardBuildPass.Request(spec, shards))
+                                .actionGet()),
+                GalleryBuild::oneCopyPerShard);
         long passNanos = System.nanoTime() - passStarted;
         PassPartial total = spec.pass().emptyPartial();
         Map<Long, String> ids = new HashMap<>();
@@ -102,13 +121,25 @@ final class GalleryBuild {
             ids.putAll(r.ids());
         }
         if (total.documents() == 0) {
-            throw new IllegalArgumentException("gallery index [" + gallery.index() + "] has no document with a vector in [" + gallery.field()
-                + "]; index the gallery first");
+            throw new IllegalArgumentException("gallery index [" + gallery.index()
+                    + "] has no document with a vector in [" + gallery.field() + "]; index the gallery first");
         }
         PassResult pass = total.finish();
         Set<String> aq = names(pass.queryActivation(), ids), ag = names(pass.galleryActivation(), ids);
-        LoadedBank bank = new LoadedBank(def.name(), version, gallery.index(), gallery.field(), d, similarity, def.params(),
-            mq == 0 ? null : queryBank, mq, mg == 0 ? null : galleryBank, mg, aq, ag);
+        LoadedBank bank = new LoadedBank(
+                def.name(),
+                version,
+                gallery.index(),
+                gallery.field(),
+                d,
+                similarity,
+                def.params(),
+                mq == 0 ? null : queryBank,
+                mq,
+                mg == 0 ? null : galleryBank,
+                mg,
+                aq,
+                ag);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("version", version);
@@ -143,8 +174,8 @@ final class GalleryBuild {
             float[] flat = new float[rows.length * d];
             for (int i = 0; i < rows.length; i++) {
                 if (rows[i].length != d) {
-                    throw new IllegalArgumentException("[" + what + ".vectors[" + i + "]] has " + rows[i].length + " dimensions, but gallery field ["
-                        + gallery.field() + "] has " + d);
+                    throw new IllegalArgumentException("[" + what + ".vectors[" + i + "]] has " + rows[i].length
+                            + " dimensions, but gallery field [" + gallery.field() + "] has " + d);
                 }
                 System.arraycopy(rows[i], 0, flat, i * d, d);
             }
@@ -166,27 +197,34 @@ final class GalleryBuild {
                 throw new IllegalArgumentException("[" + what + "] index [" + source.index() + "] does not exist", e);
             }
             if (bankField.dimension() != d) {
-                throw new IllegalArgumentException("[" + what + "] field [" + source.field() + "] of [" + source.index() + "] has dimension "
-                    + bankField.dimension() + ", but gallery field [" + gallery.field() + "] has " + d + "; bank and gallery must share one space");
+                throw new IllegalArgumentException("[" + what + "] field [" + source.field() + "] of [" + source.index()
+                        + "] has dimension " + bankField.dimension() + ", but gallery field [" + gallery.field()
+                        + "] has " + d + "; bank and gallery must share one space");
             }
             index = bankField.index();
             field = bankField.field();
             limit = source.maxSize();
             seed = DocKeys.GALLERY_SEED;
         }
-        Map<Integer, ReadBankVectors.ShardResult> shards = onEveryShard(index, what,
-            wanted -> asPlugin.call(() -> client.execute(ReadBankVectors.ACTION, new ReadBankVectors.Request(index, field, d, limit, seed, wanted))
-                .actionGet()),
-            results -> {
-                Map<Integer, ReadBankVectors.ShardResult> byShard = new HashMap<>();
-                for (ReadBankVectors.ShardResult r : results) byShard.put(r.shardId().id(), r);
-                return byShard;
-            });
+        Map<Integer, ReadBankVectors.ShardResult> shards = onEveryShard(
+                index,
+                what,
+                wanted -> asPlugin.call(() -> client.execute(
+                                ReadBankVectors.ACTION,
+                                new ReadBankVectors.Request(index, field, d, limit, seed, wanted))
+                        .actionGet()),
+                results -> {
+                    Map<Integer, ReadBankVectors.ShardResult> byShard = new HashMap<>();
+                    for (ReadBankVectors.ShardResult r : results)
+                        byShard.put(r.shardId().id(), r);
+                    return byShard;
+                });
         List<List<ShardSample.Row>> lists = new ArrayList<>();
         for (ReadBankVectors.ShardResult r : shards.values()) lists.add(r.rows());
         List<ShardSample.Row> rows = ShardSample.merge(lists, limit);
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException("[" + what + "] is empty: no document of [" + index + "] has a vector; an empty bank cannot normalise anything");
+            throw new IllegalArgumentException("[" + what + "] is empty: no document of [" + index
+                    + "] has a vector; an empty bank cannot normalise anything");
         }
         float[] flat = new float[rows.size() * d];
         for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i).vector(), 0, flat, i * d, d);
@@ -198,7 +236,8 @@ final class GalleryBuild {
         Map<Integer, ShardBuildPass.ShardResult> byShard = new HashMap<>();
         for (ShardBuildPass.ShardResult r : results) {
             ShardBuildPass.ShardResult kept = byShard.get(r.shardId().id());
-            if (kept == null || (r.primary() && !kept.primary())) byShard.put(r.shardId().id(), r);
+            if (kept == null || (r.primary() && !kept.primary()))
+                byShard.put(r.shardId().id(), r);
         }
         return byShard;
     }
@@ -209,7 +248,10 @@ final class GalleryBuild {
      * fault (a bad vector, a wrong dimension) ends the build at once with that message.
      */
     private <T extends Writeable, S> Map<Integer, S> onEveryShard(
-        String index, String what, Function<Set<Integer>, ShardFanOut.Response<T>> call, Function<List<T>, Map<Integer, S>> results) {
+            String index,
+            String what,
+            Function<Set<Integer>, ShardFanOut.Response<T>> call,
+            Function<List<T>, Map<Integer, S>> results) {
         Map<Integer, S> done = new HashMap<>();
         for (int attempt = 1; ; attempt++) {
             IndexMetadata meta = clusterService.state().metadata().index(index);
@@ -217,20 +259,25 @@ final class GalleryBuild {
             Set<Integer> missing = new TreeSet<>();
             for (int s = 0; s < meta.getNumberOfShards(); s++) if (!done.containsKey(s)) missing.add(s);
             ShardFanOut.Response<T> response = call.apply(missing);
-            for (Map.Entry<Integer, S> e : results.apply(response.results()).entrySet()) done.putIfAbsent(e.getKey(), e.getValue());
+            for (Map.Entry<Integer, S> e : results.apply(response.results()).entrySet())
+                done.putIfAbsent(e.getKey(), e.getValue());
             List<String> reasons = new ArrayList<>();
             for (DefaultShardOperationFailedException f : response.getShardFailures()) {
                 Throwable cause = ExceptionsHelper.unwrapCause(f.getCause());
                 if (cause instanceof IllegalArgumentException invalid && !done.containsKey(f.shardId())) {
-                    throw new IllegalArgumentException("[" + what + "] on [" + index + "][" + f.shardId() + "]: " + invalid.getMessage(), invalid);
+                    throw new IllegalArgumentException(
+                            "[" + what + "] on [" + index + "][" + f.shardId() + "]: " + invalid.getMessage(), invalid);
                 }
                 reasons.add("[" + f.shardId() + "] " + f.reason());
             }
             missing.removeAll(done.keySet());
             if (missing.isEmpty()) return done;
-            String why = "shards " + missing + " of [" + index + "] gave no " + what + " result (" + (reasons.isEmpty() ? "no started copy" : String.join("; ", reasons)) + ")";
+            String why = "shards " + missing + " of [" + index + "] gave no " + what + " result ("
+                    + (reasons.isEmpty() ? "no started copy" : String.join("; ", reasons)) + ")";
             if (attempt == ATTEMPTS) {
-                throw new OpenSearchStatusException(why + " after " + ATTEMPTS + " attempts; rebuild once the index's shards are started", RestStatus.SERVICE_UNAVAILABLE);
+                throw new OpenSearchStatusException(
+                        why + " after " + ATTEMPTS + " attempts; rebuild once the index's shards are started",
+                        RestStatus.SERVICE_UNAVAILABLE);
             }
             LOG.info("{}; asking their copies again", why);
             try {
@@ -247,7 +294,8 @@ final class GalleryBuild {
         Set<String> out = new HashSet<>();
         for (Long k : keys) {
             String id = ids.get(k);
-            if (id == null) throw new IllegalStateException("no shard named the document with key " + k + " of an activation set");
+            if (id == null)
+                throw new IllegalStateException("no shard named the document with key " + k + " of an activation set");
             out.add(id);
         }
         return Set.copyOf(out);

@@ -1,5 +1,7 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
@@ -18,9 +20,6 @@ import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.node.NodeClient;
-
-import java.io.IOException;
-import java.util.ArrayList;
 
 /**
  * GET /_plugins/_hubness/banks/{name} and GET /_plugins/_hubness/banks: read from the cluster state this node
@@ -64,7 +63,12 @@ public final class GetBank {
         private final SystemIndexAccess asPlugin;
 
         @Inject
-        public TransportAction(TransportService t, ActionFilters f, ClusterService clusterService, NodeClient client, SystemIndexAccess asPlugin) {
+        public TransportAction(
+                TransportService t,
+                ActionFilters f,
+                ClusterService clusterService,
+                NodeClient client,
+                SystemIndexAccess asPlugin) {
             super(NAME, t, f, Request::new);
             this.clusterService = clusterService;
             this.client = client;
@@ -76,14 +80,18 @@ public final class GetBank {
             try {
                 HubnessMetadata banks = HubnessMetadata.of(clusterService.state());
                 if (r.bank == null) {
-                    listener.onResponse(BankResponse.list(new ArrayList<>(banks.banks().values())));
+                    listener.onResponse(
+                            BankResponse.list(new ArrayList<>(banks.banks().values())));
                     return;
                 }
                 BankDefinition.validateName(r.bank);
                 BankRecord record = BankTransitions.require(banks, r.bank);
                 // the nodes' report is the plugin's internal action: a viewer needs only bank/get
-                asPlugin.<LoadBank.Response>callAsync(l -> client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false), l),
-                    ActionListener.wrap(nodes -> listener.onResponse(BankResponse.one(record, nodes.views())), listener::onFailure));
+                asPlugin.<LoadBank.Response>callAsync(
+                        l -> client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false), l),
+                        ActionListener.wrap(
+                                nodes -> listener.onResponse(BankResponse.one(record, nodes.views())),
+                                listener::onFailure));
             } catch (Exception e) {
                 listener.onFailure(e);
             }

@@ -1,5 +1,7 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.List;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
@@ -16,9 +18,6 @@ import org.opensearch.hubness.transport.NodesFanOut.NoPayload;
 import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
-import java.util.List;
 
 /** GET /_plugins/_hubness/stats: every node's {@link NodeStats}. */
 public final class HubnessStats {
@@ -64,7 +63,10 @@ public final class HubnessStats {
         }
 
         @Override
-        protected Response newResponse(NodesFanOut.Request<NoPayload> request, List<NodeResponse<NodeStats>> nodes, List<FailedNodeException> failures) {
+        protected Response newResponse(
+                NodesFanOut.Request<NoPayload> request,
+                List<NodeResponse<NodeStats>> nodes,
+                List<FailedNodeException> failures) {
             return new Response(clusterService.getClusterName(), nodes, failures);
         }
 

@@ -1,5 +1,8 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
@@ -16,10 +19,6 @@ import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 import org.opensearch.indices.IndicesService;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Internal, on every node: with {@code load}, load (checking its hash) and warm the serving version of a bank that
@@ -49,7 +48,8 @@ public final class LoadBank {
     /** What a node serves or refused of the bank, and how many documents it warmed. */
     record NodeState(NodeBanks.BankOnNode state) implements Writeable {
         NodeState(StreamInput in) throws IOException {
-            this(new NodeBanks.BankOnNode(in.readOptionalLong(), in.readOptionalLong(), in.readOptionalString(), in.readVLong()));
+            this(new NodeBanks.BankOnNode(
+                    in.readOptionalLong(), in.readOptionalLong(), in.readOptionalString(), in.readVLong()));
         }
 
         @Override
@@ -85,9 +85,16 @@ public final class LoadBank {
             List<NodeView> out = new ArrayList<>();
             for (NodeResponse<NodeState> n : getNodes()) {
                 NodeBanks.BankOnNode s = n.result().state();
-                out.add(new NodeView(n.getNode().getId(), n.getNode().getName(), s.heldVersion(), s.refusedVersion(), s.refusal(), null));
+                out.add(new NodeView(
+                        n.getNode().getId(),
+                        n.getNode().getName(),
+                        s.heldVersion(),
+                        s.refusedVersion(),
+                        s.refusal(),
+                        null));
             }
-            for (FailedNodeException f : failures()) out.add(new NodeView(f.nodeId(), null, null, null, null, f.getDetailedMessage()));
+            for (FailedNodeException f : failures())
+                out.add(new NodeView(f.nodeId(), null, null, null, null, f.getDetailedMessage()));
             return out;
         }
     }
@@ -97,15 +104,24 @@ public final class LoadBank {
         private final CacheWarmer warmer;
 
         @Inject
-        public TransportAction(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks node, IndicesService indices,
-                               DocTermsCache cache) {
+        public TransportAction(
+                ThreadPool p,
+                ClusterService c,
+                TransportService t,
+                ActionFilters f,
+                NodeBanks node,
+                IndicesService indices,
+                DocTermsCache cache) {
             super(NAME, p, c, t, f, Target::new, NodeState::new);
             this.node = node;
             this.warmer = new CacheWarmer(indices, c, cache);
         }
 
         @Override
-        protected Response newResponse(NodesFanOut.Request<Target> request, List<NodeResponse<NodeState>> nodes, List<FailedNodeException> failures) {
+        protected Response newResponse(
+                NodesFanOut.Request<Target> request,
+                List<NodeResponse<NodeState>> nodes,
+                List<FailedNodeException> failures) {
             return new Response(clusterService.getClusterName(), nodes, failures);
         }
 

@@ -4,6 +4,8 @@
  */
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.List;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.nodes.BaseNodeResponse;
@@ -20,9 +22,6 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportRequest;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
-import java.util.List;
 
 /**
  * The plumbing every per-node admin operation shares (stats, cache clear, bank load): one typed payload sent to every
@@ -157,21 +156,39 @@ public final class NodesFanOut {
                 b.endObject();
             }
             b.endObject().startArray("failures");
-            for (FailedNodeException f : failures()) b.startObject().field("node", f.nodeId()).field("reason", f.getDetailedMessage()).endObject();
+            for (FailedNodeException f : failures())
+                b.startObject()
+                        .field("node", f.nodeId())
+                        .field("reason", f.getDetailedMessage())
+                        .endObject();
             return b.endArray().endObject();
         }
     }
 
     /** Runs {@link #perform} on every node (generic thread pool) and gathers the results into the operation's response. */
     public abstract static class TransportAction<P extends Writeable, R extends Writeable, A extends Response<R>>
-        extends TransportNodesAction<Request<P>, A, NodeRequest<P>, NodeResponse<R>> {
+            extends TransportNodesAction<Request<P>, A, NodeRequest<P>, NodeResponse<R>> {
 
         private final Writeable.Reader<R> results;
 
-        protected TransportAction(String name, ThreadPool p, ClusterService c, TransportService t, ActionFilters f,
-                                  Writeable.Reader<P> payloads, Writeable.Reader<R> results) {
-            super(name, p, c, t, f, in -> new Request<>(in, payloads), in -> new NodeRequest<>(in, payloads), ThreadPool.Names.GENERIC,
-                nodeResponseClass());
+        protected TransportAction(
+                String name,
+                ThreadPool p,
+                ClusterService c,
+                TransportService t,
+                ActionFilters f,
+                Writeable.Reader<P> payloads,
+                Writeable.Reader<R> results) {
+            super(
+                    name,
+                    p,
+                    c,
+                    t,
+                    f,
+                    in -> new Request<>(in, payloads),
+                    in -> new NodeRequest<>(in, payloads),
+                    ThreadPool.Names.GENERIC,
+                    nodeResponseClass());
             this.results = results;
         }
 

@@ -1,5 +1,6 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
@@ -9,8 +10,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
 
 /**
  * PUT /_plugins/_hubness/banks/{name}: define a bank and build its version 1 on this node. The request carries the

@@ -4,6 +4,10 @@
  */
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -18,13 +22,7 @@ import org.opensearch.hubness.build.ShardSample;
 import org.opensearch.index.engine.Engine;
 import org.opensearch.index.shard.IndexShard;
 import org.opensearch.indices.IndicesService;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Internal: the vectors of a bank read from an index (a query bank's index, or the gallery for a sampled gallery
@@ -34,7 +32,8 @@ import java.util.Set;
 public final class ReadBankVectors {
 
     public static final String NAME = "cluster:admin/hubness/internal/bank/read_vectors";
-    public static final ActionType<ShardFanOut.Response<ShardResult>> ACTION = new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardResult::new));
+    public static final ActionType<ShardFanOut.Response<ShardResult>> ACTION =
+            new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardResult::new));
 
     private ReadBankVectors() {}
 
@@ -80,7 +79,8 @@ public final class ReadBankVectors {
         private static List<ShardSample.Row> readRows(StreamInput in) throws IOException {
             int n = in.readVInt();
             List<ShardSample.Row> rows = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) rows.add(new ShardSample.Row(in.readLong(), in.readString(), in.readFloatArray()));
+            for (int i = 0; i < n; i++)
+                rows.add(new ShardSample.Row(in.readLong(), in.readString(), in.readFloatArray()));
             return rows;
         }
 
@@ -100,7 +100,12 @@ public final class ReadBankVectors {
         private final IndicesService indices;
 
         @Inject
-        public TransportAction(ClusterService c, TransportService t, ActionFilters f, IndexNameExpressionResolver r, IndicesService indices) {
+        public TransportAction(
+                ClusterService c,
+                TransportService t,
+                ActionFilters f,
+                IndexNameExpressionResolver r,
+                IndicesService indices) {
             super(NAME, c, t, f, r, Request::new, ShardResult::new);
             this.indices = indices;
         }
@@ -109,8 +114,14 @@ public final class ReadBankVectors {
         protected ShardResult shardOperation(Request request, ShardRouting routing) throws IOException {
             IndexShard shard = indices.indexServiceSafe(routing.index()).getShard(routing.id());
             try (Engine.Searcher searcher = shard.acquireSearcher("hubness-bank-vectors")) {
-                return new ShardResult(routing.shardId(), ShardSample.run(searcher.getIndexReader(), request.field, request.dimension,
-                    request.limit, request.seed));
+                return new ShardResult(
+                        routing.shardId(),
+                        ShardSample.run(
+                                searcher.getIndexReader(),
+                                request.field,
+                                request.dimension,
+                                request.limit,
+                                request.seed));
             }
         }
     }

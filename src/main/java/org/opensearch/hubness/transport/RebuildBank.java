@@ -1,5 +1,6 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
@@ -8,8 +9,6 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
 
 /** POST /_plugins/_hubness/banks/{name}/_rebuild: build the next version on this node; one build per bank (else 409). */
 public final class RebuildBank {

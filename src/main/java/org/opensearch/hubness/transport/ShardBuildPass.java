@@ -4,6 +4,13 @@
  */
 package org.opensearch.hubness.transport;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -32,14 +39,6 @@ import org.opensearch.indices.IndicesService;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 /**
  * Internal: the gallery pass of a bank build, fanned out to the nodes that hold the gallery's started shard copies.
  * Every copy reads its vectors from Lucene and runs the pass on the node's build pool, putting the version's bank
@@ -49,17 +48,39 @@ import java.util.Set;
 public final class ShardBuildPass {
 
     public static final String NAME = "cluster:admin/hubness/internal/bank/build_pass";
-    public static final ActionType<ShardFanOut.Response<ShardResult>> ACTION = new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardResult::new));
+    public static final ActionType<ShardFanOut.Response<ShardResult>> ACTION =
+            new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardResult::new));
 
     private ShardBuildPass() {}
 
     /** What every copy needs to run the pass: the version being built and its prepared banks. */
-    public record Spec(String bank, long version, String index, String field, int dimension, Similarity similarity, NormParams params,
-                       int reportRows, int stepRows, float[] queryBank, float[] galleryBank) implements Writeable {
+    public record Spec(
+            String bank,
+            long version,
+            String index,
+            String field,
+            int dimension,
+            Similarity similarity,
+            NormParams params,
+            int reportRows,
+            int stepRows,
+            float[] queryBank,
+            float[] galleryBank)
+            implements Writeable {
 
         Spec(StreamInput in) throws IOException {
-            this(in.readString(), in.readVLong(), in.readString(), in.readString(), in.readVInt(), in.readEnum(Similarity.class),
-                readParams(in), in.readVInt(), in.readVInt(), in.readFloatArray(), in.readFloatArray());
+            this(
+                    in.readString(),
+                    in.readVLong(),
+                    in.readString(),
+                    in.readString(),
+                    in.readVInt(),
+                    in.readEnum(Similarity.class),
+                    readParams(in),
+                    in.readVInt(),
+                    in.readVInt(),
+                    in.readFloatArray(),
+                    in.readFloatArray());
         }
 
         @Override
@@ -94,13 +115,30 @@ public final class ShardBuildPass {
 
         /** The version as the node's cache keys it (its activation sets are what the build is computing). */
         LoadedBank asBuilding() {
-            return new LoadedBank(bank, version, index, field, dimension, similarity, params, queryBank, queryBankSize(), galleryBank,
-                galleryBankSize(), Set.of(), Set.of());
+            return new LoadedBank(
+                    bank,
+                    version,
+                    index,
+                    field,
+                    dimension,
+                    similarity,
+                    params,
+                    queryBank,
+                    queryBankSize(),
+                    galleryBank,
+                    galleryBankSize(),
+                    Set.of(),
+                    Set.of());
         }
 
         GalleryPass pass() {
-            return new GalleryPass(similarity, new BankMatrix(queryBank, queryBankSize(), dimension),
-                new BankMatrix(galleryBank, galleryBankSize(), dimension), params, reportRows, DotPrecision.FLOAT);
+            return new GalleryPass(
+                    similarity,
+                    new BankMatrix(queryBank, queryBankSize(), dimension),
+                    new BankMatrix(galleryBank, galleryBankSize(), dimension),
+                    params,
+                    reportRows,
+                    DotPrecision.FLOAT);
         }
     }
 
@@ -125,10 +163,15 @@ public final class ShardBuildPass {
     }
 
     /** One copy's answer: its partial (as {@link PassPartial#writeTo} wrote it) and the ids it names. */
-    public record ShardResult(ShardId shardId, boolean primary, byte[] partial, Map<Long, String> ids) implements Writeable {
+    public record ShardResult(ShardId shardId, boolean primary, byte[] partial, Map<Long, String> ids)
+            implements Writeable {
 
         ShardResult(StreamInput in) throws IOException {
-            this(new ShardId(in), in.readBoolean(), in.readByteArray(), in.readMap(StreamInput::readLong, StreamInput::readString));
+            this(
+                    new ShardId(in),
+                    in.readBoolean(),
+                    in.readByteArray(),
+                    in.readMap(StreamInput::readLong, StreamInput::readString));
         }
 
         @Override
@@ -150,8 +193,14 @@ public final class ShardBuildPass {
         private final ThreadPool threadPool;
 
         @Inject
-        public TransportAction(ClusterService c, TransportService t, ActionFilters f, IndexNameExpressionResolver r, IndicesService indices,
-                               DocTermsCache cache, ThreadPool threadPool) {
+        public TransportAction(
+                ClusterService c,
+                TransportService t,
+                ActionFilters f,
+                IndexNameExpressionResolver r,
+                IndicesService indices,
+                DocTermsCache cache,
+                ThreadPool threadPool) {
             super(NAME, c, t, f, r, Request::new, ShardResult::new);
             this.indices = indices;
             this.cache = cache;
@@ -164,8 +213,14 @@ public final class ShardBuildPass {
             IndexShard shard = indices.indexServiceSafe(routing.index()).getShard(routing.id());
             LoadedBank building = spec.asBuilding();
             int threads = Math.max(1, threadPool.info(HubnessPlugin.BUILD_POOL).getMax());
-            ShardPass pass = new ShardPass(spec.pass(), spec.similarity(), spec.field(), spec.dimension(),
-                threadPool.executor(HubnessPlugin.BUILD_POOL), threads, spec.stepRows());
+            ShardPass pass = new ShardPass(
+                    spec.pass(),
+                    spec.similarity(),
+                    spec.field(),
+                    spec.dimension(),
+                    threadPool.executor(HubnessPlugin.BUILD_POOL),
+                    threads,
+                    spec.stepRows());
             ShardPass.Outcome outcome;
             try (Engine.Searcher searcher = shard.acquireSearcher("hubness-build")) {
                 outcome = pass.run(searcher.getIndexReader(), (leaf, docs, terms) -> {
@@ -178,7 +233,11 @@ public final class ShardBuildPass {
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 outcome.partial().writeTo(out);
             }
-            return new ShardResult(routing.shardId(), routing.primary(), BytesReference.toBytes(bytes.bytes()), outcome.activationIds());
+            return new ShardResult(
+                    routing.shardId(),
+                    routing.primary(),
+                    BytesReference.toBytes(bytes.bytes()),
+                    outcome.activationIds());
         }
     }
 }

@@ -4,6 +4,9 @@
  */
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.broadcast.BroadcastRequest;
 import org.opensearch.action.support.broadcast.BroadcastResponse;
@@ -20,10 +23,6 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Set;
 
 /**
  * What the build's two fan-outs ({@link ShardBuildPass}, {@link ReadBankVectors}) share: a broadcast to the nodes of
@@ -59,7 +58,12 @@ final class ShardFanOut {
     static final class Response<S extends Writeable> extends BroadcastResponse {
         private final List<S> results;
 
-        Response(int total, int successful, int failed, List<S> results, List<DefaultShardOperationFailedException> failures) {
+        Response(
+                int total,
+                int successful,
+                int failed,
+                List<S> results,
+                List<DefaultShardOperationFailedException> failures) {
             super(total, successful, failed, failures);
             this.results = results;
         }
@@ -80,12 +84,19 @@ final class ShardFanOut {
         }
     }
 
-    abstract static class Action<R extends Request<R>, S extends Writeable> extends TransportBroadcastByNodeAction<R, Response<S>, S> {
+    abstract static class Action<R extends Request<R>, S extends Writeable>
+            extends TransportBroadcastByNodeAction<R, Response<S>, S> {
         private final Writeable.Reader<R> requestReader;
         private final Writeable.Reader<S> resultReader;
 
-        Action(String name, ClusterService c, TransportService t, ActionFilters f, IndexNameExpressionResolver r, Writeable.Reader<R> requestReader,
-               Writeable.Reader<S> resultReader) {
+        Action(
+                String name,
+                ClusterService c,
+                TransportService t,
+                ActionFilters f,
+                IndexNameExpressionResolver r,
+                Writeable.Reader<R> requestReader,
+                Writeable.Reader<S> resultReader) {
             super(name, c, t, f, r, requestReader, ThreadPool.Names.GENERIC);
             this.requestReader = requestReader;
             this.resultReader = resultReader;
@@ -97,8 +108,14 @@ final class ShardFanOut {
         }
 
         @Override
-        protected Response<S> newResponse(R request, int total, int successful, int failed, List<S> results,
-                                          List<DefaultShardOperationFailedException> failures, ClusterState state) {
+        protected Response<S> newResponse(
+                R request,
+                int total,
+                int successful,
+                int failed,
+                List<S> results,
+                List<DefaultShardOperationFailedException> failures,
+                ClusterState state) {
             return new Response<>(total, successful, failed, results, failures);
         }
 

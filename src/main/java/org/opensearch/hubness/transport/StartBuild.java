@@ -1,5 +1,8 @@
 package org.opensearch.hubness.transport;
 
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -19,10 +22,6 @@ import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
-import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * Internal: the cluster manager records that a build starts (a new bank, or a rebuild), refusing a second build of
  * one bank with 409 and a PUT of an existing name with 400. Answers the ticket and the stored definition.
@@ -38,6 +37,7 @@ public final class StartBuild {
         private final String bank;
         /** Null for a rebuild (the stored definition is used). */
         private final String definitionJson;
+
         private final String buildId;
         private final String nodeId;
         private final String nodeEphemeralId;
@@ -107,25 +107,38 @@ public final class StartBuild {
 
     public static final class TransportAction extends BankClusterManagerAction<Request, Response> {
         @Inject
-        public TransportAction(TransportService t, ClusterService c, ThreadPool p, ActionFilters f, IndexNameExpressionResolver r) {
+        public TransportAction(
+                TransportService t, ClusterService c, ThreadPool p, ActionFilters f, IndexNameExpressionResolver r) {
             super(NAME, t, c, p, f, Request::new, Response::new, r);
         }
 
         @Override
         protected void clusterManagerOperation(Request r, ClusterState state, ActionListener<Response> listener) {
             long now = threadPool.absoluteTimeInMillis();
-            clusterService.submitStateUpdateTask("hubness-start-build[" + r.bank + "]", new BankMetadataTask<>(r, listener,
-                m -> {
-                    Set<String> live = new HashSet<>();
-                    for (DiscoveryNode n : clusterService.state().nodes()) live.add(n.getEphemeralId());
-                    return r.definitionJson != null
-                        ? BankTransitions.create(m, r.bank, r.definitionJson, r.buildId, r.nodeId, r.nodeEphemeralId, now)
-                        : BankTransitions.rebuild(m, r.bank, r.buildId, r.nodeId, r.nodeEphemeralId, now, live);
-                },
-                (m, acked) -> {
-                    BankRecord b = m.bank(r.bank);
-                    return new Response(b.build(), b.definitionJson());
-                }));
+            clusterService.submitStateUpdateTask(
+                    "hubness-start-build[" + r.bank + "]",
+                    new BankMetadataTask<>(
+                            r,
+                            listener,
+                            m -> {
+                                Set<String> live = new HashSet<>();
+                                for (DiscoveryNode n : clusterService.state().nodes()) live.add(n.getEphemeralId());
+                                return r.definitionJson != null
+                                        ? BankTransitions.create(
+                                                m,
+                                                r.bank,
+                                                r.definitionJson,
+                                                r.buildId,
+                                                r.nodeId,
+                                                r.nodeEphemeralId,
+                                                now)
+                                        : BankTransitions.rebuild(
+                                                m, r.bank, r.buildId, r.nodeId, r.nodeEphemeralId, now, live);
+                            },
+                            (m, acked) -> {
+                                BankRecord b = m.bank(r.bank);
+                                return new Response(b.build(), b.definitionJson());
+                            }));
         }
     }
 }

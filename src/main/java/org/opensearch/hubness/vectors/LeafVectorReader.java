@@ -1,5 +1,10 @@
 package org.opensearch.hubness.vectors;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.ByteVectorValues;
 import org.apache.lucene.index.FieldInfo;
@@ -11,12 +16,6 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.util.BytesRef;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Reads the stored vectors of a few documents (a rescore window) from a {@code knn_vector} field, without a compile
@@ -67,7 +66,7 @@ public final class LeafVectorReader {
 
     /** One document's vector, e.g. for explain (opens a fresh accessor). */
     public static DocVector readOne(IndexReader reader, String field, int dimension, int doc) throws IOException {
-        return read(reader, field, dimension, new int[] { doc })[0];
+        return read(reader, field, dimension, new int[] {doc})[0];
     }
 
     /** A forward-only reader of one segment's vectors: calls in increasing segment doc order; null for no vector. */
@@ -167,9 +166,10 @@ public final class LeafVectorReader {
             if (bytes.length != 4 * dimension) {
                 if (bytes.length % 4 == 0) throw dimensionMismatch(field, bytes.length / 4, dimension);
                 throw new IllegalArgumentException("field [" + field + "] holds " + bytes.length
-                    + " bytes per document, which is not a packed float32 vector; map it as a knn_vector");
+                        + " bytes per document, which is not a packed float32 vector; map it as a knn_vector");
             }
-            ByteBuffer buf = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.BIG_ENDIAN);
+            ByteBuffer buf =
+                    ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.BIG_ENDIAN);
             float[] v = new float[dimension];
             buf.asFloatBuffer().get(v);
             return v;
@@ -178,6 +178,6 @@ public final class LeafVectorReader {
 
     private static IllegalArgumentException dimensionMismatch(String field, int stored, int expected) {
         return new IllegalArgumentException("field [" + field + "] stores vectors of dimension " + stored
-            + " but the bank has dimension " + expected + "; rescore with a bank built for this field");
+                + " but the bank has dimension " + expected + "; rescore with a bank built for this field");
     }
 }

@@ -1,16 +1,15 @@
 package org.opensearch.hubness.bank;
 
-import org.junit.jupiter.api.Test;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.json.JsonXContent;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
 
 /** Bank definitions: parsing with messages that name the problem, and posted vectors that never enter the stored form. */
 class BankDefinitionTests {
@@ -20,41 +19,61 @@ class BankDefinitionTests {
     }
 
     private static String message(String body) {
-        return assertThrows(IllegalArgumentException.class, () -> BankDefinition.fromMap("b", json(body))).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> BankDefinition.fromMap("b", json(body)))
+                .getMessage();
     }
 
     @Test
     void defaultsAreFilledInAndBadFieldsAreNamed() {
-        BankDefinition d = BankDefinition.fromMap("b", json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"index\": \"q\", \"field\": \"v\"}}"));
+        BankDefinition d = BankDefinition.fromMap(
+                "b",
+                json(
+                        "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"index\": \"q\", \"field\": \"v\"}}"));
         assertEquals(20, d.params().betaQuery());
         assertEquals(VectorSource.DEFAULT_MAX_SIZE, d.queryBank().maxSize());
         assertNull(d.galleryBank());
-        String ok = "\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"index\": \"q\", \"field\": \"v\"}";
+        String ok =
+                "\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"index\": \"q\", \"field\": \"v\"}";
         assertTrue(message("{" + ok + ", \"beta_query\": 0}").contains("[beta_query]"));
         assertTrue(message("{" + ok + ", \"colour\": 1}").contains("colour"));
         assertTrue(message("{" + ok + ", \"k\": 0}").contains("[k]"));
-        assertTrue(message("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}}").contains("query_bank"));
-        assertTrue(message("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"vectors\": [[1, 2], [3]]}}").contains("same dimension"));
-        assertTrue(message("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"sample\": {\"size\": 3}}}").contains("only the gallery bank"));
+        assertTrue(
+                message("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}}").contains("query_bank"));
+        assertTrue(message(
+                        "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"vectors\": [[1, 2], [3]]}}")
+                .contains("same dimension"));
+        assertTrue(message(
+                        "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"sample\": {\"size\": 3}}}")
+                .contains("only the gallery bank"));
         assertThrows(IllegalArgumentException.class, () -> BankDefinition.validateName("Bad Name"));
     }
 
     @Test
     void postedVectorsAreStoredAsAChecksummedReferenceAndAUserCannotPostAReference() {
-        BankDefinition posted = BankDefinition.fromMap("b", json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
-            + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1], [0.5, 0.5]]}, \"description\": \"three\"}"));
+        BankDefinition posted = BankDefinition.fromMap(
+                "b",
+                json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                        + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1], [0.5, 0.5]]}, \"description\": \"three\"}"));
         assertThrows(IllegalStateException.class, posted::toStoredJson, "raw vectors never enter the cluster state");
         BankDefinition stored = PostedVectors.forStorage(posted, "build-7");
         String json = stored.toStoredJson();
         assertFalse(json.contains("vectors"), json);
         assertTrue(json.contains("build-7"), json);
         BankDefinition back = BankDefinition.fromStoredJson("b", json);
-        assertEquals(new PostedBlob("build-7", 3, 2, VersionDigest.ofRows(posted.queryBank().vectors())), back.queryBank().posted());
-        assertEquals(Map.of("posted_vectors", 3, "dimension", 2), back.describe().get("query_bank"));
+        assertEquals(
+                new PostedBlob(
+                        "build-7", 3, 2, VersionDigest.ofRows(posted.queryBank().vectors())),
+                back.queryBank().posted());
+        assertEquals(
+                Map.of("posted_vectors", 3, "dimension", 2), back.describe().get("query_bank"));
         assertEqualsJson(json, back.toStoredJson());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> BankDefinition.fromMap("b", json(json))).getMessage().contains("[query_bank] needs"),
-            "a PUT cannot reference (and so read) another bank's blob");
-        assertEquals(Map.of("build-7", true), Map.of(back.postedBlobIds().iterator().next(), true));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> BankDefinition.fromMap("b", json(json)))
+                        .getMessage()
+                        .contains("[query_bank] needs"),
+                "a PUT cannot reference (and so read) another bank's blob");
+        assertEquals(
+                Map.of("build-7", true), Map.of(back.postedBlobIds().iterator().next(), true));
     }
 
     private static void assertEqualsJson(String a, String b) {

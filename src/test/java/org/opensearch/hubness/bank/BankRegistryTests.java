@@ -1,5 +1,23 @@
 package org.opensearch.hubness.bank;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.common.settings.ClusterSettings;
@@ -15,25 +33,6 @@ import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The node's bank registry against cluster-state records and a real circuit breaker: which versions it keeps, that a
  * re-created bank never mixes with the old one, that a refusal is remembered (the bank is not re-read per search),
@@ -41,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BankRegistryTests {
 
-    private static final String DEF = "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\",\"max_size\":10}}";
+    private static final String DEF =
+            "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\",\"max_size\":10}}";
     private static final int D = 4;
 
     private HubnessMetadata state = HubnessMetadata.EMPTY;
@@ -52,7 +52,9 @@ class BankRegistryTests {
         return new BankRegistry(name -> state.bank(name), (name, v) -> {
             reads.incrementAndGet();
             LoadedBank b = stored.get(v.buildId());
-            if (b == null) throw new BankBlobs.BankRefusedException("bank [" + name + "] version " + v.version() + " is not stored");
+            if (b == null)
+                throw new BankBlobs.BankRefusedException(
+                        "bank [" + name + "] version " + v.version() + " is not stored");
             if (!VersionDigest.of(b).equals(v.sha256())) throw new BankBlobs.BankRefusedException("checksum mismatch");
             return b;
         });
@@ -61,15 +63,29 @@ class BankRegistryTests {
     private static LoadedBank bank(String name, long version, int rows) {
         float[] q = new float[rows * D];
         for (int i = 0; i < q.length; i++) q[i] = (float) Math.sin(i + version);
-        return new LoadedBank(name, version, "g", "v", D, Similarity.COSINE, NormParams.defaults(), q, rows, null, 0, Set.of("d1"), Set.of());
+        return new LoadedBank(
+                name,
+                version,
+                "g",
+                "v",
+                D,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                q,
+                rows,
+                null,
+                0,
+                Set.of("d1"),
+                Set.of());
     }
 
     /** Builds and publishes the next version of {@code name}, as the cluster manager would. */
     private BankVersion publish(String name, int rows) {
         BankRecord r = state.bank(name);
         String buildId = name + "-" + (r == null ? 1 : r.lastVersion() + 1) + "-" + System.nanoTime();
-        state = r == null ? BankTransitions.create(state, name, DEF, buildId, "n", "e", 0)
-            : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of());
+        state = r == null
+                ? BankTransitions.create(state, name, DEF, buildId, "n", "e", 0)
+                : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of());
         long v = state.bank(name).build().version();
         LoadedBank b = bank(name, v, rows);
         stored.put(buildId, b);
@@ -124,10 +140,14 @@ class BankRegistryTests {
 
     @Test
     void theBreakerAccountsExactlyTheHeldVersionsAndRefusesOnceWithoutReReading() {
-        BreakerSettings settings = new BreakerSettings("hubness", 10_000, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        HierarchyCircuitBreakerService service = new HierarchyCircuitBreakerService(Settings.builder()
-            .put("indices.breaker.total.use_real_memory", false).build(), List.of(settings),
-            new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
+        BreakerSettings settings = new BreakerSettings(
+                "hubness", 10_000, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
+        HierarchyCircuitBreakerService service = new HierarchyCircuitBreakerService(
+                Settings.builder()
+                        .put("indices.breaker.total.use_real_memory", false)
+                        .build(),
+                List.of(settings),
+                new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
         CircuitBreaker breaker = service.getBreaker("hubness");
         BankRegistry registry = registry();
         registry.setBreaker(breaker);
@@ -138,11 +158,13 @@ class BankRegistryTests {
         assertEquals(registry.ramBytesUsed(), breaker.getUsed(), "the version that fell out was released");
         BankVersion big = publish("b", 1000); // 16 KB of vectors: beyond the 10 KB limit
         int before = reads.get();
-        OpenSearchStatusException refused = assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
+        OpenSearchStatusException refused =
+                assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
         assertEquals(RestStatus.TOO_MANY_REQUESTS, refused.status());
         assertTrue(refused.getMessage().contains("plugins.hubness.breaker.limit"), refused.getMessage());
         assertThrows(OpenSearchStatusException.class, () -> registry.version("b", 4));
-        assertEquals(before, reads.get(), "refused from the recorded shape, before reading, and not re-read per search");
+        assertEquals(
+                before, reads.get(), "refused from the recorded shape, before reading, and not re-read per search");
         assertTrue(registry.standingRefusal("b", big) != null);
         breaker.setLimitAndOverhead(100_000, 1.0); // the operator raises the (dynamic) limit
         assertNull(registry.standingRefusal("b", big), "a refusal for room lifts once the version fits");
@@ -177,7 +199,8 @@ class BankRegistryTests {
             Thread.sleep(100); // the three latecomers reach the registry while the first read is still blocked
             assertNull(registry.held("b", 1), "nothing is held while the read runs");
             release.countDown();
-            for (Future<BankRegistry.Held> f : loads) assertEquals(1, f.get().bank().version());
+            for (Future<BankRegistry.Held> f : loads)
+                assertEquals(1, f.get().bank().version());
             assertEquals(1, reads.get(), "one read for four concurrent loads");
         } finally {
             pool.shutdownNow();
@@ -186,17 +209,66 @@ class BankRegistryTests {
 
     @Test
     void theDigestCoversVectorsAndActivationSetsButNotTheirOrder() {
-        LoadedBank a = new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(), bank("b", 1, 3).queryBank(), 3,
-            null, 0, new LinkedHashSet<>(List.of("d1", "d2")), Set.of());
-        LoadedBank sameSetsOtherOrder = new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(), a.queryBank().clone(), 3,
-            null, 0, new LinkedHashSet<>(List.of("d2", "d1")), Set.of());
+        LoadedBank a = new LoadedBank(
+                "b",
+                1,
+                "g",
+                "v",
+                D,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                bank("b", 1, 3).queryBank(),
+                3,
+                null,
+                0,
+                new LinkedHashSet<>(List.of("d1", "d2")),
+                Set.of());
+        LoadedBank sameSetsOtherOrder = new LoadedBank(
+                "b",
+                1,
+                "g",
+                "v",
+                D,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                a.queryBank().clone(),
+                3,
+                null,
+                0,
+                new LinkedHashSet<>(List.of("d2", "d1")),
+                Set.of());
         assertEquals(VersionDigest.of(a), VersionDigest.of(sameSetsOtherOrder));
-        LoadedBank otherSets = new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(), a.queryBank().clone(), 3, null, 0,
-            Set.of("d2", "d3"), Set.of());
+        LoadedBank otherSets = new LoadedBank(
+                "b",
+                1,
+                "g",
+                "v",
+                D,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                a.queryBank().clone(),
+                3,
+                null,
+                0,
+                Set.of("d2", "d3"),
+                Set.of());
         assertTrue(!VersionDigest.of(a).equals(VersionDigest.of(otherSets)));
         float[] flipped = a.queryBank().clone();
         flipped[5] = Math.nextUp(flipped[5]);
-        assertTrue(!VersionDigest.of(a).equals(VersionDigest.of(new LoadedBank("b", 1, "g", "v", D, Similarity.COSINE, NormParams.defaults(),
-            flipped, 3, null, 0, Set.of("d1", "d2"), Set.of()))));
+        assertTrue(!VersionDigest.of(a)
+                .equals(VersionDigest.of(new LoadedBank(
+                        "b",
+                        1,
+                        "g",
+                        "v",
+                        D,
+                        Similarity.COSINE,
+                        NormParams.defaults(),
+                        flipped,
+                        3,
+                        null,
+                        0,
+                        Set.of("d1", "d2"),
+                        Set.of()))));
     }
 }

@@ -1,10 +1,22 @@
 package org.opensearch.hubness.build;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -26,19 +38,6 @@ import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.index.mapper.Uid;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The node-side pass of a build over real Lucene indices (several segments, deleted documents, documents without a
@@ -83,7 +82,8 @@ class ShardPassTests {
     }
 
     /** Rows {@code rows} of the data (every 10th without a vector, every 17th deleted), committed every {@code perSegment}. */
-    private static DirectoryReader index(ByteBuffersDirectory dir, List<Integer> rows, int perSegment) throws IOException {
+    private static DirectoryReader index(ByteBuffersDirectory dir, List<Integer> rows, int perSegment)
+            throws IOException {
         try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
             int added = 0;
             for (int row : rows) {
@@ -91,8 +91,10 @@ class ShardPassTests {
                 doc.add(new StoredField("_id", Uid.encodeId(id(row))));
                 doc.add(new StringField("key", id(row), Field.Store.NO));
                 if (row % 10 != 3) {
-                    doc.add(new KnnFloatVectorField(FIELD, java.util.Arrays.copyOfRange(vectors, row * D, (row + 1) * D),
-                        VectorSimilarityFunction.COSINE));
+                    doc.add(new KnnFloatVectorField(
+                            FIELD,
+                            java.util.Arrays.copyOfRange(vectors, row * D, (row + 1) * D),
+                            VectorSimilarityFunction.COSINE));
                 }
                 w.addDocument(doc);
                 if (++added % perSegment == 0) w.commit();
@@ -107,29 +109,41 @@ class ShardPassTests {
     }
 
     private static GalleryPass pass(DotPrecision precision) {
-        return new GalleryPass(Similarity.COSINE, new BankMatrix(queryBank, MQ, D), new BankMatrix(galleryBank, MG, D), P, 40, precision);
+        return new GalleryPass(
+                Similarity.COSINE,
+                new BankMatrix(queryBank, MQ, D),
+                new BankMatrix(galleryBank, MG, D),
+                P,
+                40,
+                precision);
     }
 
     private record Shard(PassPartial partial, Map<Long, String> ids, Map<String, double[]> terms) {}
 
     /** Runs the pass over one index of the given rows; terms per _id as (lq, lg, csls, nnn). */
-    private static Shard run(GalleryPass pass, List<Integer> rows, int perSegment, int stepRows, int threads) throws IOException {
-        try (ByteBuffersDirectory dir = new ByteBuffersDirectory(); DirectoryReader reader = index(dir, rows, perSegment)) {
+    private static Shard run(GalleryPass pass, List<Integer> rows, int perSegment, int stepRows, int threads)
+            throws IOException {
+        try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
+                DirectoryReader reader = index(dir, rows, perSegment)) {
             assertTrue(reader.leaves().size() > 1, "several segments");
             Map<String, double[]> terms = new HashMap<>();
             DocKeys.SegmentIds[] ids = new DocKeys.SegmentIds[reader.leaves().size()];
-            for (int i = 0; i < ids.length; i++) ids[i] = new DocKeys.SegmentIds(reader.leaves().get(i).reader());
-            ShardPass.Outcome o = new ShardPass(pass, Similarity.COSINE, FIELD, D, pool, threads, stepRows).run(reader, (leaf, docs, t) -> {
-                synchronized (terms) {
-                    for (int i = 0; i < docs.length; i++) {
-                        try {
-                            terms.put(ids[leaf.ord].id(docs[i]), new double[] { t.lq()[i], t.lg()[i], t.cslsR()[i], t.nnnBias()[i] });
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+            for (int i = 0; i < ids.length; i++)
+                ids[i] = new DocKeys.SegmentIds(reader.leaves().get(i).reader());
+            ShardPass.Outcome o = new ShardPass(pass, Similarity.COSINE, FIELD, D, pool, threads, stepRows)
+                    .run(reader, (leaf, docs, t) -> {
+                        synchronized (terms) {
+                            for (int i = 0; i < docs.length; i++) {
+                                try {
+                                    terms.put(
+                                            ids[leaf.ord].id(docs[i]),
+                                            new double[] {t.lq()[i], t.lg()[i], t.cslsR()[i], t.nnnBias()[i]});
+                                } catch (IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            }
                         }
-                    }
-                }
-            });
+                    });
             return new Shard(o.partial(), o.activationIds(), terms);
         }
     }
@@ -141,7 +155,8 @@ class ShardPassTests {
         Shard shard = run(pass(DotPrecision.DOUBLE), all, 110, 16, 2);
         float[] g = vectors.clone();
         Similarity.COSINE.prepareRows(g, N, D);
-        DocTerms offline = DocTermsCalculator.compute(Similarity.COSINE, g, N, queryBank, MQ, galleryBank, MG, D, P, DotPrecision.DOUBLE);
+        DocTerms offline = DocTermsCalculator.compute(
+                Similarity.COSINE, g, N, queryBank, MQ, galleryBank, MG, D, P, DotPrecision.DOUBLE);
         int expected = 0;
         double worst = 0;
         for (int row = 0; row < N; row++) {
@@ -151,7 +166,7 @@ class ShardPassTests {
                 continue;
             }
             expected++;
-            double[] want = { offline.lq()[row], offline.lg()[row], offline.cslsR()[row], offline.nnnBias()[row] };
+            double[] want = {offline.lq()[row], offline.lg()[row], offline.cslsR()[row], offline.nnnBias()[row]};
             for (int k = 0; k < 4; k++) worst = Math.max(worst, Math.abs(t[k] - want[k]));
         }
         assertEquals(expected, shard.terms().size());
@@ -184,8 +199,10 @@ class ShardPassTests {
         // every key of the activation sets is named, by the id it was hashed from
         for (PassResult r : List.of(a, b)) {
             Map<Long, String> names = r == a ? one.ids() : ids;
-            for (Long key : r.queryActivation()) assertEquals(DocKeys.of(names.get(key), DocKeys.GALLERY_SEED), key.longValue());
-            for (Long key : r.galleryActivation()) assertEquals(DocKeys.of(names.get(key), DocKeys.GALLERY_SEED), key.longValue());
+            for (Long key : r.queryActivation())
+                assertEquals(DocKeys.of(names.get(key), DocKeys.GALLERY_SEED), key.longValue());
+            for (Long key : r.galleryActivation())
+                assertEquals(DocKeys.of(names.get(key), DocKeys.GALLERY_SEED), key.longValue());
         }
         // and the same as one in-memory pass over the live rows with the same keys
         List<Integer> live = all.stream().filter(ShardPassTests::inGallery).toList();
@@ -196,7 +213,8 @@ class ShardPassTests {
             keys[i] = DocKeys.of(id(live.get(i)), DocKeys.GALLERY_SEED);
         }
         Similarity.COSINE.prepareRows(g, live.size(), D);
-        PassResult direct = pass.scan(new GalleryBlock(g, live.size(), keys), 0, live.size(), 64, null).finish();
+        PassResult direct = pass.scan(new GalleryBlock(g, live.size(), keys), 0, live.size(), 64, null)
+                .finish();
         assertEquals(direct.queryActivation(), a.queryActivation());
         assertEquals(direct.report(), a.report());
     }
@@ -206,7 +224,8 @@ class ShardPassTests {
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < N; i++) all.add(i);
         List<ShardSample.Row> whole;
-        try (ByteBuffersDirectory dir = new ByteBuffersDirectory(); DirectoryReader reader = index(dir, all, 200)) {
+        try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
+                DirectoryReader reader = index(dir, all, 200)) {
             whole = ShardSample.run(reader, FIELD, D, 50, 42);
         }
         List<Integer> shuffled = new ArrayList<>(all);
@@ -214,7 +233,7 @@ class ShardPassTests {
         List<List<ShardSample.Row>> shards = new ArrayList<>();
         for (int s = 0; s < 4; s++) {
             try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
-                 DirectoryReader reader = index(dir, shuffled.subList(s * N / 4, (s + 1) * N / 4), 60)) {
+                    DirectoryReader reader = index(dir, shuffled.subList(s * N / 4, (s + 1) * N / 4), 60)) {
                 shards.add(ShardSample.run(reader, FIELD, D, 50, 42));
             }
         }
@@ -222,14 +241,22 @@ class ShardPassTests {
         assertEquals(50, merged.size());
         for (int i = 0; i < 50; i++) {
             assertEquals(whole.get(i).id(), merged.get(i).id());
-            assertTrue(java.util.Arrays.equals(whole.get(i).vector(), merged.get(i).vector()));
+            assertTrue(
+                    java.util.Arrays.equals(whole.get(i).vector(), merged.get(i).vector()));
             int row = Integer.parseInt(whole.get(i).id().substring(4));
-            assertTrue(inGallery(row), "only live documents with a vector are sampled: " + whole.get(i).id());
+            assertTrue(
+                    inGallery(row),
+                    "only live documents with a vector are sampled: "
+                            + whole.get(i).id());
         }
         List<ShardSample.Row> otherSeed;
-        try (ByteBuffersDirectory dir = new ByteBuffersDirectory(); DirectoryReader reader = index(dir, all, 200)) {
+        try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
+                DirectoryReader reader = index(dir, all, 200)) {
             otherSeed = ShardSample.run(reader, FIELD, D, 50, 43);
         }
-        assertTrue(!otherSeed.get(0).id().equals(whole.get(0).id()) || !otherSeed.get(1).id().equals(whole.get(1).id()), "the seed matters");
+        assertTrue(
+                !otherSeed.get(0).id().equals(whole.get(0).id())
+                        || !otherSeed.get(1).id().equals(whole.get(1).id()),
+                "the seed matters");
     }
 }

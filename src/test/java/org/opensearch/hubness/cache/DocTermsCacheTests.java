@@ -1,5 +1,19 @@
 package org.opensearch.hubness.cache;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.DirectoryReader;
@@ -15,21 +29,6 @@ import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The per-node bank-terms cache on a real Lucene index: values, budget, and entries dropped when a segment closes. */
 class DocTermsCacheTests {
 
@@ -44,8 +43,20 @@ class DocTermsCacheTests {
     }
 
     private static LoadedBank bank(long version) {
-        return new LoadedBank("b", version, "g", "v", D, Similarity.COSINE, NormParams.defaults(), unitRows(20), 20, unitRows(10), 10,
-            Set.of(), Set.of());
+        return new LoadedBank(
+                "b",
+                version,
+                "g",
+                "v",
+                D,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                unitRows(20),
+                20,
+                unitRows(10),
+                10,
+                Set.of(),
+                Set.of());
     }
 
     private static DirectoryReader index(float[] docs, int n) throws Exception {
@@ -71,11 +82,13 @@ class DocTermsCacheTests {
         LeafReaderContext leaf = reader.leaves().get(0);
         Object key = cache.segmentKey(leaf);
         assertNotNull(key);
-        DocTerms expected = DocTermsCalculator.compute(docs, 5, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
+        DocTerms expected =
+                DocTermsCalculator.compute(docs, 5, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
         for (int doc = 0; doc < 5; doc++) {
             float[] v = new float[D];
             System.arraycopy(docs, doc * D, v, 0, D);
-            DocTermValues t = cache.get(bank, cache.segmentKey(leaf), leaf.reader().maxDoc(), doc, v);
+            DocTermValues t =
+                    cache.get(bank, cache.segmentKey(leaf), leaf.reader().maxDoc(), doc, v);
             assertEquals(expected.lq()[doc], t.lq(), 0);
             assertEquals(expected.lg()[doc], t.lg(), 0);
         }
@@ -84,7 +97,10 @@ class DocTermsCacheTests {
         for (int doc = 0; doc < 5; doc++) {
             float[] v = new float[D];
             System.arraycopy(docs, doc * D, v, 0, D);
-            assertEquals(expected.lq()[doc], cache.get(bank, key, leaf.reader().maxDoc(), doc, v).lq(), 0);
+            assertEquals(
+                    expected.lq()[doc],
+                    cache.get(bank, key, leaf.reader().maxDoc(), doc, v).lq(),
+                    0);
         }
         assertEquals(5, cache.stats().hits(), "then found: " + cache.stats());
         reader.close();
@@ -112,7 +128,8 @@ class DocTermsCacheTests {
         float[] docs = unitRows(n);
         DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
         LoadedBank bank = bank(1);
-        DocTerms expected = DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
+        DocTerms expected =
+                DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
         try (DirectoryReader reader = indexInSegments(docs, n, 4)) {
             assertEquals(3, reader.leaves().size());
             for (int pass = 1; pass <= 2; pass++) {
@@ -126,7 +143,8 @@ class DocTermsCacheTests {
                     }
                 }
                 assertEquals(3, cache.stats().segments());
-                assertEquals(n, cache.stats().misses(), "pass " + pass + ": each document computed once: " + cache.stats());
+                assertEquals(
+                        n, cache.stats().misses(), "pass " + pass + ": each document computed once: " + cache.stats());
                 assertEquals((pass - 1) * n, cache.stats().hits(), "pass " + pass + ": " + cache.stats());
             }
         }
@@ -138,7 +156,8 @@ class DocTermsCacheTests {
         int n = 16, threads = 6, trials = 20;
         float[] docs = unitRows(n);
         LoadedBank bank = bank(1);
-        DocTerms expected = DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
+        DocTerms expected =
+                DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (DirectoryReader reader = indexInSegments(docs, n, 8)) {
             for (int trial = 0; trial < trials; trial++) {
@@ -153,7 +172,8 @@ class DocTermsCacheTests {
                         for (LeafReaderContext leaf : reader.leaves()) {
                             for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
                                 int row = leaf.docBase + doc;
-                                DocTermValues v = lookup.get(leaf, doc, Arrays.copyOfRange(docs, row * D, (row + 1) * D));
+                                DocTermValues v =
+                                        lookup.get(leaf, doc, Arrays.copyOfRange(docs, row * D, (row + 1) * D));
                                 if (v.lq() != expected.lq()[row] || v.lg() != expected.lg()[row]) wrong++;
                             }
                         }
@@ -180,8 +200,10 @@ class DocTermsCacheTests {
             LeafReaderContext leaf = reader.leaves().get(0);
             float[] v = new float[D];
             System.arraycopy(docs, 0, v, 0, D);
-            DocTermValues t = cache.get(bank, cache.segmentKey(leaf), leaf.reader().maxDoc(), 0, v);
-            DocTerms expected = DocTermsCalculator.compute(docs, 1, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
+            DocTermValues t =
+                    cache.get(bank, cache.segmentKey(leaf), leaf.reader().maxDoc(), 0, v);
+            DocTerms expected =
+                    DocTermsCalculator.compute(docs, 1, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
             assertEquals(expected.lq()[0], t.lq(), 0);
             assertEquals(0, cache.stats().segments());
             assertEquals(1, cache.stats().refusals());

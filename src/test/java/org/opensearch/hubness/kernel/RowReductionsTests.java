@@ -1,11 +1,10 @@
 package org.opensearch.hubness.kernel;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * Checks whichever row reductions the facade picked (Panama with the module, scalar without: surefire runs the kernel
@@ -67,7 +66,9 @@ class RowReductionsTests {
         for (int shift = 1; shift < 20; shift++) {
             double[] moved = new double[row.length + shift];
             System.arraycopy(row, 0, moved, shift, row.length);
-            assertEquals(Double.doubleToLongBits(alone), Double.doubleToLongBits(CHOSEN.logSumExp(moved, shift, row.length, 20)));
+            assertEquals(
+                    Double.doubleToLongBits(alone),
+                    Double.doubleToLongBits(CHOSEN.logSumExp(moved, shift, row.length, 20)));
         }
     }
 
@@ -77,9 +78,16 @@ class RowReductionsTests {
             double[] x = random(n + 3, -1, 1);
             double[] floor = random(n + 2, 0.5, 1.5);
             for (int from = 0; from <= n; from++) {
-                assertEquals(SCALAR.nextAbove(x, 3, 0.9, from, n), CHOSEN.nextAbove(x, 3, 0.9, from, n), "n=" + n + " from=" + from);
-                assertEquals(SCALAR.nextAtLeast(x, 3, 20, 1.5, 2.5, floor, 2, from, n), CHOSEN.nextAtLeast(x, 3, 20, 1.5, 2.5, floor, 2, from, n));
-                assertEquals(SCALAR.nextAtLeast(x, 3, 1, 0, 0, floor, 2, from, n), CHOSEN.nextAtLeast(x, 3, 1, 0, 0, floor, 2, from, n));
+                assertEquals(
+                        SCALAR.nextAbove(x, 3, 0.9, from, n),
+                        CHOSEN.nextAbove(x, 3, 0.9, from, n),
+                        "n=" + n + " from=" + from);
+                assertEquals(
+                        SCALAR.nextAtLeast(x, 3, 20, 1.5, 2.5, floor, 2, from, n),
+                        CHOSEN.nextAtLeast(x, 3, 20, 1.5, 2.5, floor, 2, from, n));
+                assertEquals(
+                        SCALAR.nextAtLeast(x, 3, 1, 0, 0, floor, 2, from, n),
+                        CHOSEN.nextAtLeast(x, 3, 1, 0, 0, floor, 2, from, n));
             }
         }
         // equality counts as a hit for nextAtLeast, not for nextAbove

@@ -1,13 +1,11 @@
 package org.opensearch.hubness.kernel;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * Checks whichever kernel the facade picked (Panama with the module, scalar without: surefire runs this
@@ -46,7 +44,8 @@ class VectorKernelsTests {
 
     @Test
     void facadeMatchesModulePresence() {
-        boolean modulePresent = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean modulePresent =
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         boolean forcedScalar = "scalar".equals(System.getProperty("hubness.kernel"));
         assertEquals(modulePresent && !forcedScalar, VectorKernels.isVectorized(), VectorKernels.implementationName());
         assertTrue(VectorKernels.implementationName().startsWith(VectorKernels.isVectorized() ? "panama-" : "scalar"));
@@ -90,11 +89,15 @@ class VectorKernelsTests {
     @Test
     void finiteCheckRejectsNaNAndInfinity() {
         FiniteCheck.requireFinite(new float[] {0f, -1f, Float.MAX_VALUE}, "ok");
-        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
-            () -> FiniteCheck.requireFinite(new float[] {0f, Float.NaN}, "query_vector"));
-        assertEquals("query_vector contains NaN or Infinity at index 1; every component must be a finite number", nan.getMessage());
-        IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
-            () -> FiniteCheck.requireFinite(new float[] {Float.NEGATIVE_INFINITY}, "bank row 3"));
+        IllegalArgumentException nan = assertThrows(
+                IllegalArgumentException.class,
+                () -> FiniteCheck.requireFinite(new float[] {0f, Float.NaN}, "query_vector"));
+        assertEquals(
+                "query_vector contains NaN or Infinity at index 1; every component must be a finite number",
+                nan.getMessage());
+        IllegalArgumentException inf = assertThrows(
+                IllegalArgumentException.class,
+                () -> FiniteCheck.requireFinite(new float[] {Float.NEGATIVE_INFINITY}, "bank row 3"));
         assertTrue(inf.getMessage().startsWith("bank row 3 contains NaN or Infinity at index 0"));
     }
 
@@ -105,8 +108,8 @@ class VectorKernelsTests {
      */
     @Test
     void manyToManyRowIsBitIdenticalWhateverItsPositionInABlock() {
-        for (Kernel kernel : new Kernel[] { VectorKernels.kernel(), SCALAR }) {
-            for (int d : new int[] { 1, 7, 16, 33, 64, 100, 512, 777 }) {
+        for (Kernel kernel : new Kernel[] {VectorKernels.kernel(), SCALAR}) {
+            for (int d : new int[] {1, 7, 16, 33, 64, 100, 512, 777}) {
                 int na = 7, nb = 5;
                 float[] a = random(na * d);
                 float[] b = random(nb * d);
@@ -118,8 +121,10 @@ class VectorKernelsTests {
                     float[] alone = new float[nb];
                     kernel.dotManyToMany(row, 1, b, nb, d, alone);
                     for (int j = 0; j < nb; j++) {
-                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(alone[j]),
-                            kernel.name() + " d=" + d + " row " + i + " col " + j);
+                        assertEquals(
+                                Float.floatToIntBits(all[i * nb + j]),
+                                Float.floatToIntBits(alone[j]),
+                                kernel.name() + " d=" + d + " row " + i + " col " + j);
                     }
                 }
             }
@@ -135,8 +140,8 @@ class VectorKernelsTests {
     @Test
     void blockedProductIsBitIdenticalWhateverTheTiling() {
         float sentinel = -7.25f;
-        for (Kernel kernel : new Kernel[] { VectorKernels.kernel(), SCALAR }) {
-            for (int d : new int[] { 3, 31, 64, 257, 768 }) {
+        for (Kernel kernel : new Kernel[] {VectorKernels.kernel(), SCALAR}) {
+            for (int d : new int[] {3, 31, 64, 257, 768}) {
                 int na = 23, nb = 1500 * 64 / d + 5; // more than one 512 KiB tile of packed bank rows at every d
                 float[] a = random(na * d);
                 float[] b = random(nb * d);
@@ -147,48 +152,58 @@ class VectorKernelsTests {
                 for (int i = na * nb; i < all.length; i++) {
                     assertEquals(sentinel, all[i], kernel.name() + " wrote past na*nb, d=" + d);
                 }
-                for (int row0 : new int[] { 0, 1, 5, 6, 17 }) { // a sub-block starting at every position of a row group
+                for (int row0 : new int[] {0, 1, 5, 6, 17}) { // a sub-block starting at every position of a row group
                     int rows = Math.min(na - row0, 7);
                     float[] part = new float[rows * nb];
                     kernel.dotManyToMany(a, row0, rows, packed, part);
                     for (int i = 0; i < rows * nb; i++) {
-                        assertEquals(Float.floatToIntBits(all[row0 * nb + i]), Float.floatToIntBits(part[i]),
-                            kernel.name() + " d=" + d + " block at row " + row0 + ", output " + i);
+                        assertEquals(
+                                Float.floatToIntBits(all[row0 * nb + i]),
+                                Float.floatToIntBits(part[i]),
+                                kernel.name() + " d=" + d + " block at row " + row0 + ", output " + i);
                     }
                 }
-                for (int j : new int[] { 0, 1, nb / 2, nb - 1 }) { // one bank row packed alone: a partial panel
+                for (int j : new int[] {0, 1, nb / 2, nb - 1}) { // one bank row packed alone: a partial panel
                     float[] bankRow = java.util.Arrays.copyOfRange(b, j * d, (j + 1) * d);
                     float[] col = new float[na];
                     kernel.dotManyToMany(a, 0, na, kernel.pack(bankRow, 1, d), col);
                     for (int i = 0; i < na; i++) {
-                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(col[i]),
-                            kernel.name() + " d=" + d + " bank row " + j + " alone, gallery row " + i);
+                        assertEquals(
+                                Float.floatToIntBits(all[i * nb + j]),
+                                Float.floatToIntBits(col[i]),
+                                kernel.name() + " d=" + d + " bank row " + j + " alone, gallery row " + i);
                     }
                 }
-                for (int i : new int[] { 0, 5, na - 1 }) { // one row against the unpacked bank: the search-time path
+                for (int i : new int[] {0, 5, na - 1}) { // one row against the unpacked bank: the search-time path
                     float[] row = new float[nb];
                     kernel.dotOneToMany(a, i, b, nb, d, row);
                     for (int j = 0; j < nb; j++) {
-                        assertEquals(Float.floatToIntBits(all[i * nb + j]), Float.floatToIntBits(row[j]),
-                            kernel.name() + " d=" + d + " one-to-many row " + i + ", bank row " + j);
+                        assertEquals(
+                                Float.floatToIntBits(all[i * nb + j]),
+                                Float.floatToIntBits(row[j]),
+                                kernel.name() + " d=" + d + " one-to-many row " + i + ", bank row " + j);
                     }
                 }
                 float[] unpacked = new float[na * nb];
                 kernel.dotManyToMany(a, na, b, nb, d, unpacked);
-                assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(all, na * nb)), java.util.Arrays.toString(unpacked),
-                    kernel.name() + " packing per call, d=" + d);
+                assertEquals(
+                        java.util.Arrays.toString(java.util.Arrays.copyOf(all, na * nb)),
+                        java.util.Arrays.toString(unpacked),
+                        kernel.name() + " packing per call, d=" + d);
             }
         }
     }
 
     @Test
     void packingOfAnotherKernelIsRefused() {
-        if (VectorKernels.kernel().pack(random(16), 1, 16).width() == SCALAR.pack(random(16), 1, 16).width()) {
+        if (VectorKernels.kernel().pack(random(16), 1, 16).width()
+                == SCALAR.pack(random(16), 1, 16).width()) {
             return; // the scalar twin (or a kernel of the same width) is in use: nothing to mix up
         }
         PackedRows scalarPacked = SCALAR.pack(random(32), 2, 16);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> VectorKernels.dotManyToMany(random(16), 0, 1, scalarPacked, new float[2]));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> VectorKernels.dotManyToMany(random(16), 0, 1, scalarPacked, new float[2]));
         assertTrue(e.getMessage().startsWith("rows packed in panels of 16 for another kernel"), e.getMessage());
     }
 }

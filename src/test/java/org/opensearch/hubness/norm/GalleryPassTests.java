@@ -1,11 +1,9 @@
 package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.testing.LoudSkip;
-import org.opensearch.hubness.testing.SharedData;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,11 +17,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.LoudSkip;
+import org.opensearch.hubness.testing.SharedData;
 
 /**
  * The single-pass build core on real embeddings (flickr8k-tinyclip: gallery = the 2 000 images of image.npy and
@@ -45,8 +44,10 @@ class GalleryPassTests {
     @BeforeAll
     static void load() throws IOException {
         Path dir = SharedData.dataset("flickr8k-tinyclip");
-        LoudSkip.unless(Files.isRegularFile(dir.resolve("image2.npy")), "the split-invariance checks need the 2 000 real "
-            + "flickr8k-tinyclip images, not under " + dir + "; OracleAgreementTests checks the mathematics on a fixture");
+        LoudSkip.unless(
+                Files.isRegularFile(dir.resolve("image2.npy")),
+                "the split-invariance checks need the 2 000 real " + "flickr8k-tinyclip images, not under " + dir
+                        + "; OracleAgreementTests checks the mathematics on a fixture");
         NpyArray image = NpyArray.readMatrix(dir.resolve("image.npy"));
         NpyArray image2 = NpyArray.readMatrix(dir.resolve("image2.npy"));
         NpyArray text = NpyArray.readMatrix(dir.resolve("text.npy"));
@@ -69,7 +70,8 @@ class GalleryPassTests {
     }
 
     private static GalleryPass pass(DotPrecision precision) {
-        return new GalleryPass(new BankMatrix(queryBank, 500, d), new BankMatrix(galleryBank, 500, d), P, REPORT_ROWS, precision);
+        return new GalleryPass(
+                new BankMatrix(queryBank, 500, d), new BankMatrix(galleryBank, 500, d), P, REPORT_ROWS, precision);
     }
 
     /** Terms gathered by key (= the row's index in the gallery) from the sink. */
@@ -110,7 +112,8 @@ class GalleryPassTests {
         return blocks;
     }
 
-    private static PassResult run(GalleryPass pass, List<GalleryBlock> blocks, int stepRows, Terms terms) throws Exception {
+    private static PassResult run(GalleryPass pass, List<GalleryBlock> blocks, int stepRows, Terms terms)
+            throws Exception {
         List<PassPartial> partials = new ArrayList<>();
         for (GalleryBlock block : blocks) {
             partials.add(pass.scan(block, pool, stepRows, terms::put).get());
@@ -126,11 +129,12 @@ class GalleryPassTests {
         GalleryPass pass = pass(DotPrecision.FLOAT);
         GalleryBlock whole = new GalleryBlock(gallery, n, keys(n));
         Terms wholeTerms = Terms.of(n);
-        PassResult reference = pass.scan(whole, 0, n, DocTermsCalculator.BLOCK, wholeTerms::put).finish();
+        PassResult reference = pass.scan(whole, 0, n, DocTermsCalculator.BLOCK, wholeTerms::put)
+                .finish();
         assertEquals(n, reference.documents());
         assertNotNull(reference.report());
 
-        int[][] shapes = { {1, 64}, {3, 37}, {5, 192}, {5, 1}, {3, 500} }; // parts, rows per step
+        int[][] shapes = {{1, 64}, {3, 37}, {5, 192}, {5, 1}, {3, 500}}; // parts, rows per step
         long seed = 11;
         for (int[] shape : shapes) {
             Terms terms = Terms.of(n);
@@ -145,10 +149,20 @@ class GalleryPassTests {
 
         // the terms are DocTermsCalculator's, the activation sets ActivationSets'
         DocTerms offline = DocTermsCalculator.compute(gallery, n, queryBank, 500, galleryBank, 500, d, P);
-        assertTermsEqual(new Terms(offline.lq(), offline.lg(), offline.cslsR(), offline.nnnBias()), wholeTerms, 1e-9, "vs DocTermsCalculator");
-        assertEquals(keysOf(ActivationSets.compute(gallery, n, queryBank, 500, d, P.activationK())), reference.queryActivation());
-        assertEquals(keysOf(ActivationSets.compute(gallery, n, galleryBank, 500, d, P.activationK())), reference.galleryActivation());
-        assertTrue(reference.queryActivation().size() > 500, "k=2 over 500 bank vectors: " + reference.queryActivation().size());
+        assertTermsEqual(
+                new Terms(offline.lq(), offline.lg(), offline.cslsR(), offline.nnnBias()),
+                wholeTerms,
+                1e-9,
+                "vs DocTermsCalculator");
+        assertEquals(
+                keysOf(ActivationSets.compute(gallery, n, queryBank, 500, d, P.activationK())),
+                reference.queryActivation());
+        assertEquals(
+                keysOf(ActivationSets.compute(gallery, n, galleryBank, 500, d, P.activationK())),
+                reference.galleryActivation());
+        assertTrue(
+                reference.queryActivation().size() > 500,
+                "k=2 over 500 bank vectors: " + reference.queryActivation().size());
     }
 
     /** In double precision the pass equals the offline scorer: terms, activation sets, and every method's N_10 skewness. */
@@ -156,19 +170,24 @@ class GalleryPassTests {
     void doublePrecisionPassMatchesTheOfflineScorer() throws Exception {
         Terms terms = Terms.of(n);
         PassResult result = run(pass(DotPrecision.DOUBLE), split(3, 5), 100, terms);
-        DocTerms offline = DocTermsCalculator.compute(gallery, n, queryBank, 500, galleryBank, 500, d, P, DotPrecision.DOUBLE);
-        assertTermsEqual(new Terms(offline.lq(), offline.lg(), offline.cslsR(), offline.nnnBias()), terms, 1e-9, "double");
+        DocTerms offline =
+                DocTermsCalculator.compute(gallery, n, queryBank, 500, galleryBank, 500, d, P, DotPrecision.DOUBLE);
+        assertTermsEqual(
+                new Terms(offline.lq(), offline.lg(), offline.cslsR(), offline.nnnBias()), terms, 1e-9, "double");
 
         float[] reportQueries = java.util.Arrays.copyOf(queryBank, REPORT_ROWS * d);
-        OfflineScorer scorer = new OfflineScorer(reportQueries, REPORT_ROWS, gallery, n, queryBank, 500, galleryBank, 500, d);
+        OfflineScorer scorer =
+                new OfflineScorer(reportQueries, REPORT_ROWS, gallery, n, queryBank, 500, galleryBank, 500, d);
         assertEquals(keysOf(scorer.queryActivationSet(P.activationK())), result.queryActivation());
         assertEquals(keysOf(scorer.galleryActivationSet(P.activationK())), result.galleryActivation());
         for (Method m : Method.values()) {
             double expected = RetrievalMetrics.kOccurrenceSkewness(scorer.scores(m, P), REPORT_ROWS, n, HubnessSums.K);
             assertEquals(expected, result.report().methods().get(m).nkSkewness(), 1e-12, m.externalName());
         }
-        assertTrue(result.report().methods().get(Method.NONE).nkSkewness()
-            > result.report().methods().get(Method.DUAL_IS).nkSkewness(), "dual_is reduces hubness on this data");
+        assertTrue(
+                result.report().methods().get(Method.NONE).nkSkewness()
+                        > result.report().methods().get(Method.DUAL_IS).nkSkewness(),
+                "dual_is reduces hubness on this data");
     }
 
     /** Equal similarities go to the smaller key, wherever the documents are and in whatever order they come. */
@@ -179,11 +198,24 @@ class GalleryPassTests {
         long[] keys = {50, 10, 30, 20, 60, 40};
         float[] rows = new float[keys.length * dim];
         for (int i = 0; i < keys.length; i++) rows[i * dim] = 0.5f; // identical rows: every similarity ties
-        GalleryPass pass = new GalleryPass(new BankMatrix(bank, 1, dim), BankMatrix.of(null, 0, dim), P, 1, DotPrecision.FLOAT);
+        GalleryPass pass =
+                new GalleryPass(new BankMatrix(bank, 1, dim), BankMatrix.of(null, 0, dim), P, 1, DotPrecision.FLOAT);
         for (int cut : new int[] {0, 1, 3, 5}) {
-            PassPartial first = pass.scan(new GalleryBlock(java.util.Arrays.copyOf(rows, cut * dim), cut, java.util.Arrays.copyOf(keys, cut)), 0, cut, 2, null);
-            PassPartial second = pass.scan(new GalleryBlock(java.util.Arrays.copyOfRange(rows, cut * dim, rows.length), keys.length - cut,
-                java.util.Arrays.copyOfRange(keys, cut, keys.length)), 0, keys.length - cut, 4, null);
+            PassPartial first = pass.scan(
+                    new GalleryBlock(java.util.Arrays.copyOf(rows, cut * dim), cut, java.util.Arrays.copyOf(keys, cut)),
+                    0,
+                    cut,
+                    2,
+                    null);
+            PassPartial second = pass.scan(
+                    new GalleryBlock(
+                            java.util.Arrays.copyOfRange(rows, cut * dim, rows.length),
+                            keys.length - cut,
+                            java.util.Arrays.copyOfRange(keys, cut, keys.length)),
+                    0,
+                    keys.length - cut,
+                    4,
+                    null);
             PassResult r = second.merge(first).finish();
             assertEquals(Set.of(10L, 20L), r.queryActivation(), "cut at " + cut);
             assertEquals(Set.of(), r.galleryActivation());

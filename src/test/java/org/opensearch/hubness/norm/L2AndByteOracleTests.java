@@ -1,19 +1,18 @@
 package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.testdata.ByteQuantiser;
-import org.opensearch.hubness.testing.LoudSkip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testdata.ByteQuantiser;
+import org.opensearch.hubness.testing.LoudSkip;
 
 /**
  * The l2 similarity (s = −‖q − g‖²) and byte vectors against the numpy oracle on the flickr8k-tinyclip split (without
@@ -44,23 +43,44 @@ class L2AndByteOracleTests {
 
     /** q, g, bq, bg of the design's split, quantised when a quantiser is given. */
     private static float[][] split(PairedEmbeddings data, ByteQuantiser quantiser) {
-        float[][] rows = { data.rows(data.text, 0, 500), data.rows(data.image, 0, 500), data.rows(data.text, 500, 1000),
-            data.rows(data.image, 500, 1000) };
+        float[][] rows = {
+            data.rows(data.text, 0, 500),
+            data.rows(data.image, 0, 500),
+            data.rows(data.text, 500, 1000),
+            data.rows(data.image, 500, 1000)
+        };
         if (quantiser != null) for (int i = 0; i < rows.length; i++) rows[i] = quantiser.quantise(rows[i]);
         return rows;
     }
 
     private void check(PairedEmbeddings data, Similarity sim, float[][] rows, String label) throws Exception {
-        LoudSkip.unless(OracleAgreementTests.pythonWithNumpy(), "python3 with numpy is not on the PATH, so the independent oracle cannot run "
-            + "(install python3-numpy; the CI image has it)");
+        LoudSkip.unless(
+                OracleAgreementTests.pythonWithNumpy(),
+                "python3 with numpy is not on the PATH, so the independent oracle cannot run "
+                        + "(install python3-numpy; the CI image has it)");
         Path dir = tmp.resolve(label);
-        String[] names = { "q", "g", "bq", "bg" };
+        String[] names = {"q", "g", "bq", "bg"};
         java.nio.file.Files.createDirectories(dir);
         for (int i = 0; i < 4; i++) NpyArray.writeFloat32(dir.resolve(names[i] + ".npy"), rows[i], 500, data.d);
-        Process p = new ProcessBuilder(List.of("python3", Path.of("src/test/python/hubness_oracle.py").toAbsolutePath().toString(),
-            "--queries", dir.resolve("q.npy").toString(), "--gallery", dir.resolve("g.npy").toString(),
-            "--query-bank", dir.resolve("bq.npy").toString(), "--gallery-bank", dir.resolve("bg.npy").toString(),
-            "--similarity", sim.externalName(), "--out-dir", dir.resolve("oracle").toString())).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        "python3",
+                        Path.of("src/test/python/hubness_oracle.py")
+                                .toAbsolutePath()
+                                .toString(),
+                        "--queries",
+                        dir.resolve("q.npy").toString(),
+                        "--gallery",
+                        dir.resolve("g.npy").toString(),
+                        "--query-bank",
+                        dir.resolve("bq.npy").toString(),
+                        "--gallery-bank",
+                        dir.resolve("bg.npy").toString(),
+                        "--similarity",
+                        sim.externalName(),
+                        "--out-dir",
+                        dir.resolve("oracle").toString()))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "oracle timed out");
         assertEquals(0, p.exitValue(), "oracle failed: " + output);
@@ -70,7 +90,8 @@ class L2AndByteOracleTests {
         StringBuilder report = new StringBuilder(label + ": ");
         double worst = 0;
         for (Method m : Method.values()) {
-            double[] expected = NpyArray.readMatrix(dir.resolve("oracle").resolve("score_" + m.externalName() + ".npy")).values();
+            double[] expected = NpyArray.readMatrix(dir.resolve("oracle").resolve("score_" + m.externalName() + ".npy"))
+                    .values();
             double[] got = scorer.scores(m, NormParams.defaults());
             double err = 0;
             for (int i = 0; i < got.length; i++) err = Math.max(err, Math.abs(got[i] - expected[i]));

@@ -1,10 +1,5 @@
 package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.BitSet;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class NormApiTests {
 
@@ -31,7 +30,9 @@ class NormApiTests {
             assertEquals(m, Method.fromString(m.externalName()));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Method.fromString("DualIS"));
-        assertEquals("unknown method [DualIS]; valid methods are none, is, dis, dual_is, dual_dis, csls, nnn", e.getMessage());
+        assertEquals(
+                "unknown method [DualIS]; valid methods are none, is, dis, dual_is, dual_dis, csls, nnn",
+                e.getMessage());
         assertFalse(Method.NONE.needsQueryBank());
         assertTrue(Method.NNN.needsQueryBank());
         assertTrue(Method.DUAL_IS.needsGalleryBank());
@@ -53,7 +54,8 @@ class NormApiTests {
         assertArrayEquals(new float[] {0.6f, 0.8f}, unit);
         assertArrayEquals(new float[] {3, 4}, v);
         assertSame(v, Similarity.DOT.prepare(v));
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> Similarity.COSINE.prepare(new float[2]));
+        IllegalArgumentException zero =
+                assertThrows(IllegalArgumentException.class, () -> Similarity.COSINE.prepare(new float[2]));
         assertTrue(zero.getMessage().contains("zero length"), zero.getMessage());
         float[] rows = {3, 4, 0, 2};
         Similarity.COSINE.prepareRows(rows, 2, 2);
@@ -65,17 +67,23 @@ class NormApiTests {
         NormParams d = NormParams.defaults();
         assertEquals(new NormParams(20, 3, 1, 10, 16, 0.75), d);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(0, 3, 1, 10, 16, 0.75))
-            .getMessage().startsWith("beta_q"));
+                .getMessage()
+                .startsWith("beta_q"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, Double.NaN, 1, 10, 16, 0.75))
-            .getMessage().startsWith("beta_g"));
+                .getMessage()
+                .startsWith("beta_g"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, 3, 0, 10, 16, 0.75))
-            .getMessage().startsWith("k "));
+                .getMessage()
+                .startsWith("k "));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, 3, 1, 0, 16, 0.75))
-            .getMessage().startsWith("csls_k"));
+                .getMessage()
+                .startsWith("csls_k"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, 3, 1, 10, 0, 0.75))
-            .getMessage().startsWith("nnn_k"));
+                .getMessage()
+                .startsWith("nnn_k"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, 3, 1, 10, 16, -1))
-            .getMessage().startsWith("nnn_alpha"));
+                .getMessage()
+                .startsWith("nnn_alpha"));
     }
 
     @Test
@@ -132,7 +140,8 @@ class NormApiTests {
         float[] gallery = random(r, n * d), qb = random(r, mq * d), gb = random(r, mg * d);
         for (float[] m : new float[][] {gallery, qb, gb}) for (int i = 0; i < m.length; i++) m[i] *= 0.2f;
         NormParams p = NormParams.defaults();
-        DocTerms exact = DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.DOUBLE);
+        DocTerms exact =
+                DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.DOUBLE);
         DocTerms fast = DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.FLOAT);
         assertArrayEquals(exact.lq(), fast.lq(), 1e-4);
         assertArrayEquals(exact.lg(), fast.lg(), 1e-4);
@@ -154,8 +163,14 @@ class NormApiTests {
         double[] passLq = new double[n];
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) keys[i] = i;
-        GalleryPass pass = new GalleryPass(Similarity.L2, new BankMatrix(qb, mq, d), new BankMatrix(gb, mg, d), p, 0, DotPrecision.FLOAT);
-        pass.scan(new GalleryBlock(gallery, n, keys), 0, n, 100, (block, row0, terms) -> System.arraycopy(terms.lq(), 0, passLq, row0, terms.size()));
+        GalleryPass pass = new GalleryPass(
+                Similarity.L2, new BankMatrix(qb, mq, d), new BankMatrix(gb, mg, d), p, 0, DotPrecision.FLOAT);
+        pass.scan(
+                new GalleryBlock(gallery, n, keys),
+                0,
+                n,
+                100,
+                (block, row0, terms) -> System.arraycopy(terms.lq(), 0, passLq, row0, terms.size()));
         assertArrayEquals(fast.lq(), passLq, 0.0);
         // activation sets: each bank row's nearest gallery document by distance
         BitSet nearest = new BitSet();
@@ -200,7 +215,8 @@ class NormApiTests {
                         s[i] += (double) b[row * d + c] * g[i * d + c];
                     }
                 }
-                java.util.Arrays.sort(order, (x, y) -> s[x] != s[y] ? Double.compare(s[y], s[x]) : Integer.compare(x, y));
+                java.util.Arrays.sort(
+                        order, (x, y) -> s[x] != s[y] ? Double.compare(s[y], s[x]) : Integer.compare(x, y));
                 for (int i = 0; i < k; i++) {
                     naive.set(order[i]);
                 }
@@ -213,8 +229,10 @@ class NormApiTests {
     void rankMetricsWithTies() {
         // query 0: correct item 2 tied with item 1 -> item 1 (smaller index) is ahead: rank 3
         // query 1: correct item 0 is the best: rank 1
-        double[] scores = {0.9, 0.5, 0.5, 0.1,
-                           0.8, 0.2, 0.3, 0.4};
+        double[] scores = {
+            0.9, 0.5, 0.5, 0.1,
+            0.8, 0.2, 0.3, 0.4
+        };
         int[][] truth = {{2}, {0}};
         assertArrayEquals(new int[] {3, 1}, RetrievalMetrics.ranks(scores, 2, 4, truth));
         // several answers: the best-ranked one counts; -1 is padding

@@ -1,14 +1,13 @@
 package org.opensearch.hubness.norm;
 
-import org.opensearch.hubness.eval.NpyArray;
-import org.opensearch.hubness.testing.SharedData;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
+import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.SharedData;
 
 /**
  * 1 000 paired text/image embeddings split as in the design (test rows 0–499, banks rows 500–999): the real
@@ -28,6 +27,7 @@ public final class PairedEmbeddings {
     public final String source;
     /** True for the real data set; published numbers (DESIGN.md §1) only hold for it. */
     public final boolean real;
+
     public final float[] text;
     public final float[] image;
     public final int d;
@@ -51,14 +51,17 @@ public final class PairedEmbeddings {
     /** The real data set's folder, or null when the shared data is not beside the project. */
     public static Path realDataDir() {
         Path dir = SharedData.dataset(DATASET);
-        return Files.isRegularFile(dir.resolve("text.npy")) && Files.isRegularFile(dir.resolve("image.npy")) ? dir : null;
+        return Files.isRegularFile(dir.resolve("text.npy")) && Files.isRegularFile(dir.resolve("image.npy"))
+                ? dir
+                : null;
     }
 
     private static PairedEmbeddings read(Path dir) {
         try {
             NpyArray text = NpyArray.readMatrix(dir.resolve("text.npy"));
             NpyArray image = NpyArray.readMatrix(dir.resolve("image.npy"));
-            return new PairedEmbeddings(DATASET + " (real data, " + dir + ")", true, text.toFloats(), image.toFloats(), text.cols());
+            return new PairedEmbeddings(
+                    DATASET + " (real data, " + dir + ")", true, text.toFloats(), image.toFloats(), text.cols());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,8 +87,14 @@ public final class PairedEmbeddings {
                 text[r * d + j] = (float) (textLength * (im + 0.8 * random.nextGaussian()));
             }
         }
-        String source = String.format(Locale.ROOT, "GENERATED fixture (%d pairs, d=%d, seed %d) because %s is "
-            + "absent: the mathematics is checked, the published numbers are not", ROWS, d, FIXTURE_SEED, SharedData.dataset(DATASET));
+        String source = String.format(
+                Locale.ROOT,
+                "GENERATED fixture (%d pairs, d=%d, seed %d) because %s is "
+                        + "absent: the mathematics is checked, the published numbers are not",
+                ROWS,
+                d,
+                FIXTURE_SEED,
+                SharedData.dataset(DATASET));
         return new PairedEmbeddings(source, false, text, image, d);
     }
 

@@ -1,6 +1,9 @@
 package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,11 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A partial crosses the wire bit for bit: read back, it merges and finishes exactly as the original. */
 class PassPartialSerialisationTests {
@@ -51,10 +50,15 @@ class PassPartialSerialisationTests {
         Random r = new Random(13);
         int d = 24, n = 300;
         float[] gallery = rows(r, n, d);
-        for (boolean galleryBank : new boolean[] { true, false }) {
-            for (int reportRows : new int[] { 0, 15 }) {
-                GalleryPass pass = new GalleryPass(Similarity.COSINE, new BankMatrix(rows(r, 40, d), 40, d),
-                    galleryBank ? new BankMatrix(rows(r, 30, d), 30, d) : new BankMatrix(new float[0], 0, d), P, reportRows, DotPrecision.FLOAT);
+        for (boolean galleryBank : new boolean[] {true, false}) {
+            for (int reportRows : new int[] {0, 15}) {
+                GalleryPass pass = new GalleryPass(
+                        Similarity.COSINE,
+                        new BankMatrix(rows(r, 40, d), 40, d),
+                        galleryBank ? new BankMatrix(rows(r, 30, d), 30, d) : new BankMatrix(new float[0], 0, d),
+                        P,
+                        reportRows,
+                        DotPrecision.FLOAT);
                 PassPartial a = scan(pass, gallery, 0, 170, d), b = scan(pass, gallery, 170, n, d);
                 PassPartial a2 = read(bytes(a)), b2 = read(bytes(b));
                 assertTrue(a.sameAs(a2), "round trip of the first part");
@@ -76,10 +80,15 @@ class PassPartialSerialisationTests {
     void aTruncatedPartialIsAnErrorNotAWrongResult() throws IOException {
         Random r = new Random(5);
         int d = 8;
-        GalleryPass pass = new GalleryPass(Similarity.COSINE, new BankMatrix(rows(r, 10, d), 10, d), new BankMatrix(rows(r, 10, d), 10, d),
-            P, 5, DotPrecision.FLOAT);
+        GalleryPass pass = new GalleryPass(
+                Similarity.COSINE,
+                new BankMatrix(rows(r, 10, d), 10, d),
+                new BankMatrix(rows(r, 10, d), 10, d),
+                P,
+                5,
+                DotPrecision.FLOAT);
         byte[] whole = bytes(scan(pass, rows(r, 50, d), 0, 50, d));
-        for (int cut : new int[] { 3, whole.length / 2, whole.length - 1 }) {
+        for (int cut : new int[] {3, whole.length / 2, whole.length - 1}) {
             assertThrows(IOException.class, () -> read(Arrays.copyOf(whole, cut)), "cut at " + cut);
         }
         byte[] forged = whole.clone();

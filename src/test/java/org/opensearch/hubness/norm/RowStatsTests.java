@@ -1,10 +1,9 @@
 package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The row reductions the bank terms are made of. */
 class RowStatsTests {
@@ -33,8 +32,14 @@ class RowStatsTests {
         double scale = 1000; // exp(1000) overflows a double
         double expected = 1000 + Math.log(1 + Math.exp(1000 * (0.999 - 1)) + Math.exp(1000 * (0.5 - 1)));
         assertEquals(expected, RowStats.logSumExp(x, 0, 3, scale), 1e-9);
-        assertEquals(-5 * 0.5 + Math.log(Math.exp(-5 * 0.5) / Math.exp(-5 * 0.5) + Math.exp(-5 * (0.999 - 0.5)) + Math.exp(-5 * (1.0 - 0.5))),
-            RowStats.logSumExp(x, 0, 3, -5), 1e-12, "a negative scale takes its top from the smallest value");
+        assertEquals(
+                -5 * 0.5
+                        + Math.log(Math.exp(-5 * 0.5) / Math.exp(-5 * 0.5)
+                                + Math.exp(-5 * (0.999 - 0.5))
+                                + Math.exp(-5 * (1.0 - 0.5))),
+                RowStats.logSumExp(x, 0, 3, -5),
+                1e-12,
+                "a negative scale takes its top from the smallest value");
         assertEquals(Double.NEGATIVE_INFINITY, RowStats.logSumExp(x, 0, 0, 1.0));
     }
 

@@ -1,11 +1,11 @@
 package org.opensearch.hubness.norm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.hubness.norm.RetrievalMetrics.Summary;
 import org.opensearch.hubness.testing.LoudSkip;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Reproduces the sanity numbers of data/flickr8k-tinyclip/README.md and DESIGN.md §1 (text→image,
@@ -19,11 +19,21 @@ class SanityNumbersTests {
 
     @BeforeAll
     static void load() throws Exception {
-        LoudSkip.unless(PairedEmbeddings.realDataDir() != null, "the published sanity numbers are properties of "
-            + "flickr8k-tinyclip, which is not under ../shared/data; OracleAgreementTests checks the mathematics on a fixture");
+        LoudSkip.unless(
+                PairedEmbeddings.realDataDir() != null,
+                "the published sanity numbers are properties of "
+                        + "flickr8k-tinyclip, which is not under ../shared/data; OracleAgreementTests checks the mathematics on a fixture");
         PairedEmbeddings data = PairedEmbeddings.load();
-        scorer = new OfflineScorer(data.rows(data.text, 0, 500), 500, data.rows(data.image, 0, 500), 500,
-            data.rows(data.text, 500, 1000), 500, data.rows(data.image, 500, 1000), 500, data.d);
+        scorer = new OfflineScorer(
+                data.rows(data.text, 0, 500),
+                500,
+                data.rows(data.image, 0, 500),
+                500,
+                data.rows(data.text, 500, 1000),
+                500,
+                data.rows(data.image, 500, 1000),
+                500,
+                data.d);
     }
 
     private static Summary run(Method m, double betaQ, double betaG) {

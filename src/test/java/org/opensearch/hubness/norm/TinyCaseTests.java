@@ -1,11 +1,10 @@
 package org.opensearch.hubness.norm;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.BitSet;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
 
 /**
  * The hand-checkable 2-D case of notes/algorithms.md §6.4 (unit vectors at the given angles,
@@ -63,24 +62,42 @@ class TinyCaseTests {
     @Test
     void scoreRowsMatchTheNote() {
         OfflineScorer s = scorer();
-        assertArrayEquals(new double[] {-0.397241241, -3.55925878, -6.081877948, -11.981800324, -2.326690669, 6.735249246},
-            s.scores(Method.IS, P), TOL, "is");
-        assertArrayEquals(new double[] {-0.397241241, -3.55925878, -6.081877948, -1.736481786, 7.660444072, 9.396925858},
-            s.scores(Method.DIS, P), TOL, "dis");
-        assertArrayEquals(new double[] {-0.780811477, -4.696818566, -7.712852673, -14.682282376, -3.217736834, 7.66769996},
-            s.scores(Method.DUAL_IS, P), TOL, "dual_is");
-        assertArrayEquals(new double[] {-0.780811477, -4.696818566, -7.712852673, -2.083778143, 9.192532886, 11.276311029},
-            s.scores(Method.DUAL_DIS, P), TOL, "dual_dis");
-        assertArrayEquals(new double[] {0.286475189, -0.044194099, -0.43907727, -0.871980719, 0.079062712, 0.84263545},
-            s.scores(Method.NNN, P), TOL, "nnn");
+        assertArrayEquals(
+                new double[] {-0.397241241, -3.55925878, -6.081877948, -11.981800324, -2.326690669, 6.735249246},
+                s.scores(Method.IS, P),
+                TOL,
+                "is");
+        assertArrayEquals(
+                new double[] {-0.397241241, -3.55925878, -6.081877948, -1.736481786, 7.660444072, 9.396925858},
+                s.scores(Method.DIS, P),
+                TOL,
+                "dis");
+        assertArrayEquals(
+                new double[] {-0.780811477, -4.696818566, -7.712852673, -14.682282376, -3.217736834, 7.66769996},
+                s.scores(Method.DUAL_IS, P),
+                TOL,
+                "dual_is");
+        assertArrayEquals(
+                new double[] {-0.780811477, -4.696818566, -7.712852673, -2.083778143, 9.192532886, 11.276311029},
+                s.scores(Method.DUAL_DIS, P),
+                TOL,
+                "dual_dis");
+        assertArrayEquals(
+                new double[] {0.286475189, -0.044194099, -0.43907727, -0.871980719, 0.079062712, 0.84263545},
+                s.scores(Method.NNN, P),
+                TOL,
+                "nnn");
         // our CSLS drops the per-query constant r_G(q) = [0.813797663, 0.852868496]; add it back to compare
         double[] csls = s.scores(Method.CSLS, P);
         double[] rG = {0.813797663, 0.852868496};
         for (int i = 0; i < csls.length; i++) {
             csls[i] -= rG[i / 3];
         }
-        assertArrayEquals(new double[] {0.224707742, -0.444198064, -1.627247445, -2.131274908, -0.236755276, 0.89710716},
-            csls, TOL, "csls");
+        assertArrayEquals(
+                new double[] {0.224707742, -0.444198064, -1.627247445, -2.131274908, -0.236755276, 0.89710716},
+                csls,
+                TOL,
+                "csls");
         double[] raw = s.scores(Method.NONE, P);
         assertEquals(Math.cos(Math.toRadians(10)), raw[0], 1e-7);
     }

@@ -1,8 +1,11 @@
 package org.opensearch.hubness.pipeline;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.ExceptionsHelper;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
@@ -12,10 +15,6 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.rescore.QueryRescorerBuilder;
 import org.opensearch.search.sort.SortOrder;
 import org.opensearch.test.OpenSearchTestCase;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /** Parsing a {@code hubness} processor's configuration, as PUT _search/pipeline/{id} hands it to the factory. */
 public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
@@ -40,8 +39,23 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
     }
 
     public void testEveryRescoreParameterIsCarriedIntoTheClause() {
-        Map<String, Object> config = config("bank", "b1", "method", "dual_dis", "window_size", 100, "beta_query", 10,
-            "beta_gallery", 2.5, "score_mode", "total", "query_weight", 0.5, "rescore_query_weight", 2);
+        Map<String, Object> config = config(
+                "bank",
+                "b1",
+                "method",
+                "dual_dis",
+                "window_size",
+                100,
+                "beta_query",
+                10,
+                "beta_gallery",
+                2.5,
+                "score_mode",
+                "total",
+                "query_weight",
+                0.5,
+                "rescore_query_weight",
+                2);
         HubnessRequestProcessor p = create(config);
         assertTrue("the factory consumed every key", config.isEmpty());
         assertEquals("hubness", p.getType());
@@ -75,10 +89,16 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
     public void testWrongTypes() {
         assertTrue(refused(config("bank", 7)).getMessage().contains("[bank] must be a string"));
         assertTrue(refused(config("bank", "b1", "method", 3)).getMessage().contains("[method] must be a string"));
-        assertTrue(refused(config("bank", "b1", "beta_query", "hot")).getMessage().contains("[beta_query] must be a number"));
-        assertTrue(refused(config("bank", "b1", "query_weight", List.of(1))).getMessage().contains("[query_weight] must be a number"));
+        assertTrue(refused(config("bank", "b1", "beta_query", "hot"))
+                .getMessage()
+                .contains("[beta_query] must be a number"));
+        assertTrue(refused(config("bank", "b1", "query_weight", List.of(1)))
+                .getMessage()
+                .contains("[query_weight] must be a number"));
         for (Object w : List.of("100", 10.5, true, List.of(100))) {
-            assertTrue(refused(config("bank", "b1", "window_size", w)).getMessage().contains("[window_size] must be a whole number"));
+            assertTrue(refused(config("bank", "b1", "window_size", w))
+                    .getMessage()
+                    .contains("[window_size] must be a whole number"));
         }
     }
 
@@ -87,7 +107,12 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
             String msg = refused(config("bank", "b1", "window_size", w)).getMessage();
             assertTrue(msg, msg.contains("[window_size] must be a whole number >= 1") && msg.contains("[" + w + "]"));
         }
-        assertEquals(Integer.valueOf(1), create(config("bank", "b1", "window_size", 1)).template().build(List.of(1f), "f").windowSize());
+        assertEquals(
+                Integer.valueOf(1),
+                create(config("bank", "b1", "window_size", 1))
+                        .template()
+                        .build(List.of(1f), "f")
+                        .windowSize());
     }
 
     public void testUnknownMethodListsTheMethods() {
@@ -96,16 +121,26 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
     }
 
     public void testBadValuesAreTheRescorersOwnRefusals() {
-        assertTrue(refused(config("bank", "b1", "beta_query", -1)).getMessage().contains("[beta_query] must be a finite number > 0"));
-        assertTrue(refused(config("bank", "b1", "beta_gallery", 0)).getMessage().contains("[beta_gallery] must be a finite number > 0"));
-        assertTrue(refused(config("bank", "b1", "rescore_query_weight", -2)).getMessage().contains("[rescore_query_weight] must be"));
-        assertTrue(refused(config("bank", "b1", "score_mode", "sum")).getMessage().contains("sum"));
+        assertTrue(refused(config("bank", "b1", "beta_query", -1))
+                .getMessage()
+                .contains("[beta_query] must be a finite number > 0"));
+        assertTrue(refused(config("bank", "b1", "beta_gallery", 0))
+                .getMessage()
+                .contains("[beta_gallery] must be a finite number > 0"));
+        assertTrue(refused(config("bank", "b1", "rescore_query_weight", -2))
+                .getMessage()
+                .contains("[rescore_query_weight] must be"));
+        assertTrue(
+                refused(config("bank", "b1", "score_mode", "sum")).getMessage().contains("sum"));
     }
 
     public void testUnknownParameterNamesTheValidOnes() {
         String msg = refused(config("bank", "b1", "windowsize", 100)).getMessage();
-        assertTrue(msg, msg.contains("unknown parameter [windowsize]") && msg.contains("[window_size]")
-            && msg.contains("beta_query"));
+        assertTrue(
+                msg,
+                msg.contains("unknown parameter [windowsize]")
+                        && msg.contains("[window_size]")
+                        && msg.contains("beta_query"));
     }
 
     public void testQueryVectorAndFieldComeFromTheQuery() {
@@ -120,17 +155,22 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
         SearchSourceBuilder match = new SearchSourceBuilder().query(QueryBuilders.matchQuery("title", "dog"));
         assertNull(KnnClause.of(match.query()));
         assertEquals(HubnessRequestProcessor.Unchanged.NO_KNN_QUERY, HubnessRequestProcessor.skipReason(match, null));
-        SearchSourceBuilder bool = new SearchSourceBuilder().query(QueryBuilders.boolQuery().must(QueryBuilders.termQuery("a", "b")));
+        SearchSourceBuilder bool =
+                new SearchSourceBuilder().query(QueryBuilders.boolQuery().must(QueryBuilders.termQuery("a", "b")));
         assertNull(KnnClause.of(bool.query()));
 
         KnnClause knn = new KnnClause("embedding", List.of(1f, 2f));
-        SearchSourceBuilder own = new SearchSourceBuilder().addRescorer(create(config("bank", "b1")).template().build(List.of(1f), null));
-        assertEquals(HubnessRequestProcessor.Unchanged.HAS_HUBNESS_RESCORE, HubnessRequestProcessor.skipReason(own, knn));
+        SearchSourceBuilder own = new SearchSourceBuilder()
+                .addRescorer(create(config("bank", "b1")).template().build(List.of(1f), null));
+        assertEquals(
+                HubnessRequestProcessor.Unchanged.HAS_HUBNESS_RESCORE, HubnessRequestProcessor.skipReason(own, knn));
         SearchSourceBuilder sorted = new SearchSourceBuilder().sort("year", SortOrder.DESC);
         assertEquals(HubnessRequestProcessor.Unchanged.SORTED, HubnessRequestProcessor.skipReason(sorted, knn));
-        SearchSourceBuilder byScore = new SearchSourceBuilder().sort("_score", SortOrder.DESC)
-            .addRescorer(new QueryRescorerBuilder(QueryBuilders.matchAllQuery()));
-        assertNull("a _score sort and another rescorer leave room for the hubness clause",
-            HubnessRequestProcessor.skipReason(byScore, knn));
+        SearchSourceBuilder byScore = new SearchSourceBuilder()
+                .sort("_score", SortOrder.DESC)
+                .addRescorer(new QueryRescorerBuilder(QueryBuilders.matchAllQuery()));
+        assertNull(
+                "a _score sort and another rescorer leave room for the hubness clause",
+                HubnessRequestProcessor.skipReason(byScore, knn));
     }
 }

@@ -1,5 +1,9 @@
 package org.opensearch.hubness.rescore;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.hubness.norm.Method;
@@ -8,11 +12,6 @@ import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.rest.RestHandler;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/api.md documents every REST route, every rescore parameter, every method and every setting. */
 class ApiDocsCompletenessTests {
@@ -36,10 +35,13 @@ class ApiDocsCompletenessTests {
     void everyRescoreParameterAndMethodIsDocumented() throws Exception {
         String doc = apiDoc();
         for (String p : HubnessRescoreParser.PARAMETERS) {
-            assertTrue(doc.contains("| `" + p + "` |"), "docs/api.md has no table row for rescore parameter [" + p + "]");
+            assertTrue(
+                    doc.contains("| `" + p + "` |"), "docs/api.md has no table row for rescore parameter [" + p + "]");
         }
         for (Method m : Method.values()) {
-            assertTrue(doc.contains("`" + m.externalName() + "`"), "docs/api.md does not name method [" + m.externalName() + "]");
+            assertTrue(
+                    doc.contains("`" + m.externalName() + "`"),
+                    "docs/api.md does not name method [" + m.externalName() + "]");
         }
     }
 
@@ -56,22 +58,30 @@ class ApiDocsCompletenessTests {
         expected.removeAll(HubnessProcessorFactory.FROM_THE_QUERY);
         expected.addAll(java.util.List.of(HubnessProcessorFactory.WINDOW_SIZE, "tag", "description", "ignore_failure"));
         for (String p : expected) {
-            assertTrue(section.contains("| `" + p + "` |"), "the processor section of docs/api.md has no row for [" + p + "]");
+            assertTrue(
+                    section.contains("| `" + p + "` |"),
+                    "the processor section of docs/api.md has no row for [" + p + "]");
         }
         for (String p : HubnessProcessorFactory.FROM_THE_QUERY) {
             assertTrue(section.contains("`" + p + "`"), "the processor section must say where [" + p + "] comes from");
         }
         for (HubnessRequestProcessor.Unchanged reason : HubnessRequestProcessor.Unchanged.values()) {
-            assertTrue(section.contains("| `" + reason.code + "` |"), "the processor section has no row for reason [" + reason.code + "]");
+            assertTrue(
+                    section.contains("| `" + reason.code + "` |"),
+                    "the processor section has no row for reason [" + reason.code + "]");
         }
-        assertTrue(section.contains("`" + HubnessRequestProcessor.HEADER + "`"), "the processor section does not name its header");
+        assertTrue(
+                section.contains("`" + HubnessRequestProcessor.HEADER + "`"),
+                "the processor section does not name its header");
     }
 
     @Test
     void everySettingIsDocumented() throws Exception {
         String doc = apiDoc();
         for (Setting<?> s : HubnessSettings.all()) {
-            assertTrue(doc.contains("| `" + s.getKey() + "` |"), "docs/api.md has no table row for setting [" + s.getKey() + "]");
+            assertTrue(
+                    doc.contains("| `" + s.getKey() + "` |"),
+                    "docs/api.md has no table row for setting [" + s.getKey() + "]");
         }
     }
 }

@@ -1,5 +1,14 @@
 package org.opensearch.hubness.rescore;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import org.apache.lucene.search.TotalHits;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionType;
@@ -38,16 +47,6 @@ import org.opensearch.test.EqualsHashCodeTestUtils;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.test.client.NoOpClient;
 import org.opensearch.transport.client.Client;
-import org.apache.lucene.search.TotalHits;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 
 public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
 
@@ -59,30 +58,46 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         super.setUp();
         banks.put("both", bank("both", 3, true, true));
         banks.put("qonly", bank("qonly", 5, true, false));
-        services.init(new BankLookup() {
-            @Override
-            public LoadedBank current(String name) {
-                return banks.get(name);
-            }
+        services.init(
+                new BankLookup() {
+                    @Override
+                    public LoadedBank current(String name) {
+                        return banks.get(name);
+                    }
 
-            @Override
-            public LoadedBank version(String name, long version) {
-                LoadedBank b = banks.get(name);
-                return b != null && b.version() == version ? b : null;
-            }
-        }, new DocTermsCache(() -> 1L << 20));
+                    @Override
+                    public LoadedBank version(String name, long version) {
+                        LoadedBank b = banks.get(name);
+                        return b != null && b.version() == version ? b : null;
+                    }
+                },
+                new DocTermsCache(() -> 1L << 20));
     }
 
     private static LoadedBank bank(String name, long version, boolean q, boolean g) {
-        float[] rows = { 1, 0, 0, 0, 0, 1, 0, 0 };
-        return new LoadedBank(name, version, "gallery", "embedding", 4, Similarity.COSINE, NormParams.defaults(),
-            q ? rows : null, q ? 2 : 0, g ? rows.clone() : null, g ? 2 : 0, Set.of("img-3", "img-4"), Set.of("img-9"));
+        float[] rows = {1, 0, 0, 0, 0, 1, 0, 0};
+        return new LoadedBank(
+                name,
+                version,
+                "gallery",
+                "embedding",
+                4,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                q ? rows : null,
+                q ? 2 : 0,
+                g ? rows.clone() : null,
+                g ? 2 : 0,
+                Set.of("img-3", "img-4"),
+                Set.of("img-9"));
     }
 
     @Override
     protected NamedXContentRegistry xContentRegistry() {
-        return new NamedXContentRegistry(List.of(new NamedXContentRegistry.Entry(RescorerBuilder.class,
-            new ParseField(HubnessRescorerBuilder.NAME), p -> HubnessRescorerBuilder.fromXContent(p, services))));
+        return new NamedXContentRegistry(List.of(new NamedXContentRegistry.Entry(
+                RescorerBuilder.class,
+                new ParseField(HubnessRescorerBuilder.NAME),
+                p -> HubnessRescorerBuilder.fromXContent(p, services))));
     }
 
     private HubnessRescorerBuilder parse(String body) throws IOException {
@@ -101,15 +116,17 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
 
     public void testParsesEveryParameter() throws IOException {
         RescorerBuilder<?> rb = parseRescore("{\"window_size\": 100, \"hubness\": {\"bank\": \"captions-v1\", "
-            + "\"query_vector\": [0.5, -1, 2e-3, \"NaN-free\"], \"method\": \"dual_dis\"}}".replace(", \"NaN-free\"", ""));
+                + "\"query_vector\": [0.5, -1, 2e-3, \"NaN-free\"], \"method\": \"dual_dis\"}}"
+                        .replace(", \"NaN-free\"", ""));
         HubnessRescorerBuilder b = (HubnessRescorerBuilder) rb;
         assertEquals(Integer.valueOf(100), b.windowSize());
         assertEquals("captions-v1", b.bank());
-        assertArrayEquals(new float[] { 0.5f, -1f, 2e-3f }, b.queryVector(), 0f);
+        assertArrayEquals(new float[] {0.5f, -1f, 2e-3f}, b.queryVector(), 0f);
         assertEquals(Method.DUAL_DIS, b.method());
 
-        b = parse("{\"bank\": \"b\", \"query_vector\": [1, 2], \"method\": \"csls\", \"field\": \"emb\", \"beta_query\": 10, "
-            + "\"beta_gallery\": 2.5, \"score_mode\": \"total\", \"query_weight\": 0.5, \"rescore_query_weight\": 3}");
+        b = parse(
+                "{\"bank\": \"b\", \"query_vector\": [1, 2], \"method\": \"csls\", \"field\": \"emb\", \"beta_query\": 10, "
+                        + "\"beta_gallery\": 2.5, \"score_mode\": \"total\", \"query_weight\": 0.5, \"rescore_query_weight\": 3}");
         assertEquals(Method.CSLS, b.method());
         assertEquals("emb", b.field());
         assertEquals(10.0, b.betaQuery(), 0);
@@ -136,7 +153,9 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         Exception e = expectThrows(Exception.class, () -> parse(body));
         assertTrue("not a 400: " + e, e instanceof ParsingException || e instanceof IllegalArgumentException);
         for (String f : fragments) {
-            assertTrue("message [" + e.getMessage() + "] should contain [" + f + "]", e.getMessage().contains(f));
+            assertTrue(
+                    "message [" + e.getMessage() + "] should contain [" + f + "]",
+                    e.getMessage().contains(f));
         }
     }
 
@@ -144,18 +163,36 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         assertBad("{\"query_vector\": [1]}", "requires [bank]", "PUT /_plugins/_hubness/banks/{name}");
         assertBad("{\"bank\": \"b\"}", "requires [query_vector]");
         assertBad("{\"bank\": \"b\", \"query_vector\": []}", "requires [query_vector]");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1, \"NaN\"]}", "[query_vector] contains NaN or Infinity at index 1");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1, \"NaN\"]}",
+                "[query_vector] contains NaN or Infinity at index 1");
         assertBad("{\"bank\": \"b\", \"query_vector\": [\"Infinity\"]}", "NaN or Infinity at index 0");
         assertBad("{\"bank\": \"b\", \"query_vector\": [1e300]}", "NaN or Infinity at index 0");
         assertBad("{\"bank\": \"b\", \"query_vector\": [1, \"x\"]}", "element 1 is not a number");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"method\": \"qbnorm\"}", "unknown method [qbnorm]", "dual_dis");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"score_mode\": \"sum\"}", "unknown score_mode [sum]", "replace");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"method\": \"qbnorm\"}",
+                "unknown method [qbnorm]",
+                "dual_dis");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"score_mode\": \"sum\"}",
+                "unknown score_mode [sum]",
+                "replace");
         assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"betaq\": 3}", "unknown parameter [betaq]", "beta_query");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"query_weight\": -1}", "[query_weight] must be a finite number >= 0");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"rescore_query_weight\": -0.5}", "[rescore_query_weight] must be");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"beta_query\": 0}", "[beta_query] must be a finite number > 0");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": -3}", "[beta_gallery] must be a finite number > 0");
-        assertBad("{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": \"NaN\"}", "[beta_gallery] must be a finite number > 0");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"query_weight\": -1}",
+                "[query_weight] must be a finite number >= 0");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"rescore_query_weight\": -0.5}",
+                "[rescore_query_weight] must be");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"beta_query\": 0}",
+                "[beta_query] must be a finite number > 0");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": -3}",
+                "[beta_gallery] must be a finite number > 0");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": \"NaN\"}",
+                "[beta_gallery] must be a finite number > 0");
         assertBad("{\"bank\": 3, \"query_vector\": [1]}", "[bank] must be a string");
     }
 
@@ -175,8 +212,12 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     }
 
     private HubnessRescorerBuilder randomPinned(HubnessRescorerBuilder b) {
-        return b.pin(new HubnessRescorerBuilder.Pinned(randomNonNegativeLong(), randomFrom(Method.values()), randomBoolean(),
-            randomBoolean(), randomBoolean() ? null : randomAlphaOfLength(6)));
+        return b.pin(new HubnessRescorerBuilder.Pinned(
+                randomNonNegativeLong(),
+                randomFrom(Method.values()),
+                randomBoolean(),
+                randomBoolean(),
+                randomBoolean() ? null : randomAlphaOfLength(6)));
     }
 
     public void testXContentRoundTrip() throws IOException {
@@ -192,12 +233,13 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
 
     public void testWireRoundTripWithRandomContent() throws IOException {
         NamedWriteableRegistry registry = new NamedWriteableRegistry(List.of(new NamedWriteableRegistry.Entry(
-            RescorerBuilder.class, HubnessRescorerBuilder.NAME, in -> new HubnessRescorerBuilder(in, services))));
+                RescorerBuilder.class, HubnessRescorerBuilder.NAME, in -> new HubnessRescorerBuilder(in, services))));
         for (int i = 0; i < 50; i++) {
             HubnessRescorerBuilder b = randomBoolean() ? randomBuilder() : randomPinned(randomBuilder());
             try (BytesStreamOutput out = new BytesStreamOutput()) {
                 out.writeNamedWriteable(b);
-                try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
+                try (StreamInput in =
+                        new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
                     RescorerBuilder<?> read = in.readNamedWriteable(RescorerBuilder.class);
                     assertEquals(b, read);
                     assertEquals(b.hashCode(), read.hashCode());
@@ -230,15 +272,21 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
             case 2 -> c.betaQuery(b.betaQuery() == null ? 1.5 : b.betaQuery() + 1);
             case 3 -> c.queryWeight(b.queryWeight() + 1);
             case 4 -> c.method(b.method() == Method.NNN ? Method.IS : Method.NNN);
-            case 5 -> c = c.pin(new HubnessRescorerBuilder.Pinned(b.pinned() == null ? 1 : b.pinned().bankVersion() + 1,
-                Method.IS, false, false, null));
+            case 5 ->
+                c = c.pin(new HubnessRescorerBuilder.Pinned(
+                        b.pinned() == null ? 1 : b.pinned().bankVersion() + 1, Method.IS, false, false, null));
             default -> {
                 float[] v = b.queryVector().clone();
                 v[0] += 1;
                 HubnessRescorerBuilder d = new HubnessRescorerBuilder(services, b.bank(), v);
                 if (b.windowSize() != null) d.windowSize(b.windowSize());
-                d.method(b.method()).field(b.field()).betaQuery(b.betaQuery()).betaGallery(b.betaGallery())
-                    .scoreMode(b.scoreMode()).queryWeight(b.queryWeight()).rescoreQueryWeight(b.rescoreQueryWeight());
+                d.method(b.method())
+                        .field(b.field())
+                        .betaQuery(b.betaQuery())
+                        .betaGallery(b.betaGallery())
+                        .scoreMode(b.scoreMode())
+                        .queryWeight(b.queryWeight())
+                        .rescoreQueryWeight(b.rescoreQueryWeight());
                 c = b.pinned() == null ? d : d.pin(b.pinned());
             }
         }
@@ -256,15 +304,38 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
             this.client = client;
         }
 
-        @Override public NamedXContentRegistry getXContentRegistry() { return NamedXContentRegistry.EMPTY; }
-        @Override public long nowInMillis() { return 0; }
-        @Override public NamedWriteableRegistry getWriteableRegistry() { return null; }
-        @Override public void registerAsyncAction(BiConsumer<Client, ActionListener<?>> action) { actions.add(action); }
-        @Override public boolean hasAsyncActions() { return !actions.isEmpty(); }
-        @Override public boolean validate() { return false; }
+        @Override
+        public NamedXContentRegistry getXContentRegistry() {
+            return NamedXContentRegistry.EMPTY;
+        }
 
         @Override
-        @SuppressWarnings({ "rawtypes", "unchecked" })
+        public long nowInMillis() {
+            return 0;
+        }
+
+        @Override
+        public NamedWriteableRegistry getWriteableRegistry() {
+            return null;
+        }
+
+        @Override
+        public void registerAsyncAction(BiConsumer<Client, ActionListener<?>> action) {
+            actions.add(action);
+        }
+
+        @Override
+        public boolean hasAsyncActions() {
+            return !actions.isEmpty();
+        }
+
+        @Override
+        public boolean validate() {
+            return false;
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
         public void executeAsyncActions(ActionListener listener) {
             List<BiConsumer<Client, ActionListener<?>>> run = new ArrayList<>(actions);
             actions.clear();
@@ -280,20 +351,23 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     private static HubnessRescorerBuilder rewrite(HubnessRescorerBuilder b, Client client) throws Exception {
         AtomicReference<HubnessRescorerBuilder> result = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        Rewriteable.rewriteAndFetch((RescorerBuilder) b, new CoordinatorContext(client),
-            ActionListener.wrap(r -> result.set((HubnessRescorerBuilder) r), failure::set));
+        Rewriteable.rewriteAndFetch(
+                (RescorerBuilder) b,
+                new CoordinatorContext(client),
+                ActionListener.wrap(r -> result.set((HubnessRescorerBuilder) r), failure::set));
         if (failure.get() != null) throw failure.get();
         return result.get();
     }
 
     public void testUngatedMethodsPinTheCurrentVersionWithoutASearch() throws Exception {
-        HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] { 1, 2, 3, 4 });
+        HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4});
         HubnessRescorerBuilder pinned = rewrite(b, null); // a search would fail on the null client
         assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_IS, false, false, null), pinned.pinned());
         assertSame(pinned, pinned.rewrite(new CoordinatorContext(null)));
         assertNull("the original is left alone", b.pinned());
 
-        HubnessRescorerBuilder q = rewrite(new HubnessRescorerBuilder(services, "qonly", new float[] { 1, 2, 3, 4 }), null);
+        HubnessRescorerBuilder q =
+                rewrite(new HubnessRescorerBuilder(services, "qonly", new float[] {1, 2, 3, 4}), null);
         assertEquals(Method.IS, q.pinned().method());
         assertEquals(5, q.pinned().bankVersion());
     }
@@ -303,27 +377,33 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         try (NoOpClient client = new NoOpClient(getTestName()) {
             @Override
             @SuppressWarnings("unchecked")
-            protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
-                                                                                              ActionListener<Resp> listener) {
+            protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(
+                    ActionType<Resp> action, Req request, ActionListener<Resp> listener) {
                 seen.add((SearchRequest) request);
                 SearchHit hit = new SearchHit(0, "img-3", Map.of(), Map.of());
-                SearchHits hits = new SearchHits(new SearchHit[] { hit }, new TotalHits(1, TotalHits.Relation.EQUAL_TO), 2f);
+                SearchHits hits =
+                        new SearchHits(new SearchHit[] {hit}, new TotalHits(1, TotalHits.Relation.EQUAL_TO), 2f);
                 InternalSearchResponse internal = new InternalSearchResponse(hits, null, null, null, false, null, 1);
-                listener.onResponse((Resp) new SearchResponse(internal, null, 1, 1, 0, 1, ShardSearchFailure.EMPTY_ARRAY,
-                    SearchResponse.Clusters.EMPTY));
+                listener.onResponse((Resp) new SearchResponse(
+                        internal, null, 1, 1, 0, 1, ShardSearchFailure.EMPTY_ARRAY, SearchResponse.Clusters.EMPTY));
             }
         }) {
-            HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] { 1, 2, 3, 4 }).method(Method.DUAL_DIS);
+            HubnessRescorerBuilder b =
+                    new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4}).method(Method.DUAL_DIS);
             HubnessRescorerBuilder pinned = rewrite(b, client);
             assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, true, false, "img-3"), pinned.pinned());
             assertEquals(1, seen.size());
             SearchRequest r = seen.get(0);
-            assertArrayEquals(new String[] { "gallery" }, r.indices());
+            assertArrayEquals(new String[] {"gallery"}, r.indices());
             assertEquals(1, r.source().size());
             ScriptScoreQueryBuilder q = (ScriptScoreQueryBuilder) r.source().query();
             String script = q.toString();
-            assertTrue(script, script.contains("\"knn_score\"") && script.contains("\"lang\" : \"knn\"")
-                && script.contains("cosinesimil") && script.contains("\"field\" : \"embedding\""));
+            assertTrue(
+                    script,
+                    script.contains("\"knn_score\"")
+                            && script.contains("\"lang\" : \"knn\"")
+                            && script.contains("cosinesimil")
+                            && script.contains("\"field\" : \"embedding\""));
             // a pinned builder never searches again
             assertSame(pinned, rewrite(pinned, client));
             assertEquals(1, seen.size());
@@ -332,38 +412,52 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
 
     public void testGateRules() {
         LoadedBank b = banks.get("both");
-        assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, true, "img-9"),
-            BankPinning.gates(b, Method.DUAL_DIS, "img-9"));
-        assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-4"),
-            BankPinning.gates(b, Method.DIS, "img-4"));
-        assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, false, false, "img-9"),
-            BankPinning.gates(b, Method.DIS, "img-9"));
-        assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, false, null),
-            BankPinning.gates(b, Method.DUAL_DIS, null));
+        assertEquals(
+                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, true, "img-9"),
+                BankPinning.gates(b, Method.DUAL_DIS, "img-9"));
+        assertEquals(
+                new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-4"),
+                BankPinning.gates(b, Method.DIS, "img-4"));
+        assertEquals(
+                new HubnessRescorerBuilder.Pinned(3, Method.DIS, false, false, "img-9"),
+                BankPinning.gates(b, Method.DIS, "img-9"));
+        assertEquals(
+                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, false, null),
+                BankPinning.gates(b, Method.DUAL_DIS, null));
     }
 
     public void testCoordinatorRejectsBadRequestsWith400s() {
-        OpenSearchStatusException unknown = expectThrows(OpenSearchStatusException.class,
-            () -> rewrite(new HubnessRescorerBuilder(services, "nope", new float[] { 1, 2, 3, 4 }), null));
+        OpenSearchStatusException unknown = expectThrows(
+                OpenSearchStatusException.class,
+                () -> rewrite(new HubnessRescorerBuilder(services, "nope", new float[] {1, 2, 3, 4}), null));
         assertEquals(RestStatus.BAD_REQUEST, unknown.status());
-        assertTrue(unknown.getMessage(), unknown.getMessage().contains("unknown bank [nope]")
-            && unknown.getMessage().contains("PUT /_plugins/_hubness/banks/{name}"));
+        assertTrue(
+                unknown.getMessage(),
+                unknown.getMessage().contains("unknown bank [nope]")
+                        && unknown.getMessage().contains("PUT /_plugins/_hubness/banks/{name}"));
 
-        IllegalArgumentException dim = expectThrows(IllegalArgumentException.class,
-            () -> rewrite(new HubnessRescorerBuilder(services, "both", new float[] { 1, 2, 3 }), null));
-        assertTrue(dim.getMessage(), dim.getMessage().contains("[query_vector] has dimension 3 but bank [both] has dimension 4"));
+        IllegalArgumentException dim = expectThrows(
+                IllegalArgumentException.class,
+                () -> rewrite(new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3}), null));
+        assertTrue(
+                dim.getMessage(),
+                dim.getMessage().contains("[query_vector] has dimension 3 but bank [both] has dimension 4"));
 
-        IllegalArgumentException missing = expectThrows(IllegalArgumentException.class,
-            () -> rewrite(new HubnessRescorerBuilder(services, "qonly", new float[] { 1, 2, 3, 4 }).method(Method.DUAL_IS), null));
+        IllegalArgumentException missing = expectThrows(
+                IllegalArgumentException.class,
+                () -> rewrite(
+                        new HubnessRescorerBuilder(services, "qonly", new float[] {1, 2, 3, 4}).method(Method.DUAL_IS),
+                        null));
         assertTrue(missing.getMessage(), missing.getMessage().contains("needs a gallery bank"));
 
-        IllegalArgumentException zero = expectThrows(IllegalArgumentException.class,
-            () -> rewrite(new HubnessRescorerBuilder(services, "both", new float[4]), null));
+        IllegalArgumentException zero = expectThrows(
+                IllegalArgumentException.class,
+                () -> rewrite(new HubnessRescorerBuilder(services, "both", new float[4]), null));
         assertTrue(zero.getMessage(), zero.getMessage().contains("all zeros"));
     }
 
     public void testShardRejectsUnpinnedAndVanishedVersions() {
-        HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] { 1, 2, 3, 4 });
+        HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4});
         IllegalStateException unpinned = expectThrows(IllegalStateException.class, () -> b.buildContext(null));
         assertTrue(unpinned.getMessage(), unpinned.getMessage().contains("without being resolved"));
         HubnessRescorerBuilder stale = b.pin(new HubnessRescorerBuilder.Pinned(2, Method.IS, false, false, null));

@@ -1,5 +1,24 @@
 package org.opensearch.hubness.rescore;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -34,26 +53,6 @@ import org.opensearch.hubness.norm.PairedEmbeddings;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.stats.RescoreStats;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
  * The rescoring core over real Lucene indices (several segments, KNN vectors and big-endian binary doc values) and
  * real embeddings (flickr8k-tinyclip, or PairedEmbeddings' generated fixture of the same shape without ../shared: gallery = image rows 0–499, query bank = text rows 500–999, gallery bank =
@@ -66,8 +65,8 @@ class HubnessRescorerTests {
     static final double TOL = 1e-5; // float-lane bank terms in the cache vs the double oracle: measured ~1e-6
 
     int d;
-    float[] text;           // raw
-    float[] galleryRaw;     // image rows 0..499, raw (not unit length)
+    float[] text; // raw
+    float[] galleryRaw; // image rows 0..499, raw (not unit length)
     float[] galleryPrep;
     float[] queryBank;
     float[] galleryBank;
@@ -103,8 +102,20 @@ class HubnessRescorerTests {
         Similarity.COSINE.prepareRows(galleryBank, N, d);
         BitSet aq = ActivationSets.compute(galleryPrep, N, queryBank, N, d, 1);
         BitSet ag = ActivationSets.compute(galleryPrep, N, galleryBank, N, d, 1);
-        bank = new LoadedBank("flickr", 7, "gallery", "embedding", d, Similarity.COSINE, NormParams.defaults(), queryBank, N,
-            galleryBank, N, ids(aq), ids(ag));
+        bank = new LoadedBank(
+                "flickr",
+                7,
+                "gallery",
+                "embedding",
+                d,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                queryBank,
+                N,
+                galleryBank,
+                N,
+                ids(aq),
+                ids(ag));
 
         sampleQueries = new int[25];
         for (int i = 0; i < sampleQueries.length; i++) sampleQueries[i] = i * 20 + 3;
@@ -198,7 +209,8 @@ class HubnessRescorerTests {
             gq = pin.gateQuery();
             gg = pin.gateGallery();
         }
-        return new RescoreSpec("embedding", Similarity.COSINE.prepare(q), m, p, overridden, gq, gg, top1, mode, qw, rqw);
+        return new RescoreSpec(
+                "embedding", Similarity.COSINE.prepare(q), m, p, overridden, gq, gg, top1, mode, qw, rqw);
     }
 
     @Test
@@ -214,17 +226,21 @@ class HubnessRescorerTests {
                 for (int qi = 0; qi < sampleQueries.length; qi++) {
                     // the activation sets of the bank (float lanes) agree with the oracle's (double) at the top-1
                     int top1 = oracle.top1()[qi];
-                    assertEquals(oracle.queryActivationSet(1).get(top1), bank.queryActivation().contains("img-" + top1));
+                    assertEquals(
+                            oracle.queryActivationSet(1).get(top1),
+                            bank.queryActivation().contains("img-" + top1));
                     int window = qi % 2 == 0 ? N : 100;
                     TopDocs in = firstPass(ix, qi);
-                    HubnessRescoreContext ctx = new HubnessRescoreContext(window, bank, cache, stats,
-                        spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1));
+                    HubnessRescoreContext ctx = new HubnessRescoreContext(
+                            window, bank, cache, stats, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1));
                     TopDocs out = HubnessRescorer.INSTANCE.rescore(in, ix.searcher, ctx);
                     rescores++;
                     changed += checkRescored(ix, in, out, window, expected, qi, m + "/" + storage + "/q" + qi);
                 }
                 if (m != Method.NONE) {
-                    assertTrue(changed > 0, m + ": the normalisation never changed a window's order; the test would be vacuous");
+                    assertTrue(
+                            changed > 0,
+                            m + ": the normalisation never changed a window's order; the test would be vacuous");
                 } else {
                     assertEquals(0, changed, "none must keep the first-pass order");
                 }
@@ -273,11 +289,12 @@ class HubnessRescorerTests {
             double[] expected = oracle.scores(m, p);
             int qi = 4;
             TopDocs in = firstPass(ix, qi);
-            HubnessRescoreContext ctx = new HubnessRescoreContext(100, bank, cache, null, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1));
+            HubnessRescoreContext ctx =
+                    new HubnessRescoreContext(100, bank, cache, null, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1));
             TopDocs out = HubnessRescorer.INSTANCE.rescore(in, ix.searcher, ctx);
             Map<Integer, Float> firstPass = new HashMap<>();
             for (ScoreDoc sd : in.scoreDocs) firstPass.put(sd.doc, sd.score);
-            for (int i : new int[] { 0, 1, 17, 99, 100, 250 }) {
+            for (int i : new int[] {0, 1, 17, 99, 100, 250}) {
                 ScoreDoc sd = out.scoreDocs[i];
                 Explanation source = Explanation.match(firstPass.get(sd.doc), "knn first pass");
                 Explanation e = HubnessRescorer.INSTANCE.explain(sd.doc, ix.searcher, ctx, source);
@@ -327,18 +344,24 @@ class HubnessRescorerTests {
         Index ix = indices.get("binary");
         for (Method m : List.of(Method.IS, Method.DUAL_DIS)) {
             double[] expected = oracle.scores(m, p);
-            for (int qi : new int[] { 1, 2, 9 }) {
+            for (int qi : new int[] {1, 2, 9}) {
                 TopDocs in = firstPass(ix, qi);
-                HubnessRescoreContext ctx = new HubnessRescoreContext(100, bank, cache, null, spec(qi, m, p, true, ScoreMode.REPLACE, 1, 1));
+                HubnessRescoreContext ctx = new HubnessRescoreContext(
+                        100, bank, cache, null, spec(qi, m, p, true, ScoreMode.REPLACE, 1, 1));
                 TopDocs out = HubnessRescorer.INSTANCE.rescore(in, ix.searcher, ctx);
                 checkRescored(ix, in, out, 100, expected, qi, "override " + m + "/q" + qi);
                 ScoreDoc top = out.scoreDocs[0];
-                Explanation e = HubnessRescorer.INSTANCE.explain(top.doc, ix.searcher, ctx, Explanation.match(0.5f, "fp"));
+                Explanation e =
+                        HubnessRescorer.INSTANCE.explain(top.doc, ix.searcher, ctx, Explanation.match(0.5f, "fp"));
                 assertTrue(e.toString().contains("request overrides beta"), e.toString());
                 assertEquals(10.0, value(e, "beta_query"), 0);
                 int row = ix.rowOfDoc.get(top.doc);
                 float[] g = Arrays.copyOfRange(galleryPrep, row * d, (row + 1) * d);
-                assertEquals(DocTermsCalculator.computeSingle(g, queryBank, N, galleryBank, N, d, p).lq()[0], value(e, "Lq(g)"), 1e-9);
+                assertEquals(
+                        DocTermsCalculator.computeSingle(g, queryBank, N, galleryBank, N, d, p)
+                                .lq()[0],
+                        value(e, "Lq(g)"),
+                        1e-9);
             }
         }
     }
@@ -351,8 +374,8 @@ class HubnessRescorerTests {
         double[] expected = oracle.scores(Method.DUAL_IS, p);
         for (ScoreMode mode : ScoreMode.values()) {
             TopDocs in = firstPass(ix, qi);
-            HubnessRescoreContext ctx = new HubnessRescoreContext(50, bank, cache, null,
-                spec(qi, Method.DUAL_IS, p, false, mode, 0.7f, 2.5f));
+            HubnessRescoreContext ctx = new HubnessRescoreContext(
+                    50, bank, cache, null, spec(qi, Method.DUAL_IS, p, false, mode, 0.7f, 2.5f));
             TopDocs out = HubnessRescorer.INSTANCE.rescore(in, ix.searcher, ctx);
             Map<Integer, Float> fp = new HashMap<>();
             for (ScoreDoc sd : in.scoreDocs) fp.put(sd.doc, sd.score);
@@ -377,14 +400,21 @@ class HubnessRescorerTests {
         try {
             for (Method m : List.of(Method.DUAL_DIS, Method.IS, Method.CSLS)) {
                 double[] expected = oracle.scores(m, p);
-                for (int qi : new int[] { 0, 5, 11 }) {
-                    TopDocs outA = HubnessRescorer.INSTANCE.rescore(firstPass(a, qi), a.searcher,
-                        new HubnessRescoreContext(60, bank, cache, null, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1)));
-                    TopDocs outB = HubnessRescorer.INSTANCE.rescore(firstPass(b, qi), b.searcher,
-                        new HubnessRescoreContext(60, bank, cache, null, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1)));
+                for (int qi : new int[] {0, 5, 11}) {
+                    TopDocs outA = HubnessRescorer.INSTANCE.rescore(
+                            firstPass(a, qi),
+                            a.searcher,
+                            new HubnessRescoreContext(
+                                    60, bank, cache, null, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1)));
+                    TopDocs outB = HubnessRescorer.INSTANCE.rescore(
+                            firstPass(b, qi),
+                            b.searcher,
+                            new HubnessRescoreContext(
+                                    60, bank, cache, null, spec(qi, m, p, false, ScoreMode.REPLACE, 1, 1)));
                     for (ScoreDoc sd : outA.scoreDocs) sd.shardIndex = 0;
                     for (ScoreDoc sd : outB.scoreDocs) sd.shardIndex = 1;
-                    TopDocs merged = TopDocs.merge(outA.scoreDocs.length + outB.scoreDocs.length, new TopDocs[] { outA, outB });
+                    TopDocs merged =
+                            TopDocs.merge(outA.scoreDocs.length + outB.scoreDocs.length, new TopDocs[] {outA, outB});
                     double prev = Double.POSITIVE_INFINITY;
                     for (int i = 0; i < 120; i++) {
                         ScoreDoc sd = merged.scoreDocs[i];
@@ -410,8 +440,8 @@ class HubnessRescorerTests {
         List<ScoreDoc> sd = new ArrayList<>(Arrays.asList(base.scoreDocs));
         sd.add(0, new ScoreDoc(ix.docsWithoutVector.get(0), 5f));
         TopDocs in = new TopDocs(base.totalHits, sd.toArray(new ScoreDoc[0]));
-        HubnessRescoreContext ctx = new HubnessRescoreContext(10, bank, cache, null,
-            spec(0, Method.IS, NormParams.defaults(), false, ScoreMode.REPLACE, 1, 1));
+        HubnessRescoreContext ctx = new HubnessRescoreContext(
+                10, bank, cache, null, spec(0, Method.IS, NormParams.defaults(), false, ScoreMode.REPLACE, 1, 1));
         TopDocs out = HubnessRescorer.INSTANCE.rescore(in, ix.searcher, ctx);
         for (int i = 0; i < 9; i++) assertTrue(out.scoreDocs[i].score >= 1f);
         assertEquals(ix.docsWithoutVector.get(0), out.scoreDocs[9].doc, "5/(1+5) heads the unrescored hits");
@@ -424,30 +454,69 @@ class HubnessRescorerTests {
     void wrongDimensionIsAClearError() {
         float[] shortQuery = new float[d - 1];
         shortQuery[0] = 1;
-        RescoreSpec s = new RescoreSpec("embedding", shortQuery, Method.IS, NormParams.defaults(), false, false, false, null,
-            ScoreMode.REPLACE, 1, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new HubnessRescoreContext(10, bank, cache, null, s));
+        RescoreSpec s = new RescoreSpec(
+                "embedding",
+                shortQuery,
+                Method.IS,
+                NormParams.defaults(),
+                false,
+                false,
+                false,
+                null,
+                ScoreMode.REPLACE,
+                1,
+                1);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new HubnessRescoreContext(10, bank, cache, null, s));
         assertTrue(e.getMessage().contains("dimension"), e.getMessage());
-        HubnessRescoreContext ctx = fourDimensional(Similarity.COSINE, new float[] { 1, 0, 0, 0 });
+        HubnessRescoreContext ctx = fourDimensional(Similarity.COSINE, new float[] {1, 0, 0, 0});
         Index ix = indices.get("binary");
-        IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-            () -> HubnessRescorer.INSTANCE.rescore(firstPass(ix, 0), ix.searcher, ctx));
-        assertTrue(e2.getMessage().contains("dimension " + d) && e2.getMessage().contains("dimension 4"), e2.getMessage());
+        IllegalArgumentException e2 = assertThrows(
+                IllegalArgumentException.class,
+                () -> HubnessRescorer.INSTANCE.rescore(firstPass(ix, 0), ix.searcher, ctx));
+        assertTrue(
+                e2.getMessage().contains("dimension " + d) && e2.getMessage().contains("dimension 4"), e2.getMessage());
     }
 
     /** A context over a 4-d bank of one vector (method is), for the hand-made indices of the error tests. */
     HubnessRescoreContext fourDimensional(Similarity sim, float[] query) {
-        LoadedBank small = new LoadedBank("small", 1, "g", "embedding", 4, sim, NormParams.defaults(), new float[] { 1, 0, 0, 0 }, 1,
-            null, 0, Set.of(), Set.of());
-        return new HubnessRescoreContext(10, small, cache, null, new RescoreSpec("embedding", query, Method.IS, NormParams.defaults(),
-            false, false, false, null, ScoreMode.REPLACE, 1, 1));
+        LoadedBank small = new LoadedBank(
+                "small",
+                1,
+                "g",
+                "embedding",
+                4,
+                sim,
+                NormParams.defaults(),
+                new float[] {1, 0, 0, 0},
+                1,
+                null,
+                0,
+                Set.of(),
+                Set.of());
+        return new HubnessRescoreContext(
+                10,
+                small,
+                cache,
+                null,
+                new RescoreSpec(
+                        "embedding",
+                        query,
+                        Method.IS,
+                        NormParams.defaults(),
+                        false,
+                        false,
+                        false,
+                        null,
+                        ScoreMode.REPLACE,
+                        1,
+                        1));
     }
 
     /** A stored vector with NaN or Infinity is a 400 naming the document and the component, for every similarity. */
     @Test
     void aNonFiniteStoredVectorIsNamedWithItsComponent() throws IOException {
-        float[][] stored = { { 1, 0, 0, 0 }, { 0, Float.NaN, 0, 1 }, { 0, 0, Float.POSITIVE_INFINITY, 0 }, { 0, 0, 0, 0 } };
+        float[][] stored = {{1, 0, 0, 0}, {0, Float.NaN, 0, 1}, {0, 0, Float.POSITIVE_INFINITY, 0}, {0, 0, 0, 0}};
         ByteBuffersDirectory dir = new ByteBuffersDirectory();
         try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig())) {
             for (float[] v : stored) {
@@ -462,18 +531,26 @@ class HubnessRescorerTests {
             IndexSearcher searcher = new IndexSearcher(reader);
             for (Similarity sim : Similarity.values()) {
                 for (int bad = 1; bad <= 2; bad++) {
-                    HubnessRescoreContext ctx = fourDimensional(sim, new float[] { 0.5f, 0.5f, 0.5f, 0.5f });
-                    TopDocs window = new TopDocs(new TotalHits(2, TotalHits.Relation.EQUAL_TO),
-                        new ScoreDoc[] { new ScoreDoc(0, 0.9f), new ScoreDoc(bad, 0.8f) });
-                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> HubnessRescorer.INSTANCE.rescore(window, searcher, ctx));
-                    assertEquals("the stored vector of document [" + bad + "] in [embedding] contains NaN or Infinity at index " + bad
-                        + "; every component must be a finite number", e.getMessage(), sim.externalName());
+                    HubnessRescoreContext ctx = fourDimensional(sim, new float[] {0.5f, 0.5f, 0.5f, 0.5f});
+                    TopDocs window = new TopDocs(
+                            new TotalHits(2, TotalHits.Relation.EQUAL_TO),
+                            new ScoreDoc[] {new ScoreDoc(0, 0.9f), new ScoreDoc(bad, 0.8f)});
+                    IllegalArgumentException e = assertThrows(
+                            IllegalArgumentException.class,
+                            () -> HubnessRescorer.INSTANCE.rescore(window, searcher, ctx));
+                    assertEquals(
+                            "the stored vector of document [" + bad
+                                    + "] in [embedding] contains NaN or Infinity at index " + bad
+                                    + "; every component must be a finite number",
+                            e.getMessage(),
+                            sim.externalName());
                 }
             }
-            HubnessRescoreContext ctx = fourDimensional(Similarity.COSINE, new float[] { 0.5f, 0.5f, 0.5f, 0.5f });
-            TopDocs zero = new TopDocs(new TotalHits(1, TotalHits.Relation.EQUAL_TO), new ScoreDoc[] { new ScoreDoc(3, 0.9f) });
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HubnessRescorer.INSTANCE.rescore(zero, searcher, ctx));
+            HubnessRescoreContext ctx = fourDimensional(Similarity.COSINE, new float[] {0.5f, 0.5f, 0.5f, 0.5f});
+            TopDocs zero =
+                    new TopDocs(new TotalHits(1, TotalHits.Relation.EQUAL_TO), new ScoreDoc[] {new ScoreDoc(3, 0.9f)});
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> HubnessRescorer.INSTANCE.rescore(zero, searcher, ctx));
             assertTrue(e.getMessage().contains("zero length"), e.getMessage());
         }
     }

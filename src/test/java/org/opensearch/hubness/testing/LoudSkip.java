@@ -13,9 +13,12 @@ public final class LoudSkip {
     /** Skips the calling test (or class, from a @BeforeAll) unless {@code condition} holds. */
     public static void unless(boolean condition, String reason) {
         if (!condition) {
-            StackTraceElement caller = StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).map(f -> f.toStackTraceElement())
-                .orElse(null);
-            System.err.println("SKIPPED " + (caller == null ? "" : caller.getClassName() + "." + caller.getMethodName()) + ": " + reason);
+            StackTraceElement caller = StackWalker.getInstance()
+                    .walk(s -> s.skip(1).findFirst())
+                    .map(f -> f.toStackTraceElement())
+                    .orElse(null);
+            System.err.println("SKIPPED " + (caller == null ? "" : caller.getClassName() + "." + caller.getMethodName())
+                    + ": " + reason);
             Assumptions.assumeTrue(false, reason);
         }
     }

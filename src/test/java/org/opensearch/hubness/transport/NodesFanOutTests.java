@@ -4,8 +4,15 @@
  */
 package org.opensearch.hubness.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opensearch.Version;
 import org.opensearch.action.FailedNodeException;
@@ -20,19 +27,17 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 
-import java.net.InetAddress;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 /** The per-node operations share one wire format and one JSON shape (docs/api.md: stats, _clear_cache). */
 class NodesFanOutTests {
 
     private static DiscoveryNode node(String id, String name) {
-        return new DiscoveryNode(name, id, new TransportAddress(InetAddress.getLoopbackAddress(), 9300), Map.of(), Set.of(), Version.CURRENT);
+        return new DiscoveryNode(
+                name,
+                id,
+                new TransportAddress(InetAddress.getLoopbackAddress(), 9300),
+                Map.of(),
+                Set.of(),
+                Version.CURRENT);
     }
 
     private static StreamInput sent(org.opensearch.core.common.io.stream.Writeable w) throws Exception {
@@ -43,10 +48,12 @@ class NodesFanOutTests {
 
     @Test
     void aClearCacheAnswerSurvivesTheWireAndRendersEveryNodeAndFailure() throws Exception {
-        ClearCache.Response answer = new ClearCache.Response(new ClusterName("c1"),
-            List.of(new NodeResponse<>(node("n1", "node-1"), new ClearCache.Dropped(3)), new NodeResponse<>(node("n2", "node-2"),
-                new ClearCache.Dropped(0))),
-            List.of(new FailedNodeException("n3", "node-3 left", new IllegalStateException("gone"))));
+        ClearCache.Response answer = new ClearCache.Response(
+                new ClusterName("c1"),
+                List.of(
+                        new NodeResponse<>(node("n1", "node-1"), new ClearCache.Dropped(3)),
+                        new NodeResponse<>(node("n2", "node-2"), new ClearCache.Dropped(0))),
+                List.of(new FailedNodeException("n3", "node-3 left", new IllegalStateException("gone"))));
         ClearCache.Response received;
         try (StreamInput in = sent(answer)) {
             received = new ClearCache.Response(in);
@@ -56,8 +63,10 @@ class NodesFanOutTests {
         JsonNode json = new ObjectMapper().readTree(b.toString());
         assertEquals("c1", json.path("cluster_name").asText());
         assertEquals("node-1", json.path("nodes").path("n1").path("name").asText());
-        assertEquals(3, json.path("nodes").path("n1").path("cache_entries_dropped").asInt());
-        assertEquals(0, json.path("nodes").path("n2").path("cache_entries_dropped").asInt());
+        assertEquals(
+                3, json.path("nodes").path("n1").path("cache_entries_dropped").asInt());
+        assertEquals(
+                0, json.path("nodes").path("n2").path("cache_entries_dropped").asInt());
         assertEquals("n3", json.path("failures").get(0).path("node").asText());
         assertEquals(1, json.path("failures").size());
     }
@@ -65,22 +74,35 @@ class NodesFanOutTests {
     @Test
     void theRequestCarriesItsPayloadToEveryNode() throws Exception {
         try (StreamInput in = sent(new ClearCache.Request("captions"))) {
-            assertEquals("captions", new NodesFanOut.Request<>(in, ClearCache.Scope::new).payload().bank());
+            assertEquals(
+                    "captions",
+                    new NodesFanOut.Request<>(in, ClearCache.Scope::new)
+                            .payload()
+                            .bank());
         }
         try (StreamInput in = sent(new ClearCache.Request(null))) {
-            assertNull(new NodesFanOut.Request<>(in, ClearCache.Scope::new).payload().bank());
+            assertNull(new NodesFanOut.Request<>(in, ClearCache.Scope::new)
+                    .payload()
+                    .bank());
         }
         try (StreamInput in = sent(new NodesFanOut.NodeRequest<>(new LoadBank.Target("b", true)))) {
-            assertEquals(new LoadBank.Target("b", true), new NodesFanOut.NodeRequest<>(in, LoadBank.Target::new).payload());
+            assertEquals(
+                    new LoadBank.Target("b", true), new NodesFanOut.NodeRequest<>(in, LoadBank.Target::new).payload());
         }
     }
 
     @Test
     void aLoadAnswerBecomesOneViewPerNodeAndPerFailure() throws Exception {
-        LoadBank.Response answer = new LoadBank.Response(new ClusterName("c1"),
-            List.of(new NodeResponse<>(node("n1", "node-1"), new LoadBank.NodeState(new NodeBanks.BankOnNode(2L, null, null, 40))),
-                new NodeResponse<>(node("n2", "node-2"), new LoadBank.NodeState(new NodeBanks.BankOnNode(1L, 2L, "fails its checksum", 0)))),
-            List.of(new FailedNodeException("n3", "node-3 left", null)));
+        LoadBank.Response answer = new LoadBank.Response(
+                new ClusterName("c1"),
+                List.of(
+                        new NodeResponse<>(
+                                node("n1", "node-1"),
+                                new LoadBank.NodeState(new NodeBanks.BankOnNode(2L, null, null, 40))),
+                        new NodeResponse<>(
+                                node("n2", "node-2"),
+                                new LoadBank.NodeState(new NodeBanks.BankOnNode(1L, 2L, "fails its checksum", 0)))),
+                List.of(new FailedNodeException("n3", "node-3 left", null)));
         LoadBank.Response received;
         try (StreamInput in = sent(answer)) {
             received = new LoadBank.Response(in);

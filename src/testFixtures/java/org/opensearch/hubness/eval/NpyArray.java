@@ -22,7 +22,10 @@ public final class NpyArray {
 
     /** Element types this reader understands. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT32("<i4", 4), INT64("<i8", 8);
+        FLOAT32("<f4", 4),
+        FLOAT64("<f8", 8),
+        INT32("<i4", 4),
+        INT64("<i8", 8);
 
         final String descr;
         final int bytes;
@@ -95,11 +98,12 @@ public final class NpyArray {
     public static NpyArray readMatrix(Path file) throws IOException {
         NpyArray a = read(file);
         if (!a.dtype.isFloat()) {
-            throw new IllegalArgumentException(file + ": dtype '" + a.dtype.descr + "' is not supported here; expected '<f4' or '<f8'");
+            throw new IllegalArgumentException(
+                    file + ": dtype '" + a.dtype.descr + "' is not supported here; expected '<f4' or '<f8'");
         }
         if (a.shape.length != 2) {
             throw new IllegalArgumentException(file + ": shape " + Arrays.toString(a.shape) + " is " + a.shape.length
-                + "-D; expected a 2-D matrix (rows × columns)");
+                    + "-D; expected a 2-D matrix (rows × columns)");
         }
         return a;
     }
@@ -127,22 +131,23 @@ public final class NpyArray {
             headerStart = 12;
         } else {
             throw new IllegalArgumentException(file + ": .npy format version " + major + "." + (bytes[7] & 0xff)
-                + " is not supported (1.0, 2.0, 3.0 are)");
+                    + " is not supported (1.0, 2.0, 3.0 are)");
         }
         if (headerLength < 0 || headerStart + headerLength > bytes.length) {
             throw new IllegalArgumentException(file + ": truncated .npy header");
         }
-        String header = new String(bytes, headerStart, headerLength,
-            major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header = new String(
+                bytes, headerStart, headerLength, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, file, "descr");
         DType dtype = DType.of(descr);
         if (dtype == null) {
-            throw new IllegalArgumentException(file + ": dtype '" + descr + "' is not supported; expected little-endian "
-                + "'<f4' or '<f8' (or '<i4'/'<i8' for ground truth), e.g. save with arr.astype('<f4')");
+            throw new IllegalArgumentException(
+                    file + ": dtype '" + descr + "' is not supported; expected little-endian "
+                            + "'<f4' or '<f8' (or '<i4'/'<i8' for ground truth), e.g. save with arr.astype('<f4')");
         }
         if (group(FORTRAN, header, file, "fortran_order").equals("True")) {
             throw new IllegalArgumentException(file + ": fortran_order is True; save the array in C order "
-                + "(np.save(path, np.ascontiguousarray(arr)))");
+                    + "(np.save(path, np.ascontiguousarray(arr)))");
         }
         int[] shape = parseShape(group(SHAPE, header, file, "shape"), file);
         long count = 1;
@@ -153,7 +158,7 @@ public final class NpyArray {
         long expected = count * dtype.bytes;
         if (bytes.length - dataStart != expected) {
             throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape) + " needs " + expected
-                + " bytes of data, the file has " + (bytes.length - dataStart));
+                    + " bytes of data, the file has " + (bytes.length - dataStart));
         }
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(file + ": too many elements (" + count + ")");
@@ -174,7 +179,8 @@ public final class NpyArray {
     private static String group(Pattern p, String header, Path file, String key) {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new IllegalArgumentException(file + ": .npy header has no readable '" + key + "' entry: " + header.trim());
+            throw new IllegalArgumentException(
+                    file + ": .npy header has no readable '" + key + "' entry: " + header.trim());
         }
         return m.group(1);
     }
@@ -191,8 +197,8 @@ public final class NpyArray {
             shape[dims++] = Integer.parseInt(t.replace("L", ""));
         }
         if (dims != 1 && dims != 2) {
-            throw new IllegalArgumentException(file + ": shape (" + text.trim() + ") is " + dims
-                + "-D; only 1-D and 2-D arrays are supported");
+            throw new IllegalArgumentException(
+                    file + ": shape (" + text.trim() + ") is " + dims + "-D; only 1-D and 2-D arrays are supported");
         }
         return Arrays.copyOf(shape, dims);
     }
@@ -218,8 +224,8 @@ public final class NpyArray {
         if ((long) rows * cols != count) {
             throw new IllegalArgumentException(rows + "×" + cols + " does not match " + count + " values");
         }
-        StringBuilder header = new StringBuilder("{'descr': '" + dtype.descr + "', 'fortran_order': False, 'shape': ("
-            + rows + ", " + cols + "), }");
+        StringBuilder header = new StringBuilder(
+                "{'descr': '" + dtype.descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }");
         while ((10 + header.length() + 1) % 64 != 0) {
             header.append(' ');
         }

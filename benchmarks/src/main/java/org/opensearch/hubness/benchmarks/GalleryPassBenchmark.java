@@ -4,15 +4,7 @@
  */
 package org.opensearch.hubness.benchmarks;
 
-import org.opensearch.hubness.kernel.PackedRows;
-import org.opensearch.hubness.kernel.VectorKernels;
-import org.opensearch.hubness.norm.BankMatrix;
-import org.opensearch.hubness.norm.DotPrecision;
-import org.opensearch.hubness.norm.GalleryBlock;
-import org.opensearch.hubness.norm.GalleryPass;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.PassPartial;
-import org.opensearch.hubness.norm.Similarity;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +17,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
+import org.opensearch.hubness.kernel.PackedRows;
+import org.opensearch.hubness.kernel.VectorKernels;
+import org.opensearch.hubness.norm.BankMatrix;
+import org.opensearch.hubness.norm.DotPrecision;
+import org.opensearch.hubness.norm.GalleryBlock;
+import org.opensearch.hubness.norm.GalleryPass;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.PassPartial;
+import org.opensearch.hubness.norm.Similarity;
 
 /**
  * One whole step of a bank build ({@link GalleryPass#scan}: the blocked product against both banks, then every per-row
@@ -40,7 +39,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
 @State(Scope.Thread)
 public class GalleryPassBenchmark {
 
@@ -74,8 +75,12 @@ public class GalleryPassBenchmark {
         long[] keys4 = new long[4 * rows];
         for (int i = 0; i < keys4.length; i++) keys4[i] = i;
         fourSteps = new GalleryBlock(unitRows(4 * rows, 6), 4 * rows, keys4);
-        pass = new GalleryPass(new BankMatrix(queryBank, bank, d), new BankMatrix(galleryBank, bank, d), NormParams.defaults(),
-            REPORT_ROWS, DotPrecision.FLOAT);
+        pass = new GalleryPass(
+                new BankMatrix(queryBank, bank, d),
+                new BankMatrix(galleryBank, bank, d),
+                NormParams.defaults(),
+                REPORT_ROWS,
+                DotPrecision.FLOAT);
         packedQuery = VectorKernels.pack(queryBank, bank, d);
         packedGallery = VectorKernels.pack(galleryBank, bank, d);
         outQuery = new float[rows * bank];

@@ -4,12 +4,11 @@
  */
 package org.opensearch.hubness.benchmarks;
 
+import java.util.Arrays;
+import java.util.Locale;
 import org.opensearch.hubness.kernel.PackedRows;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.norm.DocTermsCalculator;
-
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The kernel's single-core rate for scripts/bench-build, measured in the same run as the build: a block of

@@ -1,9 +1,7 @@
 package org.opensearch.hubness.benchmarks;
 
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.util.VectorUtil;
-import org.opensearch.hubness.kernel.PackedRows;
-import org.opensearch.hubness.kernel.VectorKernels;
-import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,8 +13,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
+import org.opensearch.hubness.kernel.PackedRows;
+import org.opensearch.hubness.kernel.VectorKernels;
+import org.opensearch.hubness.norm.DocTermsCalculator;
 
 /**
  * The bank-build work: a block of gallery vectors (the block size of DocTermsCalculator) against a whole bank, with
@@ -28,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 @State(Scope.Thread)
 public class ManyToManyBenchmark {
 

@@ -4,7 +4,6 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -39,10 +38,20 @@ public final class GenerateDemoData {
 
     /** {gallery word, query word}. */
     static final String[][] SUBJECTS = {
-        {"man", "gentleman"}, {"woman", "lady"}, {"boy", "young lad"}, {"girl", "little miss"}, {"dog", "puppy"},
-        {"cat", "kitten"}, {"horse", "pony"}, {"old man", "elderly fellow"}, {"cyclist", "bike rider"},
-        {"child", "youngster"}, {"teenager", "adolescent"}, {"soldier", "army recruit"},
+        {"man", "gentleman"},
+        {"woman", "lady"},
+        {"boy", "young lad"},
+        {"girl", "little miss"},
+        {"dog", "puppy"},
+        {"cat", "kitten"},
+        {"horse", "pony"},
+        {"old man", "elderly fellow"},
+        {"cyclist", "bike rider"},
+        {"child", "youngster"},
+        {"teenager", "adolescent"},
+        {"soldier", "army recruit"},
     };
+
     static final String[][] ATTRIBUTES = {
         {"happy", "cheerful"}, {"tired", "exhausted"}, {"small", "tiny"}, {"large", "huge"}, {"wet", "soaked"},
         {"muddy", "filthy"}, {"young", "youthful"}, {"lonely", "solitary"}, {"angry", "furious"}, {"calm", "relaxed"},
@@ -53,6 +62,7 @@ public final class GenerateDemoData {
         {"walking", "strolling"}, {"swimming", "paddling"}, {"eating", "having a meal"}, {"playing", "having fun"},
         {"waiting", "standing by"}, {"shouting", "yelling"},
     };
+
     static final String[][] PLACES = {
         {"on the beach", "by the seashore"}, {"in a park", "on the lawn of a public garden"},
         {"on a snowy hill", "on a slope covered in snow"}, {"in a city street", "on a busy road downtown"},
@@ -63,16 +73,20 @@ public final class GenerateDemoData {
 
     record Tuple(int subject, int attribute, int action, int place) {
         String gallery() {
-            return capitalize(article(ATTRIBUTES[attribute][0])) + " " + ATTRIBUTES[attribute][0] + " " + SUBJECTS[subject][0]
-                + " is " + ACTIONS[action][0] + " " + PLACES[place][0] + ".";
+            return capitalize(article(ATTRIBUTES[attribute][0])) + " " + ATTRIBUTES[attribute][0] + " "
+                    + SUBJECTS[subject][0] + " is " + ACTIONS[action][0] + " " + PLACES[place][0] + ".";
         }
 
         /** The same tuple in other words and, by turns, one of three other sentence shapes. */
         String query(int variant) {
-            String attr = ATTRIBUTES[attribute][1], subj = SUBJECTS[subject][1], act = ACTIONS[action][1], where = PLACES[place][1];
+            String attr = ATTRIBUTES[attribute][1],
+                    subj = SUBJECTS[subject][1],
+                    act = ACTIONS[action][1],
+                    where = PLACES[place][1];
             return switch (variant % 3) {
                 case 0 -> capitalize(where) + ", " + article(attr) + " " + attr + " " + subj + " is " + act + ".";
-                case 1 -> "Photo of " + article(subj) + " " + subj + " " + act + " " + where + "; it looks " + attr + ".";
+                case 1 ->
+                    "Photo of " + article(subj) + " " + subj + " " + act + " " + where + "; it looks " + attr + ".";
                 default -> "Someone saw " + article(attr) + " " + attr + " " + subj + " " + act + " " + where + ".";
             };
         }
@@ -89,8 +103,8 @@ public final class GenerateDemoData {
 
         List<String> text = new ArrayList<>(2 * n), image = new ArrayList<>(2 * n);
         for (int i = 0; i < 2 * n; i++) {
-            text.add(tuples.get(i).query(i));    // 0..n-1 queries, n..2n-1 query bank
-            image.add(tuples.get(i).gallery());  // 0..n-1 gallery, n..2n-1 gallery bank
+            text.add(tuples.get(i).query(i)); // 0..n-1 queries, n..2n-1 query bank
+            image.add(tuples.get(i).gallery()); // 0..n-1 gallery, n..2n-1 gallery bank
         }
 
         EmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel();
@@ -98,23 +112,32 @@ public final class GenerateDemoData {
         float[] textVectors = embed(model, text);
         float[] imageVectors = embed(model, image);
         int d = textVectors.length / (2 * n);
-        System.err.printf(Locale.ROOT, "demo-data: embedded %d sentences with all-MiniLM-L6-v2 (%d-d) in %.1f s%n",
-            4 * n, d, (System.nanoTime() - t0) / 1e9);
+        System.err.printf(
+                Locale.ROOT,
+                "demo-data: embedded %d sentences with all-MiniLM-L6-v2 (%d-d) in %.1f s%n",
+                4 * n,
+                d,
+                (System.nanoTime() - t0) / 1e9);
 
         Files.createDirectories(out);
         writeNpy(out.resolve("text.npy"), textVectors, 2 * n, d);
         writeNpy(out.resolve("image.npy"), imageVectors, 2 * n, d);
         Files.write(out.resolve("text.txt"), text, StandardCharsets.UTF_8);
         Files.write(out.resolve("image.txt"), image, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("demo.properties"), String.join("\n",
-            "# read by HubnessDemo: how the demo names this data set",
-            "title=synthetic sentences / all-MiniLM-L6-v2, query paraphrase \\u2192 gallery sentence",
-            "summary=OFFLINE SYNTHETIC set: template sentences embedded with all-MiniLM-L6-v2 (" + d + "-d), text -> text",
-            "direction=synthetic set, paraphrase -> sentence (text -> text)",
-            "queries=paraphrases",
-            "gallery=sentences",
-            "bank=demo-synthetic-minilm",
-            ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("demo.properties"),
+                String.join(
+                        "\n",
+                        "# read by HubnessDemo: how the demo names this data set",
+                        "title=synthetic sentences / all-MiniLM-L6-v2, query paraphrase \\u2192 gallery sentence",
+                        "summary=OFFLINE SYNTHETIC set: template sentences embedded with all-MiniLM-L6-v2 (" + d
+                                + "-d), text -> text",
+                        "direction=synthetic set, paraphrase -> sentence (text -> text)",
+                        "queries=paraphrases",
+                        "gallery=sentences",
+                        "bank=demo-synthetic-minilm",
+                        ""),
+                StandardCharsets.UTF_8);
         Files.writeString(out.resolve("README.txt"), readme(n, d, text, image), StandardCharsets.UTF_8);
         System.err.println("demo-data: wrote " + out.toAbsolutePath());
     }
@@ -161,7 +184,9 @@ public final class GenerateDemoData {
     }
 
     static String readme(int n, int d, List<String> text, List<String> image) {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
             Synthetic offline data set of scripts/demo (generated by demo-data/, GenerateDemoData)
             =======================================================================================
 
@@ -183,8 +208,25 @@ public final class GenerateDemoData {
 
             example: gallery "%s"
                      query   "%s"
-            """, d, 2 * n, SUBJECTS.length, ATTRIBUTES.length, ACTIONS.length, PLACES.length,
-            2 * n, d, n - 1, n, 2 * n - 1, 2 * n, d, n - 1, n, 2 * n - 1, image.get(0), text.get(0));
+            """,
+                d,
+                2 * n,
+                SUBJECTS.length,
+                ATTRIBUTES.length,
+                ACTIONS.length,
+                PLACES.length,
+                2 * n,
+                d,
+                n - 1,
+                n,
+                2 * n - 1,
+                2 * n,
+                d,
+                n - 1,
+                n,
+                2 * n - 1,
+                image.get(0),
+                text.get(0));
     }
 
     static String article(String word) {

@@ -1,9 +1,8 @@
 package org.opensearch.hubness.eval;
 
+import java.nio.file.Path;
 import org.opensearch.hubness.norm.NormParams;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
 
 /** The inputs and method parameters that score and sweep share. */
 final class DataOptions {
@@ -22,8 +21,12 @@ final class DataOptions {
     @Option(names = "--gallery-bank", paramLabel = "BG.npy", description = "sample gallery items (dual_is, dual_dis)")
     Path galleryBank;
 
-    @Option(names = "--similarity", paramLabel = "cosine|dot|l2", defaultValue = "cosine",
-        description = "cosine L2-normalises every row; dot uses raw inner products; l2 uses s = -||q - g||^2 on the raw rows (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--similarity",
+            paramLabel = "cosine|dot|l2",
+            defaultValue = "cosine",
+            description =
+                    "cosine L2-normalises every row; dot uses raw inner products; l2 uses s = -||q - g||^2 on the raw rows (default: ${DEFAULT-VALUE})")
     String similarity;
 
     @Option(names = "--k", paramLabel = "K", description = "activation-set size of the DIS gates (default: 1)")

@@ -1,10 +1,9 @@
 package org.opensearch.hubness.eval;
 
+import java.io.IOException;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.OfflineScorer;
 import org.opensearch.hubness.norm.Similarity;
-
-import java.io.IOException;
 
 /** Queries, gallery and optional banks loaded from .npy files, checked and prepared for one similarity. */
 final class EvalData {
@@ -20,8 +19,17 @@ final class EvalData {
     final int d;
     final Similarity similarity;
 
-    private EvalData(Similarity similarity, float[] queries, int nq, float[] gallery, int n, float[] queryBank, int mq,
-                     float[] galleryBank, int mg, int d) {
+    private EvalData(
+            Similarity similarity,
+            float[] queries,
+            int nq,
+            float[] gallery,
+            int n,
+            float[] queryBank,
+            int mq,
+            float[] galleryBank,
+            int mg,
+            int d) {
         this.similarity = similarity;
         this.queries = queries;
         this.nq = nq;
@@ -49,11 +57,17 @@ final class EvalData {
         requireDimension(g, d, "--gallery");
         requireDimension(bq, d, "--query-bank");
         requireDimension(bg, d, "--gallery-bank");
-        return new EvalData(similarity,
-            prepared(q, similarity, "--queries"), q.rows(),
-            prepared(g, similarity, "--gallery"), g.rows(),
-            bq == null ? null : prepared(bq, similarity, "--query-bank"), bq == null ? 0 : bq.rows(),
-            bg == null ? null : prepared(bg, similarity, "--gallery-bank"), bg == null ? 0 : bg.rows(), d);
+        return new EvalData(
+                similarity,
+                prepared(q, similarity, "--queries"),
+                q.rows(),
+                prepared(g, similarity, "--gallery"),
+                g.rows(),
+                bq == null ? null : prepared(bq, similarity, "--query-bank"),
+                bq == null ? 0 : bq.rows(),
+                bg == null ? null : prepared(bg, similarity, "--gallery-bank"),
+                bg == null ? 0 : bg.rows(),
+                d);
     }
 
     private static void requireDimension(NpyArray a, int d, String what) {

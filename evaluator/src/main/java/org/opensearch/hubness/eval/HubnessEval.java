@@ -1,5 +1,10 @@
 package org.opensearch.hubness.eval;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.opensearch.hubness.norm.Method;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,20 +14,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
-
 /**
  * Offline evaluator: scores .npy embeddings with a normalisation method, computes retrieval metrics and
  * hubness, and sweeps β. Run it through scripts/hubness-eval; see docs/evaluator.md.
  */
-@Command(name = "hubness-eval", subcommands = {ScoreCommand.class, MetricsCommand.class, SweepCommand.class,
-    CommandLine.HelpCommand.class}, mixinStandardHelpOptions = true, version = "hubness-eval 0.1.0",
-    description = "Scores .npy embeddings with a hubness normalisation, reports retrieval quality and hubness, sweeps β.",
-    footer = "methods: none, is, dis, dual_is, dual_dis, csls, nnn")
+@Command(
+        name = "hubness-eval",
+        subcommands = {ScoreCommand.class, MetricsCommand.class, SweepCommand.class, CommandLine.HelpCommand.class},
+        mixinStandardHelpOptions = true,
+        version = "hubness-eval 0.1.0",
+        description =
+                "Scores .npy embeddings with a hubness normalisation, reports retrieval quality and hubness, sweeps β.",
+        footer = "methods: none, is, dis, dual_is, dual_dis, csls, nnn")
 public final class HubnessEval implements Runnable {
 
     /** Exit code of every user error (a bad option, a missing file, a missing bank). */
@@ -50,9 +53,9 @@ public final class HubnessEval implements Runnable {
     static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         CommandLine cli = new CommandLine(new HubnessEval())
-            .registerConverter(Method.class, converter(Method::fromString))
-            .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
-            .setErr(errWriter);
+                .registerConverter(Method.class, converter(Method::fromString))
+                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+                .setErr(errWriter);
         // one line on stderr, no usage dump and no stack trace: the message says what to fix
         cli.setParameterExceptionHandler((e, a) -> fail(errWriter, e.getMessage()));
         cli.setExecutionExceptionHandler((e, command, parsed) -> {

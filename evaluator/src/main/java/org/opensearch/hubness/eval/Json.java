@@ -20,6 +20,9 @@ final class Json {
         if (!Double.isFinite(v)) {
             return "null";
         }
-        return new BigDecimal(v).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v)
+                .setScale(6, RoundingMode.HALF_EVEN)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

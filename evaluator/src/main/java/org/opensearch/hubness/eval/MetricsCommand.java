@@ -1,5 +1,10 @@
 package org.opensearch.hubness.eval;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.opensearch.hubness.norm.RetrievalMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -7,27 +12,32 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /** {@code hubness-eval metrics}: retrieval quality and hubness of a score matrix. */
-@Command(name = "metrics", mixinStandardHelpOptions = true,
-    description = "Prints R@1/5/10, median and mean rank and the N_k skewness of a score matrix as one JSON object.")
+@Command(
+        name = "metrics",
+        mixinStandardHelpOptions = true,
+        description =
+                "Prints R@1/5/10, median and mean rank and the N_k skewness of a score matrix as one JSON object.")
 final class MetricsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scores", required = true, paramLabel = "S.npy", description = "a score matrix (queries × gallery)")
+    @Option(
+            names = "--scores",
+            required = true,
+            paramLabel = "S.npy",
+            description = "a score matrix (queries × gallery)")
     Path scores;
 
     @Mixin
     TruthOption truth;
 
-    @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "k of N_k for the skewness (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--k",
+            paramLabel = "K",
+            defaultValue = "10",
+            description = "k of N_k for the skewness (default: ${DEFAULT-VALUE})")
     int k;
 
     @Override

@@ -1,20 +1,26 @@
 package org.opensearch.hubness.eval;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /** {@code hubness-eval score}: one method's log-score matrix to a .npy file. */
-@Command(name = "score", mixinStandardHelpOptions = true, description = "Writes the |Q|×|G| log-score matrix of one method.")
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description = "Writes the |Q|×|G| log-score matrix of one method.")
 final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, paramLabel = "M", description = "none, is, dis, dual_is, dual_dis, csls or nnn")
+    @Option(
+            names = "--method",
+            required = true,
+            paramLabel = "M",
+            description = "none, is, dis, dual_is, dual_dis, csls or nnn")
     Method method;
 
     @Mixin
@@ -26,8 +32,11 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--beta-g", paramLabel = "B", description = "gallery-bank temperature (default: 3)")
     double betaGallery = NormParams.defaults().betaGallery();
 
-    @Option(names = "--dtype", paramLabel = "float64|float32", defaultValue = "float64",
-        description = "element type of the output (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dtype",
+            paramLabel = "float64|float32",
+            defaultValue = "float64",
+            description = "element type of the output (default: ${DEFAULT-VALUE})")
     String dtype;
 
     @Option(names = "--out", required = true, paramLabel = "S.npy", description = "where to write the scores")

@@ -1,12 +1,7 @@
 package org.opensearch.hubness.eval;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opensearch.hubness.norm.Method;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.OfflineScorer;
-import org.opensearch.hubness.norm.RetrievalMetrics;
-import org.opensearch.hubness.norm.Similarity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+import org.opensearch.hubness.norm.OfflineScorer;
+import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.Similarity;
 
 class HubnessEvalTests {
 
@@ -28,7 +27,10 @@ class HubnessEvalTests {
 
     private static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = HubnessEval.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = HubnessEval.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -44,7 +46,16 @@ class HubnessEvalTests {
         Path q = write("q.npy", new float[] {0.98480775f, 0.17364818f, -0.17364818f, 0.98480775f}, 2, 2);
         Path g = write("g.npy", new float[] {1, 0, 0.5f, 0.8660254f, -0.5f, 0.8660254f}, 3, 2);
         Path s = tmp.resolve("s.npy");
-        Result score = run("score", "--method", "none", "--queries", q.toString(), "--gallery", g.toString(), "--out", s.toString());
+        Result score = run(
+                "score",
+                "--method",
+                "none",
+                "--queries",
+                q.toString(),
+                "--gallery",
+                g.toString(),
+                "--out",
+                s.toString());
         assertEquals(0, score.code, score.err);
         NpyArray scores = NpyArray.readMatrix(s);
         assertEquals(NpyArray.DType.FLOAT64, scores.dtype());
@@ -52,18 +63,28 @@ class HubnessEvalTests {
         Result metrics = run("metrics", "--scores", s.toString(), "--truth", "diagonal", "--k", "1");
         assertEquals(0, metrics.code, metrics.err);
         // q0 ↔ g0 is rank 1; q1 ↔ g1 is rank 2 (g2 is closer). N_1 = [1, 0, 1]: skew = -1/√2
-        assertEquals("{\"r1\":50,\"r5\":100,\"r10\":100,\"mdr\":1.5,\"mnr\":1.5,\"skew\":-0.707107,\"queries\":2}",
-            metrics.out.trim());
+        assertEquals(
+                "{\"r1\":50,\"r5\":100,\"r10\":100,\"mdr\":1.5,\"mnr\":1.5,\"skew\":-0.707107,\"queries\":2}",
+                metrics.out.trim());
     }
 
     @Test
     void userErrorsExitWithTwoAndNoStackTrace() throws IOException {
         Path q = write("q.npy", new float[] {1, 0}, 1, 2);
-        Result missingBank = run("score", "--method", "is", "--queries", q.toString(), "--gallery", q.toString(),
-            "--out", tmp.resolve("s.npy").toString());
+        Result missingBank = run(
+                "score",
+                "--method",
+                "is",
+                "--queries",
+                q.toString(),
+                "--gallery",
+                q.toString(),
+                "--out",
+                tmp.resolve("s.npy").toString());
         assertEquals(2, missingBank.code);
         assertEquals("hubness-eval: method is needs --query-bank", missingBank.err.trim());
-        Result badMethod = run("score", "--method", "qb", "--queries", q.toString(), "--gallery", q.toString(), "--out", "x");
+        Result badMethod =
+                run("score", "--method", "qb", "--queries", q.toString(), "--gallery", q.toString(), "--out", "x");
         assertEquals(2, badMethod.code);
         assertTrue(badMethod.err.contains("valid methods are none, is, dis"), badMethod.err);
         Result unknownOption = run("metrics", "--scores", q.toString(), "--bogus", "1");
@@ -79,8 +100,20 @@ class HubnessEvalTests {
         assertEquals(2, missingFile.code);
         assertTrue(missingFile.err.contains("no such file"), missingFile.err);
         assertTrue(!missingFile.err.contains("\tat "), "no stack trace");
-        Result badBeta = run("score", "--method", "is", "--queries", q.toString(), "--gallery", q.toString(),
-            "--query-bank", q.toString(), "--beta-q", "-1", "--out", tmp.resolve("s.npy").toString());
+        Result badBeta = run(
+                "score",
+                "--method",
+                "is",
+                "--queries",
+                q.toString(),
+                "--gallery",
+                q.toString(),
+                "--query-bank",
+                q.toString(),
+                "--beta-q",
+                "-1",
+                "--out",
+                tmp.resolve("s.npy").toString());
         assertEquals(2, badBeta.code);
         assertTrue(badBeta.err.contains("beta_q must be a finite number > 0"), badBeta.err);
         assertEquals(2, run("frobnicate").code);
@@ -123,8 +156,18 @@ class HubnessEvalTests {
         float[] queries = clustered(random, centres, n, d, gallery, 0.5);
         float[] bank = clustered(random, centres, n, d, null, 0.8);
         Path q = write("q.npy", queries, n, d), g = write("g.npy", gallery, n, d), bq = write("bq.npy", bank, n, d);
-        Result r = run("sweep", "--queries", q.toString(), "--gallery", g.toString(), "--query-bank", bq.toString(),
-            "--methods", "none,is", "--beta-q", "10,20");
+        Result r = run(
+                "sweep",
+                "--queries",
+                q.toString(),
+                "--gallery",
+                g.toString(),
+                "--query-bank",
+                bq.toString(),
+                "--methods",
+                "none,is",
+                "--beta-q",
+                "10,20");
         assertEquals(0, r.code, r.err);
         String[] lines = r.out.strip().split("\n");
         assertEquals(4, lines.length, r.out);
@@ -139,7 +182,11 @@ class HubnessEvalTests {
             Method m = Method.fromString(cells[0]);
             double betaQ = cells[1].equals("-") ? 20 : Double.parseDouble(cells[1]);
             RetrievalMetrics.Summary expected = RetrievalMetrics.evaluate(
-                scorer.scores(m, NormParams.defaults().withBetaQuery(betaQ)), n, n, RetrievalMetrics.diagonalTruth(n), 10);
+                    scorer.scores(m, NormParams.defaults().withBetaQuery(betaQ)),
+                    n,
+                    n,
+                    RetrievalMetrics.diagonalTruth(n),
+                    10);
             assertEquals(String.format(Locale.ROOT, "%.1f", expected.r1()), cells[3], lines[i]);
             assertEquals(String.format(Locale.ROOT, "%.3f", expected.skew()), cells[8], lines[i]);
         }

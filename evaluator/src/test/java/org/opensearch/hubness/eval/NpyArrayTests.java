@@ -1,7 +1,9 @@
 package org.opensearch.hubness.eval;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,11 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NpyArrayTests {
 
@@ -62,13 +61,18 @@ class NpyArrayTests {
     @Test
     void readsVersionsTwoAndThree() throws IOException {
         String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }\n";
-        assertArrayEquals(new float[] {1.5f, -1f}, NpyArray.readMatrix(npy("v2.npy", 2, header, floats(1.5f, -1f))).toFloats());
-        assertArrayEquals(new float[] {1.5f, -1f}, NpyArray.readMatrix(npy("v3.npy", 3, header, floats(1.5f, -1f))).toFloats());
+        assertArrayEquals(
+                new float[] {1.5f, -1f},
+                NpyArray.readMatrix(npy("v2.npy", 2, header, floats(1.5f, -1f))).toFloats());
+        assertArrayEquals(
+                new float[] {1.5f, -1f},
+                NpyArray.readMatrix(npy("v3.npy", 3, header, floats(1.5f, -1f))).toFloats());
     }
 
     @Test
     void refusesWhatItCannotReadCorrectly() throws IOException {
-        Path fortran = npy("fortran.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 2), }\n", floats(1, 2));
+        Path fortran =
+                npy("fortran.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 2), }\n", floats(1, 2));
         assertMessage(fortran, "fortran_order is True");
         Path big = npy("big.npy", 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (1, 2), }\n", floats(1, 2));
         assertMessage(big, "dtype '>f4' is not supported");
@@ -76,9 +80,11 @@ class NpyArrayTests {
         assertMessage(half, "dtype '<f2' is not supported");
         Path oneD = npy("oneD.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n", floats(1, 2));
         assertMessage(oneD, "is 1-D; expected a 2-D matrix");
-        Path threeD = npy("threeD.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 2), }\n", floats(1, 2));
+        Path threeD =
+                npy("threeD.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 2), }\n", floats(1, 2));
         assertMessage(threeD, "is 3-D");
-        Path truncated = npy("short.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n", floats(1, 2));
+        Path truncated =
+                npy("short.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n", floats(1, 2));
         assertMessage(truncated, "needs 16 bytes of data");
         Path ints = npy("ints.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", new byte[16]);
         assertMessage(ints, "dtype '<i8' is not supported here");

@@ -1,12 +1,11 @@
 package org.opensearch.hubness.bank.state;
 
+import java.io.IOException;
+import java.util.Map;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
-
-import java.io.IOException;
-import java.util.Map;
 
 /** Why the latest build of a bank failed, for GET. */
 public record BankFailure(long version, String type, String reason, long atMillis) implements Writeable {
@@ -28,12 +27,20 @@ public record BankFailure(long version, String type, String reason, long atMilli
     }
 
     public void toXContent(XContentBuilder b) throws IOException {
-        b.startObject().field("version", version).field("type", type).field("reason", reason).field("at", atMillis).endObject();
+        b.startObject()
+                .field("version", version)
+                .field("type", type)
+                .field("reason", reason)
+                .field("at", atMillis)
+                .endObject();
     }
 
     static BankFailure fromMap(Map<String, Object> m) {
         if (m == null) return null;
-        return new BankFailure(((Number) m.get("version")).longValue(), (String) m.get("type"), (String) m.get("reason"),
-            ((Number) m.get("at")).longValue());
+        return new BankFailure(
+                ((Number) m.get("version")).longValue(),
+                (String) m.get("type"),
+                (String) m.get("reason"),
+                ((Number) m.get("at")).longValue());
     }
 }

@@ -1,11 +1,10 @@
 package org.opensearch.hubness.bank.state;
 
+import java.io.IOException;
+import java.util.Locale;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
-
-import java.io.IOException;
-import java.util.Locale;
 
 /** Where a bank's latest build stands; the serving version (if any) serves in every state. */
 public enum BankState implements Writeable {

@@ -1,10 +1,9 @@
 package org.opensearch.hubness.bank.state;
 
+import java.util.Set;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.core.rest.RestStatus;
-
-import java.util.Set;
 
 /**
  * The bank state machine: every change the cluster manager makes to {@link HubnessMetadata}, as pure functions,
@@ -20,10 +19,18 @@ public final class BankTransitions {
         return "create it with PUT /_plugins/_hubness/banks/" + name;
     }
 
-    public static HubnessMetadata create(HubnessMetadata m, String name, String definitionJson, String buildId, String nodeId, String ephemeralId, long now) {
+    public static HubnessMetadata create(
+            HubnessMetadata m,
+            String name,
+            String definitionJson,
+            String buildId,
+            String nodeId,
+            String ephemeralId,
+            long now) {
         if (m.bank(name) != null) {
-            throw new IllegalArgumentException("bank [" + name + "] already exists; rebuild it with POST /_plugins/_hubness/banks/" + name
-                + "/_rebuild, or DELETE it first to change its definition");
+            throw new IllegalArgumentException(
+                    "bank [" + name + "] already exists; rebuild it with POST /_plugins/_hubness/banks/" + name
+                            + "/_rebuild, or DELETE it first to change its definition");
         }
         BankRecord fresh = new BankRecord(name, definitionJson, BankState.BUILDING, null, null, null, null, 0);
         return m.with(fresh.withBuild(new BuildTicket(1, buildId, nodeId, ephemeralId, now)));
@@ -33,12 +40,21 @@ public final class BankTransitions {
      * Starts a rebuild; a build whose node is no longer in the cluster (by ephemeral id: a restarted node lost its
      * build) does not block it, as it can never finish.
      */
-    public static HubnessMetadata rebuild(HubnessMetadata m, String name, String buildId, String nodeId, String ephemeralId, long now,
-                                          Set<String> liveEphemeralIds) {
+    public static HubnessMetadata rebuild(
+            HubnessMetadata m,
+            String name,
+            String buildId,
+            String nodeId,
+            String ephemeralId,
+            long now,
+            Set<String> liveEphemeralIds) {
         BankRecord b = require(m, name);
         if (b.build() != null && liveEphemeralIds.contains(b.build().nodeEphemeralId())) {
-            throw new OpenSearchStatusException("bank [" + name + "] is already building version " + b.build().version() + " on node ["
-                + b.build().nodeId() + "]; wait for it (GET /_plugins/_hubness/banks/" + name + ")", RestStatus.CONFLICT);
+            throw new OpenSearchStatusException(
+                    "bank [" + name + "] is already building version "
+                            + b.build().version() + " on node [" + b.build().nodeId()
+                            + "]; wait for it (GET /_plugins/_hubness/banks/" + name + ")",
+                    RestStatus.CONFLICT);
         }
         return m.with(b.withBuild(new BuildTicket(b.lastVersion() + 1, buildId, nodeId, ephemeralId, now)));
     }
@@ -77,12 +93,16 @@ public final class BankTransitions {
      * Fails every build whose node (by ephemeral id) is not in the cluster: it will never finish, and the bank must
      * stay rebuildable.
      */
-    public static HubnessMetadata failBuildsOfDepartedNodes(HubnessMetadata m, Set<String> presentEphemeralIds, long now) {
+    public static HubnessMetadata failBuildsOfDepartedNodes(
+            HubnessMetadata m, Set<String> presentEphemeralIds, long now) {
         HubnessMetadata out = m;
         for (BankRecord b : m.banks().values()) {
             if (b.build() == null || presentEphemeralIds.contains(b.build().nodeEphemeralId())) continue;
-            out = out.with(b.failed(new BankFailure(b.build().version(), "NodeLeftException",
-                "the build was interrupted: node [" + b.build().nodeId() + "] left the cluster; rebuild the bank", now)));
+            out = out.with(b.failed(new BankFailure(
+                    b.build().version(),
+                    "NodeLeftException",
+                    "the build was interrupted: node [" + b.build().nodeId() + "] left the cluster; rebuild the bank",
+                    now)));
         }
         return out;
     }

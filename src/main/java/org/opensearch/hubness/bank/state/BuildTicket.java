@@ -1,12 +1,11 @@
 package org.opensearch.hubness.bank.state;
 
+import java.io.IOException;
+import java.util.Map;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
-
-import java.io.IOException;
-import java.util.Map;
 
 /**
  * The build that runs now: the version it will publish, its unique id (which names its blobs and which the cluster
@@ -14,7 +13,8 @@ import java.util.Map;
  * node it runs on, with that node's ephemeral id (the cluster manager fails the build when that node leaves; a node that
  * restarted has a new ephemeral id, so its lost build is failed too).
  */
-public record BuildTicket(long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis) implements Writeable {
+public record BuildTicket(long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis)
+        implements Writeable {
 
     public BuildTicket(StreamInput in) throws IOException {
         this(in.readVLong(), in.readString(), in.readString(), in.readString(), in.readLong());
@@ -30,12 +30,22 @@ public record BuildTicket(long version, String buildId, String nodeId, String no
     }
 
     void toXContent(XContentBuilder b) throws IOException {
-        b.startObject().field("version", version).field("build_id", buildId).field("node", nodeId).field("node_ephemeral_id", nodeEphemeralId).field("started", startedMillis).endObject();
+        b.startObject()
+                .field("version", version)
+                .field("build_id", buildId)
+                .field("node", nodeId)
+                .field("node_ephemeral_id", nodeEphemeralId)
+                .field("started", startedMillis)
+                .endObject();
     }
 
     static BuildTicket fromMap(Map<String, Object> m) {
         if (m == null) return null;
-        return new BuildTicket(((Number) m.get("version")).longValue(), (String) m.get("build_id"), (String) m.get("node"),
-            (String) m.get("node_ephemeral_id"), ((Number) m.get("started")).longValue());
+        return new BuildTicket(
+                ((Number) m.get("version")).longValue(),
+                (String) m.get("build_id"),
+                (String) m.get("node"),
+                (String) m.get("node_ephemeral_id"),
+                ((Number) m.get("started")).longValue());
     }
 }

@@ -1,5 +1,10 @@
 package org.opensearch.hubness.bank.state;
 
+import java.io.IOException;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.TreeMap;
 import org.opensearch.Version;
 import org.opensearch.cluster.AbstractNamedDiffable;
 import org.opensearch.cluster.ClusterState;
@@ -9,12 +14,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-
-import java.io.IOException;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Every bank of the cluster, as custom cluster metadata (like ingest and search pipelines): the one source of truth
@@ -67,7 +66,9 @@ public final class HubnessMetadata extends AbstractNamedDiffable<Metadata.Custom
     }
 
     public ClusterState applyTo(ClusterState state) {
-        return ClusterState.builder(state).metadata(Metadata.builder(state.metadata()).putCustom(TYPE, this)).build();
+        return ClusterState.builder(state)
+                .metadata(Metadata.builder(state.metadata()).putCustom(TYPE, this))
+                .build();
     }
 
     @Override
@@ -102,7 +103,8 @@ public final class HubnessMetadata extends AbstractNamedDiffable<Metadata.Custom
         Map<String, Object> root = parser.map();
         Map<String, Object> raw = (Map<String, Object>) root.getOrDefault("banks", Map.of());
         Map<String, BankRecord> banks = new TreeMap<>();
-        for (Map.Entry<String, Object> e : raw.entrySet()) banks.put(e.getKey(), BankRecord.fromMap(e.getKey(), (Map<String, Object>) e.getValue()));
+        for (Map.Entry<String, Object> e : raw.entrySet())
+            banks.put(e.getKey(), BankRecord.fromMap(e.getKey(), (Map<String, Object>) e.getValue()));
         return new HubnessMetadata(banks);
     }
 

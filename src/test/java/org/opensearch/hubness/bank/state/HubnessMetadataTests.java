@@ -1,5 +1,14 @@
 package org.opensearch.hubness.bank.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceNotFoundException;
@@ -13,20 +22,11 @@ import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The banks' cluster metadata: its state machine, and that it survives the wire and the on-disk (XContent) form. */
 class HubnessMetadataTests {
 
-    private static final String DEF = "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\",\"max_size\":10}}";
+    private static final String DEF =
+            "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\",\"max_size\":10}}";
 
     private static BankVersion version(long v, String buildId) {
         return new BankVersion(v, buildId, "sha-" + buildId, 4, 10, 0, "{\"version\":" + v + "}");
@@ -58,11 +58,14 @@ class HubnessMetadataTests {
     void aSecondBuildOfOneBankIsAConflictUnlessTheFirstBuildsNodeIsGone() {
         HubnessMetadata m = BankTransitions.rebuild(readyAt(1), "b", "build-2", "node-a", "eph-a", 5, Set.of("eph-a"));
         HubnessMetadata building = m;
-        OpenSearchStatusException e = assertThrows(OpenSearchStatusException.class,
-            () -> BankTransitions.rebuild(building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-a", "eph-b")));
+        OpenSearchStatusException e = assertThrows(
+                OpenSearchStatusException.class,
+                () -> BankTransitions.rebuild(
+                        building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-a", "eph-b")));
         assertEquals(RestStatus.CONFLICT, e.status());
         assertTrue(e.getMessage().contains("already building version 2"), e.getMessage());
-        HubnessMetadata takenOver = BankTransitions.rebuild(building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-b"));
+        HubnessMetadata takenOver =
+                BankTransitions.rebuild(building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-b"));
         assertEquals("build-3", takenOver.bank("b").build().buildId());
         assertEquals(3, takenOver.bank("b").build().version(), "version numbers never repeat");
     }
@@ -76,10 +79,14 @@ class HubnessMetadataTests {
         assertSame(m, late, "the old build publishes nothing");
         assertEquals(BankState.BUILDING, late.bank("b").state());
         HubnessMetadata deleted = BankTransitions.delete(m, "b");
-        assertSame(deleted, BankTransitions.publish(deleted, "b", "new", version(1, "new")), "a deleted bank stays deleted");
+        assertSame(
+                deleted,
+                BankTransitions.publish(deleted, "b", "new", version(1, "new")),
+                "a deleted bank stays deleted");
         assertNull(deleted.bank("b"));
         assertThrows(ResourceNotFoundException.class, () -> BankTransitions.delete(deleted, "b"));
-        assertThrows(IllegalArgumentException.class, () -> BankTransitions.create(readyAt(1), "b", DEF, "x", "n", "e", 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> BankTransitions.create(readyAt(1), "b", DEF, "x", "n", "e", 1));
     }
 
     @Test
@@ -91,7 +98,8 @@ class HubnessMetadataTests {
         assertEquals("boom", failed.bank("b").failure().reason());
         assertFalse(failed.bank("b").liveBuildIds().contains("build-3"), "the failed build's blobs are cleaned up");
         HubnessMetadata fresh = BankTransitions.create(HubnessMetadata.EMPTY, "c", DEF, "c1", "node-a", "eph-a", 1);
-        assertNull(BankTransitions.abandon(fresh, "c", "c1", new BankFailure(1, "X", "bad", 1)).bank("c"));
+        assertNull(BankTransitions.abandon(fresh, "c", "c1", new BankFailure(1, "X", "bad", 1))
+                .bank("c"));
     }
 
     @Test
@@ -100,15 +108,18 @@ class HubnessMetadataTests {
         assertEquals(m, BankTransitions.failBuildsOfDepartedNodes(m, Set.of("eph-a"), 9));
         HubnessMetadata failed = BankTransitions.failBuildsOfDepartedNodes(m, Set.of("eph-a-restarted"), 9);
         assertEquals(BankState.FAILED, failed.bank("b").state());
-        assertTrue(failed.bank("b").failure().reason().contains("node-a"), failed.bank("b").failure().reason());
+        assertTrue(
+                failed.bank("b").failure().reason().contains("node-a"),
+                failed.bank("b").failure().reason());
         assertEquals(1, failed.bank("b").serving().version());
     }
 
     @Test
     void theMetadataSurvivesTheWireAndItsOnDiskForm() throws Exception {
         HubnessMetadata m = BankTransitions.rebuild(readyAt(2), "b", "build-3", "node-a", "eph-a", 5, Set.of("eph-a"));
-        m = m.with(BankTransitions.fail(m, "b", "build-3", new BankFailure(3, "X", "boom", 7)).bank("b").withBuild(
-            new BuildTicket(4, "build-4", "node-b", "eph-b", 11)));
+        m = m.with(BankTransitions.fail(m, "b", "build-3", new BankFailure(3, "X", "boom", 7))
+                .bank("b")
+                .withBuild(new BuildTicket(4, "build-4", "node-b", "eph-b", 11)));
         m = BankTransitions.create(m, "other", DEF, "o1", "node-c", "eph-c", 3);
 
         BytesStreamOutput out = new BytesStreamOutput();
@@ -120,8 +131,8 @@ class HubnessMetadataTests {
         XContentBuilder b = JsonXContent.contentBuilder().startObject();
         m.toXContent(b, ToXContent.EMPTY_PARAMS);
         b.endObject();
-        try (XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION,
-            b.toString())) {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, b.toString())) {
             HubnessMetadata back = HubnessMetadata.fromXContent(p);
             assertEquals(m, back);
             assertNotNull(back.bank("b").build());
