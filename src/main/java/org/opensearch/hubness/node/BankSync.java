@@ -14,6 +14,7 @@ import org.opensearch.cluster.ClusterStateUpdateTask;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.Priority;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.gateway.GatewayService;
 import org.opensearch.hubness.HubnessPlugin;
 import org.opensearch.hubness.bank.BankRegistry;
@@ -27,7 +28,9 @@ import org.opensearch.threadpool.ThreadPool;
 /**
  * Keeps this node's banks in step with the cluster state it applies: drops banks and versions the state no longer
  * names (at once, before the state is acknowledged), loads a new serving version in the background on the plugin's
- * load pool (one read per version, however many searches ask; a failed read is not retried for a second), and — on
+ * load pool (one read per version, however many searches ask; a read that failed for a transient reason, such as
+ * {@code .hubness-banks} not started yet after a restart, is retried after 2 s, 4 s, … up to a minute apart while the
+ * version serves, since a quiet cluster may publish no new state to ask again), and — on
  * the elected cluster manager — fails builds whose node left, so no bank stays {@code building} forever. Searches
  * never load: they find the version held or start a load here and answer a retryable 503.
  */
@@ -44,7 +47,11 @@ public final class BankSync implements ClusterStateListener {
     /** When a build's last load failed for a transient reason (index not readable yet): retried after a pause. */
     private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
 
+    /** How many reads of a build failed in a row: the pause before the next retry doubles with it. */
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+
     private static final long RETRY_PAUSE_MILLIS = 1_000;
+    private static final long MAX_RETRY_PAUSE_MILLIS = 60_000;
 
     public BankSync(ClusterService clusterService, ThreadPool threadPool, BankRegistry registry, DocTermsCache cache) {
         this.clusterService = clusterService;
@@ -70,6 +77,7 @@ public final class BankSync implements ClusterStateListener {
         failedAt.keySet()
                 .removeIf(buildId -> banks.banks().values().stream()
                         .noneMatch(r -> r.liveBuildIds().contains(buildId)));
+        failures.keySet().retainAll(failedAt.keySet());
         loadAllServing(banks);
         if (event.localNodeClusterManager()) failBuildsOfDepartedNodes(event, banks);
     }
@@ -101,17 +109,37 @@ public final class BankSync implements ClusterStateListener {
         try {
             registry.load(name, v);
             failedAt.remove(v.buildId());
+            failures.remove(v.buildId());
             cache.retainVersions(name, new HashSet<>(registry.versionsOf(name)));
             LOG.info("bank [{}] version {} serves on this node", name, v.version());
         } catch (RuntimeException e) {
-            if (registry.standingRefusal(name, v) == null) failedAt.put(v.buildId(), threadPool.relativeTimeInMillis());
+            if (registry.standingRefusal(name, v) == null) {
+                failedAt.put(v.buildId(), threadPool.relativeTimeInMillis());
+                int failed = failures.merge(v.buildId(), 1, Integer::sum);
+                retryLater(name, v, Math.min(MAX_RETRY_PAUSE_MILLIS, RETRY_PAUSE_MILLIS << Math.min(failed, 6)));
+            }
             LOG.warn(
                     () -> "could not load bank [" + name + "] version " + v.version()
-                            + "; a search that needs it asks again",
+                            + "; retried after a pause while it serves, and a search that needs it asks again",
                     e);
         } finally {
             loading.remove(v.buildId());
         }
+    }
+
+    /** Asks again after a pause if the version still serves then (a DELETE or a newer build ends the retries). */
+    private void retryLater(String name, BankVersion v, long pauseMillis) {
+        threadPool.schedule(
+                () -> {
+                    BankRecord r = HubnessMetadata.of(clusterService.state()).bank(name);
+                    if (r != null
+                            && r.serving() != null
+                            && r.serving().buildId().equals(v.buildId())) {
+                        loadInBackground(name, r.serving());
+                    }
+                },
+                TimeValue.timeValueMillis(pauseMillis),
+                ThreadPool.Names.GENERIC);
     }
 
     private void failBuildsOfDepartedNodes(ClusterChangedEvent event, HubnessMetadata banks) {
