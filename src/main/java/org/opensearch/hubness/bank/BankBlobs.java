@@ -109,7 +109,8 @@ public final class BankBlobs {
     // ---- versions ---------------------------------------------------------------------------------------------
 
     /** Writes a built version under its build id, chunks first, in bounded bulks; returns its SHA-256. */
-    public String writeVersion(LoadedBank bank, String buildId) {
+    public String writeVersion(LoadedBank bank) {
+        String buildId = bank.buildId();
         ensureExists();
         writeChunks(bank.name(), buildId, "query", bank.queryBank(), bank.queryBankSize(), bank.dimension());
         writeChunks(bank.name(), buildId, "gallery", bank.galleryBank(), bank.galleryBankSize(), bank.dimension());
@@ -160,6 +161,7 @@ public final class BankBlobs {
             LoadedBank loaded = new LoadedBank(
                     name,
                     v.version(),
+                    v.buildId(),
                     (String) gallery.get("index"),
                     (String) gallery.get("field"),
                     d,

@@ -8,11 +8,13 @@ import org.opensearch.hubness.norm.Similarity;
 /**
  * One built version of a bank, as a node holds it in memory: the prepared bank vectors (unit length for cosine),
  * the parameters it was built with, and the activation sets as gallery document ids. Immutable, so a search can keep
- * using the version it pinned while a rebuild swaps in the next one.
+ * using the version it pinned while a rebuild swaps in the next one. {@code buildId} is the build's unique id: version
+ * numbers start again at 1 when a bank is deleted and defined anew, so only the build id tells two builds apart.
  */
 public record LoadedBank(
         String name,
         long version,
+        String buildId,
         String galleryIndex,
         String galleryField,
         int dimension,

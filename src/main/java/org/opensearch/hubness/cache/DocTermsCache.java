@@ -1,6 +1,7 @@
 package org.opensearch.hubness.cache;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,15 +21,16 @@ import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 
 /**
- * Per node: the bank terms of gallery documents, one entry per (bank, version, segment), least recently used first
- * out. Bounded by a byte budget that can change at runtime, and every entry is accounted in the plugin's circuit
+ * Per node: the bank terms of gallery documents, one entry per (bank, build, segment), least recently used first
+ * out. Keyed by build id, not version number: a bank deleted and defined anew starts again at version 1, and a build
+ * that a DELETE overtook may still be writing its terms. Bounded by a byte budget that can change at runtime, and every entry is accounted in the plugin's circuit
  * breaker: when the breaker refuses, the terms are computed for the request and not kept, so a search never fails or
  * runs the node out of memory for the cache's sake.
  */
 public final class DocTermsCache {
 
     /** What identifies a cache entry; segmentKey comes from {@link #segmentKey}. */
-    public record Key(String bank, long version, Object segmentKey) {}
+    public record Key(String bank, String buildId, Object segmentKey) {}
 
     private final Set<Object> watched = ConcurrentHashMap.newKeySet();
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -89,15 +91,15 @@ public final class DocTermsCache {
         return true;
     }
 
-    /** The entry of (bank version, segment) if there is one (no LRU touch), else null. */
+    /** The entry of (bank build, segment) if there is one (no LRU touch), else null. */
     synchronized SegmentTerms existing(LoadedBank bank, Object segmentKey) {
-        Entry entry = entries.get(new Key(bank.name(), bank.version(), segmentKey));
+        Entry entry = entries.get(new Key(bank.name(), bank.buildId(), segmentKey));
         return entry == null ? null : entry.terms();
     }
 
-    /** The entry of (bank version, segment), created empty when there is room; null when budget or breaker refuse. */
+    /** The entry of (bank build, segment), created empty when there is room; null when budget or breaker refuse. */
     SegmentTerms segment(LoadedBank bank, Object segmentKey, int maxDoc) {
-        Key key = new Key(bank.name(), bank.version(), segmentKey);
+        Key key = new Key(bank.name(), bank.buildId(), segmentKey);
         long need = SegmentTerms.bytesFor(maxDoc);
         synchronized (this) {
             Entry entry = entries.get(key);
@@ -163,18 +165,25 @@ public final class DocTermsCache {
         return key;
     }
 
-    /** Drops the entries of a bank (every version when version &lt; 0), of a segment that closed, or all. */
-    public synchronized int invalidate(String bank, long version) {
-        return removeIf(k -> (bank == null || k.bank().equals(bank)) && (version < 0 || k.version() == version));
+    /** Drops the entries of a bank, or all with null. */
+    public synchronized int invalidate(String bank) {
+        return removeIf(k -> bank == null || k.bank().equals(bank));
     }
 
     public synchronized int invalidateSegment(Object segmentKey) {
         return removeIf(k -> k.segmentKey() == segmentKey);
     }
 
-    /** Keeps only the given versions of a bank (the serving one and the one just before it). */
-    public synchronized int retainVersions(String bank, Set<Long> versions) {
-        return removeIf(k -> k.bank().equals(bank) && !versions.contains(k.version()));
+    /** Keeps only the given builds of a bank (those the cluster state names: serving, previous, building). */
+    public synchronized int retainBuilds(String bank, Set<String> buildIds) {
+        return removeIf(k -> k.bank().equals(bank) && !buildIds.contains(k.buildId()));
+    }
+
+    /** The banks that have entries. */
+    public synchronized Set<String> banks() {
+        Set<String> names = new HashSet<>();
+        for (Key k : entries.keySet()) names.add(k.bank());
+        return names;
     }
 
     private int removeIf(java.util.function.Predicate<Key> doomed) {

@@ -67,12 +67,14 @@ public final class BankSync implements ClusterStateListener {
         HubnessMetadata banks = HubnessMetadata.of(state);
         for (String held : registry.names()) {
             BankRecord r = banks.bank(held);
-            if (r == null) {
-                registry.remove(held);
-                cache.invalidate(held, -1);
-            } else {
-                for (long dropped : registry.retain(held, r.liveBuildIds())) cache.invalidate(held, dropped);
-            }
+            if (r == null) registry.remove(held);
+            else registry.retain(held, r.liveBuildIds());
+        }
+        // swept by its own names: a build's shard pass fills the cache of nodes that never loaded the bank
+        for (String cached : cache.banks()) {
+            BankRecord r = banks.bank(cached);
+            if (r == null) cache.invalidate(cached);
+            else cache.retainBuilds(cached, r.liveBuildIds());
         }
         failedAt.keySet()
                 .removeIf(buildId -> banks.banks().values().stream()
@@ -110,7 +112,6 @@ public final class BankSync implements ClusterStateListener {
             registry.load(name, v);
             failedAt.remove(v.buildId());
             failures.remove(v.buildId());
-            cache.retainVersions(name, new HashSet<>(registry.versionsOf(name)));
             LOG.info("bank [{}] version {} serves on this node", name, v.version());
         } catch (RuntimeException e) {
             if (registry.standingRefusal(name, v) == null) {

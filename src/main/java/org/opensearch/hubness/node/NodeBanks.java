@@ -1,7 +1,6 @@
 package org.opensearch.hubness.node;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.TreeSet;
 import org.opensearch.OpenSearchException;
@@ -48,7 +47,6 @@ public final class NodeBanks {
         if (r != null && r.serving() != null) {
             try {
                 LoadedBank loaded = registry.load(bank, r.serving()).bank();
-                cache.retainVersions(bank, new HashSet<>(registry.versionsOf(bank)));
                 if (warmer != null) warmed = warmer.warm(loaded);
             } catch (OpenSearchException refused) {
                 // remembered by the registry; reported below
@@ -69,7 +67,7 @@ public final class NodeBanks {
 
     /** Drops the cached terms of one bank (or of all, with null); returns how many entries went. */
     public int clearCache(String bank) {
-        return cache.invalidate(bank, -1);
+        return cache.invalidate(bank);
     }
 
     public NodeStats stats() {

@@ -161,10 +161,10 @@ public final class BuildRunner {
             requireCurrent(name, ticket);
             GalleryBuild.Result result = new GalleryBuild(
                             client, clusterService, settings, asPlugin, () -> requireCurrent(name, ticket))
-                    .run(def, ticket.version());
+                    .run(def, ticket);
             requireCurrent(name, ticket);
             LoadedBank bank = result.bank();
-            String sha = blobs.writeVersion(bank, ticket.buildId());
+            String sha = blobs.writeVersion(bank);
             BankVersion version = new BankVersion(
                     ticket.version(),
                     ticket.buildId(),

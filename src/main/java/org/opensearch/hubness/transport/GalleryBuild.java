@@ -27,6 +27,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.VectorSource;
+import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.build.DocKeys;
 import org.opensearch.hubness.build.ShardSample;
 import org.opensearch.hubness.field.IndexFieldInspector;
@@ -77,7 +78,7 @@ final class GalleryBuild {
         this.requireCurrent = requireCurrent;
     }
 
-    Result run(BankDefinition def, long version) {
+    Result run(BankDefinition def, BuildTicket ticket) {
         long started = System.currentTimeMillis();
         VectorFieldSpec gallery = inspectReadable(def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());
@@ -91,7 +92,8 @@ final class GalleryBuild {
 
         ShardBuildPass.Spec spec = new ShardBuildPass.Spec(
                 def.name(),
-                version,
+                ticket.version(),
+                ticket.buildId(),
                 gallery.index(),
                 gallery.field(),
                 d,
@@ -128,7 +130,8 @@ final class GalleryBuild {
         Set<String> aq = names(pass.queryActivation(), ids), ag = names(pass.galleryActivation(), ids);
         LoadedBank bank = new LoadedBank(
                 def.name(),
-                version,
+                ticket.version(),
+                ticket.buildId(),
                 gallery.index(),
                 gallery.field(),
                 d,
@@ -142,7 +145,7 @@ final class GalleryBuild {
                 ag);
 
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("version", version);
+        info.put("version", ticket.version());
         info.put("dimension", d);
         info.put("similarity", similarity.externalName());
         info.put("engine", gallery.engine());

@@ -57,6 +57,7 @@ public final class ShardBuildPass {
     public record Spec(
             String bank,
             long version,
+            String buildId,
             String index,
             String field,
             int dimension,
@@ -74,6 +75,7 @@ public final class ShardBuildPass {
                     in.readVLong(),
                     in.readString(),
                     in.readString(),
+                    in.readString(),
                     in.readVInt(),
                     in.readEnum(Similarity.class),
                     readParams(in),
@@ -87,6 +89,7 @@ public final class ShardBuildPass {
         public void writeTo(StreamOutput out) throws IOException {
             out.writeString(bank);
             out.writeVLong(version);
+            out.writeString(buildId);
             out.writeString(index);
             out.writeString(field);
             out.writeVInt(dimension);
@@ -118,6 +121,7 @@ public final class ShardBuildPass {
             return new LoadedBank(
                     bank,
                     version,
+                    buildId,
                     index,
                     field,
                     dimension,

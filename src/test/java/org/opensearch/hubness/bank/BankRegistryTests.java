@@ -60,12 +60,13 @@ class BankRegistryTests {
         });
     }
 
-    private static LoadedBank bank(String name, long version, int rows) {
+    private static LoadedBank bank(String name, long version, String buildId, int rows) {
         float[] q = new float[rows * D];
         for (int i = 0; i < q.length; i++) q[i] = (float) Math.sin(i + version);
         return new LoadedBank(
                 name,
                 version,
+                buildId,
                 "g",
                 "v",
                 D,
@@ -87,7 +88,7 @@ class BankRegistryTests {
                 ? BankTransitions.create(state, name, DEF, buildId, "n", "e", 0)
                 : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of());
         long v = state.bank(name).build().version();
-        LoadedBank b = bank(name, v, rows);
+        LoadedBank b = bank(name, v, buildId, rows);
         stored.put(buildId, b);
         BankVersion version = new BankVersion(v, buildId, VersionDigest.of(b), D, rows, 0, "{}");
         state = BankTransitions.publish(state, name, buildId, version);
@@ -212,12 +213,13 @@ class BankRegistryTests {
         LoadedBank a = new LoadedBank(
                 "b",
                 1,
+                "b-1",
                 "g",
                 "v",
                 D,
                 Similarity.COSINE,
                 NormParams.defaults(),
-                bank("b", 1, 3).queryBank(),
+                bank("b", 1, "b-1", 3).queryBank(),
                 3,
                 null,
                 0,
@@ -226,6 +228,7 @@ class BankRegistryTests {
         LoadedBank sameSetsOtherOrder = new LoadedBank(
                 "b",
                 1,
+                "b-1",
                 "g",
                 "v",
                 D,
@@ -241,6 +244,7 @@ class BankRegistryTests {
         LoadedBank otherSets = new LoadedBank(
                 "b",
                 1,
+                "b-1",
                 "g",
                 "v",
                 D,
@@ -259,6 +263,7 @@ class BankRegistryTests {
                 .equals(VersionDigest.of(new LoadedBank(
                         "b",
                         1,
+                        "b-1",
                         "g",
                         "v",
                         D,

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,10 +43,11 @@ class DocTermsCacheTests {
         return v;
     }
 
-    private static LoadedBank bank(long version) {
+    private static LoadedBank bank(long version, String buildId) {
         return new LoadedBank(
                 "b",
                 version,
+                buildId,
                 "g",
                 "v",
                 D,
@@ -77,7 +79,7 @@ class DocTermsCacheTests {
     void cachedTermsEqualTheCalculatorsAndGoWhenTheSegmentCloses() throws Exception {
         float[] docs = unitRows(5);
         DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
-        LoadedBank bank = bank(1);
+        LoadedBank bank = bank(1, "first");
         DirectoryReader reader = index(docs, 5);
         LeafReaderContext leaf = reader.leaves().get(0);
         Object key = cache.segmentKey(leaf);
@@ -127,7 +129,7 @@ class DocTermsCacheTests {
         int n = 12;
         float[] docs = unitRows(n);
         DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
-        LoadedBank bank = bank(1);
+        LoadedBank bank = bank(1, "first");
         DocTerms expected =
                 DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
         try (DirectoryReader reader = indexInSegments(docs, n, 4)) {
@@ -155,7 +157,7 @@ class DocTermsCacheTests {
     void concurrentLookupsOfTheSameDocumentsAgree() throws Exception {
         int n = 16, threads = 6, trials = 20;
         float[] docs = unitRows(n);
-        LoadedBank bank = bank(1);
+        LoadedBank bank = bank(1, "first");
         DocTerms expected =
                 DocTermsCalculator.compute(docs, n, bank.queryBank(), 20, bank.galleryBank(), 10, D, bank.params());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -195,7 +197,7 @@ class DocTermsCacheTests {
     void aSegmentBeyondTheBudgetIsComputedButNotKept() throws Exception {
         float[] docs = unitRows(3);
         DocTermsCache cache = new DocTermsCache(() -> 16);
-        LoadedBank bank = bank(1);
+        LoadedBank bank = bank(1, "first");
         try (DirectoryReader reader = index(docs, 3)) {
             LeafReaderContext leaf = reader.leaves().get(0);
             float[] v = new float[D];
@@ -211,17 +213,48 @@ class DocTermsCacheTests {
     }
 
     @Test
-    void retainingVersionsDropsTheOthers() throws Exception {
+    void retainingBuildsDropsTheOthers() throws Exception {
         float[] docs = unitRows(2);
         DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
         try (DirectoryReader reader = index(docs, 2)) {
             LeafReaderContext leaf = reader.leaves().get(0);
             float[] v = new float[D];
             System.arraycopy(docs, 0, v, 0, D);
-            for (long version = 1; version <= 3; version++) cache.get(bank(version), cache.segmentKey(leaf), 2, 0, v);
+            for (long version = 1; version <= 3; version++)
+                cache.get(bank(version, "build-" + version), cache.segmentKey(leaf), 2, 0, v);
             assertEquals(3, cache.stats().segments());
-            assertEquals(1, cache.retainVersions("b", Set.of(2L, 3L)));
+            assertEquals(Set.of("b"), cache.banks());
+            assertEquals(1, cache.retainBuilds("b", Set.of("build-2", "build-3")));
             assertEquals(2, cache.stats().segments());
+            assertEquals(2, cache.invalidate("b"));
+            assertEquals(Set.of(), cache.banks());
+        }
+    }
+
+    /**
+     * A bank deleted and defined anew starts again at version 1, while the build the DELETE overtook may still be
+     * writing its terms: the new build must never be served the old one's (the race of BankGuaranteesIT, finding 2).
+     */
+    @Test
+    void aBankDefinedAnewAtTheSameVersionNeverSeesTheOvertakenBuildsTerms() throws Exception {
+        float[] docs = unitRows(2);
+        DocTermsCache cache = new DocTermsCache(() -> 1 << 20);
+        LoadedBank overtaken = bank(1, "overtaken");
+        LoadedBank anew = bank(1, "anew");
+        try (DirectoryReader reader = index(docs, 2)) {
+            LeafReaderContext leaf = reader.leaves().get(0);
+            Object key = cache.segmentKey(leaf);
+            DocTerms stale = DocTermsCalculator.compute(
+                    docs, 2, overtaken.queryBank(), 20, overtaken.galleryBank(), 10, D, overtaken.params());
+            assertTrue(cache.putAll(overtaken, key, 2, new int[] {0, 1}, stale));
+            float[] v = new float[D];
+            System.arraycopy(docs, 0, v, 0, D);
+            DocTermValues served = cache.get(anew, key, 2, 0, v);
+            DocTerms expected =
+                    DocTermsCalculator.compute(docs, 1, anew.queryBank(), 20, anew.galleryBank(), 10, D, anew.params());
+            assertNotEquals(stale.lq()[0], expected.lq()[0], "the two builds' banks differ");
+            assertEquals(expected.lq()[0], served.lq(), 0);
+            assertEquals(expected.lg()[0], served.lg(), 0);
         }
     }
 }

@@ -79,6 +79,7 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         return new LoadedBank(
                 name,
                 version,
+                name + "-" + version,
                 "gallery",
                 "embedding",
                 4,

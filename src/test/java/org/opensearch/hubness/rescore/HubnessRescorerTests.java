@@ -105,6 +105,7 @@ class HubnessRescorerTests {
         bank = new LoadedBank(
                 "flickr",
                 7,
+                "flickr-7",
                 "gallery",
                 "embedding",
                 d,
@@ -483,6 +484,7 @@ class HubnessRescorerTests {
         LoadedBank small = new LoadedBank(
                 "small",
                 1,
+                "small-1",
                 "g",
                 "embedding",
                 4,
