@@ -93,6 +93,15 @@ class BankServingIT {
         }
     }
 
+    private static boolean listening(int node) {
+        try {
+            cluster.node(node).get("/");
+            return true;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** The healthy cluster's answers, per (method, query row). */
     private static Map<String, String> baseline(String bank, List<String> methods) throws InterruptedException {
         Map<String, String> expected = new LinkedHashMap<>();
@@ -139,13 +148,18 @@ class BankServingIT {
         List<String> methods = List.of("is", "dis");
         Map<String, String> expected = baseline("steady", methods);
         List<String> keys = new ArrayList<>(expected.keySet());
-        for (int restart = 0; restart < RESTARTS; restart++) {
-            searchWhile("stop-node", expected, keys, "restart " + restart);
-            searchWhile("start-node", expected, keys, "restart " + restart);
-            int settled = settle("steady", expected, keys);
-            System.out.printf(
-                    "restart %d: node 3 answered correctly after %d retryable 503s once it was back%n",
-                    restart, settled);
+        try {
+            for (int restart = 0; restart < RESTARTS; restart++) {
+                searchWhile("stop-node", expected, keys, "restart " + restart);
+                searchWhile("start-node", expected, keys, "restart " + restart);
+                int settled = settle("steady", expected, keys);
+                System.out.printf(
+                        "restart %d: node 3 answered correctly after %d retryable 503s once it was back%n",
+                        restart, settled);
+            }
+        } finally {
+            // a failed assertion must not leave node 3 stopped for the tests that follow
+            if (!listening(3)) LocalNodeScript.run("start-node", "3");
         }
     }
 
@@ -161,23 +175,26 @@ class BankServingIT {
         });
         int answered = 0, retryable = 0, notListening = 0;
         String aRetryable = null;
-        for (int i = 0; !script.isDone() && i < 5000; i++) {
-            int node = i % 3 == 0 ? 1 + (i / 3) % 2 : 3;
-            String key = keys.get(i % keys.size());
-            String[] mq = key.split("/");
-            LocalCluster.Response r = searchWithin(node, search("steady", mq[0], Integer.parseInt(mq[1]) * 11));
-            if (r == null) {
-                notListening++;
-                Thread.sleep(100);
-            } else if (correctOrRetryable(
-                    r, expected.get(key), what + ", " + command + ", node " + node + ", " + key)) {
-                answered++;
-            } else {
-                retryable++;
-                aRetryable = r.body();
+        try {
+            for (int i = 0; !script.isDone() && i < 5000; i++) {
+                int node = i % 3 == 0 ? 1 + (i / 3) % 2 : 3;
+                String key = keys.get(i % keys.size());
+                String[] mq = key.split("/");
+                LocalCluster.Response r = searchWithin(node, search("steady", mq[0], Integer.parseInt(mq[1]) * 11));
+                if (r == null) {
+                    notListening++;
+                    Thread.sleep(100);
+                } else if (correctOrRetryable(
+                        r, expected.get(key), what + ", " + command + ", node " + node + ", " + key)) {
+                    answered++;
+                } else {
+                    retryable++;
+                    aRetryable = r.body();
+                }
             }
+        } finally {
+            script.get(10, TimeUnit.MINUTES); // the script ends (the node stopped or started) whatever was asserted
         }
-        script.get(10, TimeUnit.MINUTES);
         System.out.printf(
                 "%s, during %s: %d correct answers, %d retryable 503s, %d refused connections%n",
                 what, command, answered, retryable, notListening);

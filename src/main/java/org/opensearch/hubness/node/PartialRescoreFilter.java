@@ -1,5 +1,6 @@
 package org.opensearch.hubness.node;
 
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.search.SearchAction;
@@ -12,13 +13,17 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.node.NodeClosedException;
 import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.tasks.Task;
+import org.opensearch.transport.ConnectTransportException;
 
 /**
  * A search with a hubness rescore either succeeds on every shard or fails as a whole: a shard that could not use the
  * pinned bank version (being loaded, refused, deleted meanwhile) would otherwise leave a 200 with some hits rescored
- * and others missing. Such a response becomes the shards' common client-side status (4xx), else a retryable 503.
+ * and others missing. Such a response becomes the shards' common client-side status (4xx), else a retryable 503. A
+ * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then) is a retryable
+ * 503 as well: the same search succeeds on the copies that remain.
  */
 public final class PartialRescoreFilter implements ActionFilter {
 
@@ -53,7 +58,17 @@ public final class PartialRescoreFilter implements ActionFilter {
                                 listener.onResponse(response);
                             }
                         },
-                        listener::onFailure));
+                        e -> listener.onFailure(retryableIfANodeLeft(e))));
+    }
+
+    private static Exception retryableIfANodeLeft(Exception e) {
+        Throwable left = ExceptionsHelper.unwrap(e, ConnectTransportException.class, NodeClosedException.class);
+        if (left == null) return e;
+        return new OpenSearchStatusException(
+                "a node the search used left the cluster or closed while it ran (" + left.getMessage()
+                        + "); retry the search",
+                RestStatus.SERVICE_UNAVAILABLE,
+                e);
     }
 
     private static boolean rescoresWithHubness(SearchRequest search) {
