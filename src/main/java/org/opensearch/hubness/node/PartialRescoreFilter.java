@@ -61,7 +61,7 @@ public final class PartialRescoreFilter implements ActionFilter {
                         e -> listener.onFailure(retryableIfANodeLeft(e))));
     }
 
-    private static Exception retryableIfANodeLeft(Exception e) {
+    static Exception retryableIfANodeLeft(Exception e) {
         Throwable left = ExceptionsHelper.unwrap(e, ConnectTransportException.class, NodeClosedException.class);
         if (left == null) return e;
         return new OpenSearchStatusException(
