@@ -1,10 +1,13 @@
 package org.opensearch.hubness.kernel;
 
 /**
- * The loop nest both kernels share for a block of rows of a against a packed b: b is cut into tiles of whole panels
- * (the tile stays in L2 while every row of the block passes it), each tile's components into slices of {@code
- * sliceLength} (one panel's slice stays in L1 while every row group passes it), and a {@link MicroKernel} multiplies
- * one group of rows by one panel slice in registers.
+ * The loop nest both kernels share for a block of rows of a against a packed b. The block's rows are first copied
+ * into groups of {@link MicroKernel#groupRows()} rows stored component-major (for every k, the k-th components of the
+ * group's rows side by side), so the register tile reads one short contiguous run per component instead of one
+ * stream per row. Then b is walked panel by panel in memory order (a panel is contiguous, so the hardware prefetcher
+ * streams it from memory), each panel's components are cut into slices of {@code sliceLength} (one slice stays in L1
+ * while every row group passes it; the whole block of a stays in L2), and a {@link MicroKernel} multiplies one group
+ * of rows by one panel slice in registers.
  *
  * <p>Why results are bit-identical whatever the block: every output out[i][j] is the same sequence of float
  * operations, Σ over slices (in order) of (Σ over k in the slice, in order), with no cross-lane reduction; which rows
@@ -12,20 +15,19 @@ package org.opensearch.hubness.kernel;
  */
 final class BlockedProduct {
 
-    /** One register tile: rows [row0, row0+rowCount) of a against panel p of b, components [k0, k1). */
+    /** One register tile: a group of rows of a against one panel of b, components [k0, k1). */
     interface MicroKernel {
         /** Rows of a per register tile. */
         int groupRows();
 
         /**
-         * Computes the slice's partial dot products for {@code cols} valid bank rows of the panel and adds them to
-         * out[i*stride + col0 + c] (or stores them when {@code first}).
+         * Computes the slice's partial dot products of the {@link #groupRows()} rows stored component-major at
+         * grouped[gOff + k*groupRows() + r] against {@code cols} valid bank rows of the panel, and adds them to
+         * out[outOff + r*stride + c] (or stores them when {@code first}).
          */
-        void tile(
-                float[] a,
-                int aOff,
-                int rowCount,
-                int d,
+        void group(
+                float[] grouped,
+                int gOff,
                 float[] panels,
                 int panelOff,
                 int k0,
@@ -35,10 +37,28 @@ final class BlockedProduct {
                 int outOff,
                 int stride,
                 int cols);
+
+        /** The same for one row stored row-major at a[aOff + k]: the rows left over after the last full group. */
+        void row(
+                float[] a,
+                int aOff,
+                float[] panels,
+                int panelOff,
+                int k0,
+                int k1,
+                boolean first,
+                float[] out,
+                int outOff,
+                int cols);
     }
 
-    /** Bytes of packed b per tile: at most half of a 1 MiB L2, leaving room for the block of a and the output tile. */
-    private static final int TILE_BYTES = 512 * 1024;
+    /**
+     * Per thread, the grouped copy of the last block, reused: a fresh one per call would be a large allocation (above
+     * G1's humongous threshold at d = 768 with a 2 GiB heap) for every block. Kept only up to 4 MiB per thread.
+     */
+    private static final ThreadLocal<float[]> GROUPED = new ThreadLocal<>();
+
+    private static final int MAX_KEPT = 1 << 20;
 
     private BlockedProduct() {}
 
@@ -47,41 +67,51 @@ final class BlockedProduct {
         int d = b.dimension();
         int nb = b.rows();
         int w = b.width();
-        int panels = b.panelCount();
-        int tilePanels = Math.max(1, TILE_BYTES / (4 * w * Math.max(1, d)));
         int group = kernel.groupRows();
+        int full = na / group * group;
         float[] packed = b.panels();
         if (d == 0) {
             java.util.Arrays.fill(out, 0, na * nb, 0f);
             return;
         }
-        for (int p0 = 0; p0 < panels; p0 += tilePanels) {
-            int p1 = Math.min(panels, p0 + tilePanels);
+        float[] grouped = group(a, aRow0, full, d, group);
+        for (int p = 0, panels = b.panelCount(); p < panels; p++) {
+            int cols = Math.min(w, nb - p * w);
+            int panelOff = b.offset(p, 0);
             for (int k0 = 0; k0 < d; k0 += sliceLength) {
                 int k1 = Math.min(d, k0 + sliceLength);
-                for (int p = p0; p < p1; p++) {
-                    int cols = Math.min(w, nb - p * w);
-                    int panelOff = b.offset(p, 0);
-                    for (int i = 0; i < na; i += group) {
-                        int rowCount = Math.min(group, na - i);
-                        kernel.tile(
-                                a,
-                                (aRow0 + i) * d,
-                                rowCount,
-                                d,
-                                packed,
-                                panelOff,
-                                k0,
-                                k1,
-                                k0 == 0,
-                                out,
-                                i * nb + p * w,
-                                nb,
-                                cols);
-                    }
+                boolean first = k0 == 0;
+                for (int i = 0; i < full; i += group) {
+                    kernel.group(grouped, i * d, packed, panelOff, k0, k1, first, out, i * nb + p * w, nb, cols);
+                }
+                for (int i = full; i < na; i++) {
+                    kernel.row(a, (aRow0 + i) * d, packed, panelOff, k0, k1, first, out, i * nb + p * w, cols);
                 }
             }
         }
+    }
+
+    /**
+     * Rows [row0, row0+n) of the row-major a, n a multiple of g, as groups of g rows stored component-major in the
+     * first n·d floats of the returned array (this thread's scratch: valid until its next call).
+     */
+    static float[] group(float[] a, int row0, int n, int d, int g) {
+        float[] grouped = GROUPED.get();
+        if (grouped == null || grouped.length < n * d) {
+            grouped = new float[n * d];
+            if (grouped.length <= MAX_KEPT) {
+                GROUPED.set(grouped);
+            }
+        }
+        for (int i = 0; i < n; i += g) {
+            for (int r = 0; r < g; r++) {
+                int src = (row0 + i + r) * d;
+                for (int k = 0, dst = i * d + r; k < d; k++, dst += g) {
+                    grouped[dst] = a[src + k];
+                }
+            }
+        }
+        return grouped;
     }
 
     /**

@@ -8,19 +8,23 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD kernel on the incubating Vector API. This is the only class that touches jdk.incubator.vector, so a JVM
  * without the module never loads it ({@link VectorKernels} falls back to {@link ScalarKernel}).
  *
- * <p>Register tile: 6 rows of a × one panel of 2·L rows of b, twelve vector accumulators. Per component k the tile
- * loads two vectors of the packed panel and broadcasts six scalars of a, then issues twelve multiply-adds, so loads
- * never limit the multiply-add ports and no accumulator chain waits on its own latency. Each lane accumulates one
- * output: no cross-lane reduction at all.
+ * <p>Register tile: 6 rows of a × one panel of 3·L rows of b (2·L below 512-bit vectors, whose instruction sets
+ * have 16 vector registers, not 32), eighteen (twelve) vector accumulators. Per component k the tile loads the
+ * panel's vectors and broadcasts six scalars of the grouped rows of a (one contiguous run), then issues the
+ * multiply-adds, so loads never limit the multiply-add ports and no accumulator chain waits on its own latency. Each
+ * lane accumulates one output: no cross-lane reduction at all.
  */
 public final class PanamaKernel extends TiledKernel {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    private static final int WIDTH = 2 * L;
+    /** Three vectors per panel where there are 32 vector registers (AVX-512): 18 accumulators + 3 + 1 fit. */
+    private static final boolean THREE = SPECIES.vectorBitSize() >= 512;
+
+    private static final int WIDTH = (THREE ? 3 : 2) * L;
     private static final int GROUP = 6;
-    /** Components per slice: one panel's slice is 16 KiB, so it stays in L1 while the row groups pass it. */
-    private static final int SLICE = 16 * 1024 / (4 * WIDTH);
+    /** Components per slice: one panel's slice (24 KiB with AVX-512) stays in L1 while the row groups pass it. */
+    private static final int SLICE = 128;
 
     private static final boolean FMA = FusedMultiplyAdd.isFast();
 
@@ -40,11 +44,9 @@ public final class PanamaKernel extends TiledKernel {
         }
 
         @Override
-        public void tile(
-                float[] a,
-                int aOff,
-                int rowCount,
-                int d,
+        public void group(
+                float[] g,
+                int gOff,
                 float[] p,
                 int pOff,
                 int k0,
@@ -54,20 +56,124 @@ public final class PanamaKernel extends TiledKernel {
                 int outOff,
                 int stride,
                 int cols) {
-            if (rowCount == GROUP && cols == WIDTH) {
-                tile6(a, aOff, d, p, pOff, k0, k1, first, out, outOff, stride);
+            if (cols == WIDTH && THREE) {
+                tile6x3(g, gOff, p, pOff, k0, k1, first, out, outOff, stride);
+            } else if (cols == WIDTH) {
+                tile6x2(g, gOff, p, pOff, k0, k1, first, out, outOff, stride);
             } else {
-                for (int r = 0; r < rowCount; r++) {
-                    tile1(a, aOff + r * d, p, pOff, k0, k1, first, out, outOff + r * stride, cols);
-                }
+                lastPanel(g, gOff, p, pOff, k0, k1, first, out, outOff, stride, cols);
             }
+        }
+
+        @Override
+        public void row(
+                float[] a,
+                int aOff,
+                float[] p,
+                int pOff,
+                int k0,
+                int k1,
+                boolean first,
+                float[] out,
+                int outOff,
+                int cols) {
+            tile1(a, aOff, p, pOff, k0, k1, first, out, outOff, cols);
         }
     }
 
-    private static void tile6(
-            float[] a,
-            int aOff,
-            int d,
+    private static void tile6x3(
+            float[] g,
+            int gOff,
+            float[] p,
+            int pOff,
+            int k0,
+            int k1,
+            boolean first,
+            float[] out,
+            int outOff,
+            int stride) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c42 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES), c52 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int o = pOff + k * WIDTH;
+            int a = gOff + k * GROUP;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, p, o);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, p, o + L);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, p, o + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, g[a]);
+            c00 = madd(x0, b0, c00);
+            c01 = madd(x0, b1, c01);
+            c02 = madd(x0, b2, c02);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, g[a + 1]);
+            c10 = madd(x1, b0, c10);
+            c11 = madd(x1, b1, c11);
+            c12 = madd(x1, b2, c12);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, g[a + 2]);
+            c20 = madd(x2, b0, c20);
+            c21 = madd(x2, b1, c21);
+            c22 = madd(x2, b2, c22);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, g[a + 3]);
+            c30 = madd(x3, b0, c30);
+            c31 = madd(x3, b1, c31);
+            c32 = madd(x3, b2, c32);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, g[a + 4]);
+            c40 = madd(x4, b0, c40);
+            c41 = madd(x4, b1, c41);
+            c42 = madd(x4, b2, c42);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, g[a + 5]);
+            c50 = madd(x5, b0, c50);
+            c51 = madd(x5, b1, c51);
+            c52 = madd(x5, b2, c52);
+        }
+        // written out rather than through a helper: a vector passed to a call the JIT does not inline is boxed
+        int o0 = outOff, o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride, o4 = o3 + stride, o5 = o4 + stride;
+        if (!first) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, out, o0));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, out, o0 + L));
+            c02 = c02.add(FloatVector.fromArray(SPECIES, out, o0 + 2 * L));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, out, o1));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, out, o1 + L));
+            c12 = c12.add(FloatVector.fromArray(SPECIES, out, o1 + 2 * L));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, out, o2));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, out, o2 + L));
+            c22 = c22.add(FloatVector.fromArray(SPECIES, out, o2 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, out, o3));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, out, o3 + L));
+            c32 = c32.add(FloatVector.fromArray(SPECIES, out, o3 + 2 * L));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, out, o4));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, out, o4 + L));
+            c42 = c42.add(FloatVector.fromArray(SPECIES, out, o4 + 2 * L));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, out, o5));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, out, o5 + L));
+            c52 = c52.add(FloatVector.fromArray(SPECIES, out, o5 + 2 * L));
+        }
+        c00.intoArray(out, o0);
+        c01.intoArray(out, o0 + L);
+        c02.intoArray(out, o0 + 2 * L);
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + L);
+        c12.intoArray(out, o1 + 2 * L);
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + L);
+        c22.intoArray(out, o2 + 2 * L);
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + L);
+        c32.intoArray(out, o3 + 2 * L);
+        c40.intoArray(out, o4);
+        c41.intoArray(out, o4 + L);
+        c42.intoArray(out, o4 + 2 * L);
+        c50.intoArray(out, o5);
+        c51.intoArray(out, o5 + L);
+        c52.intoArray(out, o5 + 2 * L);
+    }
+
+    private static void tile6x2(
+            float[] g,
+            int gOff,
             float[] p,
             int pOff,
             int k0,
@@ -82,29 +188,29 @@ public final class PanamaKernel extends TiledKernel {
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
         FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        int a0 = aOff, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d;
         for (int k = k0; k < k1; k++) {
             int o = pOff + k * WIDTH;
+            int a = gOff + k * GROUP;
             FloatVector b0 = FloatVector.fromArray(SPECIES, p, o);
             FloatVector b1 = FloatVector.fromArray(SPECIES, p, o + L);
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + k]);
-            c00 = madd(x, b0, c00);
-            c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + k]);
-            c10 = madd(x, b0, c10);
-            c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + k]);
-            c20 = madd(x, b0, c20);
-            c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + k]);
-            c30 = madd(x, b0, c30);
-            c31 = madd(x, b1, c31);
-            x = FloatVector.broadcast(SPECIES, a[a4 + k]);
-            c40 = madd(x, b0, c40);
-            c41 = madd(x, b1, c41);
-            x = FloatVector.broadcast(SPECIES, a[a5 + k]);
-            c50 = madd(x, b0, c50);
-            c51 = madd(x, b1, c51);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, g[a]);
+            c00 = madd(x0, b0, c00);
+            c01 = madd(x0, b1, c01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, g[a + 1]);
+            c10 = madd(x1, b0, c10);
+            c11 = madd(x1, b1, c11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, g[a + 2]);
+            c20 = madd(x2, b0, c20);
+            c21 = madd(x2, b1, c21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, g[a + 3]);
+            c30 = madd(x3, b0, c30);
+            c31 = madd(x3, b1, c31);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, g[a + 4]);
+            c40 = madd(x4, b0, c40);
+            c41 = madd(x4, b1, c41);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, g[a + 5]);
+            c50 = madd(x5, b0, c50);
+            c51 = madd(x5, b1, c51);
         }
         // written out rather than through a helper: a vector passed to a call the JIT does not inline is boxed
         int o0 = outOff, o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride, o4 = o3 + stride, o5 = o4 + stride;
@@ -136,7 +242,41 @@ public final class PanamaKernel extends TiledKernel {
         c51.intoArray(out, o5 + L);
     }
 
-    /** One row against one panel: per lane the same operations as {@link #tile6}, for row groups and panels left over. */
+    /**
+     * A group against the last, partial panel: the full tile into a scratch tile (the panel's padding rows are
+     * zeros), then its valid columns into out. Per output the same operations as the full tiles (the slice's sum,
+     * then added to the earlier slices' sums), at the tile's speed rather than one accumulator chain per row.
+     */
+    private static void lastPanel(
+            float[] g,
+            int gOff,
+            float[] p,
+            int pOff,
+            int k0,
+            int k1,
+            boolean first,
+            float[] out,
+            int outOff,
+            int stride,
+            int cols) {
+        float[] tile = new float[GROUP * WIDTH]; // per call: the kernel is shared by every thread
+        if (THREE) {
+            tile6x3(g, gOff, p, pOff, k0, k1, true, tile, 0, WIDTH);
+        } else {
+            tile6x2(g, gOff, p, pOff, k0, k1, true, tile, 0, WIDTH);
+        }
+        for (int r = 0; r < GROUP; r++) {
+            for (int c = 0; c < cols; c++) {
+                int o = outOff + r * stride + c;
+                out[o] = first ? tile[r * WIDTH + c] : out[o] + tile[r * WIDTH + c];
+            }
+        }
+    }
+
+    /**
+     * One row against one panel, the row stored row-major at a[aOff]: per lane the same operations as the
+     * six-row tiles, for the rows left over after the last group.
+     */
     private static void tile1(
             float[] a,
             int aOff,
@@ -148,22 +288,19 @@ public final class PanamaKernel extends TiledKernel {
             float[] out,
             int outOff,
             int cols) {
-        FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
-        for (int k = k0; k < k1; k++) {
-            int o = pOff + k * WIDTH;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[aOff + k]);
-            c0 = madd(x, FloatVector.fromArray(SPECIES, p, o), c0);
-            c1 = madd(x, FloatVector.fromArray(SPECIES, p, o + L), c1);
+        for (int c0 = 0; c0 < cols; c0 += L) {
+            FloatVector c = FloatVector.zero(SPECIES);
+            for (int k = k0; k < k1; k++) {
+                FloatVector x = FloatVector.broadcast(SPECIES, a[aOff + k]);
+                c = madd(x, FloatVector.fromArray(SPECIES, p, pOff + k * WIDTH + c0), c);
+            }
+            // the slice's sums become the output (first slice) or are added to the sums of the earlier slices
+            VectorMask<Float> m = SPECIES.indexInRange(c0, cols);
+            if (!first) {
+                c = c.add(FloatVector.fromArray(SPECIES, out, outOff + c0, m));
+            }
+            c.intoArray(out, outOff + c0, m);
         }
-        // the slice's sums become the output (first slice) or are added to the sums of the earlier slices
-        VectorMask<Float> m0 = SPECIES.indexInRange(0, cols);
-        VectorMask<Float> m1 = SPECIES.indexInRange(L, cols);
-        if (!first) {
-            c0 = c0.add(FloatVector.fromArray(SPECIES, out, outOff, m0));
-            c1 = c1.add(FloatVector.fromArray(SPECIES, out, outOff + L, m1));
-        }
-        c0.intoArray(out, outOff, m0);
-        c1.intoArray(out, outOff + L, m1);
     }
 
     @Override

@@ -22,11 +22,9 @@ public final class ScalarKernel extends TiledKernel {
         }
 
         @Override
-        public void tile(
-                float[] a,
-                int aOff,
-                int rowCount,
-                int d,
+        public void group(
+                float[] g,
+                int gOff,
                 float[] p,
                 int pOff,
                 int k0,
@@ -35,6 +33,21 @@ public final class ScalarKernel extends TiledKernel {
                 float[] out,
                 int outOff,
                 int stride,
+                int cols) {
+            row(g, gOff, p, pOff, k0, k1, first, out, outOff, cols); // a group of one row is the row itself
+        }
+
+        @Override
+        public void row(
+                float[] a,
+                int aOff,
+                float[] p,
+                int pOff,
+                int k0,
+                int k1,
+                boolean first,
+                float[] out,
+                int outOff,
                 int cols) {
             float[] c = new float[WIDTH]; // per call: the kernel is shared by every thread
             for (int k = k0; k < k1; k++) {

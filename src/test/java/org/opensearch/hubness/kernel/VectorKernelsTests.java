@@ -132,17 +132,17 @@ class VectorKernelsTests {
     }
 
     /**
-     * The tiling of the blocked kernel (row groups of a, panels and L2 tiles of b, L1 slices of the components) must
+     * The tiling of the blocked kernel (row groups of a, panels of b, L1 slices of the components) must
      * not show in the results: every (gallery row, bank row) pair gives the same bits whether the gallery row is
      * alone, at any position of a block or at an offset into a larger array, and whether the bank row is alone, in
-     * a partial last panel or deep inside a bank of several tiles. A sentinel checks that no store passes na·nb.
+     * a partial last panel or deep inside a bank of many panels. A sentinel checks that no store passes na·nb.
      */
     @Test
     void blockedProductIsBitIdenticalWhateverTheTiling() {
         float sentinel = -7.25f;
         for (Kernel kernel : new Kernel[] {VectorKernels.kernel(), SCALAR}) {
             for (int d : new int[] {3, 31, 64, 257, 768}) {
-                int na = 23, nb = 1500 * 64 / d + 5; // more than one 512 KiB tile of packed bank rows at every d
+                int na = 23, nb = 1500 * 64 / d + 5; // many panels and a partial last one at every d
                 float[] a = random(na * d);
                 float[] b = random(nb * d);
                 PackedRows packed = kernel.pack(b, nb, d);
