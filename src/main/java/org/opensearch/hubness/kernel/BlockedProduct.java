@@ -12,29 +12,46 @@ package org.opensearch.hubness.kernel;
  */
 final class BlockedProduct {
 
-    /** One register tile: rows [row0, row0+rowCount) of a against panel p of b, components [k0, k1). */
+    /** One register tile: a group of rows of a against one panel of b, components [k0, k1). */
     interface MicroKernel {
         /** Rows of a per register tile. */
         int groupRows();
 
         /**
-         * Computes the slice's partial dot products for {@code cols} valid bank rows of the panel and adds them to
-         * out[i*stride + col0 + c] (or stores them when {@code first}).
+         * Computes the slice's partial dot products for {@code t.cols} valid bank rows of the panel and adds them to
+         * out[outOff + i*stride + c] (or stores them when {@code t.first}).
          */
-        void tile(
-                float[] a,
-                int aOff,
-                int rowCount,
-                int d,
-                float[] panels,
-                int panelOff,
-                int k0,
-                int k1,
-                boolean first,
-                float[] out,
-                int outOff,
-                int stride,
-                int cols);
+        void tile(Tile t);
+    }
+
+    /**
+     * Where one register tile reads and writes. One instance per {@link #multiply} call, moved along as its loops
+     * advance (no allocation per tile); the arrays and the strides stay, the offsets and counts change.
+     */
+    static final class Tile {
+        final float[] a;
+        final int d;
+        final float[] panels;
+        final float[] out;
+        final int stride;
+        /** Offset of the group's first row in a, and the group's row count. */
+        int aOff, rowCount;
+        /** Offset of the panel in the packed b, and its valid bank rows (columns of out). */
+        int panelOff, cols;
+        /** The slice of components; {@code first} when it is the first slice (store, do not add). */
+        int k0, k1;
+
+        boolean first;
+        /** Offset in out of the group's first row at the panel's first column. */
+        int outOff;
+
+        Tile(float[] a, int d, float[] panels, float[] out, int stride) {
+            this.a = a;
+            this.d = d;
+            this.panels = panels;
+            this.out = out;
+            this.stride = stride;
+        }
     }
 
     /** Bytes of packed b per tile: at most half of a 1 MiB L2, leaving room for the block of a and the output tile. */
@@ -55,29 +72,21 @@ final class BlockedProduct {
             java.util.Arrays.fill(out, 0, na * nb, 0f);
             return;
         }
+        Tile t = new Tile(a, d, packed, out, nb);
         for (int p0 = 0; p0 < panels; p0 += tilePanels) {
             int p1 = Math.min(panels, p0 + tilePanels);
             for (int k0 = 0; k0 < d; k0 += sliceLength) {
-                int k1 = Math.min(d, k0 + sliceLength);
+                t.k0 = k0;
+                t.k1 = Math.min(d, k0 + sliceLength);
+                t.first = k0 == 0;
                 for (int p = p0; p < p1; p++) {
-                    int cols = Math.min(w, nb - p * w);
-                    int panelOff = b.offset(p, 0);
+                    t.cols = Math.min(w, nb - p * w);
+                    t.panelOff = b.offset(p, 0);
                     for (int i = 0; i < na; i += group) {
-                        int rowCount = Math.min(group, na - i);
-                        kernel.tile(
-                                a,
-                                (aRow0 + i) * d,
-                                rowCount,
-                                d,
-                                packed,
-                                panelOff,
-                                k0,
-                                k1,
-                                k0 == 0,
-                                out,
-                                i * nb + p * w,
-                                nb,
-                                cols);
+                        t.aOff = (aRow0 + i) * d;
+                        t.rowCount = Math.min(group, na - i);
+                        t.outOff = i * nb + p * w;
+                        kernel.tile(t);
                     }
                 }
             }

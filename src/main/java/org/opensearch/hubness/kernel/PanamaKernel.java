@@ -40,49 +40,27 @@ public final class PanamaKernel extends TiledKernel {
         }
 
         @Override
-        public void tile(
-                float[] a,
-                int aOff,
-                int rowCount,
-                int d,
-                float[] p,
-                int pOff,
-                int k0,
-                int k1,
-                boolean first,
-                float[] out,
-                int outOff,
-                int stride,
-                int cols) {
-            if (rowCount == GROUP && cols == WIDTH) {
-                tile6(a, aOff, d, p, pOff, k0, k1, first, out, outOff, stride);
+        public void tile(BlockedProduct.Tile t) {
+            if (t.rowCount == GROUP && t.cols == WIDTH) {
+                tile6(t);
             } else {
-                for (int r = 0; r < rowCount; r++) {
-                    tile1(a, aOff + r * d, p, pOff, k0, k1, first, out, outOff + r * stride, cols);
+                for (int r = 0; r < t.rowCount; r++) {
+                    tile1(t, t.aOff + r * t.d, t.outOff + r * t.stride);
                 }
             }
         }
     }
 
-    private static void tile6(
-            float[] a,
-            int aOff,
-            int d,
-            float[] p,
-            int pOff,
-            int k0,
-            int k1,
-            boolean first,
-            float[] out,
-            int outOff,
-            int stride) {
+    private static void tile6(BlockedProduct.Tile t) {
+        float[] a = t.a, p = t.panels, out = t.out;
+        int d = t.d, pOff = t.panelOff, k0 = t.k0, k1 = t.k1, outOff = t.outOff, stride = t.stride;
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
         FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        int a0 = aOff, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d;
+        int a0 = t.aOff, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d;
         for (int k = k0; k < k1; k++) {
             int o = pOff + k * WIDTH;
             FloatVector b0 = FloatVector.fromArray(SPECIES, p, o);
@@ -108,7 +86,7 @@ public final class PanamaKernel extends TiledKernel {
         }
         // written out rather than through a helper: a vector passed to a call the JIT does not inline is boxed
         int o0 = outOff, o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride, o4 = o3 + stride, o5 = o4 + stride;
-        if (!first) {
+        if (!t.first) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, out, o0));
             c01 = c01.add(FloatVector.fromArray(SPECIES, out, o0 + L));
             c10 = c10.add(FloatVector.fromArray(SPECIES, out, o1));
@@ -137,19 +115,11 @@ public final class PanamaKernel extends TiledKernel {
     }
 
     /** One row against one panel: per lane the same operations as {@link #tile6}, for row groups and panels left over. */
-    private static void tile1(
-            float[] a,
-            int aOff,
-            float[] p,
-            int pOff,
-            int k0,
-            int k1,
-            boolean first,
-            float[] out,
-            int outOff,
-            int cols) {
+    private static void tile1(BlockedProduct.Tile t, int aOff, int outOff) {
+        float[] a = t.a, p = t.panels, out = t.out;
+        int pOff = t.panelOff, cols = t.cols;
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
-        for (int k = k0; k < k1; k++) {
+        for (int k = t.k0, k1 = t.k1; k < k1; k++) {
             int o = pOff + k * WIDTH;
             FloatVector x = FloatVector.broadcast(SPECIES, a[aOff + k]);
             c0 = madd(x, FloatVector.fromArray(SPECIES, p, o), c0);
@@ -158,7 +128,7 @@ public final class PanamaKernel extends TiledKernel {
         // the slice's sums become the output (first slice) or are added to the sums of the earlier slices
         VectorMask<Float> m0 = SPECIES.indexInRange(0, cols);
         VectorMask<Float> m1 = SPECIES.indexInRange(L, cols);
-        if (!first) {
+        if (!t.first) {
             c0 = c0.add(FloatVector.fromArray(SPECIES, out, outOff, m0));
             c1 = c1.add(FloatVector.fromArray(SPECIES, out, outOff + L, m1));
         }

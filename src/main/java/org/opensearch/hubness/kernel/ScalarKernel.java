@@ -22,22 +22,12 @@ public final class ScalarKernel extends TiledKernel {
         }
 
         @Override
-        public void tile(
-                float[] a,
-                int aOff,
-                int rowCount,
-                int d,
-                float[] p,
-                int pOff,
-                int k0,
-                int k1,
-                boolean first,
-                float[] out,
-                int outOff,
-                int stride,
-                int cols) {
+        public void tile(BlockedProduct.Tile t) {
+            float[] a = t.a, p = t.panels, out = t.out;
+            int aOff = t.aOff, pOff = t.panelOff, outOff = t.outOff, k1 = t.k1, cols = t.cols;
+            boolean first = t.first;
             float[] c = new float[WIDTH]; // per call: the kernel is shared by every thread
-            for (int k = k0; k < k1; k++) {
+            for (int k = t.k0; k < k1; k++) {
                 float x = a[aOff + k];
                 int o = pOff + k * WIDTH;
                 for (int j = 0; j < WIDTH; j++) {
