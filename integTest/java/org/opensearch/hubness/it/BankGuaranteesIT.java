@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.SuppressForbidden;
+import org.opensearch.hubness.norm.BankMatrix;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.DotPrecision;
@@ -104,7 +105,13 @@ class BankGuaranteesIT {
         Similarity.COSINE.prepareRows(g, 300, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
         DocTerms t = DocTermsCalculator.compute(
-                g, 300, qb, 500, null, 0, d, NormParams.defaults().withBetaQuery(betaQuery), DotPrecision.DOUBLE);
+                Similarity.DOT,
+                g,
+                300,
+                BankMatrix.of(qb, 500, d),
+                BankMatrix.of(null, 0, d),
+                NormParams.defaults().withBetaQuery(betaQuery),
+                DotPrecision.DOUBLE);
         return t.lq();
     }
 

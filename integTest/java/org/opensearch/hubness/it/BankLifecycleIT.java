@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.norm.ActivationSets;
+import org.opensearch.hubness.norm.BankMatrix;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.DotPrecision;
@@ -105,7 +106,8 @@ class BankLifecycleIT {
         Similarity.COSINE.prepareRows(g, 500, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
         Similarity.COSINE.prepareRows(gb, 500, d);
-        DocTerms offline = DocTermsCalculator.compute(g, 500, qb, 500, gb, 500, d, p, DotPrecision.DOUBLE);
+        DocTerms offline = DocTermsCalculator.compute(
+                Similarity.DOT, g, 500, BankMatrix.of(qb, 500, d), BankMatrix.of(gb, 500, d), p, DotPrecision.DOUBLE);
         assertEquals(
                 ActivationSets.compute(g, 500, qb, 500, d, 1, DotPrecision.DOUBLE)
                         .cardinality(),
@@ -192,8 +194,9 @@ class BankLifecycleIT {
         float[] qb = captionBank.clone();
         Similarity.COSINE.prepareRows(g, 300, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
-        DocTerms offline =
-                DocTermsCalculator.compute(g, 300, qb, 500, null, 0, d, NormParams.defaults(), DotPrecision.DOUBLE);
+        BankMatrix queryBank = BankMatrix.of(qb, 500, d), noGalleryBank = BankMatrix.of(null, 0, d);
+        DocTerms offline = DocTermsCalculator.compute(
+                Similarity.DOT, g, 300, queryBank, noGalleryBank, NormParams.defaults(), DotPrecision.DOUBLE);
         JsonNode hits = cluster.post("/bank-it-growing/_search", """
             {"size": 300, "explain": true, "_source": false, "query": {"match_all": {}},
              "rescore": {"window_size": 300, "hubness": {"bank": "growing", "method": "is", "query_vector": %s}}}

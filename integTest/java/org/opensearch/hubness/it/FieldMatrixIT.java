@@ -20,6 +20,7 @@ import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.OfflineScorer;
 import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.ScoringInputs;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.testdata.ByteQuantiser;
 import org.opensearch.hubness.testing.LoudSkip;
@@ -254,7 +255,8 @@ class FieldMatrixIT {
                 p[i] = r[i].clone();
                 sim.prepareRows(p[i], counts[i], d);
             }
-            OfflineScorer scorer = new OfflineScorer(sim, p[0], NQ, p[1], N, p[2], BANK, p[3], BANK, d);
+            OfflineScorer scorer =
+                    new OfflineScorer(new ScoringInputs(sim, p[0], NQ, p[1], N, p[2], BANK, p[3], BANK, d));
             Map<Method, double[]> out = new EnumMap<>(Method.class);
             for (Method m : Method.values()) out.put(m, scorer.scores(m, NormParams.defaults()));
             return out;

@@ -22,6 +22,7 @@ import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.OfflineScorer;
 import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.ScoringInputs;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.testing.LoudSkip;
 
@@ -67,7 +68,8 @@ class RescoreShardLayoutIT {
         float[] galleryBank = VectorIndex.rows(image, d, 500, 1000);
 
         // the oracle, on the same float32 rows the server sees, prepared the way the server prepares them
-        OfflineScorer oracle = new OfflineScorer(
+        OfflineScorer oracle = new OfflineScorer(new ScoringInputs(
+                Similarity.DOT,
                 prepared(queries, n, d),
                 n,
                 prepared(gallery, n, d),
@@ -76,7 +78,7 @@ class RescoreShardLayoutIT {
                 500,
                 prepared(galleryBank, 500, d),
                 500,
-                d);
+                d));
         int[][] truth = RetrievalMetrics.diagonalTruth(n);
         NormParams params = NormParams.defaults();
         Map<Method, double[]> offline = new LinkedHashMap<>();
@@ -252,7 +254,8 @@ class RescoreShardLayoutIT {
         float[] queryBank = new float[bankRows.size() * d];
         for (int b = 0; b < bankRows.size(); b++) System.arraycopy(mappedEs, bankRows.get(b) * d, queryBank, b * d, d);
 
-        OfflineScorer oracle = new OfflineScorer(
+        OfflineScorer oracle = new OfflineScorer(new ScoringInputs(
+                Similarity.DOT,
                 prepared(queries, nq, d),
                 nq,
                 prepared(gallery, nen, d),
@@ -261,7 +264,7 @@ class RescoreShardLayoutIT {
                 bankRows.size(),
                 null,
                 0,
-                d);
+                d));
         NormParams params = NormParams.defaults().withBetaQuery(10);
         List<Method> methods = List.of(Method.NONE, Method.IS, Method.DIS, Method.CSLS, Method.NNN);
         Map<Method, double[]> offline = new LinkedHashMap<>();

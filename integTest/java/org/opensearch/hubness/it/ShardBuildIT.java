@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.build.DocKeys;
 import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.norm.BankMatrix;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.DotPrecision;
@@ -216,8 +217,9 @@ class ShardBuildIT {
         Similarity.COSINE.prepareRows(g, 500, d);
         Similarity.COSINE.prepareRows(qb, 500, d);
         Similarity.COSINE.prepareRows(sample, 200, d);
-        DocTerms offline =
-                DocTermsCalculator.compute(g, 500, qb, 500, sample, 200, d, NormParams.defaults(), DotPrecision.DOUBLE);
+        BankMatrix queryBank = BankMatrix.of(qb, 500, d), galleryBank = BankMatrix.of(sample, 200, d);
+        DocTerms offline = DocTermsCalculator.compute(
+                Similarity.DOT, g, 500, queryBank, galleryBank, NormParams.defaults(), DotPrecision.DOUBLE);
         JsonNode hits = cluster.post("/sb-nosource/_search", """
             {"size": 500, "explain": true, "_source": false, "query": {"match_all": {}},
              "rescore": {"window_size": 500, "hubness": {"bank": "sb-nosource", "method": "dual_is", "query_vector": %s}}}

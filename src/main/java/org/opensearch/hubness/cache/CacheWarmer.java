@@ -10,6 +10,7 @@ import org.apache.lucene.util.Bits;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.norm.BankMatrix;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.DotPrecision;
@@ -92,11 +93,8 @@ public final class CacheWarmer {
                         bank.similarity(),
                         block,
                         rows,
-                        bank.queryBank(),
-                        bank.queryBankSize(),
-                        bank.galleryBank(),
-                        bank.galleryBankSize(),
-                        d,
+                        BankMatrix.of(bank.queryBank(), bank.queryBankSize(), d),
+                        BankMatrix.of(bank.galleryBank(), bank.galleryBankSize(), d),
                         bank.params(),
                         DotPrecision.FLOAT);
                 if (!cache.putAll(bank, key, maxDoc, Arrays.copyOf(segmentDocs, rows), terms))

@@ -61,7 +61,8 @@ public final class GalleryIndexFilter implements ActionFilter {
                 && search.source().rescores() != null) {
             try {
                 for (RescorerBuilder<?> r : search.source().rescores()) {
-                    if (r instanceof HubnessRescorerBuilder h) check(search, h.bank());
+                    if (r instanceof HubnessRescorerBuilder h)
+                        check(search, h.clause().bank());
                 }
             } catch (IllegalArgumentException e) {
                 listener.onFailure(e);

@@ -27,7 +27,7 @@ public final class BankMatrix {
     }
 
     /** Null or empty rows give an empty bank. */
-    static BankMatrix of(float[] rows, int count, int dimension) {
+    public static BankMatrix of(float[] rows, int count, int dimension) {
         return new BankMatrix(rows, rows == null ? 0 : count, dimension);
     }
 

@@ -12,53 +12,23 @@ public final class DocTermsCalculator {
 
     private DocTermsCalculator() {}
 
-    /** The fast path: similarities in float SIMD lanes, reductions in double. */
+    /** The fast path with s = x·y: similarities in float SIMD lanes, reductions in double. */
     public static DocTerms compute(
             float[] gallery, int n, float[] queryBank, int mq, float[] galleryBank, int mg, int d, NormParams p) {
-        return compute(gallery, n, queryBank, mq, galleryBank, mg, d, p, DotPrecision.FLOAT);
-    }
-
-    public static DocTerms compute(
-            float[] gallery,
-            int n,
-            float[] queryBank,
-            int mq,
-            float[] galleryBank,
-            int mg,
-            int d,
-            NormParams p,
-            DotPrecision precision) {
-        return compute(Similarity.DOT, gallery, n, queryBank, mq, galleryBank, mg, d, p, precision);
-    }
-
-    /** With s of the bank's similarity (l2 is not a dot product); the inputs prepared by that similarity. */
-    public static DocTerms compute(
-            Similarity sim,
-            float[] gallery,
-            int n,
-            float[] queryBank,
-            int mq,
-            float[] galleryBank,
-            int mg,
-            int d,
-            NormParams p,
-            DotPrecision precision) {
         return compute(
-                sim, gallery, n, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, precision);
+                Similarity.DOT,
+                gallery,
+                n,
+                BankMatrix.of(queryBank, mq, d),
+                BankMatrix.of(galleryBank, mg, d),
+                p,
+                DotPrecision.FLOAT);
     }
 
-    /** With banks packed once by the caller, for callers that compute many batches against one bank version. */
-    public static DocTerms compute(
-            float[] gallery,
-            int n,
-            BankMatrix queryBank,
-            BankMatrix galleryBank,
-            NormParams p,
-            DotPrecision precision) {
-        return compute(Similarity.DOT, gallery, n, queryBank, galleryBank, p, precision);
-    }
-
-    /** Packed banks under the bank's similarity. */
+    /**
+     * With s of the bank's similarity (l2 is not a dot product), the inputs prepared by it; the banks packed once by
+     * the caller when it computes many batches against one bank version ({@link BankMatrix#of} for plain rows).
+     */
     public static DocTerms compute(
             Similarity sim,
             float[] gallery,
@@ -86,7 +56,8 @@ public final class DocTermsCalculator {
     /** Terms of one document under the bank's similarity. */
     public static DocTerms computeSingle(
             Similarity sim, float[] doc, float[] queryBank, int mq, float[] galleryBank, int mg, int d, NormParams p) {
-        return compute(sim, doc, 1, queryBank, mq, galleryBank, mg, d, p, DotPrecision.FLOAT);
+        return compute(
+                sim, doc, 1, BankMatrix.of(queryBank, mq, d), BankMatrix.of(galleryBank, mg, d), p, DotPrecision.FLOAT);
     }
 
     /**

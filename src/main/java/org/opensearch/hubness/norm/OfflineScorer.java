@@ -3,13 +3,12 @@ package org.opensearch.hubness.norm;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
-import org.opensearch.hubness.kernel.FiniteCheck;
 
 /**
  * The full |Q|×|G| log-score matrix of a method: the reference the evaluator reports on and the oracle
  * the server is checked against. Every similarity is computed at {@link DotPrecision#DOUBLE}, so the
  * log-scores match a float64 computation from the same float32 inputs to ~1e-12.
- * Inputs must already be prepared ({@link Similarity#prepareRows}). Similarities that do not depend on
+ * Inputs ({@link ScoringInputs}) must already be prepared ({@link Similarity#prepareRows}). Similarities that do not depend on
  * β are computed once and reused, so sweeping β over one instance is cheap.
  */
 public final class OfflineScorer {
@@ -25,76 +24,29 @@ public final class OfflineScorer {
     private final int d;
     private final Similarity similarity;
 
-    private double[] raw; // nq×n
-    private double[] simQ; // n×mq, s(b, g) gallery-major
-    private double[] simG; // n×mg
+    /** The similarity matrices, computed on first use: s(q, g) nq×n, s(b, g) gallery-major n×mq and n×mg. */
+    private enum Pairs {
+        QUERIES_GALLERY,
+        GALLERY_QUERY_BANK,
+        GALLERY_GALLERY_BANK
+    }
+
+    private final double[][] similarities = new double[Pairs.values().length][];
     private int[] top1;
     private final Map<Integer, BitSet> queryActivation = new HashMap<>();
     private final Map<Integer, BitSet> galleryActivation = new HashMap<>();
 
-    /** Banks may be null (with a count of 0) when no method that needs them will be asked for. */
-    public OfflineScorer(
-            float[] queries,
-            int nq,
-            float[] gallery,
-            int n,
-            float[] queryBank,
-            int mq,
-            float[] galleryBank,
-            int mg,
-            int d) {
-        this(Similarity.DOT, queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
-    }
-
-    /** With s of the given similarity (l2: s = −‖x − y‖²); inputs prepared by it. */
-    public OfflineScorer(
-            Similarity similarity,
-            float[] queries,
-            int nq,
-            float[] gallery,
-            int n,
-            float[] queryBank,
-            int mq,
-            float[] galleryBank,
-            int mg,
-            int d) {
-        this.similarity = similarity;
-        this.queries = checked(queries, nq, d, "queries");
-        this.nq = nq;
-        this.gallery = checked(gallery, n, d, "gallery");
-        this.n = n;
-        this.queryBank = queryBank == null ? null : checked(queryBank, mq, d, "query bank");
-        this.mq = queryBank == null ? 0 : mq;
-        this.galleryBank = galleryBank == null ? null : checked(galleryBank, mg, d, "gallery bank");
-        this.mg = galleryBank == null ? 0 : mg;
-        this.d = d;
-    }
-
-    /** One-shot convenience. */
-    public static double[] score(
-            Method m,
-            float[] queries,
-            int nq,
-            float[] gallery,
-            int n,
-            float[] queryBank,
-            int mq,
-            float[] galleryBank,
-            int mg,
-            int d,
-            NormParams p) {
-        return new OfflineScorer(queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d).scores(m, p);
-    }
-
-    private static float[] checked(float[] v, int rows, int d, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " are missing");
-        }
-        if (rows < 1 || d < 1 || v.length != rows * d) {
-            throw new IllegalArgumentException(what + ": expected " + rows + "×" + d + " values, got " + v.length);
-        }
-        FiniteCheck.requireFinite(v, what);
-        return v;
+    public OfflineScorer(ScoringInputs in) {
+        this.similarity = in.similarity();
+        this.queries = in.queries();
+        this.nq = in.nq();
+        this.gallery = in.gallery();
+        this.n = in.n();
+        this.queryBank = in.queryBank();
+        this.mq = in.mq();
+        this.galleryBank = in.galleryBank();
+        this.mg = in.mg();
+        this.d = in.d();
     }
 
     public int queryCount() {
@@ -150,10 +102,7 @@ public final class OfflineScorer {
 
     /** s(q, g), row-major nq×n. Shared; do not modify. */
     public double[] rawSimilarities() {
-        if (raw == null) {
-            raw = exactSimilarities(queries, nq, gallery, n);
-        }
-        return raw;
+        return similarities(Pairs.QUERIES_GALLERY);
     }
 
     /** t(q): each query's global top-1 gallery index by raw similarity, ties to the smaller index. */
@@ -185,17 +134,24 @@ public final class OfflineScorer {
     }
 
     private double[] querySimilarities() {
-        if (simQ == null) {
-            simQ = exactSimilarities(gallery, n, queryBank, mq);
-        }
-        return simQ;
+        return similarities(Pairs.GALLERY_QUERY_BANK);
     }
 
     private double[] gallerySimilarities() {
-        if (simG == null) {
-            simG = exactSimilarities(gallery, n, galleryBank, mg);
+        return similarities(Pairs.GALLERY_GALLERY_BANK);
+    }
+
+    private double[] similarities(Pairs pairs) {
+        double[] s = similarities[pairs.ordinal()];
+        if (s == null) {
+            s = switch (pairs) {
+                case QUERIES_GALLERY -> exactSimilarities(queries, nq, gallery, n);
+                case GALLERY_QUERY_BANK -> exactSimilarities(gallery, n, queryBank, mq);
+                case GALLERY_GALLERY_BANK -> exactSimilarities(gallery, n, galleryBank, mg);
+            };
+            similarities[pairs.ordinal()] = s;
         }
-        return simG;
+        return s;
     }
 
     /** s(row i of a, row j of b) at {@link DotPrecision#DOUBLE}, row-major na×nb. */

@@ -35,7 +35,7 @@ final class BankPinning {
     private BankPinning() {}
 
     /** The pinned state of an ungated method, decided from this node's registry without a search; null otherwise. */
-    static Pinned pinWithoutSearch(BankLookup banks, HubnessRescorerBuilder request) {
+    static Pinned pinWithoutSearch(BankLookup banks, RescoreClause request) {
         LoadedBank known = banks.current(request.bank());
         if (known == null) return null;
         Method m = validate(request, known);
@@ -43,8 +43,7 @@ final class BankPinning {
     }
 
     /** Takes the bank's current version, validates the request against it and decides the gates. */
-    static void resolve(
-            BankLookup banks, Client client, HubnessRescorerBuilder request, ActionListener<Pinned> listener) {
+    static void resolve(BankLookup banks, Client client, RescoreClause request, ActionListener<Pinned> listener) {
         try {
             LoadedBank b = banks.current(request.bank());
             if (b == null) {
@@ -102,7 +101,7 @@ final class BankPinning {
     }
 
     /** Checks the request against a bank version; returns the resolved method. */
-    static Method validate(HubnessRescorerBuilder request, LoadedBank b) {
+    static Method validate(RescoreClause request, LoadedBank b) {
         float[] queryVector = request.queryVector();
         if (queryVector.length != b.dimension()) {
             throw new IllegalArgumentException("[query_vector] has dimension " + queryVector.length + " but bank ["
@@ -124,7 +123,7 @@ final class BankPinning {
     }
 
     /** The bank's parameters with the request's β overrides. */
-    static NormParams effectiveParams(HubnessRescorerBuilder request, LoadedBank b) {
+    static NormParams effectiveParams(RescoreClause request, LoadedBank b) {
         NormParams p = b.params();
         if (request.betaQuery() != null) p = p.withBetaQuery(request.betaQuery());
         if (request.betaGallery() != null) p = p.withBetaGallery(request.betaGallery());
@@ -132,8 +131,7 @@ final class BankPinning {
     }
 
     /** The top-1 search failed for a reason other than a security refusal (which passes through as the user's 403). */
-    private static OpenSearchStatusException topOneFailure(
-            LoadedBank b, HubnessRescorerBuilder request, Method m, Exception e) {
+    private static OpenSearchStatusException topOneFailure(LoadedBank b, RescoreClause request, Method m, Exception e) {
         return new OpenSearchStatusException(
                 "could not find the query's top-1 in the gallery index [" + b.galleryIndex()
                         + "] of bank [" + request.bank() + "] for method [" + m.externalName() + "]: " + e.getMessage()

@@ -6,17 +6,18 @@ import java.util.List;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.xcontent.ObjectParser;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentLocation;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.Method;
-import org.opensearch.hubness.norm.NormParams;
 
 /**
  * The {@code hubness} rescore DSL on OpenSearch's {@link ObjectParser}. Every field is declared to take any token so
  * that a wrong type gets this plugin's message ("[bank] must be a string"), and an unknown field lists the valid ones;
- * the builder's constructor and setters then validate the values as they do for Java callers.
+ * {@link RescoreClause} then validates the values as it does for Java callers and the wire. {@link #toXContent} writes
+ * the clause back in the same DSL.
  */
 final class HubnessRescoreParser {
 
@@ -40,14 +41,14 @@ final class HubnessRescoreParser {
             QUERY_WEIGHT.getPreferredName(),
             RESCORE_QUERY_WEIGHT.getPreferredName());
 
-    /** What the body said, before the builder validates it. */
+    /** What the body said, before {@link RescoreClause} validates it. */
     private static final class Body {
         String bank, field;
         float[] vector;
         Method method;
         Double betaQuery, betaGallery;
         ScoreMode scoreMode = ScoreMode.REPLACE;
-        Float queryWeight, rescoreQueryWeight;
+        float queryWeight = 1f, rescoreQueryWeight = 1f;
     }
 
     private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>(
@@ -92,36 +93,37 @@ final class HubnessRescoreParser {
             throw new ParsingException(location, "[hubness] " + rootMessage(e), e);
         }
         try {
-            HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, body.bank, body.vector);
-            b.method(body.method)
-                    .field(body.field)
-                    .betaQuery(body.betaQuery)
-                    .betaGallery(body.betaGallery)
-                    .scoreMode(body.scoreMode);
-            if (body.queryWeight != null) b.queryWeight(body.queryWeight);
-            if (body.rescoreQueryWeight != null) b.rescoreQueryWeight(body.rescoreQueryWeight);
-            return b;
+            return new HubnessRescorerBuilder(
+                    services,
+                    new RescoreClause(
+                            body.bank,
+                            body.vector,
+                            body.method,
+                            body.field,
+                            body.betaQuery,
+                            body.betaGallery,
+                            body.scoreMode,
+                            body.queryWeight,
+                            body.rescoreQueryWeight));
         } catch (IllegalArgumentException e) {
             throw new ParsingException(location, e.getMessage(), e);
         }
     }
 
-    // value checks shared by the parser and the builder's setters
-
-    static Double checkBeta(Double beta, String name) {
-        if (beta != null && (!Double.isFinite(beta) || beta <= 0 || beta > NormParams.MAX_BETA)) {
-            throw new IllegalArgumentException("[" + name + "] must be a finite number > 0 and at most "
-                    + NormParams.MAX_BETA + ", got " + beta + "; leave it out to use the bank's value");
-        }
-        return beta;
-    }
-
-    static float checkWeight(float w, String name) {
-        if (!Float.isFinite(w) || w < 0) {
-            throw new IllegalArgumentException("[" + name + "] must be a finite number >= 0, got " + w
-                    + "; negative weights would let rescored hits fall below the rest");
-        }
-        return w;
+    /** Writes the clause back as the DSL this class parses (the pinned state is not part of it). */
+    static void toXContent(RescoreClause clause, XContentBuilder builder) throws IOException {
+        builder.startObject(HubnessRescorerBuilder.NAME)
+                .field(BANK.getPreferredName(), clause.bank())
+                .array(QUERY_VECTOR.getPreferredName(), clause.queryVector());
+        if (clause.method() != null)
+            builder.field(METHOD.getPreferredName(), clause.method().externalName());
+        if (clause.field() != null) builder.field(FIELD.getPreferredName(), clause.field());
+        if (clause.betaQuery() != null) builder.field(BETA_QUERY.getPreferredName(), clause.betaQuery());
+        if (clause.betaGallery() != null) builder.field(BETA_GALLERY.getPreferredName(), clause.betaGallery());
+        builder.field(SCORE_MODE.getPreferredName(), clause.scoreMode().externalName())
+                .field(QUERY_WEIGHT.getPreferredName(), clause.queryWeight())
+                .field(RESCORE_QUERY_WEIGHT.getPreferredName(), clause.rescoreQueryWeight())
+                .endObject();
     }
 
     /** ObjectParser wraps a field's failure in "failed to parse field [x]"; the user needs the reason inside. */

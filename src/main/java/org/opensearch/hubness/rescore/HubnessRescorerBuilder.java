@@ -1,9 +1,6 @@
 package org.opensearch.hubness.rescore;
 
-import static org.opensearch.hubness.rescore.HubnessRescoreParser.*;
-
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.lucene.util.SetOnce;
@@ -14,7 +11,6 @@ import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.HubnessServices;
-import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
@@ -29,10 +25,11 @@ import org.opensearch.search.rescore.RescorerBuilder;
  *     "query_weight": 1, "rescore_query_weight": 1}}
  * </pre>
  * Only {@code bank} and {@code query_vector} are required; {@code method}, {@code field} and β default to the bank's.
- * {@link HubnessRescoreParser} parses it; the coordinating node's {@link #rewrite} pins it ({@link BankPinning}: bank
- * version, method, gates) so that every shard of one search uses the same bank version and gates; a pinned builder
- * rewrites to itself, and the pinned state travels on the wire but not in XContent. Shards build their context in
- * {@link ShardRescoreContexts}.
+ * This class only ties the jobs together: {@link HubnessRescoreParser} reads and writes the DSL, {@link RescoreClause}
+ * holds and validates what the user asked for (and its wire format), the coordinating node's {@link #rewrite} pins it
+ * ({@link BankPinning}: bank version, method, gates) so that every shard of one search uses the same bank version and
+ * gates, and shards build their context in {@link ShardRescoreContexts}. A pinned builder rewrites to itself; the
+ * pinned state travels on the wire but not in XContent.
  */
 public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescorerBuilder> {
 
@@ -59,58 +56,30 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     }
 
     private final HubnessServices services;
-    private final String bank;
-    private final float[] queryVector;
-    private Method method;
-    private String field;
-    private Double betaQuery, betaGallery;
-    private ScoreMode scoreMode = ScoreMode.REPLACE;
-    private float queryWeight = 1f, rescoreQueryWeight = 1f;
+    private final RescoreClause clause;
     private Pinned pinned;
     private transient Supplier<Pinned> pending;
 
-    public HubnessRescorerBuilder(HubnessServices services, String bank, float[] queryVector) {
+    public HubnessRescorerBuilder(HubnessServices services, RescoreClause clause) {
         this.services = services;
-        if (bank == null || bank.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "[hubness] requires [bank]: the name of a bank; " + BankPinning.CREATE_HINT);
-        }
-        if (queryVector == null || queryVector.length == 0) {
-            throw new IllegalArgumentException(
-                    "[hubness] requires [query_vector]: the same vector as the knn query, as an array of numbers");
-        }
-        FiniteCheck.requireFinite(queryVector, "[query_vector]");
-        this.bank = bank;
-        this.queryVector = queryVector;
+        this.clause = Objects.requireNonNull(clause);
+    }
+
+    /** A clause with only the required parameters. */
+    public HubnessRescorerBuilder(HubnessServices services, String bank, float[] queryVector) {
+        this(services, new RescoreClause(bank, queryVector));
     }
 
     public HubnessRescorerBuilder(StreamInput in, HubnessServices services) throws IOException {
         super(in);
         this.services = services;
-        bank = in.readString();
-        queryVector = in.readFloatArray();
-        String m = in.readOptionalString();
-        method = m == null ? null : Method.fromString(m);
-        field = in.readOptionalString();
-        betaQuery = in.readOptionalDouble();
-        betaGallery = in.readOptionalDouble();
-        scoreMode = ScoreMode.fromString(in.readString());
-        queryWeight = in.readFloat();
-        rescoreQueryWeight = in.readFloat();
+        clause = RescoreClause.readFrom(in);
         pinned = in.readBoolean() ? Pinned.readFrom(in) : null;
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        out.writeString(bank);
-        out.writeFloatArray(queryVector);
-        out.writeOptionalString(method == null ? null : method.externalName());
-        out.writeOptionalString(field);
-        out.writeOptionalDouble(betaQuery);
-        out.writeOptionalDouble(betaGallery);
-        out.writeString(scoreMode.externalName());
-        out.writeFloat(queryWeight);
-        out.writeFloat(rescoreQueryWeight);
+        clause.writeTo(out);
         out.writeBoolean(pinned != null);
         if (pinned != null) pinned.writeTo(out);
     }
@@ -126,76 +95,13 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         return HubnessRescoreParser.parse(parser, services);
     }
 
-    // setters validate as the parser does (the parser calls them)
-    public HubnessRescorerBuilder method(Method method) {
-        this.method = method;
-        return this;
+    @Override
+    protected void doXContent(XContentBuilder builder, ToXContent.Params params) throws IOException {
+        HubnessRescoreParser.toXContent(clause, builder);
     }
 
-    public HubnessRescorerBuilder field(String field) {
-        this.field = field;
-        return this;
-    }
-
-    public HubnessRescorerBuilder betaQuery(Double beta) {
-        this.betaQuery = HubnessRescoreParser.checkBeta(beta, "beta_query");
-        return this;
-    }
-
-    public HubnessRescorerBuilder betaGallery(Double beta) {
-        this.betaGallery = HubnessRescoreParser.checkBeta(beta, "beta_gallery");
-        return this;
-    }
-
-    public HubnessRescorerBuilder scoreMode(ScoreMode mode) {
-        this.scoreMode = Objects.requireNonNull(mode);
-        return this;
-    }
-
-    public HubnessRescorerBuilder queryWeight(float w) {
-        this.queryWeight = HubnessRescoreParser.checkWeight(w, "query_weight");
-        return this;
-    }
-
-    public HubnessRescorerBuilder rescoreQueryWeight(float w) {
-        this.rescoreQueryWeight = HubnessRescoreParser.checkWeight(w, "rescore_query_weight");
-        return this;
-    }
-
-    public String bank() {
-        return bank;
-    }
-
-    public float[] queryVector() {
-        return queryVector;
-    }
-
-    public Method method() {
-        return method;
-    }
-
-    public String field() {
-        return field;
-    }
-
-    public Double betaQuery() {
-        return betaQuery;
-    }
-
-    public Double betaGallery() {
-        return betaGallery;
-    }
-
-    public ScoreMode scoreMode() {
-        return scoreMode;
-    }
-
-    public float queryWeight() {
-        return queryWeight;
-    }
-
-    public float rescoreQueryWeight() {
-        return rescoreQueryWeight;
+    public RescoreClause clause() {
+        return clause;
     }
 
     public Pinned pinned() {
@@ -208,31 +114,9 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
     }
 
     private HubnessRescorerBuilder copyWith(Pinned p) {
-        HubnessRescorerBuilder c = new HubnessRescorerBuilder(services, bank, queryVector)
-                .method(method)
-                .field(field)
-                .betaQuery(betaQuery)
-                .betaGallery(betaGallery)
-                .scoreMode(scoreMode)
-                .queryWeight(queryWeight)
-                .rescoreQueryWeight(rescoreQueryWeight);
+        HubnessRescorerBuilder c = new HubnessRescorerBuilder(services, clause);
         c.pinned = p;
         return windowSize == null ? c : c.windowSize(windowSize);
-    }
-
-    @Override
-    protected void doXContent(XContentBuilder builder, ToXContent.Params params) throws IOException {
-        builder.startObject(NAME)
-                .field(BANK.getPreferredName(), bank)
-                .array(QUERY_VECTOR.getPreferredName(), queryVector);
-        if (method != null) builder.field(METHOD.getPreferredName(), method.externalName());
-        if (field != null) builder.field(FIELD.getPreferredName(), field);
-        if (betaQuery != null) builder.field(BETA_QUERY.getPreferredName(), betaQuery);
-        if (betaGallery != null) builder.field(BETA_GALLERY.getPreferredName(), betaGallery);
-        builder.field(SCORE_MODE.getPreferredName(), scoreMode.externalName())
-                .field(QUERY_WEIGHT.getPreferredName(), queryWeight)
-                .field(RESCORE_QUERY_WEIGHT.getPreferredName(), rescoreQueryWeight)
-                .endObject();
     }
 
     @Override
@@ -240,13 +124,13 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         if (pinned != null) return this;
         if (pending != null) return pending.get() == null ? this : pin(pending.get());
         if (ctx.convertToShardContext() != null) return this; // never pin on a shard: innerBuildContext reports it
-        Pinned now = BankPinning.pinWithoutSearch(services.banks(), this); // ungated: no async round of rewrites
+        Pinned now = BankPinning.pinWithoutSearch(services.banks(), clause); // ungated: no async round of rewrites
         if (now != null) return pin(now);
         SetOnce<Pinned> holder = new SetOnce<>();
         ctx.registerAsyncAction((client, listener) -> BankPinning.resolve(
                 services.banks(),
                 client,
-                this,
+                clause,
                 ActionListener.wrap(
                         p -> {
                             holder.set(p);
@@ -260,38 +144,18 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
 
     @Override
     protected RescoreContext innerBuildContext(int windowSize, QueryShardContext context) {
-        return ShardRescoreContexts.build(this, services, windowSize, context);
+        return ShardRescoreContexts.build(clause, pinned, services, windowSize, context);
     }
 
     @Override
     public boolean equals(Object o) { // pinned state included, transient state not
-        if (!super.equals(o)) return false;
-        HubnessRescorerBuilder other = (HubnessRescorerBuilder) o;
-        return bank.equals(other.bank)
-                && Arrays.equals(queryVector, other.queryVector)
-                && method == other.method
-                && Objects.equals(field, other.field)
-                && Objects.equals(betaQuery, other.betaQuery)
-                && Objects.equals(betaGallery, other.betaGallery)
-                && scoreMode == other.scoreMode
-                && Float.compare(queryWeight, other.queryWeight) == 0
-                && Float.compare(rescoreQueryWeight, other.rescoreQueryWeight) == 0
-                && Objects.equals(pinned, other.pinned);
+        return super.equals(o)
+                && clause.equals(((HubnessRescorerBuilder) o).clause)
+                && Objects.equals(pinned, ((HubnessRescorerBuilder) o).pinned);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(
-                super.hashCode(),
-                bank,
-                Arrays.hashCode(queryVector),
-                method,
-                field,
-                betaQuery,
-                betaGallery,
-                scoreMode,
-                queryWeight,
-                rescoreQueryWeight,
-                pinned);
+        return Objects.hash(super.hashCode(), clause, pinned);
     }
 }

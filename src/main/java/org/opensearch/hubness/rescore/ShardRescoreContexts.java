@@ -15,8 +15,7 @@ final class ShardRescoreContexts {
     private ShardRescoreContexts() {}
 
     static RescoreContext build(
-            HubnessRescorerBuilder request, HubnessServices services, int windowSize, QueryShardContext context) {
-        Pinned pinned = request.pinned();
+            RescoreClause request, Pinned pinned, HubnessServices services, int windowSize, QueryShardContext context) {
         if (pinned == null) {
             throw new IllegalStateException(
                     "the [hubness] rescorer reached a shard without being resolved (pinned) on the "

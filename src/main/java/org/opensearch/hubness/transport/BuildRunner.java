@@ -179,12 +179,12 @@ public final class BuildRunner {
                     .applied()) {
                 throw overtaken(name, ticket);
             }
-            LoadBank.Response loaded =
+            NodesFanOut.Response<LoadBank.NodeState> loaded =
                     asPlugin.call(() -> client.execute(LoadBank.ACTION, new LoadBank.Request(name, true))
                             .actionGet());
             BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
             if (record == null) throw overtaken(name, ticket);
-            listener.onResponse(BankResponse.one(record, loaded.views()));
+            listener.onResponse(BankResponse.one(record, LoadBank.views(loaded)));
         } catch (Exception e) {
             if (!(e instanceof Overtaken)) {
                 LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);

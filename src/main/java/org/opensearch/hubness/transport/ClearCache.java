@@ -1,24 +1,18 @@
 package org.opensearch.hubness.transport;
 
 import java.io.IOException;
-import java.util.List;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.ActionType;
-import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.cluster.ClusterName;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
-import org.opensearch.core.xcontent.ToXContentObject;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.node.NodeBanks;
-import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
@@ -27,7 +21,12 @@ import org.opensearch.transport.TransportService;
 public final class ClearCache {
 
     public static final String NAME = "cluster:admin/hubness/cache/clear";
-    public static final ActionType<Response> ACTION = new ActionType<>(NAME, Response::new);
+    /** A node's object in the answer. */
+    static final NodesFanOut.Fields<Dropped> FIELDS =
+            (dropped, out) -> out.field("cache_entries_dropped", dropped.entries());
+
+    public static final ActionType<NodesFanOut.Response<Dropped>> ACTION =
+            new ActionType<>(NAME, in -> new NodesFanOut.Response<>(in, Dropped::new, FIELDS));
 
     private ClearCache() {}
 
@@ -44,7 +43,7 @@ public final class ClearCache {
     }
 
     /** How many cache entries a node dropped. */
-    record Dropped(int entries) implements Writeable {
+    public record Dropped(int entries) implements Writeable {
         Dropped(StreamInput in) throws IOException {
             this(in.readVInt());
         }
@@ -62,38 +61,19 @@ public final class ClearCache {
         }
     }
 
-    public static final class Response extends NodesFanOut.Response<Dropped> implements ToXContentObject {
-        Response(ClusterName cluster, List<NodeResponse<Dropped>> nodes, List<FailedNodeException> failures) {
-            super(cluster, nodes, failures);
-        }
-
-        public Response(StreamInput in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Writeable.Reader<Dropped> results() {
-            return Dropped::new;
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
-            return render(b, (dropped, out) -> out.field("cache_entries_dropped", dropped.entries()));
-        }
-    }
-
-    public static final class TransportAction extends NodesFanOut.TransportAction<Scope, Dropped, Response> {
+    public static final class TransportAction extends NodesFanOut.TransportAction<Scope, Dropped> {
         private final NodeBanks node;
 
         @Inject
         public TransportAction(ThreadPool p, ClusterService c, TransportService t, ActionFilters f, NodeBanks node) {
-            super(NAME, p, c, t, f, Scope::new, Dropped::new);
+            super(NAME, p, c, t, f, Scope::new, Dropped::new, FIELDS);
             this.node = node;
         }
 
         /** A bank the cluster state does not know is a 404, as for every other bank operation. */
         @Override
-        protected void doExecute(Task task, NodesFanOut.Request<Scope> request, ActionListener<Response> listener) {
+        protected void doExecute(
+                Task task, NodesFanOut.Request<Scope> request, ActionListener<NodesFanOut.Response<Dropped>> listener) {
             String bank = request.payload().bank();
             if (bank != null && HubnessMetadata.of(clusterService.state()).bank(bank) == null) {
                 listener.onFailure(
@@ -101,14 +81,6 @@ public final class ClearCache {
                 return;
             }
             super.doExecute(task, request, listener);
-        }
-
-        @Override
-        protected Response newResponse(
-                NodesFanOut.Request<Scope> request,
-                List<NodeResponse<Dropped>> nodes,
-                List<FailedNodeException> failures) {
-            return new Response(clusterService.getClusterName(), nodes, failures);
         }
 
         @Override

@@ -87,10 +87,10 @@ public final class GetBank {
                 BankDefinition.validateName(r.bank);
                 BankRecord record = BankTransitions.require(banks, r.bank);
                 // the nodes' report is the plugin's internal action: a viewer needs only bank/get
-                asPlugin.<LoadBank.Response>callAsync(
+                asPlugin.<NodesFanOut.Response<LoadBank.NodeState>>callAsync(
                         l -> client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false), l),
                         ActionListener.wrap(
-                                nodes -> listener.onResponse(BankResponse.one(record, nodes.views())),
+                                nodes -> listener.onResponse(BankResponse.one(record, LoadBank.views(nodes))),
                                 listener::onFailure));
             } catch (Exception e) {
                 listener.onFailure(e);

@@ -6,7 +6,6 @@ import java.util.List;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.cluster.ClusterName;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -28,7 +27,14 @@ import org.opensearch.transport.TransportService;
 public final class LoadBank {
 
     public static final String NAME = "cluster:admin/hubness/internal/bank/load";
-    public static final ActionType<Response> ACTION = new ActionType<>(NAME, Response::new);
+    /** A node's object in the answer (read by GET and the build, which turn it into {@link NodeView}s). */
+    static final NodesFanOut.Fields<NodeState> FIELDS =
+            (node, out) -> out.field("held_version", node.state().heldVersion())
+                    .field("refused_version", node.state().refusedVersion())
+                    .field("refusal", node.state().refusal());
+
+    public static final ActionType<NodesFanOut.Response<NodeState>> ACTION =
+            new ActionType<>(NAME, in -> new NodesFanOut.Response<>(in, NodeState::new, FIELDS));
 
     private LoadBank() {}
 
@@ -67,39 +73,25 @@ public final class LoadBank {
         }
     }
 
-    public static final class Response extends NodesFanOut.Response<NodeState> {
-        public Response(ClusterName cluster, List<NodeResponse<NodeState>> nodes, List<FailedNodeException> failures) {
-            super(cluster, nodes, failures);
+    /** Each node's view of the bank, and the nodes that did not answer. */
+    static List<NodeView> views(NodesFanOut.Response<NodeState> response) {
+        List<NodeView> out = new ArrayList<>();
+        for (NodeResponse<NodeState> n : response.getNodes()) {
+            NodeBanks.BankOnNode s = n.result().state();
+            out.add(new NodeView(
+                    n.getNode().getId(),
+                    n.getNode().getName(),
+                    s.heldVersion(),
+                    s.refusedVersion(),
+                    s.refusal(),
+                    null));
         }
-
-        public Response(StreamInput in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Writeable.Reader<NodeState> results() {
-            return NodeState::new;
-        }
-
-        public List<NodeView> views() {
-            List<NodeView> out = new ArrayList<>();
-            for (NodeResponse<NodeState> n : getNodes()) {
-                NodeBanks.BankOnNode s = n.result().state();
-                out.add(new NodeView(
-                        n.getNode().getId(),
-                        n.getNode().getName(),
-                        s.heldVersion(),
-                        s.refusedVersion(),
-                        s.refusal(),
-                        null));
-            }
-            for (FailedNodeException f : failures())
-                out.add(new NodeView(f.nodeId(), null, null, null, null, f.getDetailedMessage()));
-            return out;
-        }
+        for (FailedNodeException f : response.failures())
+            out.add(new NodeView(f.nodeId(), null, null, null, null, f.getDetailedMessage()));
+        return out;
     }
 
-    public static final class TransportAction extends NodesFanOut.TransportAction<Target, NodeState, Response> {
+    public static final class TransportAction extends NodesFanOut.TransportAction<Target, NodeState> {
         private final NodeBanks node;
         private final CacheWarmer warmer;
 
@@ -112,17 +104,9 @@ public final class LoadBank {
                 NodeBanks node,
                 IndicesService indices,
                 DocTermsCache cache) {
-            super(NAME, p, c, t, f, Target::new, NodeState::new);
+            super(NAME, p, c, t, f, Target::new, NodeState::new, FIELDS);
             this.node = node;
             this.warmer = new CacheWarmer(indices, c, cache);
-        }
-
-        @Override
-        protected Response newResponse(
-                NodesFanOut.Request<Target> request,
-                List<NodeResponse<NodeState>> nodes,
-                List<FailedNodeException> failures) {
-            return new Response(clusterService.getClusterName(), nodes, failures);
         }
 
         @Override

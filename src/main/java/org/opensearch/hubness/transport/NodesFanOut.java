@@ -18,6 +18,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportRequest;
@@ -122,33 +123,46 @@ public final class NodesFanOut {
         }
     }
 
-    /** Every node's result and the nodes that failed. */
-    public abstract static class Response<R extends Writeable> extends BaseNodesResponse<NodeResponse<R>> {
+    /**
+     * Every node's result and the nodes that failed, in the admin API's shape: {"cluster_name", "nodes": {id: {"name",
+     * ...fields}}, "failures": [{"node", "reason"}]}. One class for every operation: what differs is how a node's
+     * result is read and which fields it writes.
+     */
+    public static final class Response<R extends Writeable> extends BaseNodesResponse<NodeResponse<R>>
+            implements ToXContentObject {
+        private final Fields<R> fields;
 
-        protected Response(ClusterName cluster, List<NodeResponse<R>> nodes, List<FailedNodeException> failures) {
+        Response(
+                ClusterName cluster,
+                List<NodeResponse<R>> nodes,
+                List<FailedNodeException> failures,
+                Fields<R> fields) {
             super(cluster, nodes, failures);
+            this.fields = fields;
         }
 
-        protected Response(StreamInput in) throws IOException {
-            super(in);
+        /** Reads the fields in the order BaseNodesResponse writes them, with the results' reader at hand. */
+        public Response(StreamInput in, Writeable.Reader<R> results, Fields<R> fields) throws IOException {
+            this(
+                    new ClusterName(in),
+                    in.readList(i -> new NodeResponse<>(i, results)),
+                    in.readList(FailedNodeException::new),
+                    fields);
         }
 
-        /** How a node's result is read; called while the stream constructor runs, so it must not read instance fields. */
-        protected abstract Writeable.Reader<R> results();
+        /** Never called: only BaseNodesResponse's stream constructor calls it, and this class reads in its own. */
+        @Override
+        protected List<NodeResponse<R>> readNodesFrom(StreamInput in) {
+            throw new UnsupportedOperationException("read by the stream constructor");
+        }
 
         @Override
-        protected final List<NodeResponse<R>> readNodesFrom(StreamInput in) throws IOException {
-            Writeable.Reader<R> results = results();
-            return in.readList(i -> new NodeResponse<>(i, results));
-        }
-
-        @Override
-        protected final void writeNodesTo(StreamOutput out, List<NodeResponse<R>> nodes) throws IOException {
+        protected void writeNodesTo(StreamOutput out, List<NodeResponse<R>> nodes) throws IOException {
             out.writeList(nodes);
         }
 
-        /** The admin API's shape: {"cluster_name", "nodes": {id: {"name", ...fields}}, "failures": [{"node", "reason"}]}. */
-        protected final XContentBuilder render(XContentBuilder b, Fields<R> fields) throws IOException {
+        @Override
+        public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
             b.startObject().field("cluster_name", getClusterName().value()).startObject("nodes");
             for (NodeResponse<R> n : getNodes()) {
                 b.startObject(n.getNode().getId()).field("name", n.getNode().getName());
@@ -165,11 +179,12 @@ public final class NodesFanOut {
         }
     }
 
-    /** Runs {@link #perform} on every node (generic thread pool) and gathers the results into the operation's response. */
-    public abstract static class TransportAction<P extends Writeable, R extends Writeable, A extends Response<R>>
-            extends TransportNodesAction<Request<P>, A, NodeRequest<P>, NodeResponse<R>> {
+    /** Runs {@link #perform} on every node (generic thread pool) and gathers the results into one response. */
+    public abstract static class TransportAction<P extends Writeable, R extends Writeable>
+            extends TransportNodesAction<Request<P>, Response<R>, NodeRequest<P>, NodeResponse<R>> {
 
         private final Writeable.Reader<R> results;
+        private final Fields<R> fields;
 
         protected TransportAction(
                 String name,
@@ -178,7 +193,8 @@ public final class NodesFanOut {
                 TransportService t,
                 ActionFilters f,
                 Writeable.Reader<P> payloads,
-                Writeable.Reader<R> results) {
+                Writeable.Reader<R> results,
+                Fields<R> fields) {
             super(
                     name,
                     p,
@@ -190,6 +206,7 @@ public final class NodesFanOut {
                     ThreadPool.Names.GENERIC,
                     nodeResponseClass());
             this.results = results;
+            this.fields = fields;
         }
 
         @SuppressWarnings("unchecked")
@@ -203,6 +220,12 @@ public final class NodesFanOut {
         @Override
         protected final NodeRequest<P> newNodeRequest(Request<P> request) {
             return new NodeRequest<>(request.payload());
+        }
+
+        @Override
+        protected final Response<R> newResponse(
+                Request<P> request, List<NodeResponse<R>> nodes, List<FailedNodeException> failures) {
+            return new Response<>(clusterService.getClusterName(), nodes, failures, fields);
         }
 
         @Override

@@ -156,7 +156,13 @@ class ShardPassTests {
         float[] g = vectors.clone();
         Similarity.COSINE.prepareRows(g, N, D);
         DocTerms offline = DocTermsCalculator.compute(
-                Similarity.COSINE, g, N, queryBank, MQ, galleryBank, MG, D, P, DotPrecision.DOUBLE);
+                Similarity.COSINE,
+                g,
+                N,
+                BankMatrix.of(queryBank, MQ, D),
+                BankMatrix.of(galleryBank, MG, D),
+                P,
+                DotPrecision.DOUBLE);
         int expected = 0;
         double worst = 0;
         for (int row = 0; row < N; row++) {

@@ -170,14 +170,20 @@ class GalleryPassTests {
     void doublePrecisionPassMatchesTheOfflineScorer() throws Exception {
         Terms terms = Terms.of(n);
         PassResult result = run(pass(DotPrecision.DOUBLE), split(3, 5), 100, terms);
-        DocTerms offline =
-                DocTermsCalculator.compute(gallery, n, queryBank, 500, galleryBank, 500, d, P, DotPrecision.DOUBLE);
+        DocTerms offline = DocTermsCalculator.compute(
+                Similarity.DOT,
+                gallery,
+                n,
+                BankMatrix.of(queryBank, 500, d),
+                BankMatrix.of(galleryBank, 500, d),
+                P,
+                DotPrecision.DOUBLE);
         assertTermsEqual(
                 new Terms(offline.lq(), offline.lg(), offline.cslsR(), offline.nnnBias()), terms, 1e-9, "double");
 
         float[] reportQueries = java.util.Arrays.copyOf(queryBank, REPORT_ROWS * d);
-        OfflineScorer scorer =
-                new OfflineScorer(reportQueries, REPORT_ROWS, gallery, n, queryBank, 500, galleryBank, 500, d);
+        OfflineScorer scorer = new OfflineScorer(new ScoringInputs(
+                Similarity.DOT, reportQueries, REPORT_ROWS, gallery, n, queryBank, 500, galleryBank, 500, d));
         assertEquals(keysOf(scorer.queryActivationSet(P.activationK())), result.queryActivation());
         assertEquals(keysOf(scorer.galleryActivationSet(P.activationK())), result.galleryActivation());
         for (Method m : Method.values()) {

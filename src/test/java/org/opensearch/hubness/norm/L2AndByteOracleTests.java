@@ -86,7 +86,8 @@ class L2AndByteOracleTests {
         assertEquals(0, p.exitValue(), "oracle failed: " + output);
 
         for (float[] r : rows) sim.prepareRows(r, 500, data.d);
-        OfflineScorer scorer = new OfflineScorer(sim, rows[0], 500, rows[1], 500, rows[2], 500, rows[3], 500, data.d);
+        OfflineScorer scorer = new OfflineScorer(
+                new ScoringInputs(sim, rows[0], 500, rows[1], 500, rows[2], 500, rows[3], 500, data.d));
         StringBuilder report = new StringBuilder(label + ": ");
         double worst = 0;
         for (Method m : Method.values()) {

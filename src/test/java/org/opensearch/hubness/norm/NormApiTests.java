@@ -95,7 +95,8 @@ class NormApiTests {
         Similarity.COSINE.prepareRows(qb, mq, d);
         Similarity.COSINE.prepareRows(gb, mg, d);
         NormParams p = NormParams.defaults();
-        DocTerms exact = DocTermsCalculator.compute(gallery, n, qb, mq, gb, mg, d, p, DotPrecision.DOUBLE);
+        DocTerms exact = DocTermsCalculator.compute(
+                Similarity.DOT, gallery, n, BankMatrix.of(qb, mq, d), BankMatrix.of(gb, mg, d), p, DotPrecision.DOUBLE);
         DocTerms fast = DocTermsCalculator.compute(gallery, n, qb, mq, gb, mg, d, p);
         assertArrayEquals(exact.lq(), fast.lq(), 1e-5);
         assertArrayEquals(exact.lg(), fast.lg(), 1e-5);
@@ -140,9 +141,10 @@ class NormApiTests {
         float[] gallery = random(r, n * d), qb = random(r, mq * d), gb = random(r, mg * d);
         for (float[] m : new float[][] {gallery, qb, gb}) for (int i = 0; i < m.length; i++) m[i] *= 0.2f;
         NormParams p = NormParams.defaults();
-        DocTerms exact =
-                DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.DOUBLE);
-        DocTerms fast = DocTermsCalculator.compute(Similarity.L2, gallery, n, qb, mq, gb, mg, d, p, DotPrecision.FLOAT);
+        DocTerms exact = DocTermsCalculator.compute(
+                Similarity.L2, gallery, n, BankMatrix.of(qb, mq, d), BankMatrix.of(gb, mg, d), p, DotPrecision.DOUBLE);
+        DocTerms fast = DocTermsCalculator.compute(
+                Similarity.L2, gallery, n, BankMatrix.of(qb, mq, d), BankMatrix.of(gb, mg, d), p, DotPrecision.FLOAT);
         assertArrayEquals(exact.lq(), fast.lq(), 1e-4);
         assertArrayEquals(exact.lg(), fast.lg(), 1e-4);
         assertArrayEquals(exact.cslsR(), fast.cslsR(), 1e-5);

@@ -75,7 +75,7 @@ class OracleAgreementTests {
         Similarity.COSINE.prepareRows(g, 500, data.d);
         Similarity.COSINE.prepareRows(bq, 500, data.d);
         Similarity.COSINE.prepareRows(bg, 500, data.d);
-        scorer = new OfflineScorer(q, 500, g, 500, bq, 500, bg, 500, data.d);
+        scorer = new OfflineScorer(new ScoringInputs(Similarity.DOT, q, 500, g, 500, bq, 500, bg, 500, data.d));
     }
 
     static boolean pythonWithNumpy() {

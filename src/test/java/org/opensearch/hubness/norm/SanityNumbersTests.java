@@ -24,7 +24,8 @@ class SanityNumbersTests {
                 "the published sanity numbers are properties of "
                         + "flickr8k-tinyclip, which is not under ../shared/data; OracleAgreementTests checks the mathematics on a fixture");
         PairedEmbeddings data = PairedEmbeddings.load();
-        scorer = new OfflineScorer(
+        scorer = new OfflineScorer(new ScoringInputs(
+                Similarity.DOT,
                 data.rows(data.text, 0, 500),
                 500,
                 data.rows(data.image, 0, 500),
@@ -33,7 +34,7 @@ class SanityNumbersTests {
                 500,
                 data.rows(data.image, 500, 1000),
                 500,
-                data.d);
+                data.d));
     }
 
     private static Summary run(Method m, double betaQ, double betaG) {

@@ -31,13 +31,21 @@ class TinyCaseTests {
     private static final float[] GALLERY_BANK = at(15, 50);
 
     private static OfflineScorer scorer() {
-        return new OfflineScorer(QUERIES, 2, GALLERY, 3, QUERY_BANK, 3, GALLERY_BANK, 2, 2);
+        return new OfflineScorer(
+                new ScoringInputs(Similarity.DOT, QUERIES, 2, GALLERY, 3, QUERY_BANK, 3, GALLERY_BANK, 2, 2));
     }
 
     @Test
     void bankTermsMatchTheNote() {
         for (DotPrecision precision : DotPrecision.values()) {
-            DocTerms t = DocTermsCalculator.compute(GALLERY, 3, QUERY_BANK, 3, GALLERY_BANK, 2, 2, P, precision);
+            DocTerms t = DocTermsCalculator.compute(
+                    Similarity.DOT,
+                    GALLERY,
+                    3,
+                    BankMatrix.of(QUERY_BANK, 3, 2),
+                    BankMatrix.of(GALLERY_BANK, 2, 2),
+                    P,
+                    precision);
             assertArrayEquals(new double[] {10.245318538, 9.987134741, 2.661676612}, t.lq(), TOL, "Lq " + precision);
             assertArrayEquals(new double[] {2.353185695, 2.423134979, 0.946934458}, t.lg(), TOL, "Lg " + precision);
             assertArrayEquals(new double[] {0.931110054, 0.915975594, 0.129409515}, t.cslsR(), TOL, "rB " + precision);

@@ -9,6 +9,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.hubness.rescore.RescoreClause;
 import org.opensearch.hubness.rescore.ScoreMode;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.builder.SearchSourceBuilder;
@@ -61,8 +62,9 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
         assertEquals("hubness", p.getType());
         assertEquals("t1", p.getTag());
         assertEquals("d1", p.getDescription());
-        HubnessRescorerBuilder clause = p.template().build(List.of(0.5f, 0.25f), "embedding");
-        assertEquals(Integer.valueOf(100), clause.windowSize());
+        HubnessRescorerBuilder rescorer = p.template().build(List.of(0.5f, 0.25f), "embedding");
+        assertEquals(Integer.valueOf(100), rescorer.windowSize());
+        RescoreClause clause = rescorer.clause();
         assertEquals("b1", clause.bank());
         assertArrayEquals(new float[] {0.5f, 0.25f}, clause.queryVector(), 0f);
         assertEquals("embedding", clause.field());
@@ -76,10 +78,10 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
 
     public void testOnlyBankIsRequired() {
         HubnessRequestProcessor p = create(config("bank", "b1"));
-        HubnessRescorerBuilder clause = p.template().build(List.of(1f), "f");
-        assertEquals(Integer.valueOf(HubnessProcessorFactory.DEFAULT_WINDOW_SIZE), clause.windowSize());
-        assertNull("the bank's default method", clause.method());
-        assertEquals(ScoreMode.REPLACE, clause.scoreMode());
+        HubnessRescorerBuilder rescorer = p.template().build(List.of(1f), "f");
+        assertEquals(Integer.valueOf(HubnessProcessorFactory.DEFAULT_WINDOW_SIZE), rescorer.windowSize());
+        assertNull("the bank's default method", rescorer.clause().method());
+        assertEquals(ScoreMode.REPLACE, rescorer.clause().scoreMode());
     }
 
     public void testMissingBank() {

@@ -121,32 +121,32 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                         .replace(", \"NaN-free\"", ""));
         HubnessRescorerBuilder b = (HubnessRescorerBuilder) rb;
         assertEquals(Integer.valueOf(100), b.windowSize());
-        assertEquals("captions-v1", b.bank());
-        assertArrayEquals(new float[] {0.5f, -1f, 2e-3f}, b.queryVector(), 0f);
-        assertEquals(Method.DUAL_DIS, b.method());
+        assertEquals("captions-v1", b.clause().bank());
+        assertArrayEquals(new float[] {0.5f, -1f, 2e-3f}, b.clause().queryVector(), 0f);
+        assertEquals(Method.DUAL_DIS, b.clause().method());
 
         b = parse(
                 "{\"bank\": \"b\", \"query_vector\": [1, 2], \"method\": \"csls\", \"field\": \"emb\", \"beta_query\": 10, "
                         + "\"beta_gallery\": 2.5, \"score_mode\": \"total\", \"query_weight\": 0.5, \"rescore_query_weight\": 3}");
-        assertEquals(Method.CSLS, b.method());
-        assertEquals("emb", b.field());
-        assertEquals(10.0, b.betaQuery(), 0);
-        assertEquals(2.5, b.betaGallery(), 0);
-        assertEquals(ScoreMode.TOTAL, b.scoreMode());
-        assertEquals(0.5f, b.queryWeight(), 0);
-        assertEquals(3f, b.rescoreQueryWeight(), 0);
+        assertEquals(Method.CSLS, b.clause().method());
+        assertEquals("emb", b.clause().field());
+        assertEquals(10.0, b.clause().betaQuery(), 0);
+        assertEquals(2.5, b.clause().betaGallery(), 0);
+        assertEquals(ScoreMode.TOTAL, b.clause().scoreMode());
+        assertEquals(0.5f, b.clause().queryWeight(), 0);
+        assertEquals(3f, b.clause().rescoreQueryWeight(), 0);
         assertNull(b.pinned());
     }
 
     public void testDefaults() throws IOException {
         HubnessRescorerBuilder b = parse("{\"bank\": \"b\", \"query_vector\": [1, 2]}");
-        assertNull(b.method());
-        assertNull(b.field());
-        assertNull(b.betaQuery());
-        assertNull(b.betaGallery());
-        assertEquals(ScoreMode.REPLACE, b.scoreMode());
-        assertEquals(1f, b.queryWeight(), 0);
-        assertEquals(1f, b.rescoreQueryWeight(), 0);
+        assertNull(b.clause().method());
+        assertNull(b.clause().field());
+        assertNull(b.clause().betaQuery());
+        assertNull(b.clause().betaGallery());
+        assertEquals(ScoreMode.REPLACE, b.clause().scoreMode());
+        assertEquals(1f, b.clause().queryWeight(), 0);
+        assertEquals(1f, b.clause().rescoreQueryWeight(), 0);
         assertNull(b.windowSize());
     }
 
@@ -200,16 +200,24 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     private HubnessRescorerBuilder randomBuilder() {
         float[] v = new float[randomIntBetween(1, 64)];
         for (int i = 0; i < v.length; i++) v[i] = randomFloat() * 2 - 1;
-        HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, randomAlphaOfLengthBetween(1, 12), v);
+        HubnessRescorerBuilder b = new HubnessRescorerBuilder(
+                services,
+                new RescoreClause(
+                        randomAlphaOfLengthBetween(1, 12),
+                        v,
+                        randomBoolean() ? randomFrom(Method.values()) : null,
+                        randomBoolean() ? randomAlphaOfLengthBetween(1, 10) : null,
+                        randomBoolean() ? randomDoubleBetween(0.01, 100, true) : null,
+                        randomBoolean() ? randomDoubleBetween(0.01, 100, true) : null,
+                        randomBoolean() ? randomFrom(ScoreMode.values()) : ScoreMode.REPLACE,
+                        randomBoolean() ? randomFloat() * 5 : 1f,
+                        randomBoolean() ? randomFloat() * 5 : 1f));
         if (randomBoolean()) b.windowSize(randomIntBetween(1, 10000));
-        if (randomBoolean()) b.method(randomFrom(Method.values()));
-        if (randomBoolean()) b.field(randomAlphaOfLengthBetween(1, 10));
-        if (randomBoolean()) b.betaQuery(randomDoubleBetween(0.01, 100, true));
-        if (randomBoolean()) b.betaGallery(randomDoubleBetween(0.01, 100, true));
-        if (randomBoolean()) b.scoreMode(randomFrom(ScoreMode.values()));
-        if (randomBoolean()) b.queryWeight(randomFloat() * 5);
-        if (randomBoolean()) b.rescoreQueryWeight(randomFloat() * 5);
         return b;
+    }
+
+    private static RescoreClause clause(String bank, Method method) {
+        return new RescoreClause(bank, new float[] {1, 2, 3, 4}, method, null, null, null, ScoreMode.REPLACE, 1f, 1f);
     }
 
     private HubnessRescorerBuilder randomPinned(HubnessRescorerBuilder b) {
@@ -266,32 +274,31 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     }
 
     private HubnessRescorerBuilder mutate(HubnessRescorerBuilder b) throws IOException {
-        HubnessRescorerBuilder c = copy(b);
-        switch (randomIntBetween(0, 6)) {
-            case 0 -> c.windowSize(b.windowSize() == null ? 7 : b.windowSize() + 1);
-            case 1 -> c.field(b.field() == null ? "f" : b.field() + "x");
-            case 2 -> c.betaQuery(b.betaQuery() == null ? 1.5 : b.betaQuery() + 1);
-            case 3 -> c.queryWeight(b.queryWeight() + 1);
-            case 4 -> c.method(b.method() == Method.NNN ? Method.IS : Method.NNN);
-            case 5 ->
-                c = c.pin(new HubnessRescorerBuilder.Pinned(
-                        b.pinned() == null ? 1 : b.pinned().bankVersion() + 1, Method.IS, false, false, null));
-            default -> {
-                float[] v = b.queryVector().clone();
-                v[0] += 1;
-                HubnessRescorerBuilder d = new HubnessRescorerBuilder(services, b.bank(), v);
-                if (b.windowSize() != null) d.windowSize(b.windowSize());
-                d.method(b.method())
-                        .field(b.field())
-                        .betaQuery(b.betaQuery())
-                        .betaGallery(b.betaGallery())
-                        .scoreMode(b.scoreMode())
-                        .queryWeight(b.queryWeight())
-                        .rescoreQueryWeight(b.rescoreQueryWeight());
-                c = b.pinned() == null ? d : d.pin(b.pinned());
-            }
-        }
-        return c;
+        int which = randomIntBetween(0, 5);
+        HubnessRescorerBuilder c = new HubnessRescorerBuilder(services, changed(b.clause(), which));
+        Integer window = b.windowSize();
+        if (which == 4) window = window == null ? 7 : window + 1;
+        if (window != null) c.windowSize(window);
+        HubnessRescorerBuilder.Pinned p = b.pinned();
+        if (which == 5)
+            p = new HubnessRescorerBuilder.Pinned(p == null ? 1 : p.bankVersion() + 1, Method.IS, false, false, null);
+        return p == null ? c : c.pin(p);
+    }
+
+    /** The clause with one part changed: 0 the vector, 1 the field, 2 a β and a weight, 3 the method; else as is. */
+    private static RescoreClause changed(RescoreClause k, int which) {
+        float[] v = k.queryVector().clone();
+        v[0] += 1;
+        return new RescoreClause(
+                k.bank(),
+                which == 0 ? v : k.queryVector(),
+                which == 3 ? (k.method() == Method.NNN ? Method.IS : Method.NNN) : k.method(),
+                which == 1 ? (k.field() == null ? "f" : k.field() + "x") : k.field(),
+                which == 2 ? Double.valueOf(k.betaQuery() == null ? 1.5 : k.betaQuery() + 1) : k.betaQuery(),
+                k.betaGallery(),
+                k.scoreMode(),
+                which == 2 ? k.queryWeight() + 1 : k.queryWeight(),
+                k.rescoreQueryWeight());
     }
 
     // ---- pinning through the real Rewriteable loop ----
@@ -389,8 +396,7 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                         internal, null, 1, 1, 0, 1, ShardSearchFailure.EMPTY_ARRAY, SearchResponse.Clusters.EMPTY));
             }
         }) {
-            HubnessRescorerBuilder b =
-                    new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4}).method(Method.DUAL_DIS);
+            HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, clause("both", Method.DUAL_DIS));
             HubnessRescorerBuilder pinned = rewrite(b, client);
             assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, true, false, "img-3"), pinned.pinned());
             assertEquals(1, seen.size());
@@ -446,9 +452,7 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
 
         IllegalArgumentException missing = expectThrows(
                 IllegalArgumentException.class,
-                () -> rewrite(
-                        new HubnessRescorerBuilder(services, "qonly", new float[] {1, 2, 3, 4}).method(Method.DUAL_IS),
-                        null));
+                () -> rewrite(new HubnessRescorerBuilder(services, clause("qonly", Method.DUAL_IS)), null));
         assertTrue(missing.getMessage(), missing.getMessage().contains("needs a gallery bank"));
 
         IllegalArgumentException zero = expectThrows(

@@ -50,6 +50,7 @@ import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.OfflineScorer;
 import org.opensearch.hubness.norm.PairedEmbeddings;
+import org.opensearch.hubness.norm.ScoringInputs;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.stats.RescoreStats;
 
@@ -125,7 +126,8 @@ class HubnessRescorerTests {
             System.arraycopy(text, sampleQueries[i] * d, queriesPrep, i * d, d);
         }
         Similarity.COSINE.prepareRows(queriesPrep, sampleQueries.length, d);
-        oracle = new OfflineScorer(queriesPrep, sampleQueries.length, galleryPrep, N, queryBank, N, galleryBank, N, d);
+        oracle = new OfflineScorer(new ScoringInputs(
+                Similarity.DOT, queriesPrep, sampleQueries.length, galleryPrep, N, queryBank, N, galleryBank, N, d));
 
         indices.put("knn", build(true, 0, N));
         indices.put("binary", build(false, 0, N));

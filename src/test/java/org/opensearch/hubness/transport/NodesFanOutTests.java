@@ -48,15 +48,16 @@ class NodesFanOutTests {
 
     @Test
     void aClearCacheAnswerSurvivesTheWireAndRendersEveryNodeAndFailure() throws Exception {
-        ClearCache.Response answer = new ClearCache.Response(
+        NodesFanOut.Response<ClearCache.Dropped> answer = new NodesFanOut.Response<>(
                 new ClusterName("c1"),
                 List.of(
                         new NodeResponse<>(node("n1", "node-1"), new ClearCache.Dropped(3)),
                         new NodeResponse<>(node("n2", "node-2"), new ClearCache.Dropped(0))),
-                List.of(new FailedNodeException("n3", "node-3 left", new IllegalStateException("gone"))));
-        ClearCache.Response received;
+                List.of(new FailedNodeException("n3", "node-3 left", new IllegalStateException("gone"))),
+                ClearCache.FIELDS);
+        NodesFanOut.Response<ClearCache.Dropped> received;
         try (StreamInput in = sent(answer)) {
-            received = new ClearCache.Response(in);
+            received = ClearCache.ACTION.getResponseReader().read(in);
         }
         XContentBuilder b = JsonXContent.contentBuilder();
         received.toXContent(b, ToXContent.EMPTY_PARAMS);
@@ -93,7 +94,7 @@ class NodesFanOutTests {
 
     @Test
     void aLoadAnswerBecomesOneViewPerNodeAndPerFailure() throws Exception {
-        LoadBank.Response answer = new LoadBank.Response(
+        NodesFanOut.Response<LoadBank.NodeState> answer = new NodesFanOut.Response<>(
                 new ClusterName("c1"),
                 List.of(
                         new NodeResponse<>(
@@ -102,12 +103,13 @@ class NodesFanOutTests {
                         new NodeResponse<>(
                                 node("n2", "node-2"),
                                 new LoadBank.NodeState(new NodeBanks.BankOnNode(1L, 2L, "fails its checksum", 0)))),
-                List.of(new FailedNodeException("n3", "node-3 left", null)));
-        LoadBank.Response received;
+                List.of(new FailedNodeException("n3", "node-3 left", null)),
+                LoadBank.FIELDS);
+        NodesFanOut.Response<LoadBank.NodeState> received;
         try (StreamInput in = sent(answer)) {
-            received = new LoadBank.Response(in);
+            received = LoadBank.ACTION.getResponseReader().read(in);
         }
-        List<NodeView> views = received.views();
+        List<NodeView> views = LoadBank.views(received);
         assertEquals(new NodeView("n1", "node-1", 2L, null, null, null), views.get(0));
         assertEquals(new NodeView("n2", "node-2", 1L, 2L, "fails its checksum", null), views.get(1));
         assertEquals("n3", views.get(2).nodeId());

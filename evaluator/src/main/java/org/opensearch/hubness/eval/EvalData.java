@@ -3,43 +3,17 @@ package org.opensearch.hubness.eval;
 import java.io.IOException;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.OfflineScorer;
+import org.opensearch.hubness.norm.ScoringInputs;
 import org.opensearch.hubness.norm.Similarity;
 
 /** Queries, gallery and optional banks loaded from .npy files, checked and prepared for one similarity. */
 final class EvalData {
 
-    final float[] queries;
-    final int nq;
-    final float[] gallery;
-    final int n;
-    final float[] queryBank;
-    final int mq;
-    final float[] galleryBank;
-    final int mg;
-    final int d;
-    final Similarity similarity;
+    /** The prepared rows; a bank not given is null. */
+    final ScoringInputs inputs;
 
-    private EvalData(
-            Similarity similarity,
-            float[] queries,
-            int nq,
-            float[] gallery,
-            int n,
-            float[] queryBank,
-            int mq,
-            float[] galleryBank,
-            int mg,
-            int d) {
-        this.similarity = similarity;
-        this.queries = queries;
-        this.nq = nq;
-        this.gallery = gallery;
-        this.n = n;
-        this.queryBank = queryBank;
-        this.mq = mq;
-        this.galleryBank = galleryBank;
-        this.mg = mg;
-        this.d = d;
+    private EvalData(ScoringInputs inputs) {
+        this.inputs = inputs;
     }
 
     static EvalData load(DataOptions o) throws IOException {
@@ -57,7 +31,7 @@ final class EvalData {
         requireDimension(g, d, "--gallery");
         requireDimension(bq, d, "--query-bank");
         requireDimension(bg, d, "--gallery-bank");
-        return new EvalData(
+        return new EvalData(new ScoringInputs(
                 similarity,
                 prepared(q, similarity, "--queries"),
                 q.rows(),
@@ -67,7 +41,7 @@ final class EvalData {
                 bq == null ? 0 : bq.rows(),
                 bg == null ? null : prepared(bg, similarity, "--gallery-bank"),
                 bg == null ? 0 : bg.rows(),
-                d);
+                d));
     }
 
     private static void requireDimension(NpyArray a, int d, String what) {
@@ -87,15 +61,15 @@ final class EvalData {
     }
 
     void requireBanksFor(Method m) {
-        if (m.needsQueryBank() && queryBank == null) {
+        if (m.needsQueryBank() && inputs.queryBank() == null) {
             throw new UsageException("method " + m.externalName() + " needs --query-bank");
         }
-        if (m.needsGalleryBank() && galleryBank == null) {
+        if (m.needsGalleryBank() && inputs.galleryBank() == null) {
             throw new UsageException("method " + m.externalName() + " needs --gallery-bank");
         }
     }
 
     OfflineScorer scorer() {
-        return new OfflineScorer(similarity, queries, nq, gallery, n, queryBank, mq, galleryBank, mg, d);
+        return new OfflineScorer(inputs);
     }
 }

@@ -52,13 +52,13 @@ final class ScoreCommand implements Callable<Integer> {
         loaded.requireBanksFor(method);
         double[] scores = loaded.scorer().scores(method, p);
         if (dtype.equals("float64")) {
-            NpyArray.writeFloat64(out, scores, loaded.nq, loaded.n);
+            NpyArray.writeFloat64(out, scores, loaded.inputs.nq(), loaded.inputs.n());
         } else {
             float[] f = new float[scores.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) scores[i];
             }
-            NpyArray.writeFloat32(out, f, loaded.nq, loaded.n);
+            NpyArray.writeFloat32(out, f, loaded.inputs.nq(), loaded.inputs.n());
         }
         return 0;
     }

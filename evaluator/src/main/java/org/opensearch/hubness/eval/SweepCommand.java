@@ -67,7 +67,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EvalData loaded = EvalData.load(data);
-        int[][] t = truth.load(loaded.nq, loaded.n);
+        int[][] t = truth.load(loaded.inputs.nq(), loaded.inputs.n());
         List<Method> chosen = new ArrayList<>();
         if (methods != null) {
             for (Method m : methods) {
@@ -76,8 +76,8 @@ final class SweepCommand implements Callable<Integer> {
             }
         } else {
             for (Method m : Method.values()) {
-                if ((!m.needsQueryBank() || loaded.queryBank != null)
-                        && (!m.needsGalleryBank() || loaded.galleryBank != null)) {
+                if ((!m.needsQueryBank() || loaded.inputs.queryBank() != null)
+                        && (!m.needsGalleryBank() || loaded.inputs.galleryBank() != null)) {
                     chosen.add(m);
                 }
             }
@@ -96,7 +96,11 @@ final class SweepCommand implements Callable<Integer> {
                             Double.isNaN(bg) ? defaults.betaGallery() : bg);
                     double[] s = scorer.scores(m, p);
                     rows.add(new Row(
-                            m, bq, bg, RetrievalMetrics.evaluate(s, loaded.nq, loaded.n, t, hubK), rows.size()));
+                            m,
+                            bq,
+                            bg,
+                            RetrievalMetrics.evaluate(s, loaded.inputs.nq(), loaded.inputs.n(), t, hubK),
+                            rows.size()));
                 }
             }
         }

@@ -16,6 +16,7 @@ import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.OfflineScorer;
 import org.opensearch.hubness.norm.RetrievalMetrics;
+import org.opensearch.hubness.norm.ScoringInputs;
 import org.opensearch.hubness.norm.Similarity;
 
 class HubnessEvalTests {
@@ -173,7 +174,8 @@ class HubnessEvalTests {
         assertEquals(4, lines.length, r.out);
         assertTrue(lines[0].startsWith("method"), r.out);
         double previous = Double.MAX_VALUE;
-        OfflineScorer scorer = new OfflineScorer(queries, n, gallery, n, bank, n, null, 0, d);
+        OfflineScorer scorer =
+                new OfflineScorer(new ScoringInputs(Similarity.DOT, queries, n, gallery, n, bank, n, null, 0, d));
         for (int i = 1; i < lines.length; i++) {
             String[] cells = lines[i].trim().split("\\s+");
             double r1 = Double.parseDouble(cells[3]);

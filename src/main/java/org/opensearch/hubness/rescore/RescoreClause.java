@@ -1,0 +1,126 @@
+package org.opensearch.hubness.rescore;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.hubness.kernel.FiniteCheck;
+import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.norm.NormParams;
+
+/**
+ * The {@code hubness} clause as the user wrote it, validated: the same checks and messages whether it comes from the
+ * DSL ({@link HubnessRescoreParser}), the wire or Java. Null {@code method}, {@code field} and β mean "the bank's".
+ */
+public record RescoreClause(
+        String bank,
+        float[] queryVector,
+        Method method,
+        String field,
+        Double betaQuery,
+        Double betaGallery,
+        ScoreMode scoreMode,
+        float queryWeight,
+        float rescoreQueryWeight)
+        implements Writeable {
+
+    public RescoreClause {
+        if (bank == null || bank.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "[hubness] requires [bank]: the name of a bank; " + BankPinning.CREATE_HINT);
+        }
+        if (queryVector == null || queryVector.length == 0) {
+            throw new IllegalArgumentException(
+                    "[hubness] requires [query_vector]: the same vector as the knn query, as an array of numbers");
+        }
+        FiniteCheck.requireFinite(queryVector, "[query_vector]");
+        checkBeta(betaQuery, "beta_query");
+        checkBeta(betaGallery, "beta_gallery");
+        Objects.requireNonNull(scoreMode);
+        checkWeight(queryWeight, "query_weight");
+        checkWeight(rescoreQueryWeight, "rescore_query_weight");
+    }
+
+    /** The clause with only the required parameters: everything else is the bank's or the default. */
+    public RescoreClause(String bank, float[] queryVector) {
+        this(bank, queryVector, null, null, null, null, ScoreMode.REPLACE, 1f, 1f);
+    }
+
+    public static RescoreClause readFrom(StreamInput in) throws IOException {
+        return new RescoreClause(
+                in.readString(),
+                in.readFloatArray(),
+                in.readBoolean() ? Method.fromString(in.readString()) : null, // as writeOptionalString wrote it
+                in.readOptionalString(),
+                in.readOptionalDouble(),
+                in.readOptionalDouble(),
+                ScoreMode.fromString(in.readString()),
+                in.readFloat(),
+                in.readFloat());
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeString(bank);
+        out.writeFloatArray(queryVector);
+        out.writeOptionalString(method == null ? null : method.externalName());
+        out.writeOptionalString(field);
+        out.writeOptionalDouble(betaQuery);
+        out.writeOptionalDouble(betaGallery);
+        out.writeString(scoreMode.externalName());
+        out.writeFloat(queryWeight);
+        out.writeFloat(rescoreQueryWeight);
+    }
+
+    private static void checkBeta(Double beta, String name) {
+        if (beta != null && (!Double.isFinite(beta) || beta <= 0 || beta > NormParams.MAX_BETA)) {
+            throw new IllegalArgumentException("[" + name + "] must be a finite number > 0 and at most "
+                    + NormParams.MAX_BETA + ", got " + beta + "; leave it out to use the bank's value");
+        }
+    }
+
+    private static void checkWeight(float w, String name) {
+        if (!Float.isFinite(w) || w < 0) {
+            throw new IllegalArgumentException("[" + name + "] must be a finite number >= 0, got " + w
+                    + "; negative weights would let rescored hits fall below the rest");
+        }
+    }
+
+    // a record compares arrays by reference: the query vector is compared by content
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RescoreClause c
+                && bank.equals(c.bank)
+                && Arrays.equals(queryVector, c.queryVector)
+                && method == c.method
+                && Objects.equals(field, c.field)
+                && Objects.equals(betaQuery, c.betaQuery)
+                && Objects.equals(betaGallery, c.betaGallery)
+                && scoreMode == c.scoreMode
+                && Float.compare(queryWeight, c.queryWeight) == 0
+                && Float.compare(rescoreQueryWeight, c.rescoreQueryWeight) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                bank,
+                Arrays.hashCode(queryVector),
+                method,
+                field,
+                betaQuery,
+                betaGallery,
+                scoreMode,
+                queryWeight,
+                rescoreQueryWeight);
+    }
+
+    @Override
+    public String toString() {
+        return "RescoreClause[bank=" + bank + ", dimension=" + queryVector.length + ", method=" + method + ", field="
+                + field + "]";
+    }
+}
