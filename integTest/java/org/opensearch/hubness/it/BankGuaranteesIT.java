@@ -465,11 +465,8 @@ class BankGuaranteesIT {
     /** A node that rejoined the cluster may open its HTTP port a moment later. */
     static void waitForHttp(int node) throws InterruptedException {
         for (int i = 0; i < 120; i++) {
-            try {
-                if (cluster.node(node).get("/").status() == 200) return;
-            } catch (java.io.UncheckedIOException notYet) {
-                // connection refused: not listening yet
-            }
+            LocalCluster.Response root = cluster.node(node).rootOrNull();
+            if (root != null && root.status() == 200) return;
             Thread.sleep(500);
         }
         throw new AssertionError("node " + node + " does not answer HTTP");

@@ -117,6 +117,15 @@ public final class LocalCluster {
         return send("POST", path, body);
     }
 
+    /** GET / on this node, or null when nothing listens there (connection refused: stopped, or not started yet). */
+    public Response rootOrNull() {
+        try {
+            return get("/");
+        } catch (UncheckedIOException notListening) {
+            return null;
+        }
+    }
+
     /** Sends a request; the body may be a JSON string, a Jackson tree or any object Jackson can write. */
     public Response send(String method, String path, Object body) {
         try {

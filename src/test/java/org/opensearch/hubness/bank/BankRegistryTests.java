@@ -210,70 +210,32 @@ class BankRegistryTests {
 
     @Test
     void theDigestCoversVectorsAndActivationSetsButNotTheirOrder() {
-        LoadedBank a = new LoadedBank(
-                "b",
-                1,
-                "b-1",
-                "g",
-                "v",
-                D,
-                Similarity.COSINE,
-                NormParams.defaults(),
-                bank("b", 1, "b-1", 3).queryBank(),
-                3,
-                null,
-                0,
-                new LinkedHashSet<>(List.of("d1", "d2")),
-                Set.of());
-        LoadedBank sameSetsOtherOrder = new LoadedBank(
-                "b",
-                1,
-                "b-1",
-                "g",
-                "v",
-                D,
-                Similarity.COSINE,
-                NormParams.defaults(),
-                a.queryBank().clone(),
-                3,
-                null,
-                0,
-                new LinkedHashSet<>(List.of("d2", "d1")),
-                Set.of());
+        LoadedBank a = withQueryRows(bank("b", 1, "b-1", 3).queryBank(), new LinkedHashSet<>(List.of("d1", "d2")));
+        LoadedBank sameSetsOtherOrder = withQueryRows(a.queryBank().clone(), new LinkedHashSet<>(List.of("d2", "d1")));
         assertEquals(VersionDigest.of(a), VersionDigest.of(sameSetsOtherOrder));
-        LoadedBank otherSets = new LoadedBank(
-                "b",
-                1,
-                "b-1",
-                "g",
-                "v",
-                D,
-                Similarity.COSINE,
-                NormParams.defaults(),
-                a.queryBank().clone(),
-                3,
-                null,
-                0,
-                Set.of("d2", "d3"),
-                Set.of());
+        LoadedBank otherSets = withQueryRows(a.queryBank().clone(), Set.of("d2", "d3"));
         assertTrue(!VersionDigest.of(a).equals(VersionDigest.of(otherSets)));
         float[] flipped = a.queryBank().clone();
         flipped[5] = Math.nextUp(flipped[5]);
-        assertTrue(!VersionDigest.of(a)
-                .equals(VersionDigest.of(new LoadedBank(
-                        "b",
-                        1,
-                        "b-1",
-                        "g",
-                        "v",
-                        D,
-                        Similarity.COSINE,
-                        NormParams.defaults(),
-                        flipped,
-                        3,
-                        null,
-                        0,
-                        Set.of("d1", "d2"),
-                        Set.of()))));
+        assertTrue(!VersionDigest.of(a).equals(VersionDigest.of(withQueryRows(flipped, Set.of("d1", "d2")))));
+    }
+
+    /** Bank [b] version 1 with three given query rows and query activation set: what the digest test varies. */
+    private static LoadedBank withQueryRows(float[] queryRows, Set<String> queryActivation) {
+        return new LoadedBank(
+                "b",
+                1,
+                "b-1",
+                "g",
+                "v",
+                D,
+                Similarity.COSINE,
+                NormParams.defaults(),
+                queryRows,
+                3,
+                null,
+                0,
+                queryActivation,
+                Set.of());
     }
 }
