@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """numpy's matmul on the kernel benchmark's shapes: block x d gallery times the transpose of a bank x d bank, float32.
-Run with OPENBLAS_NUM_THREADS=1 for the single-thread figure. Prints one CSV line: d,bank,block,median,best,threads:
-the median and the best of 5 one-second rounds (GFLOP/s), as JMH measures ours (5 x 1 s after warm-up)."""
+Run with OPENBLAS_NUM_THREADS=1 for the single-thread figure. Prints one CSV line: d,bank,block,threads and then the
+GFLOP/s of each of 5 measured one-second rounds (after 3 warm-up rounds), as JMH measures ours (5 x 1 s after
+warm-up)."""
 import os
 import sys
 import time
@@ -22,6 +23,5 @@ for round_ in range(8):  # 3 warm-up rounds, 5 measured
         calls += 1
     if round_ >= 3:
         rates.append(flop * calls / (time.perf_counter() - start) / 1e9)
-rates.sort()
-print("%d,%d,%d,%.2f,%.2f,%s" % (d, bank, block, rates[len(rates) // 2], rates[-1],
-                                 os.environ.get("OPENBLAS_NUM_THREADS", "default")))
+print(",".join([str(d), str(bank), str(block), os.environ.get("OPENBLAS_NUM_THREADS", "default")]
+               + ["%.2f" % r for r in rates]))

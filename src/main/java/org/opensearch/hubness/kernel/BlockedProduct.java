@@ -4,7 +4,7 @@ package org.opensearch.hubness.kernel;
  * The loop nest both kernels share for a block of rows of a against a packed b. The block's rows are first copied
  * into groups of {@link MicroKernel#groupRows()} rows stored component-major (for every k, the k-th components of the
  * group's rows side by side), so the register tile reads one short contiguous run per component instead of one
- * stream per row. Then b is walked panel by panel in memory order (a panel is contiguous, so the hardware prefetcher
+ * stream per row; a last group short of rows is padded with zero rows and runs through the same tile. Then b is walked panel by panel in memory order (a panel is contiguous, so the hardware prefetcher
  * streams it from memory), each panel's components are cut into slices of {@code sliceLength} (one slice stays in L1
  * while every row group passes it; the whole block of a stays in L2), and a {@link MicroKernel} multiplies one group
  * of rows by one panel slice in registers.
@@ -37,19 +37,6 @@ final class BlockedProduct {
                 int outOff,
                 int stride,
                 int cols);
-
-        /** The same for one row stored row-major at a[aOff + k]: the rows left over after the last full group. */
-        void row(
-                float[] a,
-                int aOff,
-                float[] panels,
-                int panelOff,
-                int k0,
-                int k1,
-                boolean first,
-                float[] out,
-                int outOff,
-                int cols);
     }
 
     /**
@@ -57,6 +44,9 @@ final class BlockedProduct {
      * G1's humongous threshold at d = 768 with a 2 GiB heap) for every block. Kept only up to 4 MiB per thread.
      */
     private static final ThreadLocal<float[]> GROUPED = new ThreadLocal<>();
+
+    /** Per thread, the outputs of the last, padded row group (one group × the bank), reused like {@link #GROUPED}. */
+    private static final ThreadLocal<float[]> TAIL = new ThreadLocal<>();
 
     private static final int MAX_KEPT = 1 << 20;
 
@@ -74,7 +64,10 @@ final class BlockedProduct {
             java.util.Arrays.fill(out, 0, na * nb, 0f);
             return;
         }
-        float[] grouped = group(a, aRow0, full, d, group);
+        float[] grouped = group(a, aRow0, na, d, group);
+        // the rows after the last full group run through the same tile as a group padded with zero rows, into a
+        // scratch (out has no room for the padding rows): one row alone would be one accumulator chain, ~8x slower
+        float[] tail = full < na ? scratch(TAIL, group * nb) : null;
         for (int p = 0, panels = b.panelCount(); p < panels; p++) {
             int cols = Math.min(w, nb - p * w);
             int panelOff = b.offset(p, 0);
@@ -84,34 +77,52 @@ final class BlockedProduct {
                 for (int i = 0; i < full; i += group) {
                     kernel.group(grouped, i * d, packed, panelOff, k0, k1, first, out, i * nb + p * w, nb, cols);
                 }
-                for (int i = full; i < na; i++) {
-                    kernel.row(a, (aRow0 + i) * d, packed, panelOff, k0, k1, first, out, i * nb + p * w, cols);
+                if (tail != null) {
+                    kernel.group(grouped, full * d, packed, panelOff, k0, k1, first, tail, p * w, nb, cols);
                 }
             }
+        }
+        if (tail != null) {
+            System.arraycopy(tail, 0, out, full * nb, (na - full) * nb);
         }
     }
 
     /**
-     * Rows [row0, row0+n) of the row-major a, n a multiple of g, as groups of g rows stored component-major in the
-     * first n·d floats of the returned array (this thread's scratch: valid until its next call).
+     * Rows [row0, row0+n) of the row-major a as groups of g rows stored component-major, the last group padded with
+     * zero rows, in the first ceil(n/g)·g·d floats of the returned array (this thread's scratch: valid until its next
+     * call).
      */
     static float[] group(float[] a, int row0, int n, int d, int g) {
-        float[] grouped = GROUPED.get();
-        if (grouped == null || grouped.length < n * d) {
-            grouped = new float[n * d];
-            if (grouped.length <= MAX_KEPT) {
-                GROUPED.set(grouped);
-            }
-        }
-        for (int i = 0; i < n; i += g) {
+        int padded = (n + g - 1) / g * g;
+        float[] grouped = scratch(GROUPED, padded * d);
+        for (int i = 0; i < padded; i += g) {
             for (int r = 0; r < g; r++) {
+                int dst = i * d + r;
+                if (i + r >= n) {
+                    for (int k = 0; k < d; k++, dst += g) {
+                        grouped[dst] = 0f;
+                    }
+                    continue;
+                }
                 int src = (row0 + i + r) * d;
-                for (int k = 0, dst = i * d + r; k < d; k++, dst += g) {
+                for (int k = 0; k < d; k++, dst += g) {
                     grouped[dst] = a[src + k];
                 }
             }
         }
         return grouped;
+    }
+
+    /** This thread's scratch of at least {@code size} floats (contents undefined); kept only up to 4 MiB. */
+    private static float[] scratch(ThreadLocal<float[]> kept, int size) {
+        float[] s = kept.get();
+        if (s == null || s.length < size) {
+            s = new float[size];
+            if (s.length <= MAX_KEPT) {
+                kept.set(s);
+            }
+        }
+        return s;
     }
 
     /**

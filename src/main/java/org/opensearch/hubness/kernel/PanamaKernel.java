@@ -1,7 +1,6 @@
 package org.opensearch.hubness.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -63,21 +62,6 @@ public final class PanamaKernel extends TiledKernel {
             } else {
                 lastPanel(g, gOff, p, pOff, k0, k1, first, out, outOff, stride, cols);
             }
-        }
-
-        @Override
-        public void row(
-                float[] a,
-                int aOff,
-                float[] p,
-                int pOff,
-                int k0,
-                int k1,
-                boolean first,
-                float[] out,
-                int outOff,
-                int cols) {
-            tile1(a, aOff, p, pOff, k0, k1, first, out, outOff, cols);
         }
     }
 
@@ -270,36 +254,6 @@ public final class PanamaKernel extends TiledKernel {
                 int o = outOff + r * stride + c;
                 out[o] = first ? tile[r * WIDTH + c] : out[o] + tile[r * WIDTH + c];
             }
-        }
-    }
-
-    /**
-     * One row against one panel, the row stored row-major at a[aOff]: per lane the same operations as the
-     * six-row tiles, for the rows left over after the last group.
-     */
-    private static void tile1(
-            float[] a,
-            int aOff,
-            float[] p,
-            int pOff,
-            int k0,
-            int k1,
-            boolean first,
-            float[] out,
-            int outOff,
-            int cols) {
-        for (int c0 = 0; c0 < cols; c0 += L) {
-            FloatVector c = FloatVector.zero(SPECIES);
-            for (int k = k0; k < k1; k++) {
-                FloatVector x = FloatVector.broadcast(SPECIES, a[aOff + k]);
-                c = madd(x, FloatVector.fromArray(SPECIES, p, pOff + k * WIDTH + c0), c);
-            }
-            // the slice's sums become the output (first slice) or are added to the sums of the earlier slices
-            VectorMask<Float> m = SPECIES.indexInRange(c0, cols);
-            if (!first) {
-                c = c.add(FloatVector.fromArray(SPECIES, out, outOff + c0, m));
-            }
-            c.intoArray(out, outOff + c0, m);
         }
     }
 

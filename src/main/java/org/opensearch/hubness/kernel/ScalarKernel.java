@@ -34,24 +34,9 @@ public final class ScalarKernel extends TiledKernel {
                 int outOff,
                 int stride,
                 int cols) {
-            row(g, gOff, p, pOff, k0, k1, first, out, outOff, cols); // a group of one row is the row itself
-        }
-
-        @Override
-        public void row(
-                float[] a,
-                int aOff,
-                float[] p,
-                int pOff,
-                int k0,
-                int k1,
-                boolean first,
-                float[] out,
-                int outOff,
-                int cols) {
             float[] c = new float[WIDTH]; // per call: the kernel is shared by every thread
             for (int k = k0; k < k1; k++) {
-                float x = a[aOff + k];
+                float x = g[gOff + k]; // a group of one row is the row itself
                 int o = pOff + k * WIDTH;
                 for (int j = 0; j < WIDTH; j++) {
                     c[j] += x * p[o + j];
