@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -67,74 +67,94 @@ public final class ShardPass {
     }
 
     public Outcome run(IndexReader reader, TermsTarget target) throws IOException {
-        PassPartial total = pass.emptyPartial();
-        Map<Long, String> ids = new HashMap<>();
+        Scan scan = new Scan(pass.newPartials(), target);
         for (LeafReaderContext leaf : reader.leaves()) {
-            scanSegment(leaf, total, ids, target);
+            scan.segment(leaf);
         }
+        scan.awaitRunning();
+        PassPartial total = scan.partials.merged();
+        Map<Long, String> ids = new HashMap<>(scan.ids);
         ids.keySet().retainAll(total.activationKeys());
         return new Outcome(total, ids);
     }
 
-    private void scanSegment(LeafReaderContext leaf, PassPartial total, Map<Long, String> ids, TermsTarget target)
-            throws IOException {
-        LeafVectorReader.SegmentVectors vectors = LeafVectorReader.open(leaf.reader(), field, dimension);
-        DocKeys.SegmentIds segmentIds = new DocKeys.SegmentIds(leaf.reader());
-        Bits live = leaf.reader().getLiveDocs();
-        Chunk chunk = new Chunk(chunkRows, dimension);
-        Running running = null;
-        for (int doc = 0, maxDoc = leaf.reader().maxDoc(); doc < maxDoc; doc++) {
-            if (live != null && !live.get(doc)) continue;
-            float[] v = vectors.read(doc);
-            if (v == null) continue;
-            chunk.add(doc, v, segmentIds.id(doc));
-            if (chunk.rows == chunkRows) {
-                Running next = start(leaf, chunk, target);
-                if (running != null) finish(running, total, ids);
-                running = next;
-                chunk = new Chunk(chunkRows, dimension);
+    /**
+     * One copy's scan: all its chunks offer to one set of partials, so the top-k lists fill once per copy rather than
+     * once per chunk. The {@code _id} of every row that entered some top-k list is kept (a document in the final
+     * activation lists entered a partial's list when it was offered, so no other id can be needed); ids that dropped
+     * out of every list are pruned whenever the map has doubled, between chunks, while no step runs.
+     */
+    private final class Scan {
+        final GalleryPass.Partials partials;
+        final Map<Long, String> ids = new ConcurrentHashMap<>();
+        private final TermsTarget target;
+        private CompletableFuture<Void> running;
+        private int pruneAt = 1 << 16;
+
+        Scan(GalleryPass.Partials partials, TermsTarget target) {
+            this.partials = partials;
+            this.target = target;
+        }
+
+        void segment(LeafReaderContext leaf) throws IOException {
+            LeafVectorReader.SegmentVectors vectors = LeafVectorReader.open(leaf.reader(), field, dimension);
+            DocKeys.SegmentIds segmentIds = new DocKeys.SegmentIds(leaf.reader());
+            Bits live = leaf.reader().getLiveDocs();
+            Chunk chunk = new Chunk(chunkRows, dimension);
+            for (int doc = 0, maxDoc = leaf.reader().maxDoc(); doc < maxDoc; doc++) {
+                if (live != null && !live.get(doc)) continue;
+                float[] v = vectors.read(doc);
+                if (v == null) continue;
+                chunk.add(doc, v, segmentIds.id(doc));
+                if (chunk.rows == chunkRows) {
+                    start(leaf, chunk);
+                    chunk = new Chunk(chunkRows, dimension);
+                }
+            }
+            if (chunk.rows > 0) {
+                start(leaf, chunk);
             }
         }
-        Running last = chunk.rows > 0 ? start(leaf, chunk, target) : null;
-        if (running != null) finish(running, total, ids);
-        if (last != null) finish(last, total, ids);
+
+        /** Starts a chunk once the one before the last has finished: one chunk runs while the next is read. */
+        private void start(LeafReaderContext leaf, Chunk chunk) {
+            CompletableFuture<Void> previous = running;
+            if (previous != null && ids.size() > pruneAt) {
+                awaitRunning();
+                ids.keySet().retainAll(partials.activationKeys());
+                pruneAt = Math.max(pruneAt, 2 * ids.size());
+                previous = null;
+            }
+            similarity.prepareRows(chunk.vectors, chunk.rows, dimension);
+            GalleryBlock block = new GalleryBlock(chunk.vectors, chunk.rows, chunk.keys);
+            CompletableFuture<Void> next = pass.scan(
+                    block,
+                    pool,
+                    stepRows,
+                    partials,
+                    (b, row0, terms) ->
+                            target.put(leaf, Arrays.copyOfRange(chunk.docs, row0, row0 + terms.size()), terms),
+                    (b, row) -> ids.put(chunk.keys[row], chunk.ids[row]));
+            if (previous != null) {
+                join(previous);
+            }
+            running = next;
+        }
+
+        void awaitRunning() {
+            if (running != null) {
+                CompletableFuture<Void> last = running;
+                running = null;
+                join(last);
+            }
+        }
     }
 
-    private record Running(Chunk chunk, CompletableFuture<PassPartial> partial) {}
-
-    private Running start(LeafReaderContext leaf, Chunk chunk, TermsTarget target) {
-        similarity.prepareRows(chunk.vectors, chunk.rows, dimension);
-        GalleryBlock block = new GalleryBlock(chunk.vectors, chunk.rows, chunk.keys);
-        return new Running(
-                chunk,
-                pass.scan(
-                        block,
-                        pool,
-                        stepRows,
-                        (b, row0, terms) ->
-                                target.put(leaf, Arrays.copyOfRange(chunk.docs, row0, row0 + terms.size()), terms)));
-    }
-
-    /**
-     * Merges a finished chunk and keeps the ids its own activation lists name: a document in the final top-k of some
-     * bank vector is in its chunk's top-k of that vector, so no other id can be needed. Ids that dropped out of the
-     * running lists are pruned whenever the map outgrows them.
-     */
-    private static void finish(Running running, PassPartial total, Map<Long, String> ids) {
-        PassPartial part;
+    private static void join(CompletableFuture<Void> step) {
         try {
-            part = running.partial().join();
+            step.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        Set<Long> named = part.activationKeys();
-        Chunk c = running.chunk();
-        for (int i = 0; i < c.rows; i++) {
-            if (named.contains(c.keys[i])) ids.put(c.keys[i], c.ids[i]);
-        }
-        total.merge(part);
-        if (ids.size() > 4 * Math.max(named.size(), c.rows) + 1024) {
-            ids.keySet().retainAll(total.activationKeys());
         }
     }
 

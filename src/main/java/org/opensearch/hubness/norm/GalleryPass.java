@@ -1,8 +1,11 @@
 package org.opensearch.hubness.norm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -29,6 +32,49 @@ public final class GalleryPass {
     private final int reportRows;
     private final DotPrecision precision;
     private final Queue<BlockSimilarities> idleBuffers = new ConcurrentLinkedQueue<>();
+
+    /** Receives each row of a block that entered some bank vector's top-k list: a candidate for the activation sets. */
+    @FunctionalInterface
+    public interface CandidateSink {
+        void accept(GalleryBlock block, int row);
+    }
+
+    /**
+     * The partials of one scan over many blocks (a shard copy's segments and chunks): a running step takes an idle
+     * one and gives it back, so each partial's top-k lists fill once per scan and then stay full, and only the few
+     * rows that beat them go through an insertion (into empty lists every row does, for the first k rows of each
+     * list). Partials merge into the same result in any grouping, so which step used which changes nothing.
+     */
+    public final class Partials {
+        private final Queue<PassPartial> idle = new ConcurrentLinkedQueue<>();
+
+        private PassPartial take() {
+            PassPartial partial = idle.poll();
+            return partial != null ? partial : emptyPartial();
+        }
+
+        private void giveBack(PassPartial partial) {
+            idle.offer(partial);
+        }
+
+        /** Everything gathered so far, merged into a new partial; only while no step of this scan runs. */
+        public PassPartial merged() {
+            PassPartial total = emptyPartial();
+            for (PassPartial partial : idle) {
+                total.merge(partial);
+            }
+            return total;
+        }
+
+        /** Keys of every document some partial's top-k lists hold now; only while no step of this scan runs. */
+        public Set<Long> activationKeys() {
+            Set<Long> keys = new HashSet<>();
+            for (PassPartial partial : idle) {
+                keys.addAll(partial.activationKeys());
+            }
+            return keys;
+        }
+    }
 
     /**
      * @param reportRows how many query-bank vectors (the first ones) rank the gallery for the hubness report; 0 for
@@ -80,23 +126,43 @@ public final class GalleryPass {
     /** Scans rows [row0, row0 + rows) of a block on the calling thread, in kernel blocks of at most {@code stepRows}. */
     public PassPartial scan(GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
         requirePositive(stepRows);
-        return scanInto(emptyPartial(), block, row0, rows, stepRows, sink);
+        return scanInto(emptyPartial(), block, row0, rows, stepRows, sink, null);
+    }
+
+    /** A new, empty set of partials for one scan over many blocks. */
+    public Partials newPartials() {
+        return new Partials();
     }
 
     /** Offers rows [row0, row0 + rows) to {@code partial} (which must not be shared by another thread meanwhile). */
     private PassPartial scanInto(
-            PassPartial partial, GalleryBlock block, int row0, int rows, int stepRows, TermsSink sink) {
+            PassPartial partial,
+            GalleryBlock block,
+            int row0,
+            int rows,
+            int stepRows,
+            TermsSink sink,
+            CandidateSink candidates) {
         BlockSimilarities sims = buffers(Math.min(stepRows, Math.max(1, rows)));
         try {
             int mq = queryBank.count(), mg = galleryBank.count();
+            boolean[] entered = new boolean[Math.min(stepRows, rows)];
             for (int start = row0; start < row0 + rows; start += stepRows) {
                 int n = Math.min(stepRows, row0 + rows - start);
                 sims.compute(block.vectors(), start, n, precision);
                 DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
                 sims.fillTerms(n, params, terms, 0);
-                partial.offer(sims, mq, mg, n, terms, block.keys(), start);
+                Arrays.fill(entered, false);
+                partial.offer(sims, mq, mg, n, terms, block.keys(), start, entered);
                 if (sink != null) {
                     sink.accept(block, start, terms);
+                }
+                if (candidates != null) {
+                    for (int i = 0; i < n; i++) {
+                        if (entered[i]) {
+                            candidates.accept(block, start + i);
+                        }
+                    }
                 }
             }
         } finally {
@@ -121,38 +187,39 @@ public final class GalleryPass {
 
     /**
      * Scans a whole block in steps of {@code stepRows} rows run on {@code executor} (as many at once as it has
-     * threads). A step offers its rows to an idle partial of an earlier step rather than to a fresh one: that
-     * partial's top-k lists are already full, so only the few rows that beat them go through an insertion (into
-     * empty lists every row does, for the first k rows of each list). The partials are merged once all steps are done;
-     * partials merge into the same result in any grouping, so the outcome does not depend on which step used which.
-     * The future fails with the first step's failure.
+     * threads), each step offering its rows to one of {@code partials} (see {@link Partials}). The terms go to
+     * {@code sink}, the rows that entered some top-k list to {@code candidates} (either may be null). The future
+     * completes when every step is done, and fails with the first step's failure.
      */
-    public CompletableFuture<PassPartial> scan(GalleryBlock block, Executor executor, int stepRows, TermsSink sink) {
+    public CompletableFuture<Void> scan(
+            GalleryBlock block,
+            Executor executor,
+            int stepRows,
+            Partials partials,
+            TermsSink sink,
+            CandidateSink candidates) {
         requirePositive(stepRows);
-        Queue<PassPartial> partials = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         for (int start = 0; start < block.rows(); start += stepRows) {
             int row0 = start, n = Math.min(stepRows, block.rows() - start);
             steps.add(CompletableFuture.runAsync(
                     () -> {
-                        PassPartial idle = partials.poll();
-                        PassPartial partial = idle != null ? idle : emptyPartial();
+                        PassPartial partial = partials.take();
                         try {
-                            scanInto(partial, block, row0, n, stepRows, sink);
+                            scanInto(partial, block, row0, n, stepRows, sink, candidates);
                         } finally {
-                            partials.offer(partial); // also after a failure: the future fails anyway, nothing is lost
+                            partials.giveBack(partial); // also after a failure: the future fails anyway
                         }
                     },
                     executor));
         }
-        return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]))
-                .thenApply(done -> {
-                    PassPartial total = emptyPartial();
-                    for (PassPartial partial : partials) {
-                        total.merge(partial);
-                    }
-                    return total;
-                });
+        return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** One block alone, as {@link #scan(GalleryBlock, Executor, int, Partials, TermsSink, CandidateSink)}: its partial. */
+    public CompletableFuture<PassPartial> scan(GalleryBlock block, Executor executor, int stepRows, TermsSink sink) {
+        Partials partials = newPartials();
+        return scan(block, executor, stepRows, partials, sink, null).thenApply(done -> partials.merged());
     }
 
     private static void requirePositive(int stepRows) {

@@ -78,19 +78,26 @@ public final class PassPartial {
         return keys;
     }
 
-    /** Rows [0, n) of a block whose similarities and terms are computed; keys from keys[keyOff]. */
-    void offer(BlockSimilarities sims, int mq, int mg, int n, DocTerms terms, long[] keys, int keyOff) {
+    /**
+     * Rows [0, n) of a block whose similarities and terms are computed; keys from keys[keyOff]. Sets entered[i] when
+     * row i entered some bank vector's top-k list (a candidate for the activation sets); leaves it alone otherwise.
+     */
+    void offer(
+            BlockSimilarities sims, int mq, int mg, int n, DocTerms terms, long[] keys, int keyOff, boolean[] entered) {
         documents += n;
-        offerTop(queryTop, sims.simQ, mq, n, keys, keyOff);
-        offerTop(galleryTop, sims.simG, mg, n, keys, keyOff);
+        offerTop(queryTop, sims.simQ, mq, n, keys, keyOff, entered);
+        offerTop(galleryTop, sims.simG, mg, n, keys, keyOff, entered);
         if (report != null) {
             report.offer(sims.simQ, mq, n, terms, 0, keys, keyOff);
         }
     }
 
-    private static void offerTop(TopKTracker top, double[] sims, int m, int n, long[] keys, int keyOff) {
+    private static void offerTop(
+            TopKTracker top, double[] sims, int m, int n, long[] keys, int keyOff, boolean[] entered) {
         for (int i = 0; i < n; i++) {
-            top.offerRow(sims, i * m, m, keys[keyOff + i]);
+            if (top.offerRow(sims, i * m, m, keys[keyOff + i])) {
+                entered[i] = true;
+            }
         }
     }
 

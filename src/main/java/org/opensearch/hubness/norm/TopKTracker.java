@@ -36,30 +36,37 @@ public final class TopKTracker {
     /**
      * Offers x[xOff + j] to list j for every j in [0, n) under one key: one gallery document against every bank
      * vector. Same lists as n single offers; the row kernel compares whole vectors of the row against the lists'
-     * floors, and only the few values that reach one are offered one by one.
+     * floors, and only the few values that reach one are offered one by one. Returns whether the key entered some
+     * list.
      */
-    public void offerRow(double[] x, int xOff, int n, long key) {
-        offerRow(x, xOff, n, 1, 0, 0, key);
+    public boolean offerRow(double[] x, int xOff, int n, long key) {
+        return offerRow(x, xOff, n, 1, 0, 0, key);
     }
 
-    /** Offers (a·x[xOff + j] − c1) − c2, computed in double in that order, to list j for every j in [0, n). */
-    public void offerRow(double[] x, int xOff, int n, double a, double c1, double c2, long key) {
+    /**
+     * Offers (a·x[xOff + j] − c1) − c2, computed in double in that order, to list j for every j in [0, n); returns
+     * whether the key entered some list.
+     */
+    public boolean offerRow(double[] x, int xOff, int n, double a, double c1, double c2, long key) {
+        boolean entered = false;
         for (int j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, 0, n);
                 j < n;
                 j = ROWS.nextAtLeast(x, xOff, a, c1, c2, floor, 0, j + 1, n)) {
-            offer(j, (a * x[xOff + j] - c1) - c2, key);
+            entered |= offer(j, (a * x[xOff + j] - c1) - c2, key);
         }
+        return entered;
     }
 
     public void offer(int list, double value, int index) {
         offer(list, value, (long) index);
     }
 
-    public void offer(int list, double value, long key) {
+    /** Returns whether the pair entered the list. */
+    public boolean offer(int list, double value, long key) {
         int base = list * k;
         int count = counts[list];
         if (count == k && !before(value, key, values[base + k - 1], keys[base + k - 1])) {
-            return;
+            return false;
         }
         int pos = count < k ? count : k - 1;
         if (count < k) {
@@ -75,6 +82,7 @@ public final class TopKTracker {
         if (counts[list] == k) {
             floor[list] = values[base + k - 1];
         }
+        return true;
     }
 
     private static boolean before(double value, long key, double otherValue, long otherKey) {
