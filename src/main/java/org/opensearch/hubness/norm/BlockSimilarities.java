@@ -40,6 +40,11 @@ final class BlockSimilarities {
 
     /** The bank terms of the block's rows, into terms[off..off+rows). */
     void fillTerms(int rows, NormParams p, DocTerms terms, int off) {
-        DocTermsCalculator.fillTerms(simQ, queryBank.count(), simG, galleryBank.count(), rows, p, terms, off);
+        DocTermsCalculator.fillTerms(simQ, queryBank.count(), simG, galleryBank.count(), 0, rows, p, terms, off);
+    }
+
+    /** The bank terms of row {@code row} of the block, into terms[row]. */
+    void fillTerms(int row, NormParams p, DocTerms terms) {
+        DocTermsCalculator.fillTerms(simQ, queryBank.count(), simG, galleryBank.count(), row, 1, p, terms, row);
     }
 }

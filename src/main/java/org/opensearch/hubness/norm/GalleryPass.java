@@ -1,7 +1,6 @@
 package org.opensearch.hubness.norm;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
@@ -146,23 +145,20 @@ public final class GalleryPass {
         BlockSimilarities sims = buffers(Math.min(stepRows, Math.max(1, rows)));
         try {
             int mq = queryBank.count(), mg = galleryBank.count();
-            boolean[] entered = new boolean[Math.min(stepRows, rows)];
             for (int start = row0; start < row0 + rows; start += stepRows) {
                 int n = Math.min(stepRows, row0 + rows - start);
                 sims.compute(block.vectors(), start, n, precision);
                 DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
-                sims.fillTerms(n, params, terms, 0);
-                Arrays.fill(entered, false);
-                partial.offer(sims, mq, mg, n, terms, block.keys(), start, entered);
+                // row by row, so that a row's similarities stay in cache for its terms and all its offers
+                for (int i = 0; i < n; i++) {
+                    sims.fillTerms(i, params, terms);
+                    boolean entered = partial.offer(sims, mq, mg, i, terms, block.keys()[start + i]);
+                    if (entered && candidates != null) {
+                        candidates.accept(block, start + i);
+                    }
+                }
                 if (sink != null) {
                     sink.accept(block, start, terms);
-                }
-                if (candidates != null) {
-                    for (int i = 0; i < n; i++) {
-                        if (entered[i]) {
-                            candidates.accept(block, start + i);
-                        }
-                    }
                 }
             }
         } finally {

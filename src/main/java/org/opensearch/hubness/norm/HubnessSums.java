@@ -78,25 +78,23 @@ public final class HubnessSums {
         return true;
     }
 
-    /** Offers rows [0, n) of a block: simQ is n × |query bank| (gallery-major), terms at termsOff + i. */
-    void offer(double[] simQ, int mq, int n, DocTerms terms, int termsOff, long[] keys, int keyOff) {
+    /**
+     * Offers one gallery document: its similarities to the query bank at simQ[row..row + |query bank|), its terms at
+     * index t of {@code terms}.
+     */
+    void offer(double[] simQ, int row, DocTerms terms, int t, long key) {
         double betaQ = params.betaQuery(), betaSum = params.betaQuery() + params.betaGallery();
-        for (int i = 0; i < n; i++) {
-            int t = termsOff + i;
-            double lq = terms.lq()[t], cslsR = terms.cslsR()[t], nnn = terms.nnnBias()[t];
-            double lg = DocTerms.at(terms.lg(), t);
-            long key = keys[keyOff + i];
-            int row = i * mq;
-            // each ranking's value is LogScore.of's expression for this document, (a·s − c1) − c2 in the same order
-            offer(Ranking.RAW, simQ, row, 1, 0, 0, key);
-            offer(Ranking.IS, simQ, row, betaQ, lq, 0, key);
-            offer(Ranking.CSLS, simQ, row, 2, cslsR, 0, key);
-            offer(Ranking.NNN, simQ, row, 1, params.nnnAlpha() * nnn, 0, key);
-            if (hasGalleryBank) {
-                offer(Ranking.DUAL_IS, simQ, row, betaSum, lq, lg, key);
-                offer(Ranking.DUAL_Q_ONLY, simQ, row, betaSum, lq, 0, key);
-                offer(Ranking.DUAL_G_ONLY, simQ, row, betaSum, 0, lg, key);
-            }
+        double lq = terms.lq()[t], cslsR = terms.cslsR()[t], nnn = terms.nnnBias()[t];
+        double lg = DocTerms.at(terms.lg(), t);
+        // each ranking's value is LogScore.of's expression for this document, (a·s − c1) − c2 in the same order
+        offer(Ranking.RAW, simQ, row, 1, 0, 0, key);
+        offer(Ranking.IS, simQ, row, betaQ, lq, 0, key);
+        offer(Ranking.CSLS, simQ, row, 2, cslsR, 0, key);
+        offer(Ranking.NNN, simQ, row, 1, params.nnnAlpha() * nnn, 0, key);
+        if (hasGalleryBank) {
+            offer(Ranking.DUAL_IS, simQ, row, betaSum, lq, lg, key);
+            offer(Ranking.DUAL_Q_ONLY, simQ, row, betaSum, lq, 0, key);
+            offer(Ranking.DUAL_G_ONLY, simQ, row, betaSum, 0, lg, key);
         }
     }
 

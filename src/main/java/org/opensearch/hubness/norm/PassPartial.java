@@ -79,26 +79,17 @@ public final class PassPartial {
     }
 
     /**
-     * Rows [0, n) of a block whose similarities and terms are computed; keys from keys[keyOff]. Sets entered[i] when
-     * row i entered some bank vector's top-k list (a candidate for the activation sets); leaves it alone otherwise.
+     * Row {@code row} of a block whose similarities are computed, its terms at index {@code row} of {@code terms}.
+     * Returns whether it entered some bank vector's top-k list (a candidate for the activation sets).
      */
-    void offer(
-            BlockSimilarities sims, int mq, int mg, int n, DocTerms terms, long[] keys, int keyOff, boolean[] entered) {
-        documents += n;
-        offerTop(queryTop, sims.simQ, mq, n, keys, keyOff, entered);
-        offerTop(galleryTop, sims.simG, mg, n, keys, keyOff, entered);
+    boolean offer(BlockSimilarities sims, int mq, int mg, int row, DocTerms terms, long key) {
+        documents++;
+        boolean entered = queryTop.offerRow(sims.simQ, row * mq, mq, key);
+        entered |= galleryTop.offerRow(sims.simG, row * mg, mg, key);
         if (report != null) {
-            report.offer(sims.simQ, mq, n, terms, 0, keys, keyOff);
+            report.offer(sims.simQ, row * mq, terms, row, key);
         }
-    }
-
-    private static void offerTop(
-            TopKTracker top, double[] sims, int m, int n, long[] keys, int keyOff, boolean[] entered) {
-        for (int i = 0; i < n; i++) {
-            if (top.offerRow(sims, i * m, m, keys[keyOff + i])) {
-                entered[i] = true;
-            }
-        }
+        return entered;
     }
 
     /** Adds another part of the gallery; the two parts must not share a document. */
