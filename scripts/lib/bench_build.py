@@ -162,6 +162,7 @@ def main():
     p.add_argument("--kernel-gflops", type=float, required=True)
     p.add_argument("--kernel-name", default="?")
     p.add_argument("--build-timeout", type=int, default=7200)
+    p.add_argument("--rows-per-step", type=int, default=None)
     args = p.parse_args()
     node = Node(args.port, timeout=3600)
     d = args.dim
@@ -179,7 +180,12 @@ def main():
 
     _, nodes = node.call("GET", "/_nodes/os")
     cores = sum(n["os"]["allocated_processors"] for n in nodes["nodes"].values())
-    print("load average before the build: %s" % loadavg(), flush=True)
+    # set (or reset to the default) on every run: a reused node keeps persistent settings
+    node.call("PUT", "/_cluster/settings", json.dumps(
+        {"persistent": {"plugins.hubness.build.rows_per_step": args.rows_per_step}}))
+    _, settings = node.call("GET", "/_cluster/settings?include_defaults=true&flat_settings=true")
+    rows_per_step = {**settings["defaults"], **settings["persistent"]}["plugins.hubness.build.rows_per_step"]
+    print("load average before the build: %s; rows per step %s" % (loadavg(), rows_per_step), flush=True)
     seconds, status = build(node, args)
     print("load average after the build: %s" % loadavg(), flush=True)
     b = status["build"]
