@@ -7,6 +7,8 @@ Data (seeded, regenerated identically on every run): unit vectors of N(0, I) plu
 is the document "g<i>"; it is generated in chunks of CHUNK rows, each from its own seed, by worker processes, and sent
 as large `_bulk` bodies over two connections with refresh off and the translog async (both restored at the end)."""
 import argparse
+import shlex
+import subprocess
 import http.client
 import json
 import multiprocessing
@@ -122,6 +124,13 @@ def loadavg():
         return " ".join(f.read().split()[:3])
 
 
+def kernel_rate(command):
+    """Runs the kernel benchmark (about 10 s); returns (kernel name, GFLOP/s on one core)."""
+    print("measuring the kernel's single-core rate (10 s)...", flush=True)
+    name, gflops = subprocess.run(shlex.split(command), check=True, capture_output=True, text=True).stdout.split()
+    return name, float(gflops)
+
+
 def build(node, args):
     """PUTs the bank without waiting, polls until it is ready; returns (wall seconds, the bank's status)."""
     node.call("DELETE", "/_plugins/_hubness/banks/" + BANK, ok=(200, 404))
@@ -159,8 +168,8 @@ def main():
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--reuse", action="store_true")
     p.add_argument("--index-only", action="store_true")
-    p.add_argument("--kernel-gflops", type=float, required=True)
-    p.add_argument("--kernel-name", default="?")
+    p.add_argument("--kernel-rate-command", required=True,
+                   help="prints '<kernel name> <GFLOP/s>' for the kernel on one core (benchmarks' KernelRate)")
     p.add_argument("--build-timeout", type=int, default=7200)
     p.add_argument("--rows-per-step", type=int, default=None)
     args = p.parse_args()
@@ -185,21 +194,25 @@ def main():
         {"persistent": {"plugins.hubness.build.rows_per_step": args.rows_per_step}}))
     _, settings = node.call("GET", "/_cluster/settings?include_defaults=true&flat_settings=true")
     rows_per_step = {**settings["defaults"], **settings["persistent"]}["plugins.hubness.build.rows_per_step"]
+    kernel_name, kernel_before = kernel_rate(args.kernel_rate_command)
     print("load average before the build: %s; rows per step %s" % (loadavg(), rows_per_step), flush=True)
     seconds, status = build(node, args)
     print("load average after the build: %s" % loadavg(), flush=True)
+    _, kernel_after = kernel_rate(args.kernel_rate_command)
+    kernel_gflops = (kernel_before + kernel_after) / 2
     b = status["build"]
     docs, mq, mg = b["gallery_documents"], b["query_bank_size"], b["gallery_bank_size"]
     gflop = 2.0 * docs * (mq + mg) * d / 1e9
     e2e = gflop / seconds
     print()
     print("build of bank %s version %s (kernel %s); GFLOP = 2*docs*(|Q|+|G|)*d; ratio = end-to-end / (kernel x cores)" % (
-        BANK, status["version"], args.kernel_name))
+        BANK, status["version"], kernel_name))
     print("%9s %4s %7s %7s %6s | %10s %10s %9s | %14s %6s %6s" % (
         "docs", "d", "|Q|", "|G|", "shards", "build s", "build_ms", "GFLOP/s", "kernel GFLOP/s", "cores", "ratio"))
     print("%9d %4d %7d %7d %6d | %10.1f %10d %9.2f | %14.1f %6d %6.3f" % (
-        docs, d, mq, mg, args.shards, seconds, b["build_millis"], e2e, args.kernel_gflops, cores,
-        e2e / (args.kernel_gflops * cores)))
+        docs, d, mq, mg, args.shards, seconds, b["build_millis"], e2e, kernel_gflops, cores,
+        e2e / (kernel_gflops * cores)))
+    print("kernel GFLOP/s: %.1f before the build, %.1f after" % (kernel_before, kernel_after))
     if index_seconds:
         print("indexing: " + ", ".join("%s %.1f s" % kv for kv in index_seconds.items()))
 

@@ -28,7 +28,10 @@ public final class ActivationSets {
         for (int start = 0; start < n; start += DocTermsCalculator.BLOCK) {
             int rows = Math.min(DocTermsCalculator.BLOCK, n - start);
             sims.compute(gallery, start, rows, precision);
-            offerBlock(top, sims.simQ, start, rows, m);
+            for (int i = 0; i < rows; i++) {
+                sims.loadRow(i);
+                offerBlock(top, sims.rowQ, start + i, 1, m);
+            }
         }
         return union(top);
     }

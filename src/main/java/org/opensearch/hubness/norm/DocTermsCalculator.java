@@ -42,7 +42,10 @@ public final class DocTermsCalculator {
         for (int start = 0; start < n; start += BLOCK) {
             int rows = Math.min(BLOCK, n - start);
             sims.compute(gallery, start, rows, precision);
-            sims.fillTerms(rows, p, terms, start);
+            for (int i = 0; i < rows; i++) {
+                sims.loadRow(i);
+                sims.fillTerms(p, terms, start + i);
+            }
         }
         return terms;
     }

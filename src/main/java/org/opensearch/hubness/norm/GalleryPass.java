@@ -151,8 +151,9 @@ public final class GalleryPass {
                 DocTerms terms = DocTerms.allocate(n, mq > 0, mg > 0);
                 // row by row, so that a row's similarities stay in cache for its terms and all its offers
                 for (int i = 0; i < n; i++) {
-                    sims.fillTerms(i, params, terms);
-                    boolean entered = partial.offer(sims, mq, mg, i, terms, block.keys()[start + i]);
+                    sims.loadRow(i);
+                    sims.fillTerms(params, terms, i);
+                    boolean entered = partial.offer(sims, i, terms, block.keys()[start + i]);
                     if (entered && candidates != null) {
                         candidates.accept(block, start + i);
                     }

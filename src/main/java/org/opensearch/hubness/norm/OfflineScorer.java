@@ -157,7 +157,7 @@ public final class OfflineScorer {
     /** s(row i of a, row j of b) at {@link DotPrecision#DOUBLE}, row-major na×nb. */
     private double[] exactSimilarities(float[] a, int na, float[] b, int nb) {
         double[] out = new double[na * nb];
-        SimilarityBlocks.compute(similarity, a, 0, na, new BankMatrix(b, nb, d), DotPrecision.DOUBLE, null, out);
+        SimilarityBlocks.exact(similarity, a, 0, na, new BankMatrix(b, nb, d), out);
         return out;
     }
 }

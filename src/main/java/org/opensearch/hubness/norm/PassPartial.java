@@ -79,15 +79,15 @@ public final class PassPartial {
     }
 
     /**
-     * Row {@code row} of a block whose similarities are computed, its terms at index {@code row} of {@code terms}.
-     * Returns whether it entered some bank vector's top-k list (a candidate for the activation sets).
+     * The row {@code sims} has loaded, its terms at index {@code t} of {@code terms}. Returns whether it entered some
+     * bank vector's top-k list (a candidate for the activation sets).
      */
-    boolean offer(BlockSimilarities sims, int mq, int mg, int row, DocTerms terms, long key) {
+    boolean offer(BlockSimilarities sims, int t, DocTerms terms, long key) {
         documents++;
-        boolean entered = queryTop.offerRow(sims.simQ, row * mq, mq, key);
-        entered |= galleryTop.offerRow(sims.simG, row * mg, mg, key);
+        boolean entered = queryTop.offerRow(sims.rowQ, 0, queryTop.lists(), key);
+        entered |= galleryTop.offerRow(sims.rowG, 0, galleryTop.lists(), key);
         if (report != null) {
-            report.offer(sims.simQ, row * mq, terms, row, key);
+            report.offer(sims.rowQ, 0, terms, t, key);
         }
         return entered;
     }

@@ -1,8 +1,6 @@
 package org.opensearch.hubness.norm;
 
-import org.opensearch.hubness.kernel.VectorKernels;
-
-/** Similarities of a block of gallery rows against every row of a bank, widened to double. */
+/** The block size of the bank arithmetic and the exact (double) similarities the oracle paths use. */
 final class SimilarityBlocks {
 
     /**
@@ -14,29 +12,19 @@ final class SimilarityBlocks {
     private SimilarityBlocks() {}
 
     /**
-     * out[i*nb+j] = s(row aRow0+i of a, row j of the bank) for i in [0, na), j in [0, nb); {@code scratch} holds at
-     * least na·nb floats (the float path writes there first). l2 comes from the same dot products as
+     * out[i*nb+j] = s(row aRow0+i of a, row j of the bank) for i in [0, na), j in [0, nb), exact but for the rounding of
+     * each sum (products of floats are exact in double). l2 comes from the same dot products as
      * −‖x − y‖² = 2 x·y − ‖x‖² − ‖y‖², the norms exact in double (the bank's computed once, {@link BankMatrix}).
      */
-    static void compute(
-            Similarity sim,
-            float[] a,
-            int aRow0,
-            int na,
-            BankMatrix bank,
-            DotPrecision precision,
-            float[] scratch,
-            double[] out) {
-        dots(a, aRow0, na, bank, precision, scratch, out);
-        if (sim == Similarity.L2) {
-            int nb = bank.count(), d = bank.dimension();
-            double[] bankNorms = bank.squaredNorms();
-            for (int i = 0; i < na; i++) {
-                int aOff = (aRow0 + i) * d;
-                double aNorm = exactDot(a, aOff, a, aOff, d);
-                for (int j = 0; j < nb; j++) {
-                    out[i * nb + j] = negativeSquaredDistance(out[i * nb + j], aNorm, bankNorms[j]);
-                }
+    static void exact(Similarity sim, float[] a, int aRow0, int na, BankMatrix bank, double[] out) {
+        int nb = bank.count(), d = bank.dimension();
+        double[] bankNorms = sim == Similarity.L2 ? bank.squaredNorms() : null;
+        for (int i = 0; i < na; i++) {
+            int aOff = (aRow0 + i) * d;
+            double aNorm = bankNorms == null ? 0 : exactDot(a, aOff, a, aOff, d);
+            for (int j = 0; j < nb; j++) {
+                double dot = exactDot(a, aOff, bank.rows(), j * d, d);
+                out[i * nb + j] = bankNorms == null ? dot : negativeSquaredDistance(dot, aNorm, bankNorms[j]);
             }
         }
     }
@@ -44,31 +32,6 @@ final class SimilarityBlocks {
     /** −‖x − y‖² from x·y and the squared norms. */
     static double negativeSquaredDistance(double dot, double xNorm, double yNorm) {
         return 2 * dot - xNorm - yNorm;
-    }
-
-    /** out[i*nb+j] = x·y of row aRow0+i of a and row j of the bank. */
-    private static void dots(
-            float[] a, int aRow0, int na, BankMatrix bank, DotPrecision precision, float[] scratch, double[] out) {
-        int nb = bank.count();
-        if (precision == DotPrecision.DOUBLE) {
-            int d = bank.dimension();
-            for (int i = 0; i < na; i++) {
-                int aOff = (aRow0 + i) * d;
-                for (int j = 0; j < nb; j++) {
-                    out[i * nb + j] = exactDot(a, aOff, bank.rows(), j * d, d);
-                }
-            }
-            return;
-        }
-        if (na == 1 && !bank.isPacked()) {
-            // one document (a search-time miss): packing the bank would cost as much as the dots themselves
-            VectorKernels.dotOneToMany(a, aRow0, bank.rows(), nb, bank.dimension(), scratch);
-        } else {
-            VectorKernels.dotManyToMany(a, aRow0, na, bank.packed(), scratch);
-        }
-        for (int i = 0, end = na * nb; i < end; i++) {
-            out[i] = scratch[i];
-        }
     }
 
     /** −‖x − y‖² in double: float differences are exact in double, so only the sum rounds. */
