@@ -14,7 +14,8 @@ import java.util.concurrent.Executor;
  * the step's documents, their bank terms (Lq, Lg, r_B of CSLS, the NNN mean: handed to a {@link TermsSink}), each
  * bank vector's top-k documents by raw similarity, and the hubness report's top lists ({@link PassPartial}).
  * Partials of any split of the gallery merge into the same result, so blocks, segments and shards may be scanned
- * anywhere, in any order. Memory per running step: rows per step × (|query bank| + |gallery bank|) × 12 bytes.
+ * anywhere, in any order. Memory per running step: (rows per step + 2) × (|query bank| + |gallery bank|) × 4 bytes
+ * (the step's float similarities and one row widened to double).
  */
 public final class GalleryPass {
 

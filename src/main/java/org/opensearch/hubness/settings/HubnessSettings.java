@@ -42,7 +42,7 @@ public final class HubnessSettings {
 
     /**
      * Gallery documents per step of a build's pass, the unit of work of the build pool: one running step holds
-     * rows × (query bank + gallery bank) × 12 bytes (64 rows against banks of 10 000 + 10 000: 15 MB).
+     * (rows + 2) × (query bank + gallery bank) × 4 bytes (64 rows against banks of 10 000 + 10 000: 5 MB).
      */
     public static final Setting<Integer> BUILD_ROWS_PER_STEP = Setting.intSetting(
             "plugins.hubness.build.rows_per_step", 64, 1, 4096, Setting.Property.NodeScope, Setting.Property.Dynamic);
