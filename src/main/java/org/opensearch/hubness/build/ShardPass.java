@@ -47,6 +47,8 @@ public final class ShardPass {
     private final Executor pool;
     private final int stepRows;
     private final int chunkRows;
+    /** Ids kept before the first pruning: the map is pruned between chunks whenever it has grown past this. */
+    private final int firstPruneAt;
 
     /** @param threads how many steps the pool runs at once: a chunk holds that many steps, so the pool stays busy */
     public ShardPass(
@@ -57,6 +59,19 @@ public final class ShardPass {
             Executor pool,
             int threads,
             int stepRows) {
+        this(pass, similarity, field, dimension, pool, threads, stepRows, 1 << 16);
+    }
+
+    /** With the number of ids kept before the first pruning (tests prune early to show nothing needed is lost). */
+    ShardPass(
+            GalleryPass pass,
+            Similarity similarity,
+            String field,
+            int dimension,
+            Executor pool,
+            int threads,
+            int stepRows,
+            int firstPruneAt) {
         this.pass = pass;
         this.similarity = similarity;
         this.field = field;
@@ -64,6 +79,7 @@ public final class ShardPass {
         this.pool = pool;
         this.stepRows = stepRows;
         this.chunkRows = stepRows * Math.max(1, threads);
+        this.firstPruneAt = firstPruneAt;
     }
 
     public Outcome run(IndexReader reader, TermsTarget target) throws IOException {
@@ -89,7 +105,7 @@ public final class ShardPass {
         final Map<Long, String> ids = new ConcurrentHashMap<>();
         private final TermsTarget target;
         private CompletableFuture<Void> running;
-        private int pruneAt = 1 << 16;
+        private int pruneAt = firstPruneAt;
 
         Scan(GalleryPass.Partials partials, TermsTarget target) {
             this.partials = partials;

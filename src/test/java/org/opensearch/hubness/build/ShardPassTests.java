@@ -123,6 +123,12 @@ class ShardPassTests {
     /** Runs the pass over one index of the given rows; terms per _id as (lq, lg, csls, nnn). */
     private static Shard run(GalleryPass pass, List<Integer> rows, int perSegment, int stepRows, int threads)
             throws IOException {
+        return run(pass, rows, perSegment, stepRows, threads, 1 << 16);
+    }
+
+    private static Shard run(
+            GalleryPass pass, List<Integer> rows, int perSegment, int stepRows, int threads, int firstPruneAt)
+            throws IOException {
         try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
                 DirectoryReader reader = index(dir, rows, perSegment)) {
             assertTrue(reader.leaves().size() > 1, "several segments");
@@ -130,7 +136,8 @@ class ShardPassTests {
             DocKeys.SegmentIds[] ids = new DocKeys.SegmentIds[reader.leaves().size()];
             for (int i = 0; i < ids.length; i++)
                 ids[i] = new DocKeys.SegmentIds(reader.leaves().get(i).reader());
-            ShardPass.Outcome o = new ShardPass(pass, Similarity.COSINE, FIELD, D, pool, threads, stepRows)
+            ShardPass.Outcome o = new ShardPass(
+                            pass, Similarity.COSINE, FIELD, D, pool, threads, stepRows, firstPruneAt)
                     .run(reader, (leaf, docs, t) -> {
                         synchronized (terms) {
                             for (int i = 0; i < docs.length; i++) {
@@ -223,6 +230,27 @@ class ShardPassTests {
                 .finish();
         assertEquals(direct.queryActivation(), a.queryActivation());
         assertEquals(direct.report(), a.report());
+    }
+
+    /**
+     * The copy prunes the ids it keeps between chunks (normally once the map passes 65 536); pruning from the first
+     * chunk on (the first chunk fills empty lists, so the map passes 1 at once, then prunes whenever it doubles) must
+     * lose no id the final activation lists name, and change nothing else.
+     */
+    @Test
+    void pruningTheKeptIdsBetweenChunksLosesNoActivationId() throws IOException {
+        GalleryPass pass = pass(DotPrecision.FLOAT);
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < N; i++) all.add(i);
+        Shard kept = run(pass, all, 120, 8, 2);
+        Shard pruned = run(pass, all, 120, 8, 2, 1);
+        assertTrue(kept.partial().sameAs(pruned.partial()), "the same lists and report");
+        assertEquals(kept.ids(), pruned.ids());
+        PassResult r = pruned.partial().finish();
+        assertTrue(r.queryActivation().size() + r.galleryActivation().size() > 0);
+        for (Long key : r.queryActivation()) assertTrue(pruned.ids().containsKey(key), "query activation key named");
+        for (Long key : r.galleryActivation())
+            assertTrue(pruned.ids().containsKey(key), "gallery activation key named");
     }
 
     @Test
