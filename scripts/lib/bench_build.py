@@ -172,6 +172,7 @@ def main():
                    help="prints '<kernel name> <GFLOP/s>' for the kernel on one core (benchmarks' KernelRate)")
     p.add_argument("--build-timeout", type=int, default=7200)
     p.add_argument("--rows-per-step", type=int, default=None)
+    p.add_argument("--profile", action="store_true", help="handled by scripts/bench-build (a flight recording)")
     args = p.parse_args()
     node = Node(args.port, timeout=3600)
     d = args.dim
