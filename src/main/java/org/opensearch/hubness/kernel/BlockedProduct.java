@@ -4,10 +4,11 @@ package org.opensearch.hubness.kernel;
  * The loop nest both kernels share for a block of rows of a against a packed b. The block's rows are first copied
  * into groups of {@link MicroKernel#groupRows()} rows stored component-major (for every k, the k-th components of the
  * group's rows side by side), so the register tile reads one short contiguous run per component instead of one
- * stream per row; a last group short of rows is padded with zero rows and runs through the same tile. Then b is walked panel by panel in memory order (a panel is contiguous, so the hardware prefetcher
- * streams it from memory), each panel's components are cut into slices of {@code sliceLength} (one slice stays in L1
- * while every row group passes it; the whole block of a stays in L2), and a {@link MicroKernel} multiplies one group
- * of rows by one panel slice in registers.
+ * stream per row; a last group short of rows is padded with zero rows and runs through the same tile. Then b is
+ * walked panel by panel in memory order (a panel is contiguous, so the hardware prefetcher streams it from memory),
+ * each panel's components are cut into slices of {@code sliceLength} (one slice stays in L1 while every row group
+ * passes it; the whole block of a stays in L2), and a {@link MicroKernel} multiplies one group of rows by one panel
+ * slice in registers.
  *
  * <p>Why results are bit-identical whatever the block: every output out[i][j] is the same sequence of float
  * operations, Σ over slices (in order) of (Σ over k in the slice, in order), with no cross-lane reduction; which rows

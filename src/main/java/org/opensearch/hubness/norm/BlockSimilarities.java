@@ -99,6 +99,6 @@ final class BlockSimilarities {
 
     /** The bank terms of the loaded row, into terms[t]. */
     void fillTerms(NormParams p, DocTerms terms, int t) {
-        DocTermsCalculator.fillTerms(rowQ, queryBank.count(), rowG, galleryBank.count(), 0, 1, p, terms, t);
+        DocTermsCalculator.fillTerms(rowQ, queryBank.count(), rowG, galleryBank.count(), 1, p, terms, t);
     }
 }

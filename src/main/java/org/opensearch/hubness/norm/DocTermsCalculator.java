@@ -69,21 +69,18 @@ public final class DocTermsCalculator {
      */
     public static DocTerms fromSimilarities(double[] simQ, int n, int mq, double[] simG, int mg, NormParams p) {
         DocTerms terms = DocTerms.allocate(n, simQ != null, simG != null);
-        fillTerms(simQ, mq, simG, mg, 0, n, p, terms, 0);
+        fillTerms(simQ, mq, simG, mg, n, p, terms, 0);
         return terms;
     }
 
-    /**
-     * Terms of gallery rows [row0, row0 + rows) from their similarities (row-major, one row of m per gallery row),
-     * into terms[off..off+rows).
-     */
+    /** Terms of {@code rows} gallery rows from their similarities (row-major, rows × m), into terms[off..off+rows). */
     static void fillTerms(
-            double[] simQ, int mq, double[] simG, int mg, int row0, int rows, NormParams p, DocTerms terms, int off) {
+            double[] simQ, int mq, double[] simG, int mg, int rows, NormParams p, DocTerms terms, int off) {
         // one selection of the largest serves both means: the K largest are the first K of the max(K, k) largest
         int cslsK = Math.min(p.cslsK(), mq), nnnK = Math.min(p.nnnK(), mq);
         double[] largest = new double[Math.max(cslsK, nnnK)];
-        for (int i = row0; i < row0 + rows; i++) {
-            int g = off + i - row0;
+        for (int i = 0; i < rows; i++) {
+            int g = off + i;
             if (terms.lq() != null) {
                 terms.lq()[g] = RowStats.logSumExp(simQ, i * mq, mq, p.betaQuery());
                 RowStats.largest(simQ, i * mq, mq, largest, largest.length);
