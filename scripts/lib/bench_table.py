@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Turns the output folder of scripts/bench-kernels (numpy.csv and the JMH logs per shape) into the table of
-docs/benchmarks.md: GFLOP/s of numpy's single-thread matmul beside ours, and the ratio. Both sides are summarised
-the same way, from every measured second of every round: the median (robust to a second disturbed by another job) and
-the best; "rounds" counts the alternated numpy/ours pairs in which ours had the higher median."""
+"""Turns the output folder of scripts/bench-kernels (paired.csv and one JMH log per shape) into the table of
+docs/benchmarks.md. Per shape, from the interleaved pairs: each side's median and 90th percentile GFLOP/s, the median of the per-pair
+ratios ours/numpy (the figure the target is about: a slow stretch of the machine slows both bursts of a pair, so it
+cancels in that pair's ratio), the ratio's interquartile range, and how many pairs ours won. Then the JMH figures
+(median of its measured seconds) of our kernel, of the same with the bank packed per call, and of Lucene's
+VectorUtil loop. "p90" is the 90th percentile of a side's bursts: its speed when the machine leaves it alone."""
 import collections
 import glob
 import os
@@ -17,48 +19,64 @@ def gflops(ms, d, bank):
     return 2.0 * block * bank * d / (ms * 1e-3) / 1e9
 
 
-numpy = collections.defaultdict(list)  # (d, bank) -> [per-round list of GFLOP/s]
-for line in open(os.path.join(folder, "numpy.csv")):
-    fields = line.strip().split(",")
-    numpy[(int(fields[0]), int(fields[1]))].append([float(x) for x in fields[4:]])
+pairs = collections.defaultdict(list)  # (d, bank) -> [(ours, numpy)]
+for line in open(os.path.join(folder, "paired.csv")):
+    d, bank, _, _, ours, theirs = line.strip().split(",")
+    pairs[(int(d), int(bank))].append((float(ours), float(theirs)))
 
-ours = collections.defaultdict(list)  # (d, bank, method) -> [per-round list of GFLOP/s]
+jmh = {}  # (d, bank, method) -> median GFLOP/s of the measured seconds
 for path in sorted(glob.glob(os.path.join(folder, "jmh-*.log"))):
-    d, bank = (int(x) for x in re.findall(r"jmh-(\d+)-(\d+)-", path)[0])
-    method, seconds = None, {}
+    d, bank = (int(x) for x in re.findall(r"jmh-(\d+)-(\d+)\.log", path)[0])
+    method, seconds = None, collections.defaultdict(list)
     for line in open(path):
         m = re.match(r"# Benchmark: .*\.(\w+)$", line.strip())
         if m:
             method = m.group(1)
         m = re.match(r"Iteration\s+\d+: ([\d.]+) ms/op", line.strip())
         if m and method:
-            seconds.setdefault(method, []).append(gflops(float(m.group(1)), d, bank))
+            seconds[method].append(gflops(float(m.group(1)), d, bank))
     for method, rates in seconds.items():
-        ours[(d, bank, method)].append(rates)
+        jmh[(d, bank, method)] = statistics.median(rates)
 
 
-def flat(rounds):
-    return [x for r in rounds for x in r]
+def p90(xs):
+    return statistics.quantiles(xs, n=10)[-1] if len(xs) > 1 else xs[0]
 
 
-print("%d gallery rows vs a bank; GFLOP/s = 2*%d*bank*d / time, per measured second; median and best over all "
-      "rounds" % (block, block))
-print("%5s %6s | %10s %10s %7s %7s | %10s %10s %7s | %10s %10s" % (
-    "d", "bank", "numpy med", "ours med", "ratio", "rounds", "numpy best", "ours best", "ratio",
-    "pack/call", "VectorUtil"))
-for (d, bank) in sorted(numpy):
-    np_rounds, our_rounds = numpy[(d, bank)], ours.get((d, bank, "blocked"), [])
-    if not our_rounds:
-        continue
-    np_all, our_all = flat(np_rounds), flat(our_rounds)
-    wins = sum(statistics.median(o) > statistics.median(n) for n, o in zip(np_rounds, our_rounds))
+def quartiles(xs):
+    q = statistics.quantiles(xs, n=4)
+    return q[0], q[2]
 
-    def median_of(method):
-        rates = flat(ours.get((d, bank, method), []))
-        return statistics.median(rates) if rates else float("nan")
 
-    print("%5d %6d | %10.1f %10.1f %6.2fx %7s | %10.1f %10.1f %6.2fx | %10.1f %10.1f" % (
-        d, bank, statistics.median(np_all), statistics.median(our_all),
-        statistics.median(our_all) / statistics.median(np_all), "%d/%d" % (wins, min(len(np_rounds), len(our_rounds))),
-        max(np_all), max(our_all), max(our_all) / max(np_all),
-        median_of("blockedPackPerCall"), median_of("luceneVectorUtilLoop")))
+print("%d gallery rows vs a bank; GFLOP/s = 2*%d*bank*d / time; paired bursts of ours and numpy (1 thread)"
+      % (block, block))
+print("%5s %6s | %5s %9s %9s %9s %9s | %6s %13s %7s | %8s %9s %10s" % (
+    "d", "bank", "pairs", "numpy med", "numpy p90", "ours med", "ours p90", "ratio", "ratio IQR", "won",
+    "JMH ours", "pack/call", "VectorUtil"))
+for (d, bank), rows in sorted(pairs.items()):
+    ratios = [o / n for o, n in rows]
+    low, high = quartiles(ratios) if len(ratios) > 1 else (ratios[0], ratios[0])
+    won = sum(r > 1.0 for r in ratios)
+    theirs, ours = [n for _, n in rows], [o for o, _ in rows]
+    print("%5d %6d | %5d %9.1f %9.1f %9.1f %9.1f | %5.2fx %6.2f-%.2fx %7s | %8.1f %9.1f %10.1f" % (
+        d, bank, len(rows), statistics.median(theirs), p90(theirs), statistics.median(ours), p90(ours),
+        statistics.median(ratios), low, high, "%d/%d" % (won, len(rows)),
+        jmh.get((d, bank, "blocked"), float("nan")), jmh.get((d, bank, "blockedPackPerCall"), float("nan")),
+        jmh.get((d, bank, "luceneVectorUtilLoop"), float("nan"))))
+
+# The machine runs each core at one of two speeds about 1.5x apart (both sides alike); numpy's burst tells which one a
+# pair met. The ratio per speed says whether a difference comes from the kernels or from how the pairs fell.
+print()
+top = max(p90([n for _, n in rows]) for rows in pairs.values())
+print("the pairs split by the speed the core ran at: full when numpy's burst reached 85 %% of %.1f GFLOP/s (the"
+      " highest numpy p90 of the run), else slow" % top)
+print("%5s %6s | %10s %12s | %10s %12s" % ("d", "bank", "full pairs", "full ratio", "slow pairs", "slow ratio"))
+for (d, bank), rows in sorted(pairs.items()):
+    cut = 0.85 * top
+    full = [o / n for o, n in rows if n >= cut]
+    slow = [o / n for o, n in rows if n < cut]
+
+    def median_or_dash(xs):
+        return "%11.2fx" % statistics.median(xs) if xs else "%12s" % "-"
+
+    print("%5d %6d | %10d %s | %10d %s" % (d, bank, len(full), median_or_dash(full), len(slow), median_or_dash(slow)))
