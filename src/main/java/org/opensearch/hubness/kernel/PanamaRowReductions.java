@@ -32,7 +32,7 @@ public final class PanamaRowReductions implements RowReductions {
     private static final double LN2_HI = 6.93147180369123816490e-01;
 
     private static final double LN2_LO = 1.90821492927058770002e-10;
-    /** exp(±708) is still a normal double, and every term of a log-sum-exp is ≤ 1 with one term = 1. */
+    /** exp(−708) is still a normal double; exponents are floored there (every term of a log-sum-exp is ≤ 1). */
     private static final double LIMIT = 708;
 
     private static final double[] INVERSE_FACTORIALS = inverseFactorials(13);
@@ -73,6 +73,7 @@ public final class PanamaRowReductions implements RowReductions {
         DoubleVector minusLn2Hi = DoubleVector.broadcast(SPECIES, -LN2_HI),
                 minusLn2Lo = DoubleVector.broadcast(SPECIES, -LN2_LO);
         double[] c = INVERSE_FACTORIALS;
+        DoubleVector minusLimit = DoubleVector.broadcast(SPECIES, -LIMIT);
         DoubleVector sum = DoubleVector.zero(SPECIES);
         // the exp is written out in the loop, not called: C2 does not inline a method this large, and a vector passed
         // to or returned from a call that is not inlined is boxed (tens of times slower)
@@ -80,9 +81,10 @@ public final class PanamaRowReductions implements RowReductions {
             VectorMask<Double> lanes = SPECIES.indexInRange(i, n);
             DoubleVector v = DoubleVector.fromArray(SPECIES, x, off + i, lanes)
                     .mul(scaleV)
-                    .sub(topV)
-                    .max(-LIMIT)
-                    .min(LIMIT);
+                    .sub(topV);
+            // v <= 0 (top is the largest scale·x), so only the floor can bind; a compare and a blend, not max(): Java's
+            // max orders NaN and -0.0, six instructions on x86 where this takes two (same result for every v)
+            v = v.blend(minusLimit, v.compare(VectorOperators.LT, minusLimit));
             // v = k·ln 2 + r, |r| ≤ ln 2 / 2: kd's low bits hold k (SHIFT's own low 12 bits are 0)
             DoubleVector kd = madd(v, log2e, shift);
             DoubleVector k = kd.sub(shift);
