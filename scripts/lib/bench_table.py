@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Turns the output folder of scripts/bench-kernels (paired.csv and one JMH log per shape) into the table of
-docs/benchmarks.md. Per shape, from the interleaved pairs: each side's median and 90th percentile GFLOP/s, the median of the per-pair
-ratios ours/numpy (the figure the target is about: a slow stretch of the machine slows both bursts of a pair, so it
-cancels in that pair's ratio), the ratio's interquartile range, and how many pairs ours won. Then the JMH figures
+"""Turns the output folder of scripts/bench-kernels (paired.csv and one JMH log per shape) into the tables of
+docs/benchmarks.md. Per shape, from the interleaved pairs: each side's median and 90th percentile GFLOP/s, the median
+of the per-pair ratios ours/numpy (the figure the target is about: a slow stretch of the machine slows both bursts of
+a pair, so it cancels in that pair's ratio), the ratio's interquartile range, and how many pairs ours won. Then the JMH figures
 (median of its measured seconds) of our kernel, of the same with the bank packed per call, and of Lucene's
 VectorUtil loop. "p90" is the 90th percentile of a side's bursts: its speed when the machine leaves it alone."""
 import collections
@@ -68,15 +68,17 @@ for (d, bank), rows in sorted(pairs.items()):
 # pair met. The ratio per speed says whether a difference comes from the kernels or from how the pairs fell.
 print()
 top = max(p90([n for _, n in rows]) for rows in pairs.values())
+cut = 0.85 * top
 print("the pairs split by the speed the core ran at: full when numpy's burst reached 85 %% of %.1f GFLOP/s (the"
       " highest numpy p90 of the run), else slow" % top)
 print("%5s %6s | %10s %12s | %10s %12s" % ("d", "bank", "full pairs", "full ratio", "slow pairs", "slow ratio"))
+
+
+def median_or_dash(xs):
+    return "%11.2fx" % statistics.median(xs) if xs else "%12s" % "-"
+
+
 for (d, bank), rows in sorted(pairs.items()):
-    cut = 0.85 * top
     full = [o / n for o, n in rows if n >= cut]
     slow = [o / n for o, n in rows if n < cut]
-
-    def median_or_dash(xs):
-        return "%11.2fx" % statistics.median(xs) if xs else "%12s" % "-"
-
     print("%5d %6d | %10d %s | %10d %s" % (d, bank, len(full), median_or_dash(full), len(slow), median_or_dash(slow)))

@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Paired measurement of scripts/bench-kernels: our kernel (benchmarks' KernelWorker, a JVM driven over stdin) and
 numpy's single-thread matmul on the same float32 shape (block x d gallery rows times the transpose of a bank x d bank),
-interleaved burst by burst so that both sides of a pair run within one second of each other and meet the same load.
+interleaved burst by burst so that both sides of a pair run a burst's length apart and meet the same load.
 This machine's speed switches between two levels (about 1.5x apart, both sides alike) for stretches of seconds to
 minutes; rounds of several seconds per side left it to chance which side drew the slow stretch, a pair of short
 bursts does not. Both sides run pinned to the same CPU (they never run at once): unpinned, a process woken for its
 burst lands on either core, and on this machine that alone moved both sides' medians from about 120 to about 83
-GFLOP/s, with a spread as wide as the gap between them; pinned, a side's median and 90th percentile lie within 10 %.
-Each side first warms up (ours 3 s, for the JIT; numpy 1 s); the side that runs first alternates
-from pair to pair. Prints one CSV line per pair: d,bank,block,pair,ours GFLOP/s,numpy GFLOP/s.
+GFLOP/s, with a spread as wide as the gap between them. Each side first warms up (ours 3 s, for the JIT; numpy 1 s);
+the side that runs first alternates from pair to pair. Prints one CSV line per pair: d,bank,block,pair,ours GFLOP/s,numpy GFLOP/s.
 
 Usage: paired_kernel_rate.py d bank block pairs burst_ms cpu java-command..."""
 import os
@@ -51,13 +50,13 @@ def our_burst(ms):
     return float(line)
 
 
-ready = worker.stdout.readline()
-if not ready.startswith("ready"):
-    sys.exit("KernelWorker did not start: %r" % ready)
-for _ in range(3):
-    our_burst(1000)
-numpy_burst(1000)
 try:
+    ready = worker.stdout.readline()
+    if not ready.startswith("ready"):
+        sys.exit("KernelWorker did not start: %r" % ready)
+    for _ in range(3):
+        our_burst(1000)
+    numpy_burst(1000)
     for pair in range(pairs):
         if pair % 2 == 0:
             ours = our_burst(burst_ms)
@@ -67,6 +66,10 @@ try:
             ours = our_burst(burst_ms)
         print("%d,%d,%d,%d,%.2f,%.2f" % (d, bank, block, pair, ours, theirs), flush=True)
 finally:
-    worker.stdin.write("\n")
-    worker.stdin.close()
-    worker.wait()
+    if worker.poll() is None:  # an empty line ends it; kill it if it does not go
+        try:
+            worker.stdin.write("\n")
+            worker.stdin.close()
+            worker.wait(timeout=30)
+        except (BrokenPipeError, subprocess.TimeoutExpired):
+            worker.kill()
