@@ -82,9 +82,9 @@ public final class PanamaKernel extends TiledKernel {
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES);
         FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c42 = FloatVector.zero(SPECIES);
         FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES), c52 = FloatVector.zero(SPECIES);
-        // the loop runs on the grouped rows' offset: C2 derives the panel's from it with one shift, where k * 48 and
+        // the loop runs on the grouped rows' offset: C2 derives the panel's from it with one lea, where k * 48 and
         // k * 6 took a dozen integer operations per component, issued on the ports the multiply-adds need
-        int o = pOff + k0 * WIDTH; // stepped as in tile6x3
+        int o = pOff + k0 * WIDTH;
         for (int a = gOff + k0 * GROUP, end = gOff + k1 * GROUP; a < end; a += GROUP, o += WIDTH) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, p, o);
             FloatVector b1 = FloatVector.fromArray(SPECIES, p, o + L);
@@ -173,7 +173,7 @@ public final class PanamaKernel extends TiledKernel {
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
         FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        int o = pOff + k0 * WIDTH;
+        int o = pOff + k0 * WIDTH; // stepped as in tile6x3
         for (int a = gOff + k0 * GROUP, end = gOff + k1 * GROUP; a < end; a += GROUP, o += WIDTH) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, p, o);
             FloatVector b1 = FloatVector.fromArray(SPECIES, p, o + L);
