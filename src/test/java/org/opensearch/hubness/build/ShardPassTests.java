@@ -104,6 +104,13 @@ class ShardPassTests {
         return DirectoryReader.open(dir);
     }
 
+    /** Rows 0 .. N-1 in order: every test document, the whole gallery before any split. */
+    private static List<Integer> allRows() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < N; i++) all.add(i);
+        return all;
+    }
+
     private static boolean inGallery(int row) {
         return row % 10 != 3 && row % 17 != 5;
     }
@@ -157,8 +164,7 @@ class ShardPassTests {
 
     @Test
     void termsEqualTheOfflineCalculatorInDouble() throws IOException {
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < N; i++) all.add(i);
+        List<Integer> all = allRows();
         Shard shard = run(pass(DotPrecision.DOUBLE), all, 110, 16, 2);
         float[] g = vectors.clone();
         Similarity.COSINE.prepareRows(g, N, D);
@@ -190,8 +196,7 @@ class ShardPassTests {
     @Test
     void twoLayoutsOfTheSameDocumentsGiveTheSameResultBitForBit() throws IOException {
         GalleryPass pass = pass(DotPrecision.FLOAT);
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < N; i++) all.add(i);
+        List<Integer> all = allRows();
         // layout A: one shard, big segments; layout B: three shards of shuffled rows, small segments, other steps
         Shard one = run(pass, all, 300, 64, 2);
         List<Integer> shuffled = new ArrayList<>(all);
@@ -240,8 +245,7 @@ class ShardPassTests {
     @Test
     void pruningTheKeptIdsBetweenChunksLosesNoActivationId() throws IOException {
         GalleryPass pass = pass(DotPrecision.FLOAT);
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < N; i++) all.add(i);
+        List<Integer> all = allRows();
         Shard kept = run(pass, all, 120, 8, 2);
         Shard pruned = run(pass, all, 120, 8, 2, 1);
         assertTrue(kept.partial().sameAs(pruned.partial()), "the same lists and report");
@@ -255,8 +259,7 @@ class ShardPassTests {
 
     @Test
     void aSampleMergedFromShardsIsTheSampleOfTheWhole() throws IOException {
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < N; i++) all.add(i);
+        List<Integer> all = allRows();
         List<ShardSample.Row> whole;
         try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
                 DirectoryReader reader = index(dir, all, 200)) {
