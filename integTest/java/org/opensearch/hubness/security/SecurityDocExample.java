@@ -16,9 +16,12 @@ import org.opensearch.hubness.docs.DocExamples;
  */
 record SecurityDocExample(String where, String method, String path, String body, String command) {
 
+    /** The CA that {@code scripts/local-node} writes for a security node, relative to the project root. */
+    static final String CA_FILE = "target/local-node/root-ca.pem";
+
     private static final Pattern OPEN = Pattern.compile("^```bash security-example\\s*$");
     private static final Pattern CURL =
-            Pattern.compile("^curl -s --cacert config/root-ca\\.pem -u \"admin:\\$OPENSEARCH_INITIAL_ADMIN_PASSWORD\" "
+            Pattern.compile("^curl -s --cacert " + Pattern.quote(CA_FILE) + " -u \"admin:\\$OPENSEARCH_INITIAL_ADMIN_PASSWORD\" "
                     + "-X (GET|PUT|POST|DELETE) \"https://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( -d ')?$");
 
     @Override

@@ -464,16 +464,18 @@ class SecurityIT {
     }
 
     /**
-     * Runs a documented command through bash as a reader would paste it: from an OpenSearch home (a directory whose
-     * config/root-ca.pem is the cluster's CA), with the admin password in OPENSEARCH_INITIAL_ADMIN_PASSWORD.
+     * Runs a documented command through bash as a reader would paste it: from a project root whose
+     * target/local-node/root-ca.pem is the cluster's CA (where {@code scripts/local-node} puts it), with the admin
+     * password in OPENSEARCH_INITIAL_ADMIN_PASSWORD. Only the port differs from the page.
      */
     private LocalCluster.Response runAsPasted(SecurityDocExample e) throws Exception {
-        Path home = Files.createTempDirectory("opensearch-home");
-        Files.createDirectories(home.resolve("config"));
-        Files.copy(clusterDir.resolve("root-ca.pem"), home.resolve("config/root-ca.pem"));
+        Path projectRoot = Files.createTempDirectory("project-root");
+        Path ca = projectRoot.resolve(SecurityDocExample.CA_FILE);
+        Files.createDirectories(ca.getParent());
+        Files.copy(clusterDir.resolve("root-ca.pem"), ca);
         String pasted = e.command().replace("https://localhost:9200", tls.baseUrl());
         String command = "curl -s -w '\\n%{http_code}' " + pasted.substring("curl -s ".length());
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(home.toFile());
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(projectRoot.toFile());
         pb.environment().put("OPENSEARCH_INITIAL_ADMIN_PASSWORD", adminPassword());
         ProcessResult r = run(pb);
         return new LocalCluster.Response(e.toString(), r.status(), r.body());
