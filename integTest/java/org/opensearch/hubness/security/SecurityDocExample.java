@@ -20,8 +20,8 @@ record SecurityDocExample(String where, String method, String path, String body,
     static final String CA_FILE = "target/local-node/root-ca.pem";
 
     private static final Pattern OPEN = Pattern.compile("^```bash security-example\\s*$");
-    private static final Pattern CURL =
-            Pattern.compile("^curl -s --cacert " + Pattern.quote(CA_FILE) + " -u \"admin:\\$OPENSEARCH_INITIAL_ADMIN_PASSWORD\" "
+    private static final Pattern CURL = Pattern.compile(
+            "^curl -s --cacert " + Pattern.quote(CA_FILE) + " -u \"admin:\\$OPENSEARCH_INITIAL_ADMIN_PASSWORD\" "
                     + "-X (GET|PUT|POST|DELETE) \"https://localhost:9200(/[^\"]*)\"(?: -H '[^']*')?( -d ')?$");
 
     @Override
