@@ -14,7 +14,7 @@ import org.opensearch.node.NodeClosedException;
 import org.opensearch.transport.NodeNotConnectedException;
 
 /** How a hubness search that failed as a whole reaches the client (docs/api.md, guarantees). */
-class PartialRescoreFilterTests {
+class HubnessSearchFilterTests {
 
     /** What OpenSearch answered when node 3 stopped during a search's fetch phase: a 500. */
     @Test
@@ -22,7 +22,7 @@ class PartialRescoreFilterTests {
         Exception core = new SearchPhaseExecutionException(
                 "fetch", "", new NodeNotConnectedException(null, "Node not connected"), ShardSearchFailure.EMPTY_ARRAY);
         assertEquals(RestStatus.INTERNAL_SERVER_ERROR, ((SearchPhaseExecutionException) core).status());
-        Exception out = PartialRescoreFilter.retryableIfANodeLeft(core);
+        Exception out = HubnessSearchFilter.retryableIfANodeLeft(core);
         assertEquals(RestStatus.SERVICE_UNAVAILABLE, ((OpenSearchStatusException) out).status());
         assertTrue(out.getMessage().contains("retry the search"), out.getMessage());
         assertSame(core, out.getCause());
@@ -30,13 +30,13 @@ class PartialRescoreFilterTests {
 
     @Test
     void aClosingNodeIsARetryable503Too() {
-        Exception out = PartialRescoreFilter.retryableIfANodeLeft(new NodeClosedException((DiscoveryNode) null));
+        Exception out = HubnessSearchFilter.retryableIfANodeLeft(new NodeClosedException((DiscoveryNode) null));
         assertEquals(RestStatus.SERVICE_UNAVAILABLE, ((OpenSearchStatusException) out).status());
     }
 
     @Test
     void anyOtherFailureKeepsItsStatus() {
         Exception bad = new IllegalArgumentException("[hubness] unknown method [foo]");
-        assertSame(bad, PartialRescoreFilter.retryableIfANodeLeft(bad));
+        assertSame(bad, HubnessSearchFilter.retryableIfANodeLeft(bad));
     }
 }
