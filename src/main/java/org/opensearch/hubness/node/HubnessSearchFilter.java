@@ -22,9 +22,10 @@ import org.opensearch.transport.ConnectTransportException;
  * processor adds later gets the same from the processor): at most one such clause ({@link HubnessClauses}), and no
  * partial results. A shard that could not use the pinned bank version (being loaded, refused, deleted meanwhile, or
  * not the bank's gallery) would otherwise leave a 200 with some hits rescored and others missing, so the search runs
- * with {@code allow_partial_search_results: false} and fails as a whole with the shards' common client-side status
- * (4xx), else a retryable 503. A search that failed because a node it used left or closed while it ran (OpenSearch
- * answers 500 then) is a retryable 503 as well: the same search succeeds on the copies that remain.
+ * with {@code allow_partial_search_results: false} and OpenSearch fails it as a whole (the shards' common status, else
+ * the server-side one); a response that still reports failed shards becomes their common 4xx, else a retryable 503. A
+ * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then) is a retryable
+ * 503 as well: the same search succeeds on the copies that remain.
  */
 public final class HubnessSearchFilter implements ActionFilter {
 
