@@ -42,10 +42,22 @@ public final class HubnessSearchFilter implements ActionFilter {
             Request request,
             ActionListener<Response> listener,
             ActionFilterChain<Request, Response> chain) {
-        if (!SearchAction.NAME.equals(action)
-                || !(request instanceof SearchRequest search)
-                || HubnessClauses.count(search.source()) == 0) {
+        if (!SearchAction.NAME.equals(action) || !(request instanceof SearchRequest search)) {
             chain.proceed(task, action, request, listener);
+            return;
+        }
+        if (HubnessClauses.count(search.source()) == 0) {
+            // The hubness processor of a search pipeline may add the clause after this filter, into this same source
+            // (OpenSearch's pipelined request shares it): a node that left is then a retryable 503 as for a clause
+            // written in the request. Should a pipeline ever copy the source, such a failure keeps OpenSearch's status.
+            chain.proceed(
+                    task,
+                    action,
+                    request,
+                    ActionListener.delegateResponse(
+                            listener,
+                            (l, e) -> l.onFailure(
+                                    HubnessClauses.count(search.source()) > 0 ? retryableIfANodeLeft(e) : e)));
             return;
         }
         try {
