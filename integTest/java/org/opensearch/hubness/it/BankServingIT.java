@@ -77,6 +77,16 @@ class BankServingIT {
             """.formatted(q, bank, method, q);
     }
 
+    /** The same search as {@link #search}, its clause added by the hubness processor of an inline search pipeline. */
+    private static String pipelined(String bank, String method, int row) {
+        String q = VectorIndex.vectorJson(data.gallery(), row * data.d(), data.d());
+        return """
+            {"size": 10, "_source": false, "query": {"knn": {"embedding": {"vector": %s, "k": 30}}},
+             "search_pipeline": {"request_processors": [
+               {"hubness": {"bank": "%s", "method": "%s", "window_size": 30}}]}}
+            """.formatted(q, bank, method);
+    }
+
     /** The search through one node, or null when the node does not listen (yet); fails the test if it hangs. */
     private static LocalCluster.Response searchWithin(int node, String body) throws InterruptedException {
         Future<LocalCluster.Response> r =
@@ -129,8 +139,8 @@ class BankServingIT {
 
     /**
      * Finding 7 of the lifecycle issue, and "no search thread waits on an index read": node 3 is stopped and started
-     * while searches (ungated and gated, whose coordinator runs an async top-1 search) go to every node, two of three
-     * to node 3. Every answer is the healthy cluster's answer or a retryable 503; none hangs or says "unknown bank";
+     * while searches (ungated and gated, whose coordinator runs an async top-1 search; every other one with its clause
+     * added by an inline search pipeline) go to every node, two of three to node 3. Every answer is the healthy cluster's answer or a retryable 503; none hangs or says "unknown bank";
      * once node 3 is back every answer is correct again.
      */
     @Test
@@ -156,7 +166,8 @@ class BankServingIT {
 
     /**
      * Runs {@code scripts/local-node <command> 3} and, until it returns, searches through every node, two of three
-     * through node 3: each answer is correct or a retryable 503 (a refused connection is a node not listening).
+     * through node 3, every other one through an inline search pipeline: each answer is correct or a retryable 503 (a
+     * refused connection is a node not listening).
      */
     private static void searchWhile(String command, Map<String, String> expected, List<String> keys, String what)
             throws Exception {
@@ -171,7 +182,9 @@ class BankServingIT {
                 int node = i % 3 == 0 ? 1 + (i / 3) % 2 : 3;
                 String key = keys.get(i % keys.size());
                 String[] mq = key.split("/");
-                LocalCluster.Response r = searchWithin(node, search("steady", mq[0], Integer.parseInt(mq[1]) * 11));
+                int row = Integer.parseInt(mq[1]) * 11;
+                LocalCluster.Response r =
+                        searchWithin(node, i % 2 == 0 ? search("steady", mq[0], row) : pipelined("steady", mq[0], row));
                 if (r == null) {
                     notListening++;
                     Thread.sleep(100);

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +59,7 @@ class RescoreBadRequestIT {
                             i));
         }
         cluster.post("/" + INDEX + "/_bulk?refresh=true", bulk.toString()).ok();
-        // another index than the bank's gallery (a binary field, empty: the gallery check answers before any shard)
+        // another index than the bank's gallery (a binary field, empty: its shard refuses the bank before the field)
         cluster.put("/" + BINARY, """
             {"settings": {"index": {"knn": true, "knn.advanced.approximate_threshold": -1, "number_of_shards": 1, "number_of_replicas": 0}},
              "mappings": {"properties": {"embedding": {"type": "knn_vector", "dimension": 32, "data_type": "binary",
@@ -187,17 +188,20 @@ class RescoreBadRequestIT {
     }
 
     /**
-     * Another index than the bank's gallery (here the binary one) is a 400 naming both indices, before any shard runs:
-     * the bank's terms and activation sets describe other documents.
+     * Another index than the bank's gallery (here the binary one) is a 400 from its shard naming the bank and that
+     * index, but not the gallery: the bank's terms and activation sets describe other documents
+     * ({@link GallerySearchPathsIT} covers every search path).
      */
     @Test
     void otherIndexThanTheGallery() {
-        bad(
-                BINARY,
-                10,
-                "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}",
-                "built over the gallery index [" + INDEX + "]",
-                BINARY);
+        // match_all: a float knn query would fail on the binary field first
+        LocalCluster.Response r = cluster.post(
+                "/" + BINARY + "/_search",
+                matchAllSearch(
+                        10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"field\": \"embedding\"}"));
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.body().contains("bank [" + BANK + "] cannot rescore index [" + BINARY + "]"), r.body());
+        assertFalse(r.body().contains(INDEX), "the gallery is not named: " + r.body());
     }
 
     /** A mixed search over the gallery and another index fails as a whole, never as a partial 200. */
@@ -208,7 +212,7 @@ class RescoreBadRequestIT {
                 matchAllSearch(10, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}"));
         String body = r.body();
         assertEquals(400, r.status(), body);
-        assertTrue(body.contains("also targets [" + BINARY + "]"), "the other index is named: " + body);
+        assertTrue(body.contains("cannot rescore index [" + BINARY + "]"), "the other index is named: " + body);
     }
 
     private static String matchAllSearch(int window, String hubness) {
@@ -219,6 +223,57 @@ class RescoreBadRequestIT {
     @Test
     void windowAboveMaxRescoreWindow() {
         bad(INDEX, 10_001, "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + "}", "max_rescore_window");
+    }
+
+    /** OpenSearch passes any window on (-1 answered 500 negative_array_size_exception): the plugin refuses it. */
+    @Test
+    void windowBelowOne() {
+        for (int window : new int[] {0, -1}) {
+            bad(
+                    INDEX,
+                    window,
+                    "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"method\": \"dual_dis\"}",
+                    "[window_size] of a [hubness] rescore must be at least 1",
+                    "got " + window);
+        }
+    }
+
+    /** One hubness clause per request: each gated clause would search the gallery for its own top-1. */
+    @Test
+    void twoHubnessClauses() {
+        String clause = "{\"window_size\": 10, \"hubness\": {\"bank\": \"" + BANK + "\", \"query_vector\": " + Q
+                + ", \"method\": \"dis\"}}";
+        LocalCluster.Response r = cluster.post(
+                "/" + INDEX + "/_search",
+                "{\"query\": {\"match_all\": {}}, \"rescore\": [" + clause + ", " + clause + "]}");
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.body().contains("at most one [hubness] rescore clause, got 2"), r.body());
+        // a query rescorer beside one hubness clause is fine
+        cluster.post(
+                        "/" + INDEX + "/_search",
+                        "{\"query\": {\"match_all\": {}}, \"rescore\": [{\"window_size\": 10, \"query\": "
+                                + "{\"rescore_query\": {\"match_all\": {}}}}, " + clause + "]}")
+                .ok();
+    }
+
+    /** β outside [0.01, 10 000]: 1e-300 made every score tie, 1e308 every score Infinity. */
+    @Test
+    void betaOutOfRange() {
+        for (String beta : List.of("1e-300", "0.001", "20000", "\"Infinity\"")) {
+            bad(
+                    INDEX,
+                    10,
+                    "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": " + beta + "}",
+                    "[beta_query] must be a finite number from 0.01 to 10000");
+        }
+        LocalCluster.Response put = cluster.put("/_plugins/_hubness/banks/badreq-tiny-beta", """
+            {"gallery": {"index": "%s", "field": "embedding"},
+             "query_bank": {"vectors": [[1,0,0,0],[0,1,0,0]]}, "beta_gallery": 1e-300}
+            """.formatted(INDEX));
+        assertEquals(400, put.status(), put.body());
+        assertTrue(put.body().contains("[beta_gallery] must be a finite number from 0.01 to 10000"), put.body());
+        assertEquals(
+                404, cluster.get("/_plugins/_hubness/banks/badreq-tiny-beta").status());
     }
 
     @Test
@@ -257,7 +312,7 @@ class RescoreBadRequestIT {
                 10,
                 "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": -1}",
                 "[beta_query]",
-                "> 0");
+                "from 0.01 to 10000");
     }
 
     @Test

@@ -280,15 +280,14 @@ class SecurityIT {
         for (String method : List.of("is", "dual_dis")) {
             assertForbidden(outsider.post("/" + GALLERY + "/_search", rescoredSearch(BANK, 0, method, true)));
         }
-        // an index the outsider may read, rescored with a bank of the gallery: refused before any bank term exists or
-        // any top-1 search of the gallery runs (the 400 names the bank's gallery index, nothing of its contents)
+        // an index the outsider may read, rescored with a bank of the gallery: its shard refuses before any bank term
+        // exists (a 400 naming the bank and that index, not the gallery); a gated method's top-1 search of the gallery
+        // runs as the outsider first and is refused by the security plugin (403)
         for (String method : List.of("is", "dual_dis")) {
             for (boolean explain : List.of(false, true)) {
                 LocalCluster.Response r =
                         outsider.post("/" + OTHER + "/_search", rescoredSearch(BANK, 0, method, explain));
-                assertEquals(400, r.status(), r.body());
-                assertTrue(r.body().contains("targets [" + OTHER + "]"), r.body());
-                assertNoBankContents(r);
+                assertRefusedWithoutTheGallery(r, method);
             }
         }
         // the admin gets the same refusal on the other index: a bank never rescores an index it was not built for
@@ -352,7 +351,35 @@ class SecurityIT {
         }
     }
 
+    /**
+     * A user who may search only their own index names a bank of the gallery in an inline search pipeline: the
+     * processor adds the clause inside the search, after every action filter, so the refusal comes from the shard.
+     */
+    @Test
+    @Order(8)
+    void anInlinePipelineCannotRescoreTheSearchersOwnIndexWithABank() {
+        String v = VectorIndex.vectorJson(text, 0, d);
+        for (String method : List.of("is", "dual_dis")) {
+            String body = String.format(Locale.ROOT, """
+                {"size": 10, "explain": true, "query": {"knn": {"embedding": {"vector": %s, "k": 30}}},
+                 "search_pipeline": {"request_processors": [
+                   {"hubness": {"bank": "%s", "method": "%s", "window_size": 30}}]}}""", v, BANK, method);
+            assertRefusedWithoutTheGallery(user("outsider").post("/" + OTHER + "/_search", body), method);
+        }
+    }
+
     // ---- helpers ----
+
+    /** A 4xx with nothing of the bank and no word of its gallery; an ungated method reaches the shard's 400. */
+    private static void assertRefusedWithoutTheGallery(LocalCluster.Response r, String method) {
+        assertEquals(4, r.status() / 100, method + ": " + r.body());
+        assertNoBankContents(r);
+        assertFalse(r.body().contains(GALLERY), method + ": the gallery is not named: " + r.body());
+        if (method.equals("is")) {
+            assertEquals(400, r.status(), r.body());
+            assertTrue(r.body().contains("bank [" + BANK + "] cannot rescore index [" + OTHER + "]"), r.body());
+        }
+    }
 
     private String rescoredSearch(String bank, int query, String method, boolean explain) {
         String v = VectorIndex.vectorJson(text, query * d, d);

@@ -30,9 +30,8 @@ import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.BlobJanitor;
-import org.opensearch.hubness.node.GalleryIndexFilter;
+import org.opensearch.hubness.node.HubnessSearchFilter;
 import org.opensearch.hubness.node.NodeBanks;
-import org.opensearch.hubness.node.PartialRescoreFilter;
 import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
@@ -88,8 +87,6 @@ public class HubnessPlugin extends Plugin
     private BankRegistry registry;
     private volatile CircuitBreaker breaker;
     private volatile HubnessSettings settings;
-    private volatile ClusterService clusterService;
-    private volatile IndexNameExpressionResolver resolver;
 
     @Override
     public Collection<Object> createComponents(
@@ -111,8 +108,6 @@ public class HubnessPlugin extends Plugin
                         "hubness kernel [{}], row reductions [{}]",
                         org.opensearch.hubness.kernel.VectorKernels.implementationName(),
                         org.opensearch.hubness.kernel.VectorKernels.rows().name());
-        this.clusterService = clusterService;
-        this.resolver = indexNameExpressionResolver;
         this.settings = settings;
         // the one place the plugin acts as itself: bank storage and the internal actions it sends on a user's behalf
         SystemIndexAccess asPlugin = new SystemIndexAccess(threadPool);
@@ -170,8 +165,7 @@ public class HubnessPlugin extends Plugin
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(
-                new PartialRescoreFilter(), new GalleryIndexFilter(() -> this.clusterService, () -> this.resolver));
+        return List.of(new HubnessSearchFilter());
     }
 
     @Override

@@ -83,12 +83,8 @@ public record BankDefinition(
         NormParams d = NormParams.defaults();
         double betaQ = Definitions.doubleValue("beta_query", body.get("beta_query"), d.betaQuery());
         double betaG = Definitions.doubleValue("beta_gallery", body.get("beta_gallery"), d.betaGallery());
-        if (!(betaQ > 0) || betaQ > NormParams.MAX_BETA)
-            throw new IllegalArgumentException("[beta_query] must be a positive finite number at most "
-                    + NormParams.MAX_BETA + ", got [" + betaQ + "]");
-        if (!(betaG > 0) || betaG > NormParams.MAX_BETA)
-            throw new IllegalArgumentException("[beta_gallery] must be a positive finite number at most "
-                    + NormParams.MAX_BETA + ", got [" + betaG + "]");
+        NormParams.requireBeta(betaQ, "beta_query");
+        NormParams.requireBeta(betaG, "beta_gallery");
         int k = Definitions.intValue("k", body.get("k"), d.activationK());
         if (k < 1 || k > 1000)
             throw new IllegalArgumentException("[k] (activation depth) must be between 1 and 1000, got [" + k + "]");

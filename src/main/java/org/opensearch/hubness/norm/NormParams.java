@@ -14,12 +14,19 @@ import java.util.function.Function;
  */
 public record NormParams(double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha) {
 
+    /**
+     * Below this inverse temperature scores tie. A log-score is about β·s − ln|B| (|s| ≤ 1 for cosine), a float
+     * resolving it to 2^-24·ln|B|; two similarities δ apart then stay apart only while β·δ exceeds that: at β = 0.01
+     * and a 100 000-row bank, δ ≥ 7e-5 (1e-300 made every score of a window equal).
+     */
+    public static final double MIN_BETA = 0.01;
+
     /** Beyond this inverse temperature β·s overflows the float scores (1e308 gave "Infinity" for every hit). */
     public static final double MAX_BETA = 10_000;
 
     public NormParams {
-        requirePositiveFinite(betaQuery, "beta_q");
-        requirePositiveFinite(betaGallery, "beta_g");
+        requireBeta(betaQuery, "beta_query");
+        requireBeta(betaGallery, "beta_gallery");
         requireAtLeastOne(activationK, "k");
         requireAtLeastOne(cslsK, "csls_k");
         requireAtLeastOne(nnnK, "nnn_k");
@@ -66,10 +73,11 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
         return new NormParams(betaQuery, b, activationK, cslsK, nnnK, nnnAlpha);
     }
 
-    private static void requirePositiveFinite(double v, String name) {
-        if (!Double.isFinite(v) || v <= 0 || v > MAX_BETA) {
-            throw new IllegalArgumentException(
-                    name + " must be a finite number > 0 and at most " + MAX_BETA + ", got " + v);
+    /** The one range check of a β, wherever it comes from (bank definition, rescore clause, processor). */
+    public static void requireBeta(double v, String name) {
+        if (!(v >= MIN_BETA && v <= MAX_BETA)) { // NaN fails both comparisons
+            throw new IllegalArgumentException("[" + name + "] must be a finite number from " + MIN_BETA + " to "
+                    + (long) MAX_BETA + " (below, the scores of a window tie; above, they overflow), got " + v);
         }
     }
 

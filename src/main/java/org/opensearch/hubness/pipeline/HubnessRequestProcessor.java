@@ -7,17 +7,18 @@ import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.bank.LoadedBank;
-import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.hubness.rescore.HubnessClauses;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.pipeline.AbstractProcessor;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
-import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.search.sort.ScoreSortBuilder;
 import org.opensearch.search.sort.SortBuilder;
 
 /**
  * The {@code hubness} search request processor: adds the {@code hubness} rescore clause to a request whose query is a
- * {@code knn} query (or a bool with a single scoring knn clause), with that query's vector and field. Every request
+ * {@code knn} query (or a bool with a single scoring knn clause), with that query's vector and field, and makes the
+ * search fail as a whole rather than answer with failed shards. A scroll passes unchanged, as OpenSearch refuses a
+ * rescore in a scroll context when the client writes one. Every request
  * gets the response header {@value #HEADER}: {@code added}, {@code unchanged: <reason>} when it passes as it came, or
  * {@code failed} (the search then fails, or with ignore_failure runs as it came).
  */
@@ -30,7 +31,8 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     public enum Unchanged {
         HAS_HUBNESS_RESCORE("has_hubness_rescore"),
         NO_KNN_QUERY("no_knn_query"),
-        SORTED("sorted");
+        SORTED("sorted"),
+        SCROLL("scroll");
 
         public final String code;
 
@@ -69,8 +71,8 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     public SearchRequest processRequest(SearchRequest request) {
         SearchSourceBuilder source = request.source();
         // rendering the knn query costs more than the rest: skip it for requests that bring their own clause
-        KnnClause knn = source == null || hasHubnessRescore(source) ? null : KnnClause.of(source.query());
-        Unchanged skip = skipReason(source, knn);
+        KnnClause knn = source == null || HubnessClauses.count(source) > 0 ? null : KnnClause.of(source.query());
+        Unchanged skip = request.scroll() != null ? Unchanged.SCROLL : skipReason(source, knn);
         if (skip != null) {
             tell("unchanged: " + skip.code);
             return request;
@@ -78,6 +80,8 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
         try {
             checkBank(knn);
             source.addRescorer(template.build(knn.vector(), knn.field()));
+            // as for an explicit clause (HubnessSearchFilter): a shard that refuses fails the search as a whole
+            request.allowPartialSearchResults(false);
         } catch (RuntimeException e) {
             tell("failed"); // with ignore_failure the request runs on as it came; the header still says why it was
             // not rescored
@@ -90,18 +94,12 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
     /** Null when the processor adds the clause. */
     static Unchanged skipReason(SearchSourceBuilder source, KnnClause knn) {
         if (source == null) return Unchanged.NO_KNN_QUERY;
-        if (hasHubnessRescore(source)) return Unchanged.HAS_HUBNESS_RESCORE;
+        if (HubnessClauses.count(source) > 0) return Unchanged.HAS_HUBNESS_RESCORE;
         if (knn == null) return Unchanged.NO_KNN_QUERY;
         // OpenSearch refuses rescore together with a sort other than _score: such a request keeps working as it was
         List<SortBuilder<?>> sorts = source.sorts();
         if (sorts != null && sorts.stream().anyMatch(s -> !(s instanceof ScoreSortBuilder))) return Unchanged.SORTED;
         return null;
-    }
-
-    private static boolean hasHubnessRescore(SearchSourceBuilder source) {
-        @SuppressWarnings("rawtypes")
-        List<RescorerBuilder> rescores = source.rescores();
-        return rescores != null && rescores.stream().anyMatch(r -> r instanceof HubnessRescorerBuilder);
     }
 
     /** A failure here is the processor's own, so ignore_failure applies; the rescorer re-checks on its own. */

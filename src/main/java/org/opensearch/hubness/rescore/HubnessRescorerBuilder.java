@@ -121,6 +121,7 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
 
     @Override
     public HubnessRescorerBuilder rewrite(QueryRewriteContext ctx) throws IOException {
+        ShardRescoreContexts.requireWindow(windowSize); // before any top-1 search
         if (pinned != null) return this;
         if (pending != null) return pending.get() == null ? this : pin(pending.get());
         if (ctx.convertToShardContext() != null) return this; // never pin on a shard: innerBuildContext reports it

@@ -75,9 +75,11 @@ public record RescoreClause(
     }
 
     private static void checkBeta(Double beta, String name) {
-        if (beta != null && (!Double.isFinite(beta) || beta <= 0 || beta > NormParams.MAX_BETA)) {
-            throw new IllegalArgumentException("[" + name + "] must be a finite number > 0 and at most "
-                    + NormParams.MAX_BETA + ", got " + beta + "; leave it out to use the bank's value");
+        if (beta == null) return;
+        try {
+            NormParams.requireBeta(beta, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; leave it out to use the bank's value");
         }
     }
 

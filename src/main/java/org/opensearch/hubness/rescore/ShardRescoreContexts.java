@@ -9,13 +9,18 @@ import org.opensearch.hubness.rescore.HubnessRescorerBuilder.Pinned;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.search.rescore.RescoreContext;
 
-/** Turns a pinned request into one shard's rescore context: the pinned bank version, the checked field, the spec. */
+/**
+ * Turns a pinned request into one shard's rescore context: the pinned bank version, the checked field, the spec. The
+ * checks that guard a bank's data run here, where the bank meets the shard, because a clause reaches a shard by paths
+ * no earlier check sees (explicit, a search pipeline's processor, {@code _msearch}, a point in time).
+ */
 final class ShardRescoreContexts {
 
     private ShardRescoreContexts() {}
 
     static RescoreContext build(
             RescoreClause request, Pinned pinned, HubnessServices services, int windowSize, QueryShardContext context) {
+        requireWindow(windowSize);
         if (pinned == null) {
             throw new IllegalStateException(
                     "the [hubness] rescorer reached a shard without being resolved (pinned) on the "
@@ -29,6 +34,7 @@ final class ShardRescoreContexts {
                             + "this node (it was rebuilt or deleted while the search ran); retry the search",
                     RestStatus.SERVICE_UNAVAILABLE);
         }
+        requireGallery(b, context.index().getName());
         if (request.queryVector().length != b.dimension()) BankPinning.validate(request, b);
         String f = request.field() != null ? request.field() : b.galleryField();
         VectorFieldSpec field = services.fieldSpecs().forShard(context, f);
@@ -50,5 +56,26 @@ final class ShardRescoreContexts {
                 request.queryWeight(),
                 request.rescoreQueryWeight());
         return new HubnessRescoreContext(windowSize, b, services.cache(), services.rescoreStats(), spec);
+    }
+
+    /**
+     * A bank's terms and activation sets describe its gallery's documents only: on another index they would normalise
+     * with the wrong statistics and let a searcher of that index probe the bank. The message names the bank and the
+     * searched index but not the gallery, which the searcher may not be allowed to read.
+     */
+    static void requireGallery(LoadedBank b, String searchedIndex) {
+        if (!searchedIndex.equals(b.galleryIndex())) {
+            throw new IllegalArgumentException("bank [" + b.name() + "] cannot rescore index [" + searchedIndex
+                    + "]: a bank rescores only the gallery index it was built over; search that index with it, or "
+                    + "build a bank over [" + searchedIndex + "]");
+        }
+    }
+
+    /** OpenSearch passes any window on (-1 allocated a negative array): the plugin says what to fix. */
+    static void requireWindow(Integer windowSize) {
+        if (windowSize != null && windowSize < 1) {
+            throw new IllegalArgumentException("[window_size] of a [hubness] rescore must be at least 1 (the hits per "
+                    + "shard to rescore, at least from + size), got " + windowSize);
+        }
     }
 }

@@ -68,10 +68,15 @@ class NormApiTests {
         assertEquals(new NormParams(20, 3, 1, 10, 16, 0.75), d);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(0, 3, 1, 10, 16, 0.75))
                 .getMessage()
-                .startsWith("beta_q"));
+                .startsWith("[beta_query]"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, Double.NaN, 1, 10, 16, 0.75))
                 .getMessage()
-                .startsWith("beta_g"));
+                .startsWith("[beta_gallery]"));
+        // the documented range [0.01, 10000], both ends included; 1e-300 made every score of a window tie
+        for (double tooSmallOrLarge : new double[] {1e-300, 0.0099, 10_000.5, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> new NormParams(tooSmallOrLarge, 3, 1, 10, 16, 0.75));
+        }
+        assertEquals(0.01, new NormParams(0.01, 10_000, 1, 10, 16, 0.75).betaQuery());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, 3, 0, 10, 16, 0.75))
                 .getMessage()
                 .startsWith("k "));

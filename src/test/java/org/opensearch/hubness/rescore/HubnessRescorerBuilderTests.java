@@ -36,12 +36,15 @@ import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.Rewriteable;
 import org.opensearch.index.query.functionscore.ScriptScoreQueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.SearchHits;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.internal.InternalSearchResponse;
+import org.opensearch.search.rescore.QueryRescorerBuilder;
 import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.test.EqualsHashCodeTestUtils;
 import org.opensearch.test.OpenSearchTestCase;
@@ -187,13 +190,17 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                 "[rescore_query_weight] must be");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_query\": 0}",
-                "[beta_query] must be a finite number > 0");
+                "[beta_query] must be a finite number from 0.01 to 10000");
+        assertBad(
+                "{\"bank\": \"b\", \"query_vector\": [1], \"beta_query\": 1e-300}",
+                "[beta_query] must be a finite number from 0.01 to 10000",
+                "scores of a window tie");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": -3}",
-                "[beta_gallery] must be a finite number > 0");
+                "[beta_gallery] must be a finite number from 0.01 to 10000");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": \"NaN\"}",
-                "[beta_gallery] must be a finite number > 0");
+                "[beta_gallery] must be a finite number from 0.01 to 10000");
         assertBad("{\"bank\": 3, \"query_vector\": [1]}", "[bank] must be a string");
     }
 
@@ -468,5 +475,40 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         HubnessRescorerBuilder stale = b.pin(new HubnessRescorerBuilder.Pinned(2, Method.IS, false, false, null));
         OpenSearchStatusException gone = expectThrows(OpenSearchStatusException.class, () -> stale.buildContext(null));
         assertTrue(gone.getMessage(), gone.getMessage().contains("bank [both] version [2] is not loaded on this node"));
+    }
+
+    public void testAWindowBelowOneIsRefusedBeforeAnySearch() {
+        for (int window : new int[] {0, -1}) {
+            HubnessRescorerBuilder b =
+                    new HubnessRescorerBuilder(services, clause("both", Method.DUAL_DIS)).windowSize(window);
+            // a null client: a top-1 search would fail with another exception
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewrite(b, null));
+            assertTrue(
+                    e.getMessage(), e.getMessage().contains("[window_size] of a [hubness] rescore must be at least 1"));
+            assertTrue(e.getMessage(), e.getMessage().contains("got " + window));
+        }
+    }
+
+    public void testAShardOfAnotherIndexRefusesWithoutNamingTheGallery() {
+        LoadedBank b = banks.get("both");
+        ShardRescoreContexts.requireGallery(b, b.galleryIndex()); // its own gallery passes
+        IllegalArgumentException e =
+                expectThrows(IllegalArgumentException.class, () -> ShardRescoreContexts.requireGallery(b, "my-notes"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("bank [both] cannot rescore index [my-notes]"));
+        assertFalse(e.getMessage(), e.getMessage().contains("[" + b.galleryIndex() + "]"));
+    }
+
+    public void testARequestHoldsAtMostOneHubnessClause() {
+        SearchSourceBuilder source = new SearchSourceBuilder();
+        assertEquals(0, HubnessClauses.count(null));
+        assertEquals(0, HubnessClauses.count(source));
+        source.addRescorer(new QueryRescorerBuilder(QueryBuilders.matchAllQuery()));
+        source.addRescorer(new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4}));
+        assertEquals(1, HubnessClauses.count(source));
+        HubnessClauses.requireAtMostOne(source); // one, beside another rescorer
+        source.addRescorer(new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4}));
+        IllegalArgumentException e =
+                expectThrows(IllegalArgumentException.class, () -> HubnessClauses.requireAtMostOne(source));
+        assertTrue(e.getMessage(), e.getMessage().contains("at most one [hubness] rescore clause, got 2"));
     }
 }

@@ -12,20 +12,22 @@ import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.hubness.rescore.HubnessClauses;
 import org.opensearch.node.NodeClosedException;
-import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.ConnectTransportException;
 
 /**
- * A search with a hubness rescore either succeeds on every shard or fails as a whole: a shard that could not use the
- * pinned bank version (being loaded, refused, deleted meanwhile) would otherwise leave a 200 with some hits rescored
- * and others missing. Such a response becomes the shards' common client-side status (4xx), else a retryable 503. A
+ * What a search that brings its own {@code hubness} rescore clause gets before it runs (a clause the search pipeline's
+ * processor adds later gets the same from the processor): at most one such clause ({@link HubnessClauses}), and no
+ * partial results. A shard that could not use the pinned bank version (being loaded, refused, deleted meanwhile, or
+ * not the bank's gallery) would otherwise leave a 200 with some hits rescored and others missing, so the search runs
+ * with {@code allow_partial_search_results: false} and OpenSearch fails it as a whole (the shards' common status, else
+ * the server-side one); a response that still reports failed shards becomes their common 4xx, else a retryable 503. A
  * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then) is a retryable
  * 503 as well: the same search succeeds on the copies that remain.
  */
-public final class PartialRescoreFilter implements ActionFilter {
+public final class HubnessSearchFilter implements ActionFilter {
 
     @Override
     public int order() {
@@ -40,12 +42,31 @@ public final class PartialRescoreFilter implements ActionFilter {
             Request request,
             ActionListener<Response> listener,
             ActionFilterChain<Request, Response> chain) {
-        if (!SearchAction.NAME.equals(action)
-                || !(request instanceof SearchRequest search)
-                || !rescoresWithHubness(search)) {
+        if (!SearchAction.NAME.equals(action) || !(request instanceof SearchRequest search)) {
             chain.proceed(task, action, request, listener);
             return;
         }
+        if (HubnessClauses.count(search.source()) == 0) {
+            // The hubness processor of a search pipeline may add the clause after this filter, into this same source
+            // (OpenSearch's pipelined request shares it): a node that left is then a retryable 503 as for a clause
+            // written in the request. Should a pipeline ever copy the source, such a failure keeps OpenSearch's status.
+            chain.proceed(
+                    task,
+                    action,
+                    request,
+                    ActionListener.delegateResponse(
+                            listener,
+                            (l, e) -> l.onFailure(
+                                    HubnessClauses.count(search.source()) > 0 ? retryableIfANodeLeft(e) : e)));
+            return;
+        }
+        try {
+            HubnessClauses.requireAtMostOne(search.source());
+        } catch (IllegalArgumentException e) {
+            listener.onFailure(e);
+            return;
+        }
+        search.allowPartialSearchResults(false);
         chain.proceed(
                 task,
                 action,
@@ -69,12 +90,6 @@ public final class PartialRescoreFilter implements ActionFilter {
                         + "); retry the search",
                 RestStatus.SERVICE_UNAVAILABLE,
                 e);
-    }
-
-    private static boolean rescoresWithHubness(SearchRequest search) {
-        if (search.source() == null || search.source().rescores() == null) return false;
-        for (RescorerBuilder<?> r : search.source().rescores()) if (r instanceof HubnessRescorerBuilder) return true;
-        return false;
     }
 
     private static OpenSearchStatusException wholeFailure(SearchResponse r) {
