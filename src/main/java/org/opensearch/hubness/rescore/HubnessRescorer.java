@@ -15,9 +15,9 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermValues;
+import org.opensearch.hubness.cache.PackedBanks;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.LogScore;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
@@ -143,15 +143,7 @@ public final class HubnessRescorer implements Rescorer {
                 fromCache = true;
             } else {
                 NormParams p = spec.params();
-                DocTerms t = DocTermsCalculator.computeSingle(
-                        bank.similarity(),
-                        g,
-                        bank.queryBank(),
-                        bank.queryBankSize(),
-                        bank.galleryBank(),
-                        bank.galleryBankSize(),
-                        bank.dimension(),
-                        p);
+                DocTerms t = PackedBanks.terms(bank, g, p);
                 lq = t.lq() == null ? Double.NaN : t.lq()[0];
                 lg = t.lg() == null ? Double.NaN : t.lg()[0];
                 csls = t.cslsR() == null ? Double.NaN : t.cslsR()[0];
