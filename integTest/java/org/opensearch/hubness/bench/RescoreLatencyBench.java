@@ -18,7 +18,7 @@ import org.opensearch.hubness.it.VectorIndex;
  * documents, then 90 000 more (100 000), one shard, lucene HNSW (k-NN's defaults). Query bank: 1 000 query-like vectors
  * posted in the bank definition; gallery bank: a seeded sample of 1 000 gallery documents. The bank's default β.
  *
- * <p>Measured: for 200 query vectors, `knn` k=100 (size 10) alone and + `hubness` rescore window 100 with each method
+ * <p>Measured: for 200 query vectors (bench.queries), `knn` k=100 (size 10) alone and + `hubness` rescore window 100 with each method
  * (is, dis, dual_is, dual_dis, csls, nnn; the gated dis and dual_dis with the default top1, the engine's k=1 knn), in
  * ONE run, interleaved query by query (which mode goes first rotates), after a warm-up that runs every query in every
  * mode twice (so the bank terms of the window documents are in the node's cache). Client-side wall time per request.
@@ -31,8 +31,11 @@ public final class RescoreLatencyBench {
 
     static final int D = 512;
     static final int HUBS = 8;
-    static final int QUERIES = 200;
-    static final int ROUNDS = 3;
+    /** Query vectors, timed rounds and warm-up rounds (system properties bench.queries, bench.rounds, bench.warmup). */
+    static final int QUERIES = Integer.getInteger("bench.queries", 200);
+
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 2);
     static final String INDEX = "bench-gallery";
     static final String BANK = "bench-bank";
 
@@ -230,7 +233,7 @@ public final class RescoreLatencyBench {
             float[] v = vector(3, q);
             for (int m = 0; m < METHODS.length; m++) bodies[m][q] = body(v, METHODS[m]);
         }
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < WARMUP; w++) {
             for (int q = 0; q < QUERIES; q++) {
                 for (String[] b : bodies)
                     cluster.post("/" + INDEX + "/_search", b[q]).ok();
