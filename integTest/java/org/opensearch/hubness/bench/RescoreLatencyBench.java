@@ -10,26 +10,32 @@ import org.opensearch.hubness.it.LocalCluster;
 import org.opensearch.hubness.it.VectorIndex;
 
 /**
- * Latency of a knn query alone vs the same knn query plus the hubness rescorer (NOT a test; run by scripts/bench-rescore
- * against a single node it started).
+ * Latency of a knn query alone vs the same knn query plus the hubness rescorer with every method (NOT a test; run by
+ * scripts/bench-rescore against a single node it started).
  *
  * <p>Data (synthetic, seeded, d=512): each vector is a unit vector along N(0, I) plus, for 60% of the gallery and of the
  * queries, 0.6 × one of 8 shared random "hub" directions, so the space has a few crowded regions. Gallery: 10 000
- * documents, then 90 000 more (100 000). Query bank: 1 000 query-like vectors posted in the bank definition; gallery
- * bank: a seeded sample of 1 000 gallery documents. The bank's default β.
+ * documents, then 90 000 more (100 000), one shard, lucene HNSW (k-NN's defaults). Query bank: 1 000 query-like vectors
+ * posted in the bank definition; gallery bank: a seeded sample of 1 000 gallery documents. The bank's default β.
  *
- * <p>Measured: for 200 query vectors, `knn` k=100 (size 10) alone, + `hubness` rescore window 100 with dual_is
- * (ungated: no search beyond the knn query), and + dual_dis (gated: the coordinator's exact top-1 search), in ONE run,
- * interleaved query by query (which mode goes first rotates), after a warm-up that runs every query in every mode twice
- * (so the bank terms of the window documents are in the node's cache). Client-side wall time per request. The node's
- * query-phase count per round of the three modes is printed too: 4 means one top-1 search per gated request.
+ * <p>Measured: for 200 query vectors (bench.queries), `knn` k=100 (size 10) alone and + `hubness` rescore window 100 with each method
+ * (is, dis, dual_is, dual_dis, csls, nnn; the gated dis and dual_dis with the default top1, the engine's k=1 knn), in
+ * ONE run, interleaved query by query (which mode goes first rotates), after a warm-up that runs every query in every
+ * mode twice (so the bank terms of the window documents are in the node's cache). Client-side wall time per request.
+ * Each size is measured as indexed and, when it has more than one segment, again after a force-merge to one segment.
+ * The node's query-phase count per round of the modes is printed too (one per mode, plus one per gated mode for its
+ * top-1 search). At the last size, {@link Top1Agreement} compares the engine's top-1 with the exact one on 300 queries
+ * made from gallery documents (truth: that document).
  */
 public final class RescoreLatencyBench {
 
     static final int D = 512;
     static final int HUBS = 8;
-    static final int QUERIES = 200;
-    static final int ROUNDS = 3;
+    /** Query vectors, timed rounds and warm-up rounds (system properties bench.queries, bench.rounds, bench.warmup). */
+    static final int QUERIES = Integer.getInteger("bench.queries", 200);
+
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 2);
     static final String INDEX = "bench-gallery";
     static final String BANK = "bench-bank";
 
@@ -119,14 +125,12 @@ public final class RescoreLatencyBench {
             long t0 = System.nanoTime();
             index(indexed, size);
             indexed = size;
-            JsonNode segments =
-                    cluster.get("/_cat/segments/" + INDEX + "?format=json").ok().json();
             System.out.printf(
                     Locale.ROOT,
                     "indexed %d documents in %.1f s (%d segments)%n",
                     size,
                     (System.nanoTime() - t0) / 1e9,
-                    segments.size());
+                    segments());
             t0 = System.nanoTime();
             if (size == sizes[0]) {
                 StringBuilder def = new StringBuilder("{\"gallery\": {\"index\": \"" + INDEX + "\", \"field\": \""
@@ -143,13 +147,71 @@ public final class RescoreLatencyBench {
             }
             System.out.printf(
                     Locale.ROOT, "bank built over %d documents in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
-            rows.addAll(measure(size));
+            int segments = segments();
+            rows.addAll(measure(size, segments + " segments"));
+            if (segments > 1) {
+                forceMerge();
+                rows.addAll(measure(size, "force-merged to 1 segment"));
+            }
         }
         System.out.println();
-        System.out.println("gallery  mode                          median ms   p99 ms   ratio(median)  ratio(p99)");
+        System.out.println(
+                "gallery  mode                          median ms   p99 ms   ratio(median)  ratio(p99)  gated/ungated");
         rows.forEach(System.out::println);
+        if (agreementQueries > 0) {
+            Top1Agreement a = new Top1Agreement(cluster, INDEX, BANK, 100);
+            int size = sizes[sizes.length - 1];
+            long t0 = System.nanoTime();
+            for (int q = 0; q < agreementQueries; q++) {
+                int doc = new SplittableRandom(4_000_000L + q).nextInt(size);
+                a.add(noisy(vector(1, doc), q), "g" + doc);
+            }
+            System.out.printf(Locale.ROOT, "%nagreement measured in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            System.out.println(Top1Agreement.HEADER);
+            System.out.println(a.row("synthetic " + size + ", " + segments() + " segment(s)"));
+        }
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
         cluster.delete("/" + INDEX);
+    }
+
+    /** How many queries the top-1 agreement runs at the last size (system property bench.agreement, default 300). */
+    private final int agreementQueries = Integer.getInteger("bench.agreement", 300);
+
+    /** A query made from gallery vector g: unit(g + 3 · unit Gaussian noise), so its correct answer is g's document. */
+    float[] noisy(float[] g, int q) {
+        float[] noise = gaussian(new SplittableRandom(5_000_000L + q));
+        double sq = 0;
+        for (float x : noise) sq += (double) x * x;
+        double scale = 3 / Math.sqrt(sq);
+        float[] out = new float[D];
+        for (int i = 0; i < D; i++) out[i] = (float) (g[i] + scale * noise[i]);
+        double n = 0;
+        for (float x : out) n += (double) x * x;
+        n = Math.sqrt(n);
+        for (int i = 0; i < D; i++) out[i] = (float) (out[i] / n);
+        return out;
+    }
+
+    int segments() {
+        return cluster.get("/_cat/segments/" + INDEX + "?format=json").ok().json().size();
+    }
+
+    /** Force-merges the gallery to one segment (asynchronously: a 100k HNSW merge outlasts an HTTP timeout) and waits. */
+    void forceMerge() {
+        long t0 = System.nanoTime();
+        cluster.post("/" + INDEX + "/_forcemerge?max_num_segments=1&wait_for_completion=false", null)
+                .ok();
+        while (true) {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            cluster.post("/" + INDEX + "/_refresh", null).ok();
+            if (segments() == 1) break;
+        }
+        System.out.printf(Locale.ROOT, "force-merged to 1 segment in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     /** A knn k=100 query; with a method, plus the hubness rescore (window 100) with that method. */
@@ -162,16 +224,16 @@ public final class RescoreLatencyBench {
                 + ",\"method\":\"" + method + "\"}}}";
     }
 
-    /** The modes measured side by side: knn alone, + dual_is (ungated), + dual_dis (gated: one exact top-1 search per request). */
-    static final String[] METHODS = {null, "dual_is", "dual_dis"};
+    /** The modes measured side by side: knn alone, then + the rescore with each method. */
+    static final String[] METHODS = {null, "is", "dis", "dual_is", "dual_dis", "csls", "nnn"};
 
-    List<String> measure(int size) {
+    List<String> measure(int size, String layout) {
         String[][] bodies = new String[METHODS.length][QUERIES];
         for (int q = 0; q < QUERIES; q++) {
             float[] v = vector(3, q);
             for (int m = 0; m < METHODS.length; m++) bodies[m][q] = body(v, METHODS[m]);
         }
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < WARMUP; w++) {
             for (int q = 0; q < QUERIES; q++) {
                 for (String[] b : bodies)
                     cluster.post("/" + INDEX + "/_search", b[q]).ok();
@@ -179,6 +241,7 @@ public final class RescoreLatencyBench {
         }
         long[][] t = new long[METHODS.length][QUERIES * ROUNDS];
         long searchesBefore = queryTotal();
+        String load = loadAverage();
         int k = 0;
         for (int round = 0; round < ROUNDS; round++) {
             for (int q = 0; q < QUERIES; q++, k++) {
@@ -188,30 +251,51 @@ public final class RescoreLatencyBench {
                 }
             }
         }
-        double searchesPerRequest = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS);
-        double mp = pct(t[0], 50), pp = pct(t[0], 99);
+        double searchesPerRound = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS);
+        double[] median = new double[METHODS.length];
+        for (int m = 0; m < METHODS.length; m++) median[m] = pct(t[m], 50);
+        double pp = pct(t[0], 99);
         List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "%7d  (%s; load average %s at the start of the rounds)", size, layout, load));
         rows.add(String.format(
-                Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", mp, pp, "1.00", "1.00"));
+                Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", median[0], pp, "1.00", "1.00"));
         for (int m = 1; m < METHODS.length; m++) {
-            double mr = pct(t[m], 50), pr = pct(t[m], 99);
+            double pr = pct(t[m], 99);
+            String ungated = METHODS[m].equals("dis") ? "is" : METHODS[m].equals("dual_dis") ? "dual_is" : null;
             rows.add(String.format(
                     Locale.ROOT,
-                    "%7d  %-28s %9.2f %8.2f %14.2f %11.2f",
+                    "%7d  %-28s %9.2f %8.2f %14.2f %11.2f %14s",
                     size,
                     "knn k=100 + " + METHODS[m] + " w=100",
-                    mr,
+                    median[m],
                     pr,
-                    mr / mp,
-                    pr / pp));
+                    median[m] / median[0],
+                    pr / pp,
+                    ungated == null
+                            ? ""
+                            : String.format(Locale.ROOT, "%.2f", median[m] / median[indexOf(ungated)])));
         }
         rows.add(String.format(
                 Locale.ROOT,
                 "%7d  (shard query phases per round of the %d modes: %.2f; 1 shard)",
                 size,
                 METHODS.length,
-                searchesPerRequest));
+                searchesPerRound));
         return rows;
+    }
+
+    static int indexOf(String method) {
+        for (int m = 1; m < METHODS.length; m++) if (METHODS[m].equals(method)) return m;
+        throw new IllegalArgumentException(method);
+    }
+
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     /** Query phases the node ran so far (a gated rescore adds its top-1 search). */

@@ -25,14 +25,20 @@ final class RescoreOracle {
 
     private RescoreOracle() {}
 
-    /** One query's search for the rescorer. */
+    /** One query's search for the rescorer, t(q) as the clause's default finds it. */
     static String searchBody(String field, float[] rows, int q, int d, int k, int window, String bank, String method) {
+        return searchBody(field, rows, q, d, k, window, bank, method, null);
+    }
+
+    /** One query's search for the rescorer; top1 ("knn", "exact") is sent when not null. */
+    static String searchBody(
+            String field, float[] rows, int q, int d, int k, int window, String bank, String method, String top1) {
         String v = VectorIndex.vectorJson(rows, q * d, d);
         return String.format(
                 Locale.ROOT,
                 "{\"size\":%d,\"_source\":false,\"track_total_hits\":true,"
                         + "\"query\":{\"knn\":{\"%s\":{\"vector\":%s,\"k\":%d}}},"
-                        + "\"rescore\":{\"window_size\":%d,\"hubness\":{\"bank\":\"%s\",\"query_vector\":%s,\"method\":\"%s\"}}}",
+                        + "\"rescore\":{\"window_size\":%d,\"hubness\":{\"bank\":\"%s\",\"query_vector\":%s,\"method\":\"%s\"%s}}}",
                 TOP,
                 field,
                 v,
@@ -40,7 +46,8 @@ final class RescoreOracle {
                 window,
                 bank,
                 v,
-                method);
+                method,
+                top1 == null ? "" : ",\"top1\":\"" + top1 + "\"");
     }
 
     /** Runs one search per query through _msearch in batches; returns each query's response (hits object). */

@@ -114,7 +114,8 @@ class RescoreShardLayoutIT {
                         .ok()
                         .json();
                 report.add(layout.name() + ": bank " + bank + " " + built.path("state") + " " + built.path("build"));
-                for (Method m : Method.values()) {
+                for (Variant v : variants()) {
+                    Method m = v.method();
                     for (String pref : layout.preferences()) {
                         long t0 = System.nanoTime();
                         List<JsonNode> hits = RescoreOracle.msearch(
@@ -123,10 +124,10 @@ class RescoreShardLayoutIT {
                                 pref,
                                 n,
                                 q -> RescoreOracle.searchBody(
-                                        "embedding", queries, q, d, 500, 500, bank, m.externalName()),
+                                        "embedding", queries, q, d, 500, 500, bank, m.externalName(), v.top1()),
                                 BATCH);
                         RescoreOracle.Outcome o = RescoreOracle.check(
-                                layout.name() + " " + pref + " " + m.externalName(),
+                                layout.name() + " " + pref + " " + v,
                                 hits,
                                 offline.get(m),
                                 n,
@@ -138,7 +139,7 @@ class RescoreShardLayoutIT {
                                 + String.format(Locale.ROOT, "  [%d ms]", (System.nanoTime() - t0) / 1_000_000));
                         failures.addAll(
                                 o.failures.stream().map(f -> o.label + ": " + f).toList());
-                        byLayout.put(layout.name() + "/" + pref + "/" + m, hits);
+                        byLayout.put(layout.name() + "/" + pref + "/" + v, hits);
                     }
                 }
                 cluster.delete("/_plugins/_hubness/banks/" + bank);
@@ -149,10 +150,11 @@ class RescoreShardLayoutIT {
             cluster.delete("/flickr-qbank");
             cluster.delete("/flickr-gbank");
         }
-        // never dependent on the layout: the same ids with the same scores (float) in every layout and copy
+        // never dependent on the layout: the same ids with the same scores (float) in every layout and copy, for either
+        // top1
         String reference =
                 layouts.get(0).name() + "/" + layouts.get(0).preferences().get(0) + "/";
-        for (Method m : Method.values()) {
+        for (Variant m : variants()) {
             List<JsonNode> ref = byLayout.get(reference + m);
             for (Map.Entry<String, List<JsonNode>> e : byLayout.entrySet()) {
                 if (!e.getKey().endsWith("/" + m) || e.getKey().startsWith(reference)) continue;
@@ -169,6 +171,26 @@ class RescoreShardLayoutIT {
                 failures.isEmpty(),
                 failures.size() + " disagreements, first ones:\n"
                         + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
+    }
+
+    /** A method, and for the gated ones how t(q) is found: the default (the engine's k=1 knn) or top1: exact. */
+    private record Variant(Method method, String top1) {
+        @Override
+        public String toString() {
+            return method.externalName() + (top1 == null ? "" : " top1=" + top1);
+        }
+    }
+
+    /**
+     * Every method with the default top-1; the gated ones also with {@code top1: exact}. The oracle's gates come from
+     * the exact top-1; on these galleries (at most 500 documents, HNSW searched with ef_search 100 candidates) the
+     * engine's top-1 must be the same document, so both variants must match it.
+     */
+    private static List<Variant> variants() {
+        List<Variant> out = new ArrayList<>();
+        for (Method m : Method.values()) out.add(new Variant(m, null));
+        for (Method m : Method.values()) if (m.isGated()) out.add(new Variant(m, "exact"));
+        return out;
     }
 
     /** The knn scores the float responses carry, as a list: equal in every layout for the same method and query. */

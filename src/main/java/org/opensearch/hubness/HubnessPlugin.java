@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.NamedDiff;
+import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.node.DiscoveryNodes;
@@ -127,6 +128,10 @@ public class HubnessPlugin extends Plugin
             sync.loadAllServing(HubnessMetadata.of(clusterService.state())); // versions refused for room may fit now
         });
         services.init(new ServingBanks(clusterService, registry, sync), cache);
+        services.knnSearchable(index -> {
+            IndexMetadata m = clusterService.state().metadata().index(index);
+            return m == null || m.getSettings().getAsBoolean("index.knn", false);
+        });
         NodeBanks nodeBanks = new NodeBanks(clusterService, registry, cache, services.rescoreStats());
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
         BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);

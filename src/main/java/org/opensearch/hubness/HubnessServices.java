@@ -1,5 +1,6 @@
 package org.opensearch.hubness;
 
+import java.util.function.Predicate;
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.field.FieldSpecCache;
@@ -15,6 +16,7 @@ public final class HubnessServices {
     private volatile DocTermsCache cache;
     private final RescoreStats rescoreStats = new RescoreStats();
     private final FieldSpecCache fieldSpecs = new FieldSpecCache();
+    private volatile Predicate<String> knnSearchable = index -> true;
 
     public void init(BankLookup banks, DocTermsCache cache) {
         this.banks = banks;
@@ -34,6 +36,16 @@ public final class HubnessServices {
     /** The node's verdicts on the vector fields the rescorer reads, per mapping version. */
     public FieldSpecCache fieldSpecs() {
         return fieldSpecs;
+    }
+
+    /** Sets the check whether k-NN can answer {@code knn} queries on an index (its {@code index.knn} setting). */
+    public void knnSearchable(Predicate<String> check) {
+        this.knnSearchable = check;
+    }
+
+    /** Whether k-NN can answer {@code knn} queries on the index (true when this node does not know it). */
+    public boolean knnSearchable(String index) {
+        return knnSearchable.test(index);
     }
 
     public RescoreStats rescoreStats() {

@@ -18,7 +18,6 @@ import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
 
 /**
  * Per node: the bank terms of gallery documents, one entry per (bank, build, segment), least recently used first
@@ -71,15 +70,7 @@ public final class DocTermsCache {
             return stored;
         }
         misses.increment();
-        DocTerms t = DocTermsCalculator.computeSingle(
-                bank.similarity(),
-                preparedVector,
-                bank.queryBank(),
-                bank.queryBankSize(),
-                bank.galleryBank(),
-                bank.galleryBankSize(),
-                bank.dimension(),
-                bank.params());
+        DocTerms t = PackedBanks.terms(bank, preparedVector, bank.params());
         return segment == null ? DocTermValues.of(t, 0) : segment.store(doc, t);
     }
 

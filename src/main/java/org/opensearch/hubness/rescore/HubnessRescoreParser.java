@@ -30,6 +30,7 @@ final class HubnessRescoreParser {
     static final ParseField SCORE_MODE = new ParseField("score_mode");
     static final ParseField QUERY_WEIGHT = new ParseField("query_weight");
     static final ParseField RESCORE_QUERY_WEIGHT = new ParseField("rescore_query_weight");
+    static final ParseField TOP1 = new ParseField("top1");
     static final List<String> PARAMETERS = List.of(
             BANK.getPreferredName(),
             QUERY_VECTOR.getPreferredName(),
@@ -39,7 +40,8 @@ final class HubnessRescoreParser {
             BETA_GALLERY.getPreferredName(),
             SCORE_MODE.getPreferredName(),
             QUERY_WEIGHT.getPreferredName(),
-            RESCORE_QUERY_WEIGHT.getPreferredName());
+            RESCORE_QUERY_WEIGHT.getPreferredName(),
+            TOP1.getPreferredName());
 
     /** What the body said, before {@link RescoreClause} validates it. */
     private static final class Body {
@@ -49,6 +51,7 @@ final class HubnessRescoreParser {
         Double betaQuery, betaGallery;
         ScoreMode scoreMode = ScoreMode.REPLACE;
         float queryWeight = 1f, rescoreQueryWeight = 1f;
+        Top1 top1 = Top1.KNN;
     }
 
     private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>(
@@ -76,6 +79,7 @@ final class HubnessRescoreParser {
                 (p, c) -> (float) number(p, RESCORE_QUERY_WEIGHT),
                 RESCORE_QUERY_WEIGHT,
                 any);
+        PARSER.declareField((b, v) -> b.top1 = v, (p, c) -> Top1.fromString(string(p, TOP1)), TOP1, any);
     }
 
     private HubnessRescoreParser() {}
@@ -104,7 +108,8 @@ final class HubnessRescoreParser {
                             body.betaGallery,
                             body.scoreMode,
                             body.queryWeight,
-                            body.rescoreQueryWeight));
+                            body.rescoreQueryWeight,
+                            body.top1));
         } catch (IllegalArgumentException e) {
             throw new ParsingException(location, e.getMessage(), e);
         }
@@ -123,6 +128,7 @@ final class HubnessRescoreParser {
         builder.field(SCORE_MODE.getPreferredName(), clause.scoreMode().externalName())
                 .field(QUERY_WEIGHT.getPreferredName(), clause.queryWeight())
                 .field(RESCORE_QUERY_WEIGHT.getPreferredName(), clause.rescoreQueryWeight())
+                .field(TOP1.getPreferredName(), clause.top1().externalName())
                 .endObject();
     }
 

@@ -15,9 +15,9 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermValues;
+import org.opensearch.hubness.cache.PackedBanks;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.DocTerms;
-import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.LogScore;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
@@ -143,15 +143,7 @@ public final class HubnessRescorer implements Rescorer {
                 fromCache = true;
             } else {
                 NormParams p = spec.params();
-                DocTerms t = DocTermsCalculator.computeSingle(
-                        bank.similarity(),
-                        g,
-                        bank.queryBank(),
-                        bank.queryBankSize(),
-                        bank.galleryBank(),
-                        bank.galleryBankSize(),
-                        bank.dimension(),
-                        p);
+                DocTerms t = PackedBanks.terms(bank, g, p);
                 lq = t.lq() == null ? Double.NaN : t.lq()[0];
                 lg = t.lg() == null ? Double.NaN : t.lg()[0];
                 csls = t.cslsR() == null ? Double.NaN : t.cslsR()[0];
@@ -224,14 +216,14 @@ public final class HubnessRescorer implements Rescorer {
             if (spec.method().isGated()) {
                 parts.add(Explanation.match(
                         spec.gateQuery() ? 1 : 0,
-                        "gate_query: the query's global top-1 [" + spec.top1Id()
-                                + "] " + (spec.gateQuery() ? "is" : "is not")
+                        "gate_query: the query's top-1 [" + spec.top1Id() + "] (" + top1Source(spec.top1())
+                                + ") " + (spec.gateQuery() ? "is" : "is not")
                                 + " in the query bank's activation set (decided once per "
                                 + "query on the coordinating node)"));
                 parts.add(Explanation.match(
                         spec.gateGallery() ? 1 : 0,
-                        "gate_gallery: the query's global top-1 [" + spec.top1Id()
-                                + "] " + (spec.gateGallery() ? "is" : "is not")
+                        "gate_gallery: the query's top-1 [" + spec.top1Id() + "] (" + top1Source(spec.top1())
+                                + ") " + (spec.gateGallery() ? "is" : "is not")
                                 + " in the gallery bank's activation set"
                                 + (spec.method().needsGalleryBank()
                                         ? ""
@@ -274,6 +266,13 @@ public final class HubnessRescorer implements Rescorer {
     private static void requireFiniteVector(DocVector dv, RescoreSpec spec) {
         FiniteCheck.requireFinite(
                 dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
+    }
+
+    /** What explain says t(q) is, for the clause's [top1]. */
+    private static String top1Source(Top1 top1) {
+        return top1 == Top1.EXACT
+                ? "top1: exact, the exact argmax over the gallery"
+                : "top1: knn, the first hit of a k=1 knn query on the gallery field";
     }
 
     private static double nanToZero(double v) {

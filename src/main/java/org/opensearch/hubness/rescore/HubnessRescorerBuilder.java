@@ -129,7 +129,7 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         if (now != null) return pin(now);
         SetOnce<Pinned> holder = new SetOnce<>();
         ctx.registerAsyncAction((client, listener) -> BankPinning.resolve(
-                services.banks(),
+                services,
                 client,
                 clause,
                 ActionListener.wrap(

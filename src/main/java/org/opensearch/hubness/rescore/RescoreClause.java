@@ -12,7 +12,8 @@ import org.opensearch.hubness.norm.NormParams;
 
 /**
  * The {@code hubness} clause as the user wrote it, validated: the same checks and messages whether it comes from the
- * DSL ({@link HubnessRescoreParser}), the wire or Java. Null {@code method}, {@code field} and β mean "the bank's".
+ * DSL ({@link HubnessRescoreParser}), the wire or Java. Null {@code method}, {@code field} and β mean "the bank's";
+ * {@code top1} says how the gated methods find the query's top-1 ({@link Top1}, default {@code knn}).
  */
 public record RescoreClause(
         String bank,
@@ -23,7 +24,8 @@ public record RescoreClause(
         Double betaGallery,
         ScoreMode scoreMode,
         float queryWeight,
-        float rescoreQueryWeight)
+        float rescoreQueryWeight,
+        Top1 top1)
         implements Writeable {
 
     public RescoreClause {
@@ -41,6 +43,31 @@ public record RescoreClause(
         Objects.requireNonNull(scoreMode);
         checkWeight(queryWeight, "query_weight");
         checkWeight(rescoreQueryWeight, "rescore_query_weight");
+        Objects.requireNonNull(top1);
+    }
+
+    /** The clause with the default top-1 ({@code knn}). */
+    public RescoreClause(
+            String bank,
+            float[] queryVector,
+            Method method,
+            String field,
+            Double betaQuery,
+            Double betaGallery,
+            ScoreMode scoreMode,
+            float queryWeight,
+            float rescoreQueryWeight) {
+        this(
+                bank,
+                queryVector,
+                method,
+                field,
+                betaQuery,
+                betaGallery,
+                scoreMode,
+                queryWeight,
+                rescoreQueryWeight,
+                Top1.KNN);
     }
 
     /** The clause with only the required parameters: everything else is the bank's or the default. */
@@ -58,7 +85,8 @@ public record RescoreClause(
                 in.readOptionalDouble(),
                 ScoreMode.fromString(in.readString()),
                 in.readFloat(),
-                in.readFloat());
+                in.readFloat(),
+                Top1.fromString(in.readString()));
     }
 
     @Override
@@ -72,6 +100,7 @@ public record RescoreClause(
         out.writeString(scoreMode.externalName());
         out.writeFloat(queryWeight);
         out.writeFloat(rescoreQueryWeight);
+        out.writeString(top1.externalName());
     }
 
     private static void checkBeta(Double beta, String name) {
@@ -103,7 +132,8 @@ public record RescoreClause(
                 && Objects.equals(betaGallery, c.betaGallery)
                 && scoreMode == c.scoreMode
                 && Float.compare(queryWeight, c.queryWeight) == 0
-                && Float.compare(rescoreQueryWeight, c.rescoreQueryWeight) == 0;
+                && Float.compare(rescoreQueryWeight, c.rescoreQueryWeight) == 0
+                && top1 == c.top1;
     }
 
     @Override
@@ -117,12 +147,13 @@ public record RescoreClause(
                 betaGallery,
                 scoreMode,
                 queryWeight,
-                rescoreQueryWeight);
+                rescoreQueryWeight,
+                top1);
     }
 
     @Override
     public String toString() {
         return "RescoreClause[bank=" + bank + ", dimension=" + queryVector.length + ", method=" + method + ", field="
-                + field + "]";
+                + field + ", top1=" + top1.externalName() + "]";
     }
 }

@@ -15,7 +15,8 @@ import org.opensearch.hubness.norm.NormParams;
  *                           banks on the fly (exact, slower) instead of being read from the cache
  * @param gateQuery          γq, decided once per query on the coordinating node (false for ungated methods)
  * @param gateGallery        γg, likewise
- * @param top1Id             the query's global top-1 gallery document (null when not needed or the gallery is empty)
+ * @param top1Id             the query's top-1 gallery document t(q) (null when not needed or the gallery is empty)
+ * @param top1               how t(q) was found (the engine's top-1 or the exact argmax), for explain
  * @param scoreMode          how the hubness score combines with the first-pass score
  * @param queryWeight        weight of the first-pass score
  * @param rescoreQueryWeight weight of the hubness score
@@ -29,6 +30,7 @@ public record RescoreSpec(
         boolean gateQuery,
         boolean gateGallery,
         String top1Id,
+        Top1 top1,
         ScoreMode scoreMode,
         float queryWeight,
         float rescoreQueryWeight) {}

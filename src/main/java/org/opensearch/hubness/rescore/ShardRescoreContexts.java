@@ -52,6 +52,7 @@ final class ShardRescoreContexts {
                 pinned.gateQuery(),
                 pinned.gateGallery(),
                 pinned.top1Id(),
+                BankPinning.top1For(services, b, request.top1()), // index.knn is fixed at creation: as the coordinator
                 request.scoreMode(),
                 request.queryWeight(),
                 request.rescoreQueryWeight());

@@ -43,14 +43,16 @@ public final class LeafVectorReader {
      * @throws IllegalArgumentException when a stored vector's dimension differs from {@code dimension}
      */
     public static DocVector[] read(IndexReader reader, String field, int dimension, int[] docs) throws IOException {
-        Integer[] order = new Integer[docs.length];
-        for (int i = 0; i < docs.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+        // doc-id order without boxing: each entry packs (doc << 32 | position); doc ids are non-negative ints
+        long[] order = new long[docs.length];
+        for (int i = 0; i < docs.length; i++) order[i] = ((long) docs[i] << 32) | i;
+        Arrays.sort(order);
         List<LeafReaderContext> leaves = reader.leaves();
         DocVector[] out = new DocVector[docs.length];
         SegmentAccessor accessor = null;
         int accessorLeaf = -1;
-        for (Integer i : order) {
+        for (long packed : order) {
+            int i = (int) packed; // the low 32 bits: the position in docs
             int doc = docs[i];
             int leafIndex = ReaderUtil.subIndex(doc, leaves);
             LeafReaderContext leaf = leaves.get(leafIndex);

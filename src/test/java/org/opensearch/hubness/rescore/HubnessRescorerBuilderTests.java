@@ -1,6 +1,7 @@
 package org.opensearch.hubness.rescore;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.Rewriteable;
+import org.opensearch.index.query.WrapperQueryBuilder;
 import org.opensearch.index.query.functionscore.ScriptScoreQueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.SearchHits;
@@ -218,7 +220,8 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                         randomBoolean() ? randomDoubleBetween(0.01, 100, true) : null,
                         randomBoolean() ? randomFrom(ScoreMode.values()) : ScoreMode.REPLACE,
                         randomBoolean() ? randomFloat() * 5 : 1f,
-                        randomBoolean() ? randomFloat() * 5 : 1f));
+                        randomBoolean() ? randomFloat() * 5 : 1f,
+                        randomFrom(Top1.values())));
         if (randomBoolean()) b.windowSize(randomIntBetween(1, 10000));
         return b;
     }
@@ -292,7 +295,10 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         return p == null ? c : c.pin(p);
     }
 
-    /** The clause with one part changed: 0 the vector, 1 the field, 2 a β and a weight, 3 the method; else as is. */
+    /**
+     * The clause with one part changed: 0 the vector, 1 the field, 2 a β and a weight, 3 the method and the top-1;
+     * else as is.
+     */
     private static RescoreClause changed(RescoreClause k, int which) {
         float[] v = k.queryVector().clone();
         v[0] += 1;
@@ -305,7 +311,8 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                 k.betaGallery(),
                 k.scoreMode(),
                 which == 2 ? k.queryWeight() + 1 : k.queryWeight(),
-                k.rescoreQueryWeight());
+                k.rescoreQueryWeight(),
+                which == 3 ? (k.top1() == Top1.KNN ? Top1.EXACT : Top1.KNN) : k.top1());
     }
 
     // ---- pinning through the real Rewriteable loop ----
@@ -387,9 +394,9 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         assertEquals(5, q.pinned().bankVersion());
     }
 
-    public void testGatedMethodsAskTheGalleryForTheGlobalTop1() throws Exception {
-        List<SearchRequest> seen = new ArrayList<>();
-        try (NoOpClient client = new NoOpClient(getTestName()) {
+    /** A client whose every search answers with one hit, img-3, and records the request. */
+    private static NoOpClient top1Client(String name, List<SearchRequest> seen) {
+        return new NoOpClient(name) {
             @Override
             @SuppressWarnings("unchecked")
             protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(
@@ -402,15 +409,49 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                 listener.onResponse((Resp) new SearchResponse(
                         internal, null, 1, 1, 0, 1, ShardSearchFailure.EMPTY_ARRAY, SearchResponse.Clusters.EMPTY));
             }
-        }) {
+        };
+    }
+
+    public void testGatedMethodsAskTheEngineForTheTop1ByDefault() throws Exception {
+        List<SearchRequest> seen = new ArrayList<>();
+        try (NoOpClient client = top1Client(getTestName(), seen)) {
             HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, clause("both", Method.DUAL_DIS));
+            assertEquals(Top1.KNN, b.clause().top1());
             HubnessRescorerBuilder pinned = rewrite(b, client);
             assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, true, false, "img-3"), pinned.pinned());
             assertEquals(1, seen.size());
             SearchRequest r = seen.get(0);
             assertArrayEquals(new String[] {"gallery"}, r.indices());
             assertEquals(1, r.source().size());
-            ScriptScoreQueryBuilder q = (ScriptScoreQueryBuilder) r.source().query();
+            WrapperQueryBuilder q = (WrapperQueryBuilder) r.source().query();
+            String knn = new String(q.source(), StandardCharsets.UTF_8);
+            assertEquals("{\"knn\":{\"embedding\":{\"vector\":[1.0,2.0,3.0,4.0],\"k\":1}}}", knn);
+            // a pinned builder never searches again
+            assertSame(pinned, rewrite(pinned, client));
+            assertEquals(1, seen.size());
+        }
+    }
+
+    public void testTop1ExactScansTheGalleryWithTheExactScript() throws Exception {
+        List<SearchRequest> seen = new ArrayList<>();
+        try (NoOpClient client = top1Client(getTestName(), seen)) {
+            RescoreClause exact = new RescoreClause(
+                    "both",
+                    new float[] {1, 2, 3, 4},
+                    Method.DIS,
+                    null,
+                    null,
+                    null,
+                    ScoreMode.REPLACE,
+                    1f,
+                    1f,
+                    Top1.EXACT);
+            HubnessRescorerBuilder pinned = rewrite(new HubnessRescorerBuilder(services, exact), client);
+            assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-3"), pinned.pinned());
+            assertEquals(1, seen.size());
+            assertEquals(1, seen.get(0).source().size());
+            ScriptScoreQueryBuilder q =
+                    (ScriptScoreQueryBuilder) seen.get(0).source().query();
             String script = q.toString();
             assertTrue(
                     script,
@@ -418,10 +459,31 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                             && script.contains("\"lang\" : \"knn\"")
                             && script.contains("cosinesimil")
                             && script.contains("\"field\" : \"embedding\""));
-            // a pinned builder never searches again
-            assertSame(pinned, rewrite(pinned, client));
-            assertEquals(1, seen.size());
         }
+    }
+
+    public void testAGalleryWithoutKnnSearchGetsTheExactTop1() throws Exception {
+        List<SearchRequest> seen = new ArrayList<>();
+        services.knnSearchable(index -> !index.equals("gallery")); // index.knn: false: k-NN refuses knn queries
+        try (NoOpClient client = top1Client(getTestName(), seen)) {
+            rewrite(new HubnessRescorerBuilder(services, clause("both", Method.DIS)), client);
+            assertEquals(1, seen.size());
+            assertTrue(seen.get(0).source().query() instanceof ScriptScoreQueryBuilder);
+        } finally {
+            services.knnSearchable(index -> true);
+        }
+    }
+
+    public void testTop1IsValidatedInTheDsl() throws IOException {
+        String body = "{\"hubness\":{\"bank\":\"b\",\"query_vector\":[1,2],\"top1\":\"approx\"}}";
+        ParsingException e = expectThrows(ParsingException.class, () -> parseRescore(body));
+        assertTrue(e.getMessage(), e.getMessage().contains("[top1] must be one of [knn, exact], got [approx]"));
+        HubnessRescorerBuilder exact = (HubnessRescorerBuilder)
+                parseRescore("{\"hubness\":{\"bank\":\"b\",\"query_vector\":[1,2],\"top1\":\"exact\"}}");
+        assertEquals(Top1.EXACT, exact.clause().top1());
+        HubnessRescorerBuilder dflt =
+                (HubnessRescorerBuilder) parseRescore("{\"hubness\":{\"bank\":\"b\",\"query_vector\":[1,2]}}");
+        assertEquals(Top1.KNN, dflt.clause().top1());
     }
 
     public void testGateRules() {

@@ -213,7 +213,7 @@ class HubnessRescorerTests {
             gg = pin.gateGallery();
         }
         return new RescoreSpec(
-                "embedding", Similarity.COSINE.prepare(q), m, p, overridden, gq, gg, top1, mode, qw, rqw);
+                "embedding", Similarity.COSINE.prepare(q), m, p, overridden, gq, gg, top1, Top1.KNN, mode, qw, rqw);
     }
 
     @Test
@@ -466,6 +466,7 @@ class HubnessRescorerTests {
                 false,
                 false,
                 null,
+                Top1.KNN,
                 ScoreMode.REPLACE,
                 1,
                 1);
@@ -512,6 +513,7 @@ class HubnessRescorerTests {
                         false,
                         false,
                         null,
+                        Top1.KNN,
                         ScoreMode.REPLACE,
                         1,
                         1));
