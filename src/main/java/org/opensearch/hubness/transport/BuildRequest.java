@@ -70,7 +70,7 @@ public abstract class BuildRequest extends ActionRequest {
                 done -> listener.onResponse(BankResponse.pointer(bank)),
                 e -> listener.onFailure(new OpenSearchStatusException(
                         "the build of bank [" + bank + "] did not complete; " + BankResponse.outcomeRoute(bank)
-                                + " shows the bank's state and failure",
+                                + " shows the bank's state and failure if the build was recorded",
                         ExceptionsHelper.status(e))));
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.UUIDs;
@@ -208,16 +209,23 @@ public final class BuildRunner {
             listener.onResponse(BankResponse.one(record, LoadBank.views(loaded)));
         } catch (Exception e) {
             if (!(e instanceof Overtaken)) {
-                if (SecurityRefusal.isRefusal(e)) { // the caller's answer says why; no stack trace per refused call
-                    LOG.debug("build of bank [{}] version {} refused: {}", name, ticket.version(), e.getMessage());
-                } else {
-                    LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);
-                }
+                logFailure(name, ticket, e);
                 endAsFailed(name, ticket, e, abandonIfInvalid && e instanceof IllegalArgumentException);
             }
             listener.onFailure(e);
         } finally {
             janitor.cleanLater(name);
+        }
+    }
+
+    /** The caller's answer (and the bank's failure) says why: a stack trace only for the node's own faults (5xx). */
+    private static void logFailure(String name, BuildTicket ticket, Exception e) {
+        if (SecurityRefusal.isRefusal(e)) {
+            LOG.debug("build of bank [{}] version {} refused: {}", name, ticket.version(), e.getMessage());
+        } else if (ExceptionsHelper.status(e).getStatus() < 500) {
+            LOG.info("build of bank [{}] version {} failed: {}", name, ticket.version(), e.getMessage());
+        } else {
+            LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);
         }
     }
 
