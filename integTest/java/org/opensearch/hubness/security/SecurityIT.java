@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ class SecurityIT {
     static final String QUERY_SOURCE = "captions-bank";
     static final String OTHER = "other-vectors"; // an index the outsider may search
     static final String BANK = "sec-bank";
+    static final String VIS_SOURCE = "vis-source"; // 4 documents; DLS, FLS or a filtered alias hide one of them
+    static final String DLS_PUBLIC_ONLY = ", \"dls\": \"{\\\"term\\\": {\\\"tag\\\": \\\"public\\\"}}\"";
     static final String BANKS = "/_plugins/_hubness/banks";
     static final int GALLERY_SIZE = 300;
     static final int QUERIES = 10;
@@ -55,6 +58,7 @@ class SecurityIT {
     private LocalCluster admin;
     private final Map<String, LocalCluster> users = new LinkedHashMap<>();
     private float[] text;
+    private boolean visSourceCreated;
     private int d;
 
     @BeforeAll
@@ -142,7 +146,10 @@ class SecurityIT {
                         "/_tasks/" + accepted.path("task").asText() + "?wait_for_completion=true&timeout=120s")
                 .ok()
                 .json();
-        assertEquals("ready", task.path("response").path("state").asText(), task.toString());
+        assertEquals("bg-bank", task.path("response").path("bank").asText(), task.toString());
+        assertEquals(
+                "ready",
+                manager.get(BANKS + "/bg-bank").ok().json().path("state").asText());
         manager.delete(BANKS + "/bg-bank").ok();
         manager.get("/_plugins/_hubness/stats").ok();
         manager.post("/_plugins/_hubness/_clear_cache", null).ok();
@@ -356,7 +363,7 @@ class SecurityIT {
      * processor adds the clause inside the search, after every action filter, so the refusal comes from the shard.
      */
     @Test
-    @Order(8)
+    @Order(13)
     void anInlinePipelineCannotRescoreTheSearchersOwnIndexWithABank() {
         String v = VectorIndex.vectorJson(text, 0, d);
         for (String method : List.of("is", "dual_dis")) {
@@ -366,6 +373,110 @@ class SecurityIT {
                    {"hubness": {"bank": "%s", "method": "%s", "window_size": 30}}]}}""", v, BANK, method);
             assertRefusedWithoutTheGallery(user("outsider").post("/" + OTHER + "/_search", body), method);
         }
+    }
+
+    @Test
+    @Order(8)
+    void aManagerWithDocumentLevelSecurityOnASourceIsRefusedAndLeavesNoBank() {
+        LocalCluster dls = restrictedManager("vis_dls", DLS_PUBLIC_ONLY);
+        // the role itself may build: from the gallery and posted vectors
+        String posted =
+                "{\"gallery\": {\"index\": \"%s\", \"field\": \"embedding\"}, \"query_bank\": {\"vectors\": [%s]}}"
+                        .formatted(GALLERY, VectorIndex.vectorJson(text, 0, d));
+        assertEquals(
+                "ready",
+                dls.put(BANKS + "/vis-posted", posted).ok().json().path("state").asText());
+        admin.delete(BANKS + "/vis-posted").ok();
+        assertEquals(
+                3,
+                dls.get("/" + VIS_SOURCE + "/_count").ok().json().path("count").asInt(),
+                "DLS shows the manager 3 of the 4 documents");
+        for (String wait : List.of("true", "false")) {
+            assertRefusedAsHidden(dls.put(BANKS + "/vis-dls?wait_for_completion=" + wait, visDefinition(VIS_SOURCE)));
+            assertEquals(404, admin.get(BANKS + "/vis-dls").status(), "a refused PUT left a bank behind");
+        }
+        assertNothingLoggedOfTheRefusal("vis-dls");
+    }
+
+    @Test
+    @Order(9)
+    void aFilteredAliasAsASourceIsRefusedEvenForAllAccess() {
+        LocalCluster dls = restrictedManager("vis_dls", DLS_PUBLIC_ONLY); // creates the source if need be
+        assertRefusedAsHidden(admin.put(BANKS + "/vis-alias", visDefinition(VIS_SOURCE + "-public")));
+        assertEquals(404, admin.get(BANKS + "/vis-alias").status(), "a refused PUT left a bank behind");
+        // the same index without the alias builds, with all 4 documents
+        JsonNode whole =
+                admin.put(BANKS + "/vis-alias", visDefinition(VIS_SOURCE)).ok().json();
+        assertEquals(4, whole.path("build").path("query_bank_size").asInt(), whole.toString());
+        // a rebuild by the manager with document-level security is refused before it is recorded: the bank is unchanged
+        for (String wait : List.of("true", "false"))
+            assertRefusedAsHidden(dls.post(BANKS + "/vis-alias/_rebuild?wait_for_completion=" + wait, null));
+        JsonNode after = admin.get(BANKS + "/vis-alias").ok().json();
+        assertEquals("ready", after.path("state").asText(), after.toString());
+        assertEquals(1, after.path("version").asInt(), after.toString());
+        assertTrue(after.path("failure").isMissingNode(), after.toString());
+        admin.delete(BANKS + "/vis-alias").ok();
+    }
+
+    @Test
+    @Order(10)
+    void aManagerWhoseFieldLevelSecurityHidesTheVectorFieldIsRefused() {
+        LocalCluster fls = restrictedManager("vis_fls", ", \"fls\": [\"~embedding\"]");
+        assertRefusedAsHidden(fls.put(BANKS + "/vis-fls", visDefinition(VIS_SOURCE)));
+        assertEquals(404, admin.get(BANKS + "/vis-fls").status(), "a refused PUT left a bank behind");
+    }
+
+    @Test
+    @Order(11)
+    void aUserWithoutABankActionGets403ForAMalformedBodyAndLeavesNoBank() {
+        for (String name : List.of("gallery-searcher", "bank-viewer", "outsider")) {
+            for (String wait : List.of("true", "false")) {
+                assertForbidden(user(name).put(BANKS + "/x-malformed?wait_for_completion=" + wait, "{\"gallery\": "));
+                assertForbidden(
+                        user(name).put(BANKS + "/x-malformed?wait_for_completion=" + wait, "{\"beta_query\": -1}"));
+                assertForbidden(user(name).put(BANKS + "/Not%20A%20Name?wait_for_completion=" + wait, "{}"));
+            }
+            assertForbidden(user(name).post(BANKS + "/" + BANK + "/_rebuild", "{\"beta_query\": 2}"));
+        }
+        assertEquals(404, admin.get(BANKS + "/x-malformed").status(), "a refused PUT left a bank behind");
+        assertEquals(
+                2,
+                admin.get(BANKS + "/" + BANK).ok().json().path("version").asInt(),
+                "a refused call changed the bank");
+    }
+
+    @Test
+    @Order(12)
+    void aBackgroundBuildsTaskResultShowsATaskReaderNoBankContent() {
+        admin.put(
+                        "/_plugins/_security/api/roles/task_reader",
+                        "{\"cluster_permissions\": [\"cluster:monitor/task/get\"]}")
+                .ok();
+        admin.put("/_plugins/_security/api/internalusers/task-reader", "{\"password\": \"Quiet-Lantern-5518!x\"}")
+                .ok();
+        admin.put("/_plugins/_security/api/rolesmapping/task_reader", "{\"users\": [\"task-reader\"]}")
+                .ok();
+        LocalCluster reader = tls.as("task-reader", "Quiet-Lantern-5518!x");
+        LocalCluster manager = user("bank-manager");
+        manager.delete(BANKS + "/bg-secret");
+        JsonNode accepted = manager.put(
+                        BANKS + "/bg-secret?wait_for_completion=false", """
+            {"gallery": {"index": "%s", "field": "embedding"}, "query_bank": {"index": "%s", "field": "embedding"},
+             "description": "private captions of team X"}""".formatted(GALLERY, QUERY_SOURCE))
+                .ok()
+                .json();
+        LocalCluster.Response task =
+                reader.get("/_tasks/" + accepted.path("task").asText() + "?wait_for_completion=true&timeout=120s");
+        JsonNode result = task.ok().json();
+        assertTrue(result.path("completed").asBoolean(), task.body());
+        assertEquals("bg-secret", result.path("response").path("bank").asText(), task.body());
+        for (String detail : List.of("team X", QUERY_SOURCE, "definition", "sha256", "\"build\"", "\"state\"", "nodes"))
+            assertFalse(task.body().contains(detail), detail + " in the task result: " + task.body());
+        assertForbidden(reader.get(BANKS + "/bg-secret"));
+        assertEquals(
+                "ready",
+                manager.get(BANKS + "/bg-secret").ok().json().path("state").asText());
+        manager.delete(BANKS + "/bg-secret").ok();
     }
 
     // ---- helpers ----
@@ -387,6 +498,70 @@ class SecurityIT {
             {"size": 10, "explain": %s, "_source": false,
              "query": {"knn": {"embedding": {"vector": %s, "k": 30}}},
              "rescore": {"window_size": 30, "hubness": {"bank": "%s", "query_vector": %s, "method": "%s"}}}""", explain, v, bank, v, method);
+    }
+
+    /**
+     * A manager like the documented one, whose role restricts the 4-document source [vis-source] ({@code restriction}:
+     * a "dls" or "fls" entry of its index permission); created once per name.
+     */
+    private LocalCluster restrictedManager(String role, String restriction) {
+        if (!visSourceCreated) {
+            VectorIndex.create(admin, VIS_SOURCE, d, "cosinesimil", 1, 0);
+            for (int i = 0; i < 4; i++) {
+                admin.put(
+                                "/" + VIS_SOURCE + "/_doc/v-" + i + "?refresh=true",
+                                "{\"embedding\": %s, \"tag\": \"%s\"}"
+                                        .formatted(
+                                                VectorIndex.vectorJson(text, i * d, d), i == 3 ? "secret" : "public"))
+                        .ok();
+            }
+            admin.post("/_aliases", """
+                {"actions": [{"add": {"index": "%s", "alias": "%s-public", "filter": {"term": {"tag": "public"}}}}]}""".formatted(VIS_SOURCE, VIS_SOURCE)).ok();
+            visSourceCreated = true;
+        }
+        String read =
+                "\"allowed_actions\": [\"read\", \"indices:admin/mappings/get\", \"indices:monitor/settings/get\"]";
+        admin.put("/_plugins/_security/api/roles/" + role, """
+            {"cluster_permissions": ["cluster:admin/hubness/bank/*", "cluster:monitor/task/get"],
+             "index_permissions": [{"index_patterns": ["%s"], %s},
+                                   {"index_patterns": ["%s"], %s%s}]}""".formatted(GALLERY, read, VIS_SOURCE, read, restriction))
+                .ok();
+        String user = role.replace('_', '-');
+        admin.put("/_plugins/_security/api/internalusers/" + user, "{\"password\": \"Restricted-Manager-3377!x\"}")
+                .ok();
+        admin.put("/_plugins/_security/api/rolesmapping/" + role, "{\"users\": [\"" + user + "\"]}")
+                .ok();
+        return tls.as(user, "Restricted-Manager-3377!x");
+    }
+
+    private static String visDefinition(String querySource) {
+        return """
+            {"gallery": {"index": "%s", "field": "embedding"}, "query_bank": {"index": "%s", "field": "embedding"}}""".formatted(GALLERY, querySource);
+    }
+
+    /** The build's own 403: it names the reasons, not the security plugin's generic refusal. */
+    private static void assertRefusedAsHidden(LocalCluster.Response r) {
+        assertForbidden(r);
+        assertTrue(
+                r.body().contains("you cannot see every document") && r.body().contains("filtered alias"), r.body());
+    }
+
+    /** A refused PUT happens before the build is recorded: the node logs neither a failed build nor a stack trace. */
+    private void assertNothingLoggedOfTheRefusal(String bank) {
+        try (var logs = Files.walk(clusterDir)) {
+            List<Path> files = logs.filter(p -> p.getFileName().toString().endsWith(".log")
+                            && p.getParent().getFileName().toString().equals("logs"))
+                    .toList();
+            assertFalse(files.isEmpty(), "no node log under " + clusterDir);
+            for (Path f : files) {
+                String log = Files.readString(f);
+                assertFalse(log.contains("build of bank [" + bank + "]"), f + " logs the refused build");
+                assertFalse(
+                        log.contains("Exception: [query_bank]: you cannot see"), f + " holds a refusal's stack trace");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** id:score of each hit, in order. */

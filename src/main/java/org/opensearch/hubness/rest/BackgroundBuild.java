@@ -15,9 +15,10 @@ import org.opensearch.tasks.TaskListener;
 /**
  * The 202 of a build nobody waits for (wait_for_completion=false), as _reindex answers: sent once the cluster manager
  * has recorded the build (so a GET right after it says [building], and a missing bank or a running build is a 404 or
- * 409 instead), with the task to follow (GET _tasks/{task} keeps the outcome). A refusal before the action runs
- * (the security plugin's 403 for a user without the action) is the answer too: the action never records a build then.
- * The channel gets exactly one answer; after the 202, the build's own outcome goes only to its task.
+ * 409 instead), with the task to follow (GET _tasks/{task} says when it ended and points to GET of the bank, where the
+ * outcome is read). A refusal before the build is recorded (the security plugin's 403 for a user without the action, a
+ * malformed body, a source the caller does not see whole) is the answer too. The channel gets exactly one answer;
+ * after the 202, the build's own outcome goes only to its task.
  */
 final class BackgroundBuild implements ActionListener<BuildTicket> {
 
@@ -78,7 +79,7 @@ final class BackgroundBuild implements ActionListener<BuildTicket> {
         try {
             channel.sendResponse(new BytesRestResponse(channel, e));
         } catch (Exception ignored) {
-            // the channel is gone; the task keeps the error
+            // the channel is gone; the bank (GET) says how the build ended
         }
     }
 }

@@ -4,14 +4,11 @@ import static org.opensearch.rest.RestRequest.Method.PUT;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.transport.PutBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
@@ -20,8 +17,8 @@ import org.opensearch.transport.client.node.NodeClient;
 
 /**
  * PUT /_plugins/_hubness/banks/{name}. A body beyond plugins.hubness.bank.max_body_size is a 413 before it is parsed
- * (parsing posted vectors into objects is what costs a node its heap); a malformed definition is a 400 before anything
- * is recorded, also when nobody waits.
+ * (parsing posted vectors into objects is what costs a node its heap). The body is parsed by the action, once the
+ * security plugin authorised it: a malformed definition is a 400 before anything is recorded, also when nobody waits.
  */
 final class RestPutBankHandler extends BaseRestHandler {
 
@@ -55,13 +52,8 @@ final class RestPutBankHandler extends BaseRestHandler {
                             + "and define the bank with {\"index\", \"field\"}",
                     RestStatus.REQUEST_ENTITY_TOO_LARGE);
         }
-        Map<String, Object> body = content == null
-                ? Map.of()
-                : XContentHelper.convertToMap(content, false, request.getMediaType())
-                        .v2();
-        BankDefinition.fromMap(name, body); // a malformed definition is a 400 now, also when nobody waits
-        String json = content == null ? "{}" : XContentHelper.convertToJson(content, false, request.getMediaType());
-        PutBank.Request put = new PutBank.Request(name, json, !wait);
+        // parsed by the action, after the security plugin authorised it: without a bank action a bad body is a 403 too
+        PutBank.Request put = new PutBank.Request(name, content, request.getMediaType(), !wait);
         if (wait) return channel -> client.execute(PutBank.ACTION, put, new RestToXContentListener<>(channel));
         return channel -> {
             BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());

@@ -3,7 +3,6 @@ package org.opensearch.hubness.rest;
 import static org.opensearch.rest.RestRequest.Method.POST;
 
 import java.util.List;
-import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.transport.RebuildBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
@@ -30,12 +29,9 @@ final class RestRebuildBankHandler extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         String name = request.param("name");
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
-        if (request.hasContent() && request.content().length() > 0) {
-            throw new IllegalArgumentException("_rebuild takes no body: it rebuilds bank [" + name
-                    + "] from its stored definition; " + "to change the definition, DELETE the bank and PUT it again");
-        }
-        BankDefinition.validateName(name);
-        RebuildBank.Request rebuild = new RebuildBank.Request(name, !wait);
+        // the action refuses a body or a bad name, once the security plugin authorised it
+        boolean withBody = request.hasContent() && request.content().length() > 0;
+        RebuildBank.Request rebuild = new RebuildBank.Request(name, withBody, !wait);
         if (wait) return channel -> client.execute(RebuildBank.ACTION, rebuild, new RestToXContentListener<>(channel));
         return channel -> {
             BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());

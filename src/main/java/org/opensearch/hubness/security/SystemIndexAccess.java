@@ -13,8 +13,8 @@ import org.opensearch.threadpool.ThreadPool;
  * system index ({@code .hubness-banks}), which it hides from every user role, even all_access, and run the plugin's
  * internal actions ({@code cluster:admin/hubness/internal/*}), which no role needs; without the security plugin the
  * stash changes nothing. Used for bank storage and the internal node-to-node calls a PUT, _rebuild or GET makes; a
- * build's fan-out over the gallery and bank source shards runs so only after the caller's own mapping, settings and
- * search requests on those indices succeeded ({@code transport/GalleryBuild}), so a build reads no more than its caller may.
+ * build's fan-out over the gallery and bank source shards runs so only after {@link SourceVisibility} found, with the
+ * caller's own requests, that the caller sees every document of those sources, so a build reads no more than its caller may.
  */
 public final class SystemIndexAccess {
 

@@ -24,17 +24,30 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
     private final List<NodeView> nodes;
 
     public static BankResponse one(BankRecord bank, List<NodeView> nodes) {
-        return new BankResponse(List.of(bank), true, nodes);
+        return new BankResponse(List.of(bank), true, nodes, null);
     }
 
     public static BankResponse list(List<BankRecord> banks) {
-        return new BankResponse(banks, false, List.of());
+        return new BankResponse(banks, false, List.of(), null);
     }
 
-    private BankResponse(List<BankRecord> banks, boolean single, List<NodeView> nodes) {
+    /** A background build's task result: the bank's name and where its outcome is read, nothing of the bank. */
+    public static BankResponse pointer(String bank) {
+        return new BankResponse(List.of(), true, List.of(), bank);
+    }
+
+    static String outcomeRoute(String bank) {
+        return "GET /_plugins/_hubness/banks/" + bank;
+    }
+
+    /** Set only for {@link #pointer}. */
+    private final String pointerTo;
+
+    private BankResponse(List<BankRecord> banks, boolean single, List<NodeView> nodes, String pointerTo) {
         this.banks = banks;
         this.single = single;
         this.nodes = nodes;
+        this.pointerTo = pointerTo;
     }
 
     public BankResponse(StreamInput in) throws IOException {
@@ -42,6 +55,7 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
         banks = in.readList(BankRecord::new);
         single = in.readBoolean();
         nodes = in.readList(NodeView::new);
+        pointerTo = in.readOptionalString();
     }
 
     @Override
@@ -49,6 +63,7 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
         out.writeList(banks);
         out.writeBoolean(single);
         out.writeList(nodes);
+        out.writeOptionalString(pointerTo);
     }
 
     public BankRecord bank() {
@@ -57,6 +72,12 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
 
     @Override
     public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
+        if (pointerTo != null) {
+            return b.startObject()
+                    .field("bank", pointerTo)
+                    .field("outcome", outcomeRoute(pointerTo))
+                    .endObject();
+        }
         if (!single) {
             b.startObject().startArray("banks");
             for (BankRecord r : banks) {

@@ -1,6 +1,8 @@
 package org.opensearch.hubness.transport;
 
 import java.io.IOException;
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.core.action.ActionListener;
@@ -51,10 +53,25 @@ public abstract class BuildRequest extends ActionRequest {
         return this;
     }
 
-    /** A background build keeps its outcome (the bank's status or the error) for GET _tasks/{task}. */
+    /** A background build's task keeps a result for GET _tasks/{task}: only {@link #forTask}'s pointer to the bank. */
     @Override
     public boolean getShouldStoreResult() {
         return background;
+    }
+
+    /**
+     * The listener of the action's outcome. A background build's outcome is stored as its task's result, which anyone
+     * with cluster:monitor/task/get may read (task ids are sequential): it keeps the bank's name and where to read the
+     * outcome, GET /_plugins/_hubness/banks/{name} (cluster:admin/hubness/bank/get), and no bank content or failure text.
+     */
+    public ActionListener<BankResponse> forTask(ActionListener<BankResponse> listener) {
+        if (!background) return listener;
+        return ActionListener.wrap(
+                done -> listener.onResponse(BankResponse.pointer(bank)),
+                e -> listener.onFailure(new OpenSearchStatusException(
+                        "the build of bank [" + bank + "] did not complete; " + BankResponse.outcomeRoute(bank)
+                                + " shows the bank's state and failure if the build was recorded",
+                        ExceptionsHelper.status(e))));
     }
 
     @Override

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.UUIDs;
-import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
@@ -24,9 +24,10 @@ import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
-import org.opensearch.hubness.field.IndexFieldInspector;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
+import org.opensearch.hubness.security.SecurityRefusal;
+import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.threadpool.ThreadPool;
@@ -51,6 +52,8 @@ public final class BuildRunner {
     private final BlobJanitor janitor;
     /** StartBuild, EndBuild and LoadBank run as the plugin: no user role needs the internal actions. */
     private final SystemIndexAccess asPlugin;
+    /** A build reads only sources the caller sees whole. */
+    private final SourceVisibility sources;
 
     public BuildRunner(
             Client client,
@@ -67,12 +70,16 @@ public final class BuildRunner {
         this.settings = settings;
         this.janitor = janitor;
         this.asPlugin = asPlugin;
+        this.sources = new SourceVisibility(client, asPlugin);
     }
 
-    /** PUT: validates the definition and the gallery field (400 before anything is recorded), then builds version 1. */
+    /**
+     * PUT: parses and validates the definition (400) and checks every source as the caller (403), all before anything
+     * is recorded; then builds version 1.
+     */
     void create(
             String name,
-            String bodyJson,
+            Supplier<Map<String, Object>> body,
             boolean background,
             ActionListener<BuildTicket> started,
             ActionListener<BankResponse> listener) {
@@ -80,9 +87,9 @@ public final class BuildRunner {
             BuildTicket ticket;
             BankDefinition def;
             try {
-                def = BankDefinition.fromMap(
-                        name, XContentHelper.convertToMap(JsonXContent.jsonXContent, bodyJson, false));
-                VectorFieldSpec gallery = IndexFieldInspector.inspect(client, def.galleryIndex(), def.galleryField());
+                def = BankDefinition.fromMap(name, body.get());
+                // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
+                VectorFieldSpec gallery = sources.requireWholeSources(def);
                 gallery.resolve(def.similarity());
                 if (!gallery.index().equals(def.galleryIndex())) {
                     throw new IllegalArgumentException(
@@ -123,6 +130,7 @@ public final class BuildRunner {
             StartBuild.Response s;
             try {
                 BankDefinition.validateName(name);
+                refuseUnreadableSources(name);
                 s = asPlugin.call(() -> client.execute(
                                 StartBuild.ACTION,
                                 new StartBuild.Request(
@@ -142,6 +150,20 @@ public final class BuildRunner {
                             false,
                             listener));
         });
+    }
+
+    /**
+     * A rebuild whose caller may not read every source whole is refused (403) before it is recorded. Other faults of
+     * the sources (an index deleted since) fail the recorded build, so the bank's state says why.
+     */
+    private void refuseUnreadableSources(String name) {
+        BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
+        if (record == null) return; // StartBuild answers the 404
+        try {
+            sources.requireWholeSources(BankDefinition.fromStoredJson(name, record.definitionJson()));
+        } catch (RuntimeException e) {
+            if (SecurityRefusal.isRefusal(e)) throw e;
+        }
     }
 
     private static void notifyFailure(
@@ -187,12 +209,23 @@ public final class BuildRunner {
             listener.onResponse(BankResponse.one(record, LoadBank.views(loaded)));
         } catch (Exception e) {
             if (!(e instanceof Overtaken)) {
-                LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);
+                logFailure(name, ticket, e);
                 endAsFailed(name, ticket, e, abandonIfInvalid && e instanceof IllegalArgumentException);
             }
             listener.onFailure(e);
         } finally {
             janitor.cleanLater(name);
+        }
+    }
+
+    /** The caller's answer (and the bank's failure) says why: a stack trace only for the node's own faults (5xx). */
+    private static void logFailure(String name, BuildTicket ticket, Exception e) {
+        if (SecurityRefusal.isRefusal(e)) {
+            LOG.debug("build of bank [{}] version {} refused: {}", name, ticket.version(), e.getMessage());
+        } else if (ExceptionsHelper.status(e).getStatus() < 500) {
+            LOG.info("build of bank [{}] version {} failed: {}", name, ticket.version(), e.getMessage());
+        } else {
+            LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);
         }
     }
 

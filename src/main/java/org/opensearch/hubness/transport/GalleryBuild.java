@@ -30,13 +30,13 @@ import org.opensearch.hubness.bank.VectorSource;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.build.DocKeys;
 import org.opensearch.hubness.build.ShardSample;
-import org.opensearch.hubness.field.IndexFieldInspector;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.norm.HubnessSummary;
 import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.index.IndexNotFoundException;
@@ -65,6 +65,8 @@ final class GalleryBuild {
     /** Throws when the build was overtaken (deleted, re-created, failed): checked before every retry. */
     private final Runnable requireCurrent;
 
+    private final SourceVisibility sources;
+
     GalleryBuild(
             Client client,
             ClusterService clusterService,
@@ -76,11 +78,13 @@ final class GalleryBuild {
         this.settings = settings;
         this.asPlugin = asPlugin;
         this.requireCurrent = requireCurrent;
+        this.sources = new SourceVisibility(client, asPlugin);
     }
 
     Result run(BankDefinition def, BuildTicket ticket) {
         long started = System.currentTimeMillis();
-        VectorFieldSpec gallery = inspectReadable(def.galleryIndex(), def.galleryField());
+        // checked again as the caller when the reads start (BuildRunner checked before recording the build)
+        VectorFieldSpec gallery = sources.requireWhole("gallery", def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());
         int d = gallery.dimension();
         float[] queryBank = def.queryBank() == null ? new float[0] : load("query_bank", def.queryBank(), gallery);
@@ -163,13 +167,6 @@ final class GalleryBuild {
         return new Result(bank, info);
     }
 
-    /** The field's check as the caller (mapping and settings), and a read as the caller: a build reads with their rights. */
-    private VectorFieldSpec inspectReadable(String index, String field) {
-        VectorFieldSpec spec = IndexFieldInspector.inspect(client, index, field);
-        client.prepareSearch(spec.index()).setSize(0).setTrackTotalHits(false).get();
-        return spec;
-    }
-
     private float[] load(String what, VectorSource source, VectorFieldSpec gallery) {
         int d = gallery.dimension();
         if (source.kind() == VectorSource.Kind.VECTORS) {
@@ -195,7 +192,7 @@ final class GalleryBuild {
         } else {
             VectorFieldSpec bankField;
             try {
-                bankField = inspectReadable(source.index(), source.field());
+                bankField = sources.requireWhole(what, source.index(), source.field());
             } catch (IndexNotFoundException e) {
                 throw new IllegalArgumentException("[" + what + "] index [" + source.index() + "] does not exist", e);
             }

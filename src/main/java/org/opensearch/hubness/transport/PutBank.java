@@ -1,19 +1,24 @@
 package org.opensearch.hubness.transport;
 
 import java.io.IOException;
+import java.util.Map;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 
 /**
  * PUT /_plugins/_hubness/banks/{name}: define a bank and build its version 1 on this node. The request carries the
- * JSON body as the user sent it (like an ingest pipeline's PUT), parsed where it runs.
+ * body as the user sent it (like an ingest pipeline's PUT), parsed where the action runs: after the security plugin
+ * authorised the action.
  */
 public final class PutBank {
 
@@ -23,22 +28,35 @@ public final class PutBank {
     private PutBank() {}
 
     public static final class Request extends BuildRequest {
-        private final String bodyJson;
+        /** The body as sent (null without one), parsed only where the action runs, after authorisation. */
+        private final BytesReference body;
 
-        public Request(String bank, String bodyJson, boolean background) {
+        private final MediaType mediaType;
+
+        public Request(String bank, BytesReference body, MediaType mediaType, boolean background) {
             super(bank, background);
-            this.bodyJson = bodyJson;
+            this.body = body;
+            this.mediaType = body == null ? null : mediaType;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            bodyJson = in.readString();
+            body = in.readOptionalBytesReference();
+            mediaType = body == null ? null : in.readMediaType();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeString(bodyJson);
+            out.writeOptionalBytesReference(body);
+            if (body != null) mediaType.writeTo(out);
+        }
+
+        /** The body as a map: a 400 when it is not valid JSON (or the content type's format). */
+        Map<String, Object> bodyMap() {
+            return body == null
+                    ? Map.of()
+                    : XContentHelper.convertToMap(body, false, mediaType).v2();
         }
     }
 
@@ -52,8 +70,9 @@ public final class PutBank {
         }
 
         @Override
-        protected void doExecute(Task task, Request r, ActionListener<BankResponse> listener) {
-            runner.create(r.bank(), r.bodyJson, r.background(), r.started(), listener);
+        protected void doExecute(Task task, Request r, ActionListener<BankResponse> outcome) {
+            ActionListener<BankResponse> listener = r.forTask(outcome);
+            runner.create(r.bank(), r::bodyMap, r.background(), r.started(), listener);
         }
     }
 }

@@ -7,6 +7,7 @@ import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 
@@ -19,12 +20,23 @@ public final class RebuildBank {
     private RebuildBank() {}
 
     public static final class Request extends BuildRequest {
-        public Request(String bank, boolean background) {
+        /** Whether the REST request had a body: refused here, after authorisation, not before it. */
+        private final boolean withBody;
+
+        public Request(String bank, boolean withBody, boolean background) {
             super(bank, background);
+            this.withBody = withBody;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
+            withBody = in.readBoolean();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeBoolean(withBody);
         }
     }
 
@@ -38,7 +50,16 @@ public final class RebuildBank {
         }
 
         @Override
-        protected void doExecute(Task task, Request r, ActionListener<BankResponse> listener) {
+        protected void doExecute(Task task, Request r, ActionListener<BankResponse> outcome) {
+            ActionListener<BankResponse> listener = r.forTask(outcome);
+            if (r.withBody) {
+                IllegalArgumentException e = new IllegalArgumentException("_rebuild takes no body: it rebuilds bank ["
+                        + r.bank() + "] from its stored definition; to change the definition, DELETE the bank and PUT "
+                        + "it again");
+                if (r.started() != null) r.started().onFailure(e);
+                listener.onFailure(e);
+                return;
+            }
             runner.rebuild(r.bank(), r.started(), listener);
         }
     }

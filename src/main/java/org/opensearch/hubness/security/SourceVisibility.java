@@ -1,0 +1,94 @@
+/*
+ * Copyright OpenSearch Contributors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearch.hubness.security;
+
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.bank.VectorSource;
+import org.opensearch.hubness.field.IndexFieldInspector;
+import org.opensearch.hubness.field.VectorFieldSpec;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.transport.client.Client;
+
+/**
+ * A build reads its sources' vectors from Lucene as the plugin, so it may read a source only if the caller sees all of
+ * it. The caller's mapping, settings and a count run as the caller, through the name they gave (the security plugin
+ * applies their index permissions, document- and field-level security; a filtered alias applies its filter); the same
+ * count then runs as the plugin on the concrete index. If the caller sees fewer documents with the vector field, the
+ * build is refused (403): a bank holding vectors the caller may not see would hand them to every searcher of the
+ * gallery. The counts are taken when the build starts; documents indexed while it runs are read without this check.
+ * Blocking: call it from a generic thread, in the caller's thread context.
+ */
+public final class SourceVisibility {
+
+    private final Client client;
+    private final SystemIndexAccess asPlugin;
+
+    public SourceVisibility(Client client, SystemIndexAccess asPlugin) {
+        this.client = client;
+        this.asPlugin = asPlugin;
+    }
+
+    /** Every source of {@code def} the build reads from an index (the gallery, and index banks); answers the gallery's field. */
+    public VectorFieldSpec requireWholeSources(BankDefinition def) {
+        VectorFieldSpec gallery = requireWhole("gallery", def.galleryIndex(), def.galleryField());
+        requireWhole("query_bank", def.queryBank());
+        requireWhole("gallery_bank", def.galleryBank());
+        return gallery;
+    }
+
+    private void requireWhole(String what, VectorSource source) {
+        if (source != null && source.kind() == VectorSource.Kind.INDEX)
+            requireWhole(what, source.index(), source.field());
+    }
+
+    /** The field as the caller sees it, once the caller was shown to see every document of {@code name} that has it. */
+    public VectorFieldSpec requireWhole(String what, String name, String field) {
+        VectorFieldSpec spec = inspectAsCaller(what, name, field);
+        // the caller's count first: a document indexed between the two counts refuses the build rather than slips in
+        long seenByCaller = count(name, field);
+        long stored = asPlugin.call(() -> count(spec.index(), field));
+        if (seenByCaller < stored) throw hidden(what, name, field);
+        return spec;
+    }
+
+    /** The caller's mapping; a field that only the plugin sees is hidden from the caller by field-level security. */
+    private VectorFieldSpec inspectAsCaller(String what, String name, String field) {
+        try {
+            return IndexFieldInspector.inspect(client, name, field);
+        } catch (IllegalArgumentException notSeen) {
+            boolean pluginSeesIt;
+            try {
+                asPlugin.call(() -> IndexFieldInspector.inspect(client, name, field));
+                pluginSeesIt = true;
+            } catch (RuntimeException also) {
+                pluginSeesIt = false;
+            }
+            if (pluginSeesIt) throw hidden(what, name, field);
+            throw notSeen;
+        }
+    }
+
+    private long count(String index, String field) {
+        return client.prepareSearch(index)
+                .setSize(0)
+                .setTrackTotalHits(true)
+                .setQuery(QueryBuilders.existsQuery(field))
+                .get()
+                .getHits()
+                .getTotalHits()
+                .value();
+    }
+
+    private static OpenSearchStatusException hidden(String what, String name, String field) {
+        return new OpenSearchStatusException(
+                "[" + what + "]: you cannot see every document (or the vector field [" + field + "]) of [" + name
+                        + "] — document-level or field-level security, or a filtered alias, hides part of it — and a bank "
+                        + "built from it would reveal the hidden vectors to every searcher of the gallery; build from an "
+                        + "index or alias you see whole",
+                RestStatus.FORBIDDEN);
+    }
+}
