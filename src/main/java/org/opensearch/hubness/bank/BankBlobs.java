@@ -175,9 +175,10 @@ public final class BankBlobs {
                     Set.copyOf((List<String>) doc.get("gallery_activation")));
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
-                throw new BankRefusedException(what + " fails its checksum: the stored blobs hash to " + sha
-                        + " but the cluster state recorded " + v.sha256()
-                        + "; the bank index was modified outside the plugin; rebuild the bank");
+                // the reason reaches searchers and GET: it names no digest (a digest confirms a guessed vector)
+                throw new BankRefusedException(what + " fails its checksum: the stored blobs do not hash to the"
+                        + " value the cluster state recorded; the bank index was modified outside the plugin;"
+                        + " rebuild the bank");
             }
             return loaded;
         } catch (IndexNotFoundException e) {
