@@ -50,7 +50,8 @@ class BankStorageIT {
 
     @AfterAll
     static void dropAll() {
-        for (String bank : List.of(HIDDEN, GUARDED, "guarded-again")) cluster.delete(BANKS + bank);
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.breaker.limit\": null}}");
+        for (String bank : List.of(HIDDEN, GUARDED, "guarded-again", "roomy")) cluster.delete(BANKS + bank);
         for (String index : List.of(GALLERY, CAPTIONS)) cluster.delete("/" + index);
     }
 
@@ -267,5 +268,63 @@ class BankStorageIT {
         assertFalse(
                 cluster.get("/_cluster/settings").ok().body().contains("plugins"),
                 "nothing of the refused values was stored");
+    }
+
+    /**
+     * A version beyond a node's breaker is refused before it is read, with a 429 that says what to change, and the
+     * nodes live on; once the limit is raised, every node loads it. The limit is set low on the shared cluster (a bank
+     * at the documented maximum of 200 000 rows is beyond what the 512 MB test nodes can build): the refusal is decided
+     * from the recorded shape, whatever the size.
+     */
+    @Test
+    void aVersionBeyondTheBreakerIsRefusedCleanlyAndLoadsOnceTheLimitIsRaised() throws Exception {
+        String def = "{\"gallery\": {\"index\": \"" + GALLERY
+                + "\", \"field\": \"embedding\"}, \"query_bank\": {\"index\": \"" + CAPTIONS
+                + "\", \"field\": \"embedding\"}}";
+        cluster.put(BANKS + "roomy", def).ok();
+        String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("roomy")));
+        long bankBytes = 4L * 500 * d;
+        try {
+            cluster.put(
+                            "/_cluster/settings",
+                            "{\"persistent\": {\"plugins.hubness.breaker.limit\": \"" + bankBytes / 4 + "b\"}}")
+                    .ok();
+            LocalCluster.Response rebuilt = cluster.post(BANKS + "roomy/_rebuild?wait_for_completion=true", null);
+            assertTrue(rebuilt.status() == 200 || rebuilt.status() == 429, rebuilt.body());
+            for (int node = 1; node <= 3; node++) {
+                LocalCluster.Response r = cluster.node(node).post("/" + GALLERY + "/_search", search("roomy"));
+                for (int i = 0; i < 40 && r.status() == 503 && r.body().contains("being loaded"); i++) {
+                    Thread.sleep(250);
+                    r = cluster.node(node).post("/" + GALLERY + "/_search", search("roomy"));
+                }
+                assertEquals(429, r.status(), "node " + node + ": " + r.body());
+                assertTrue(r.body().contains("circuit breaker"), r.body());
+                assertTrue(r.body().contains("plugins.hubness.breaker.limit"), r.body());
+            }
+            JsonNode nodes = cluster.get(BANKS + "roomy").ok().json().path("nodes");
+            assertEquals(3, nodes.size(), nodes.toString());
+            for (JsonNode n : nodes)
+                assertTrue(n.path("refused").path("reason").asText().contains("circuit breaker"), nodes.toString());
+            assertEquals(
+                    3,
+                    cluster.get("/_cluster/health?wait_for_nodes=3&timeout=30s")
+                            .ok()
+                            .json()
+                            .path("number_of_nodes")
+                            .asInt(),
+                    "every node lives");
+        } finally {
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.breaker.limit\": null}}")
+                    .ok();
+        }
+        for (int node = 1; node <= 3; node++) {
+            LocalCluster.Response r = cluster.node(node).post("/" + GALLERY + "/_search", search("roomy"));
+            for (int i = 0; i < 80 && r.status() != 200; i++) {
+                Thread.sleep(250);
+                r = cluster.node(node).post("/" + GALLERY + "/_search", search("roomy"));
+            }
+            assertEquals(genuine, hitsOf(r), "node " + node + " serves version 2 once the limit is raised");
+        }
+        assertEquals(2, cluster.get(BANKS + "roomy").ok().json().path("version").asInt());
     }
 }
