@@ -36,6 +36,9 @@ class BankStorageIT {
     private static final String GUARDED = "guarded";
     private static final String MARKER = "zq-description-marker-4711";
     private static final Pattern HEX64 = Pattern.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])");
+    private static final String CAPTIONS_BANK = "{\"gallery\": {\"index\": \"" + GALLERY
+            + "\", \"field\": \"embedding\"}, \"query_bank\": {\"index\": \"" + CAPTIONS
+            + "\", \"field\": \"embedding\"}}";
     private static final LocalCluster cluster = LocalCluster.fromSystemProperties();
 
     private static int d;
@@ -50,8 +53,9 @@ class BankStorageIT {
 
     @AfterAll
     static void dropAll() {
-        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.breaker.limit\": null}}");
-        for (String bank : List.of(HIDDEN, GUARDED, "guarded-again", "roomy")) cluster.delete(BANKS + bank);
+        for (String limit : List.of("plugins.hubness.breaker.limit", "indices.breaker.request.limit"))
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"" + limit + "\": null}}");
+        for (String bank : List.of(HIDDEN, GUARDED, "guarded-again", "roomy", "passroom")) cluster.delete(BANKS + bank);
         for (String index : List.of(GALLERY, CAPTIONS)) cluster.delete("/" + index);
     }
 
@@ -278,17 +282,11 @@ class BankStorageIT {
      */
     @Test
     void aVersionBeyondTheBreakerIsRefusedCleanlyAndLoadsOnceTheLimitIsRaised() throws Exception {
-        String def = "{\"gallery\": {\"index\": \"" + GALLERY
-                + "\", \"field\": \"embedding\"}, \"query_bank\": {\"index\": \"" + CAPTIONS
-                + "\", \"field\": \"embedding\"}}";
-        cluster.put(BANKS + "roomy", def).ok();
+        cluster.put(BANKS + "roomy", CAPTIONS_BANK).ok();
         String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("roomy")));
         long bankBytes = 4L * 500 * d;
         try {
-            cluster.put(
-                            "/_cluster/settings",
-                            "{\"persistent\": {\"plugins.hubness.breaker.limit\": \"" + bankBytes / 4 + "b\"}}")
-                    .ok();
+            persistent("plugins.hubness.breaker.limit", "\"" + bankBytes / 4 + "b\"");
             LocalCluster.Response rebuilt = cluster.post(BANKS + "roomy/_rebuild?wait_for_completion=true", null);
             assertTrue(rebuilt.status() == 200 || rebuilt.status() == 429, rebuilt.body());
             for (int node = 1; node <= 3; node++) {
@@ -305,17 +303,9 @@ class BankStorageIT {
             assertEquals(3, nodes.size(), nodes.toString());
             for (JsonNode n : nodes)
                 assertTrue(n.path("refused").path("reason").asText().contains("circuit breaker"), nodes.toString());
-            assertEquals(
-                    3,
-                    cluster.get("/_cluster/health?wait_for_nodes=3&timeout=30s")
-                            .ok()
-                            .json()
-                            .path("number_of_nodes")
-                            .asInt(),
-                    "every node lives");
+            assertEveryNodeLives();
         } finally {
-            cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.breaker.limit\": null}}")
-                    .ok();
+            persistent("plugins.hubness.breaker.limit", "null");
         }
         for (int node = 1; node <= 3; node++) {
             LocalCluster.Response r = cluster.node(node).post("/" + GALLERY + "/_search", search("roomy"));
@@ -326,5 +316,55 @@ class BankStorageIT {
             assertEquals(genuine, hitsOf(r), "node " + node + " serves version 2 once the limit is raised");
         }
         assertEquals(2, cluster.get(BANKS + "roomy").ok().json().path("version").asInt());
+    }
+
+    /**
+     * A build's pass reserves the banks in each node's request breaker before it reads them from bank storage (no
+     * transport message carries them): with no room anywhere the build fails with a 503 naming the setting, the nodes
+     * live, and the previous version keeps serving; with room again, the next build serves.
+     */
+    @Test
+    void aBuildWhosePassHasNoRoomFailsCleanlyAndThePreviousVersionServes() throws Exception {
+        cluster.put(BANKS + "passroom", CAPTIONS_BANK).ok();
+        String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("passroom")));
+        try {
+            persistent("indices.breaker.request.limit", "\"" + 500L * d + "b\"");
+            LocalCluster.Response r = cluster.post(BANKS + "passroom/_rebuild?wait_for_completion=true", null);
+            assertEquals(503, r.status(), r.body());
+            assertTrue(r.body().contains("indices.breaker.request.limit"), r.body());
+            JsonNode bank = cluster.get(BANKS + "passroom").ok().json();
+            assertEquals("failed", bank.path("state").asText(), bank.toString());
+            assertEquals(1, bank.path("version").asInt(), "the previous version still serves: " + bank);
+            assertTrue(
+                    bank.path("failure").path("reason").asText().contains("[request] circuit breaker"),
+                    bank.toString());
+            assertEveryNodeLives();
+        } finally {
+            persistent("indices.breaker.request.limit", "null");
+        }
+        for (int node = 1; node <= 3; node++) {
+            assertEquals(
+                    genuine,
+                    hitsOf(cluster.node(node).post("/" + GALLERY + "/_search", search("passroom"))),
+                    "node " + node + " serves version 1 after the failed build");
+        }
+        JsonNode rebuilt = cluster.post(BANKS + "passroom/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
+        assertEquals(3, rebuilt.path("version").asInt(), rebuilt.toString());
+        assertEquals(genuine, hitsOf(cluster.post("/" + GALLERY + "/_search", search("passroom"))));
+    }
+
+    private static void assertEveryNodeLives() {
+        JsonNode health = cluster.get("/_cluster/health?wait_for_nodes=3&timeout=30s")
+                .ok()
+                .json();
+        assertEquals(3, health.path("number_of_nodes").asInt(), "every node lives: " + health);
+    }
+
+    /** Sets a persistent cluster setting to a JSON value ("null" resets it). */
+    private static void persistent(String key, String json) {
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"" + key + "\": " + json + "}}")
+                .ok();
     }
 }
