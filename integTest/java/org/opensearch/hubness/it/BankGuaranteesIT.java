@@ -202,6 +202,25 @@ class BankGuaranteesIT {
                 .path("hits")
                 .path("hits");
         assertTrue(chunks.size() > 0, chunks.toString());
+        allowDirectWrites(true); // an operator's repair switch: plain writes to bank storage are refused otherwise
+        try {
+            forge(chunks);
+        } finally {
+            allowDirectWrites(false);
+        }
+        restartNode3AndExpectTheForgedVersionRefused(genuine);
+    }
+
+    /** Sets or resets plugins.hubness.bank_storage.allow_direct_writes (BankStorageIT checks the refusals). */
+    static void allowDirectWrites(boolean allow) {
+        cluster.put(
+                        "/_cluster/settings",
+                        "{\"persistent\": {\"plugins.hubness.bank_storage.allow_direct_writes\": "
+                                + (allow ? "true" : "null") + "}}")
+                .ok();
+    }
+
+    private static void forge(JsonNode chunks) {
         for (JsonNode chunk : chunks) {
             com.fasterxml.jackson.databind.node.ObjectNode source =
                     (com.fasterxml.jackson.databind.node.ObjectNode) chunk.path("_source");
@@ -219,6 +238,9 @@ class BankGuaranteesIT {
                             source)
                     .ok();
         }
+    }
+
+    private static void restartNode3AndExpectTheForgedVersionRefused(String genuine) throws Exception {
         String node3 = nodeId(3);
         LocalNodeScript.run("stop-node", "3");
         LocalNodeScript.run("start-node", "3");
@@ -267,7 +289,12 @@ class BankGuaranteesIT {
         String genuine = hitsOf(cluster.post("/" + GALLERY + "/_search", search("orphan", 5, false))
                 .ok()
                 .json());
-        cluster.delete("/.hubness-banks").ok();
+        allowDirectWrites(true);
+        try {
+            cluster.delete("/.hubness-banks").ok();
+        } finally {
+            allowDirectWrites(false);
+        }
         assertEquals(
                 1,
                 cluster.get(BANKS + "orphan").ok().json().path("version").asInt(),

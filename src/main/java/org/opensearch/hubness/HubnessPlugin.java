@@ -38,6 +38,7 @@ import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
+import org.opensearch.hubness.security.BankStorageGuard;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BuildRunner;
@@ -88,6 +89,9 @@ public class HubnessPlugin extends Plugin
     private BankRegistry registry;
     private volatile CircuitBreaker breaker;
     private volatile HubnessSettings settings;
+    private volatile ClusterService clusterService;
+    private volatile IndexNameExpressionResolver resolver;
+    private volatile ThreadPool threadPool;
 
     @Override
     public Collection<Object> createComponents(
@@ -109,6 +113,9 @@ public class HubnessPlugin extends Plugin
                         "hubness kernel [{}], row reductions [{}]",
                         org.opensearch.hubness.kernel.VectorKernels.implementationName(),
                         org.opensearch.hubness.kernel.VectorKernels.rows().name());
+        this.clusterService = clusterService;
+        this.resolver = indexNameExpressionResolver;
+        this.threadPool = threadPool;
         this.settings = settings;
         // the one place the plugin acts as itself: bank storage and the internal actions it sends on a user's behalf
         SystemIndexAccess asPlugin = new SystemIndexAccess(threadPool);
@@ -170,7 +177,13 @@ public class HubnessPlugin extends Plugin
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new HubnessSearchFilter());
+        return List.of(
+                new HubnessSearchFilter(),
+                new BankStorageGuard(
+                        () -> this.clusterService,
+                        () -> this.resolver,
+                        () -> this.threadPool == null ? null : this.threadPool.getThreadContext(),
+                        () -> this.settings != null && this.settings.directBankWrites()));
     }
 
     @Override
@@ -212,6 +225,8 @@ public class HubnessPlugin extends Plugin
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
         // a build queues a few steps per shard copy at a time (ShardPass), so a bounded queue never rejects one
+        HubnessSettings.checkPoolQueueSize(settings, "plugins.hubness.thread_pool.build", 1000);
+        HubnessSettings.checkPoolQueueSize(settings, "plugins.hubness.thread_pool.load", 1000);
         return List.of(
                 new FixedExecutorBuilder(
                         settings,

@@ -108,12 +108,49 @@ public final class BankBlobs {
 
     // ---- versions ---------------------------------------------------------------------------------------------
 
-    /** Writes a built version under its build id, chunks first, in bounded bulks; returns its SHA-256. */
+    /**
+     * Writes the prepared bank vectors of a build under its build id, in bounded bulks, before the gallery pass: the
+     * pass's nodes read them from here a few chunks at a time ({@link #readBuildVectors}), and the version's manifest
+     * later names the same chunks. Returns the digest the nodes check their read against.
+     */
+    public String writeBuildVectors(
+            String bank, String buildId, float[] query, int mq, float[] gallery, int mg, int d) {
+        ensureExists();
+        writeChunks(bank, buildId, "query", query, mq, d);
+        writeChunks(bank, buildId, "gallery", gallery, mg, d);
+        return vectorsDigest(query, mq, gallery, mg, d);
+    }
+
+    /** The SHA-256 of both banks' bytes (query, then gallery), a fixed slice at a time. */
+    public static String vectorsDigest(float[] query, int mq, float[] gallery, int mg, int d) {
+        VersionDigest digest = new VersionDigest();
+        if (mq > 0) digest.floats(query, 0, mq * d);
+        if (mg > 0) digest.floats(gallery, 0, mg * d);
+        return digest.hex();
+    }
+
+    /**
+     * Reads a running build's bank vectors ({query, gallery}, empty arrays for a bank it has not) and checks their
+     * digest.
+     *
+     * @throws BankRefusedException when they are missing, incomplete or changed
+     */
+    public float[][] readBuildVectors(String bank, String buildId, int mq, int mg, int d, String digest) {
+        float[] q = mq == 0 ? new float[0] : readChunks(bank, buildId, "query", mq, d);
+        float[] g = mg == 0 ? new float[0] : readChunks(bank, buildId, "gallery", mg, d);
+        if (!vectorsDigest(q, mq, g, mg, d).equals(digest)) {
+            throw new BankRefusedException("the vectors of bank [" + bank + "] build [" + buildId
+                    + "] fail their checksum: [" + NAME + "] was modified outside the plugin during the build");
+        }
+        return new float[][] {q, g};
+    }
+
+    /**
+     * Writes a built version's manifest under its build id (its vectors were written before the pass, {@link
+     * #writeBuildVectors}); returns the version's SHA-256.
+     */
     public String writeVersion(LoadedBank bank) {
         String buildId = bank.buildId();
-        ensureExists();
-        writeChunks(bank.name(), buildId, "query", bank.queryBank(), bank.queryBankSize(), bank.dimension());
-        writeChunks(bank.name(), buildId, "gallery", bank.galleryBank(), bank.galleryBankSize(), bank.dimension());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "manifest");
         m.put("bank", bank.name());
@@ -175,9 +212,10 @@ public final class BankBlobs {
                     Set.copyOf((List<String>) doc.get("gallery_activation")));
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
-                throw new BankRefusedException(what + " fails its checksum: the stored blobs hash to " + sha
-                        + " but the cluster state recorded " + v.sha256()
-                        + "; the bank index was modified outside the plugin; rebuild the bank");
+                // the reason reaches searchers and GET: it names no digest (a digest confirms a guessed vector)
+                throw new BankRefusedException(what + " fails its checksum: the stored blobs do not hash to the"
+                        + " value the cluster state recorded; the bank index was modified outside the plugin;"
+                        + " rebuild the bank");
             }
             return loaded;
         } catch (IndexNotFoundException e) {

@@ -161,46 +161,74 @@ public final class BankRegistry {
         return b.getLimit() < 0 || b.getUsed() + bytes <= b.getLimit();
     }
 
+    /**
+     * Reserves the version's bytes in the breaker before anything is read (the vectors are allocated by the read), then
+     * trues the reservation up to what was read; every way out that keeps nothing (a refused or failed read, a load
+     * that lost a race, a version older than both held) releases what it reserved.
+     */
     private Held readAndKeep(String name, BankVersion wanted) {
         CircuitBreaker b = breaker;
-        long needed = estimatedBytes(wanted);
-        if (b != null && !fits(b, needed)) {
-            String reason = "the [hubness] circuit breaker has no room for its " + needed + " bytes (" + b.getUsed()
+        long reserved = estimatedBytes(wanted);
+        if (b != null && !fits(b, reserved)) {
+            String reason = "the [hubness] circuit breaker has no room for its " + reserved + " bytes (" + b.getUsed()
                     + " of " + b.getLimit()
                     + " bytes in use); raise plugins.hubness.breaker.limit or use a smaller bank";
-            refuse(name, wanted, reason, RestStatus.TOO_MANY_REQUESTS, needed, b.getLimit());
+            refuse(name, wanted, reason, RestStatus.TOO_MANY_REQUESTS, reserved, b.getLimit());
             throw new OpenSearchStatusException(
                     "this node cannot hold bank [" + name + "] version " + wanted.version() + ": " + reason,
                     RestStatus.TOO_MANY_REQUESTS);
         }
-        LOG.info("loading bank [{}] version [{}] from [{}]", name, wanted.version(), BankBlobs.NAME);
-        LoadedBank loaded;
+        if (b != null) reserve(b, name, wanted, reserved, 0);
+        boolean kept = false;
         try {
-            loaded = reader.read(name, wanted);
-        } catch (BankBlobs.BankRefusedException e) {
-            refuse(name, wanted, e.getMessage(), RestStatus.SERVICE_UNAVAILABLE, 0, -1);
-            throw e;
-        }
-        synchronized (this) {
-            Held raced = heldBuild(name, wanted);
-            if (raced != null) return raced;
+            LOG.info("loading bank [{}] version [{}] from [{}]", name, wanted.version(), BankBlobs.NAME);
+            LoadedBank loaded;
             try {
-                return keep(name, new Held(loaded, wanted.buildId()));
-            } catch (CircuitBreakingException e) {
-                refuse(
-                        name,
-                        wanted,
-                        "the [hubness] circuit breaker refused its " + loaded.ramBytesUsed() + " bytes: "
-                                + e.getMessage() + "; raise plugins.hubness.breaker.limit or use a smaller bank",
-                        RestStatus.TOO_MANY_REQUESTS,
-                        loaded.ramBytesUsed(),
-                        b == null ? -1 : b.getLimit());
-                throw new OpenSearchStatusException(
-                        "this node cannot hold bank [" + name + "] version " + wanted.version() + ": "
-                                + refusals.get(name).reason(),
-                        RestStatus.TOO_MANY_REQUESTS,
-                        e);
+                loaded = reader.read(name, wanted);
+            } catch (BankBlobs.BankRefusedException e) {
+                refuse(name, wanted, e.getMessage(), RestStatus.SERVICE_UNAVAILABLE, 0, -1);
+                throw e;
             }
+            synchronized (this) {
+                Held raced = heldBuild(name, wanted);
+                if (raced != null) return raced;
+                long measured = loaded.ramBytesUsed();
+                if (b != null && measured != reserved) {
+                    reserve(b, name, wanted, measured - reserved, measured);
+                    reserved = measured;
+                }
+                Held h = new Held(loaded, wanted.buildId());
+                kept = keep(name, h);
+                return h;
+            }
+        } finally {
+            if (!kept && b != null) b.addWithoutBreaking(-reserved);
+        }
+    }
+
+    /** Adds bytes to the breaker, or records a 429 refusal (the parent breaker may refuse too) and throws it. */
+    private void reserve(CircuitBreaker b, String name, BankVersion wanted, long bytes, long total) {
+        if (bytes <= 0) {
+            b.addWithoutBreaking(bytes);
+            return;
+        }
+        try {
+            b.addEstimateBytesAndMaybeBreak(bytes, "hubness bank [" + name + "] version " + wanted.version());
+        } catch (CircuitBreakingException e) {
+            long needed = total > 0 ? total : bytes;
+            refuse(
+                    name,
+                    wanted,
+                    "the [hubness] circuit breaker refused its " + needed + " bytes: " + e.getMessage()
+                            + "; raise plugins.hubness.breaker.limit or use a smaller bank",
+                    RestStatus.TOO_MANY_REQUESTS,
+                    needed,
+                    b.getLimit());
+            throw new OpenSearchStatusException(
+                    "this node cannot hold bank [" + name + "] version " + wanted.version() + ": "
+                            + refusals.get(name).reason(),
+                    RestStatus.TOO_MANY_REQUESTS,
+                    e);
         }
     }
 
@@ -218,29 +246,29 @@ public final class BankRegistry {
     }
 
     /**
-     * Keeps a version: newer than the current one, it becomes current (the current one becomes previous); else it
-     * becomes the previous one. Versions the cluster state no longer names go first, so a bank deleted and created
-     * again under its name (whose numbers restart) never keeps the old lineage.
+     * Keeps a version whose bytes are already reserved: newer than the current one, it becomes current (the current
+     * one becomes previous); else it becomes the previous one. Versions the cluster state no longer names go first, so
+     * a bank deleted and created again under its name (whose numbers restart) never keeps the old lineage. False when
+     * it is older than both held versions (it serves the request that read it, and its bytes go back).
      */
-    private Held keep(String name, Held h) {
+    private boolean keep(String name, Held h) {
         BankRecord record = records.apply(name);
         if (record != null) retain(name, record.liveBuildIds());
         Versions v = banks.get(name);
         long n = h.bank().version();
         if (v == null || v.current() == null) {
-            account(h, null);
             banks.put(name, new Versions(h, null));
         } else if (v.current().bank().version() < n) {
-            account(h, v.previous());
+            release(v.previous());
             banks.put(name, new Versions(h, v.current()));
         } else if (v.previous() == null || v.previous().bank().version() < n) {
-            account(h, v.previous());
+            release(v.previous());
             banks.put(name, new Versions(v.current(), h));
         } else {
-            return h; // older than both held versions: serve this request with it, keep nothing
+            return false; // older than both held versions: serve this request with it, keep nothing
         }
         refusals.remove(name);
-        return h;
+        return true;
     }
 
     private Held heldBuild(String name, BankVersion wanted) {
@@ -260,15 +288,10 @@ public final class BankRegistry {
         return h == null ? null : h.bank();
     }
 
-    /** Reserves the new version's bytes and releases what falls out. */
-    private void account(Held added, Held dropped) {
+    /** Gives back the bytes of a version that falls out. */
+    private void release(Held dropped) {
         CircuitBreaker b = breaker;
-        if (b == null) return;
-        b.addEstimateBytesAndMaybeBreak(
-                added.bank().ramBytesUsed(),
-                "hubness bank [" + added.bank().name() + "] version "
-                        + added.bank().version());
-        if (dropped != null) b.addWithoutBreaking(-dropped.bank().ramBytesUsed());
+        if (b != null && dropped != null) b.addWithoutBreaking(-dropped.bank().ramBytesUsed());
     }
 
     /**

@@ -33,10 +33,23 @@ public final class VersionDigest {
         return this;
     }
 
+    /** Floats per slice of {@link #floats}: the digest of a whole bank needs 64 KB of buffer, not the bank's size. */
+    static final int SLICE_FLOATS = 16_384;
+
+    /**
+     * Hashes {@code count} floats as little-endian bytes, a fixed slice at a time: the same bytes in the same order as
+     * one buffer of the whole range, so a digest recorded before slicing still matches.
+     */
     public VersionDigest floats(float[] v, int from, int count) {
-        ByteBuffer buf = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(v, from, count);
-        return bytes(buf.array());
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(count, SLICE_FLOATS) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int done = 0; done < count; ) {
+            int n = Math.min(SLICE_FLOATS, count - done);
+            buf.clear();
+            buf.asFloatBuffer().put(v, from + done, n);
+            sha.update(buf.array(), 0, n * 4);
+            done += n;
+        }
+        return this;
     }
 
     public VersionDigest manifest(LoadedBank b) {

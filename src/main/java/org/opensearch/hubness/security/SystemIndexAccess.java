@@ -18,6 +18,13 @@ import org.opensearch.threadpool.ThreadPool;
  */
 public final class SystemIndexAccess {
 
+    /**
+     * Marks the plugin's own stashed context for {@link BankStorageGuard}. A header, not a transient, because it must
+     * survive the hop to the cluster manager (create index) and to other nodes; a REST caller cannot set it, since
+     * OpenSearch copies into the thread context only the REST headers a plugin declares, and this plugin declares none.
+     */
+    static final String PLUGIN_HEADER = "_hubness_bank_storage";
+
     private final ThreadPool threadPool;
 
     public SystemIndexAccess(ThreadPool threadPool) {
@@ -26,7 +33,9 @@ public final class SystemIndexAccess {
 
     /** Runs {@code action} as the plugin; blocking calls only (a listener would run outside the stashed context). */
     public <T> T call(Supplier<T> action) {
-        try (ThreadContext.StoredContext ignored = threadPool.getThreadContext().stashContext()) {
+        ThreadContext context = threadPool.getThreadContext();
+        try (ThreadContext.StoredContext ignored = context.stashContext()) {
+            context.putHeader(PLUGIN_HEADER, "true");
             return action.get();
         }
     }
@@ -37,7 +46,13 @@ public final class SystemIndexAccess {
         ActionListener<T> restoring =
                 new ContextPreservingActionListener<>(context.newRestorableContext(false), listener);
         try (ThreadContext.StoredContext ignored = context.stashContext()) {
+            context.putHeader(PLUGIN_HEADER, "true");
             action.accept(restoring);
         }
+    }
+
+    /** Whether the current context is the plugin acting as itself (set above, also on the nodes it sent to). */
+    static boolean isPlugin(ThreadContext context) {
+        return "true".equals(context.getHeader(PLUGIN_HEADER));
     }
 }

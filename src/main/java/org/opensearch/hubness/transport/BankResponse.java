@@ -112,7 +112,7 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
                     "build",
                     XContentHelper.convertToMap(
                             JsonXContent.jsonXContent, r.serving().buildInfoJson(), true));
-            b.field("sha256", r.serving().sha256());
+            // no digest: a hash of the bank's vectors would let a viewer confirm a guessed vector offline
         }
         if (!nodes.isEmpty()) {
             b.startObject("nodes");

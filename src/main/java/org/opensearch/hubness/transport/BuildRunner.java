@@ -182,7 +182,7 @@ public final class BuildRunner {
             BankDefinition def = definition.get();
             requireCurrent(name, ticket);
             GalleryBuild.Result result = new GalleryBuild(
-                            client, clusterService, settings, asPlugin, () -> requireCurrent(name, ticket))
+                            client, clusterService, settings, asPlugin, blobs, () -> requireCurrent(name, ticket))
                     .run(def, ticket);
             requireCurrent(name, ticket);
             LoadedBank bank = result.bank();

@@ -24,6 +24,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.action.support.DefaultShardOperationFailedException;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.VectorSource;
@@ -62,6 +63,7 @@ final class GalleryBuild {
     private final ClusterService clusterService;
     private final HubnessSettings settings;
     private final SystemIndexAccess asPlugin;
+    private final BankBlobs blobs;
     /** Throws when the build was overtaken (deleted, re-created, failed): checked before every retry. */
     private final Runnable requireCurrent;
 
@@ -72,8 +74,10 @@ final class GalleryBuild {
             ClusterService clusterService,
             HubnessSettings settings,
             SystemIndexAccess asPlugin,
+            BankBlobs blobs,
             Runnable requireCurrent) {
         this.client = client;
+        this.blobs = blobs;
         this.clusterService = clusterService;
         this.settings = settings;
         this.asPlugin = asPlugin;
@@ -93,6 +97,8 @@ final class GalleryBuild {
         int mq = queryBank.length / d, mg = galleryBank.length / d;
         similarity.prepareRows(queryBank, mq, d);
         similarity.prepareRows(galleryBank, mg, d);
+        // the pass's nodes read the banks from storage in bounded pieces, not from one message holding both
+        String vectorsDigest = blobs.writeBuildVectors(def.name(), ticket.buildId(), queryBank, mq, galleryBank, mg, d);
 
         ShardBuildPass.Spec spec = new ShardBuildPass.Spec(
                 def.name(),
@@ -105,8 +111,9 @@ final class GalleryBuild {
                 def.params(),
                 Math.min(settings.reportQueries(), mq),
                 settings.rowsPerStep(),
-                queryBank,
-                galleryBank);
+                mq,
+                mg,
+                vectorsDigest);
         long passStarted = System.nanoTime();
         Map<Integer, ShardBuildPass.ShardResult> chosen = onEveryShard(
                 gallery.index(),
@@ -116,7 +123,7 @@ final class GalleryBuild {
                                 .actionGet()),
                 GalleryBuild::oneCopyPerShard);
         long passNanos = System.nanoTime() - passStarted;
-        PassPartial total = spec.pass().emptyPartial();
+        PassPartial total = spec.pass(queryBank, galleryBank).emptyPartial();
         Map<Long, String> ids = new HashMap<>();
         for (ShardBuildPass.ShardResult r : chosen.values()) {
             try {

@@ -18,12 +18,16 @@ import org.opensearch.cluster.routing.ShardRouting;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.index.shard.ShardId;
+import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.hubness.HubnessPlugin;
+import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.build.ShardPass;
 import org.opensearch.hubness.cache.DocTermsCache;
@@ -53,7 +57,11 @@ public final class ShardBuildPass {
 
     private ShardBuildPass() {}
 
-    /** What every copy needs to run the pass: the version being built and its prepared banks. */
+    /**
+     * What every copy needs to run the pass: the version being built and where its prepared banks are. The vectors
+     * themselves are not in the message (a bank of 200 000 × 768 is 600 MB): each copy reads them from {@code
+     * .hubness-banks}, a few chunks per request, under the request breaker, and checks {@code vectorsDigest}.
+     */
     public record Spec(
             String bank,
             long version,
@@ -65,8 +73,9 @@ public final class ShardBuildPass {
             NormParams params,
             int reportRows,
             int stepRows,
-            float[] queryBank,
-            float[] galleryBank)
+            int queryBankSize,
+            int galleryBankSize,
+            String vectorsDigest)
             implements Writeable {
 
         Spec(StreamInput in) throws IOException {
@@ -81,8 +90,9 @@ public final class ShardBuildPass {
                     readParams(in),
                     in.readVInt(),
                     in.readVInt(),
-                    in.readFloatArray(),
-                    in.readFloatArray());
+                    in.readVInt(),
+                    in.readVInt(),
+                    in.readString());
         }
 
         @Override
@@ -99,8 +109,9 @@ public final class ShardBuildPass {
             out.writeMap(p, StreamOutput::writeString, (o, v) -> o.writeDouble(v.doubleValue()));
             out.writeVInt(reportRows);
             out.writeVInt(stepRows);
-            out.writeFloatArray(queryBank);
-            out.writeFloatArray(galleryBank);
+            out.writeVInt(queryBankSize);
+            out.writeVInt(galleryBankSize);
+            out.writeString(vectorsDigest);
         }
 
         private static NormParams readParams(StreamInput in) throws IOException {
@@ -108,16 +119,13 @@ public final class ShardBuildPass {
             return NormParams.readFrom(p::get);
         }
 
-        int queryBankSize() {
-            return queryBank.length / dimension;
-        }
-
-        int galleryBankSize() {
-            return galleryBank.length / dimension;
+        /** Heap the two banks take on a node running the pass: reserved in the breaker before they are read. */
+        long vectorBytes() {
+            return 4L * ((long) queryBankSize + galleryBankSize) * dimension;
         }
 
         /** The version as the node's cache keys it (its activation sets are what the build is computing). */
-        LoadedBank asBuilding() {
+        LoadedBank asBuilding(float[] queryBank, float[] galleryBank) {
             return new LoadedBank(
                     bank,
                     version,
@@ -128,18 +136,18 @@ public final class ShardBuildPass {
                     similarity,
                     params,
                     queryBank,
-                    queryBankSize(),
+                    queryBankSize,
                     galleryBank,
-                    galleryBankSize(),
+                    galleryBankSize,
                     Set.of(),
                     Set.of());
         }
 
-        GalleryPass pass() {
+        GalleryPass pass(float[] queryBank, float[] galleryBank) {
             return new GalleryPass(
                     similarity,
-                    new BankMatrix(queryBank, queryBankSize(), dimension),
-                    new BankMatrix(galleryBank, galleryBankSize(), dimension),
+                    new BankMatrix(queryBank, queryBankSize, dimension),
+                    new BankMatrix(galleryBank, galleryBankSize, dimension),
                     params,
                     reportRows,
                     DotPrecision.FLOAT);
@@ -195,6 +203,9 @@ public final class ShardBuildPass {
         private final IndicesService indices;
         private final DocTermsCache cache;
         private final ThreadPool threadPool;
+        private final BankBlobs blobs;
+        private final CircuitBreakerService breakers;
+        private final String localNode;
 
         @Inject
         public TransportAction(
@@ -204,21 +215,62 @@ public final class ShardBuildPass {
                 IndexNameExpressionResolver r,
                 IndicesService indices,
                 DocTermsCache cache,
-                ThreadPool threadPool) {
+                ThreadPool threadPool,
+                BankBlobs blobs,
+                CircuitBreakerService breakers) {
             super(NAME, c, t, f, r, Request::new, ShardResult::new);
             this.indices = indices;
             this.cache = cache;
             this.threadPool = threadPool;
+            this.blobs = blobs;
+            this.breakers = breakers;
+            this.localNode = c.getNodeName();
         }
 
+        /**
+         * Reserves the banks' bytes in the node's request breaker (they live as long as this request, like an
+         * aggregation's; the plugin's own breaker accounts the versions a node keeps), reads them from storage, runs
+         * the pass, and gives the bytes back whatever happens. A node's shard copies run one after another, so a node holds one copy of the
+         * banks at a time; a breaker refusal fails this copy with the breaker's message (another copy may answer).
+         */
         @Override
         protected ShardResult shardOperation(Request request, ShardRouting routing) throws IOException {
             Spec spec = request.spec;
+            CircuitBreaker breaker = breakers.getBreaker(CircuitBreaker.REQUEST);
+            long bytes = spec.vectorBytes();
+            try {
+                breaker.addEstimateBytesAndMaybeBreak(
+                        bytes, "hubness build of bank [" + spec.bank() + "] version " + spec.version());
+            } catch (CircuitBreakingException e) {
+                throw new CircuitBreakingException(
+                        "node [" + localNode + "] has no room for the " + bytes
+                                + " bytes of bank [" + spec.bank() + "]'s vectors in its [request] circuit breaker ("
+                                + e.getMessage() + "); raise indices.breaker.request.limit or use a smaller bank",
+                        e.getBytesWanted(),
+                        e.getByteLimit(),
+                        e.getDurability());
+            }
+            try {
+                float[][] banks = blobs.readBuildVectors(
+                        spec.bank(),
+                        spec.buildId(),
+                        spec.queryBankSize(),
+                        spec.galleryBankSize(),
+                        spec.dimension(),
+                        spec.vectorsDigest());
+                return runPass(spec, routing, banks[0], banks[1]);
+            } finally {
+                breaker.addWithoutBreaking(-bytes);
+            }
+        }
+
+        private ShardResult runPass(Spec spec, ShardRouting routing, float[] queryBank, float[] galleryBank)
+                throws IOException {
             IndexShard shard = indices.indexServiceSafe(routing.index()).getShard(routing.id());
-            LoadedBank building = spec.asBuilding();
+            LoadedBank building = spec.asBuilding(queryBank, galleryBank);
             int threads = Math.max(1, threadPool.info(HubnessPlugin.BUILD_POOL).getMax());
             ShardPass pass = new ShardPass(
-                    spec.pass(),
+                    spec.pass(queryBank, galleryBank),
                     spec.similarity(),
                     spec.field(),
                     spec.dimension(),

@@ -176,6 +176,55 @@ class BankRegistryTests {
         assertEquals(0, breaker.getUsed());
     }
 
+    private static CircuitBreaker breaker(long limit) {
+        BreakerSettings settings = new BreakerSettings(
+                "hubness", limit, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
+        return new HierarchyCircuitBreakerService(
+                        Settings.builder()
+                                .put("indices.breaker.total.use_real_memory", false)
+                                .build(),
+                        List.of(settings),
+                        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS))
+                .getBreaker("hubness");
+    }
+
+    /** Issue 19: the bytes are reserved before the read allocates them, and every failed read gives them back. */
+    @Test
+    void theBreakerIsReservedBeforeTheReadAndReleasedOnEveryFailure() {
+        CircuitBreaker breaker = breaker(1_000_000);
+        AtomicInteger mode = new AtomicInteger(); // 0 read, 1 refuse (forged), 2 transient failure
+        List<Long> usedDuringRead = new java.util.ArrayList<>();
+        BankRegistry registry = new BankRegistry(name -> state.bank(name), (name, v) -> {
+            usedDuringRead.add(breaker.getUsed());
+            if (mode.get() == 1) throw new BankBlobs.BankRefusedException("checksum mismatch");
+            if (mode.get() == 2) throw new IllegalStateException("[.hubness-banks] not started yet");
+            return stored.get(v.buildId());
+        });
+        registry.setBreaker(breaker);
+        BankVersion first = publish("b", 100);
+        registry.load("b", first);
+        assertEquals(4L * 100 * D + 256, usedDuringRead.get(0), "the recorded shape was reserved before the read ran");
+        long held = breaker.getUsed();
+        assertEquals(registry.ramBytesUsed(), held, "trued up to the measured size once read");
+
+        mode.set(1);
+        BankVersion forged = publish("b", 200);
+        assertThrows(OpenSearchStatusException.class, () -> registry.load("b", forged));
+        assertEquals(held + 4L * 200 * D + 256, usedDuringRead.get(1));
+        assertEquals(held, breaker.getUsed(), "a refused read gave its reservation back");
+
+        mode.set(2);
+        BankVersion flaky = publish("b", 300);
+        assertThrows(IllegalStateException.class, () -> registry.load("b", flaky));
+        assertEquals(held, breaker.getUsed(), "a failed read gave its reservation back");
+
+        mode.set(0);
+        registry.load("b", flaky);
+        assertEquals(registry.ramBytesUsed(), breaker.getUsed());
+        registry.remove("b");
+        assertEquals(0, breaker.getUsed(), "a deleted bank gives everything back");
+    }
+
     @Test
     void concurrentLoadsOfOneVersionShareOneRead() throws Exception {
         CountDownLatch reading = new CountDownLatch(1);

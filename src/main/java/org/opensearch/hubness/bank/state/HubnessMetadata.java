@@ -81,9 +81,14 @@ public final class HubnessMetadata extends AbstractNamedDiffable<Metadata.Custom
         return Version.CURRENT.minimumCompatibilityVersion();
     }
 
+    /**
+     * Persisted (gateway) and snapshotted, never shown by the cluster-state API: definitions, failure texts and
+     * digests are for the plugin's own GET routes, which {@code cluster:admin/hubness/bank/get} guards, not for every
+     * holder of {@code cluster:monitor/state}.
+     */
     @Override
     public EnumSet<Metadata.XContentContext> context() {
-        return Metadata.ALL_CONTEXTS;
+        return EnumSet.of(Metadata.XContentContext.GATEWAY, Metadata.XContentContext.SNAPSHOT);
     }
 
     @Override
