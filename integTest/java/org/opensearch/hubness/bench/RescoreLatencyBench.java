@@ -193,7 +193,10 @@ public final class RescoreLatencyBench {
     }
 
     int segments() {
-        return cluster.get("/_cat/segments/" + INDEX + "?format=json").ok().json().size();
+        return cluster.get("/_cat/segments/" + INDEX + "?format=json")
+                .ok()
+                .json()
+                .size();
     }
 
     /** Force-merges the gallery to one segment (asynchronously: a 100k HNSW merge outlasts an HTTP timeout) and waits. */
@@ -256,7 +259,8 @@ public final class RescoreLatencyBench {
         for (int m = 0; m < METHODS.length; m++) median[m] = pct(t[m], 50);
         double pp = pct(t[0], 99);
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "%7d  (%s; load average %s at the start of the rounds)", size, layout, load));
+        rows.add(String.format(
+                Locale.ROOT, "%7d  (%s; load average %s at the start of the rounds)", size, layout, load));
         rows.add(String.format(
                 Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", median[0], pp, "1.00", "1.00"));
         for (int m = 1; m < METHODS.length; m++) {
@@ -271,9 +275,7 @@ public final class RescoreLatencyBench {
                     pr,
                     median[m] / median[0],
                     pr / pp,
-                    ungated == null
-                            ? ""
-                            : String.format(Locale.ROOT, "%.2f", median[m] / median[indexOf(ungated)])));
+                    ungated == null ? "" : String.format(Locale.ROOT, "%.2f", median[m] / median[indexOf(ungated)])));
         }
         rows.add(String.format(
                 Locale.ROOT,

@@ -56,9 +56,10 @@ final class Top1Agreement {
         String v = VectorIndex.vectorJson(q, 0, q.length);
         String engine = firstId("{\"size\":1,\"_source\":false,\"query\":{\"knn\":{\"" + field + "\":{\"vector\":" + v
                 + ",\"k\":1}}}}");
-        String exact = firstId("{\"size\":1,\"_source\":false,\"query\":{\"script_score\":{\"query\":{\"match_all\":{}},"
-                + "\"script\":{\"lang\":\"knn\",\"source\":\"knn_score\",\"params\":{\"field\":\"" + field
-                + "\",\"query_value\":" + v + ",\"space_type\":\"cosinesimil\"}}}}}");
+        String exact =
+                firstId("{\"size\":1,\"_source\":false,\"query\":{\"script_score\":{\"query\":{\"match_all\":{}},"
+                        + "\"script\":{\"lang\":\"knn\",\"source\":\"knn_score\",\"params\":{\"field\":\"" + field
+                        + "\",\"query_value\":" + v + ",\"space_type\":\"cosinesimil\"}}}}}");
         queries++;
         if (engine.equals(exact)) sameTop1++;
         String[] top1 = {"knn", "exact"};

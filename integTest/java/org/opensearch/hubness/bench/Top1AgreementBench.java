@@ -71,10 +71,12 @@ public final class Top1AgreementBench {
         NpyArray dev = VectorIndex.read(data, "dev_captions_minilm.npy");
         int d = dev.cols();
         float[] devRows = dev.toFloats();
-        float[] train = VectorIndex.read(data, "train_captions_minilm_first3000img.npy")
-                .toFloats();
+        float[] train =
+                VectorIndex.read(data, "train_captions_minilm_first3000img.npy").toFloats();
         int images = devRows.length / d / 5, trainImages = train.length / d / 5;
-        float[] gallery = new float[images * d], qbank = new float[trainImages * 4 * d], gbank = new float[trainImages * d];
+        float[] gallery = new float[images * d],
+                qbank = new float[trainImages * 4 * d],
+                gbank = new float[trainImages * d];
         for (int i = 0; i < images; i++) System.arraycopy(devRows, 5 * i * d, gallery, i * d, d);
         for (int i = 0; i < trainImages; i++) {
             System.arraycopy(train, 5 * i * d, gbank, i * d, d);
