@@ -48,7 +48,7 @@ final class BankPinning {
         LoadedBank known = banks.current(request.bank());
         if (known == null) return null;
         Method m = validate(request, known);
-        return m.isGated() ? null : new Pinned(known.version(), m, false, false, null);
+        return m.isGated() ? null : new Pinned(known.version(), m, false, false, null, known.galleryIndex());
     }
 
     /** Takes the bank's current version, validates the request against it and decides the gates. */
@@ -62,7 +62,7 @@ final class BankPinning {
             }
             Method m = validate(request, b);
             if (!m.isGated()) {
-                listener.onResponse(new Pinned(b.version(), m, false, false, null));
+                listener.onResponse(new Pinned(b.version(), m, false, false, null, b.galleryIndex()));
                 return;
             }
             client.search(
@@ -84,7 +84,7 @@ final class BankPinning {
         boolean gq = top1Id != null && b.queryActivation().contains(top1Id);
         boolean gg =
                 top1Id != null && m.needsGalleryBank() && b.galleryActivation().contains(top1Id);
-        return new Pinned(b.version(), m, gq, gg, top1Id);
+        return new Pinned(b.version(), m, gq, gg, top1Id, b.galleryIndex());
     }
 
     /**

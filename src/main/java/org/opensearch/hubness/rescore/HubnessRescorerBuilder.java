@@ -27,7 +27,7 @@ import org.opensearch.search.rescore.RescorerBuilder;
  * Only {@code bank} and {@code query_vector} are required; {@code method}, {@code field} and β default to the bank's.
  * This class only ties the jobs together: {@link HubnessRescoreParser} reads and writes the DSL, {@link RescoreClause}
  * holds and validates what the user asked for (and its wire format), the coordinating node's {@link #rewrite} pins it
- * ({@link BankPinning}: bank version, method, gates) so that every shard of one search uses the same bank version and
+ * ({@link BankPinning}: bank version and its gallery, method, gates) so that every shard of one search uses the same bank version and
  * gates, and shards build their context in {@link ShardRescoreContexts}. A pinned builder rewrites to itself; the
  * pinned state travels on the wire but not in XContent.
  */
@@ -35,15 +35,29 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
 
     public static final String NAME = "hubness";
 
-    /** The state decided on the coordinating node. */
-    public record Pinned(long bankVersion, Method method, boolean gateQuery, boolean gateGallery, String top1Id) {
+    /**
+     * The state decided on the coordinating node. {@code galleryIndex} is the pinned version's gallery: each shard
+     * checks its own index against it before anything else (node to node only, never in a response).
+     */
+    public record Pinned(
+            long bankVersion,
+            Method method,
+            boolean gateQuery,
+            boolean gateGallery,
+            String top1Id,
+            String galleryIndex) {
+        public Pinned {
+            Objects.requireNonNull(galleryIndex);
+        }
+
         static Pinned readFrom(StreamInput in) throws IOException {
             return new Pinned(
                     in.readLong(),
                     Method.fromString(in.readString()),
                     in.readBoolean(),
                     in.readBoolean(),
-                    in.readOptionalString());
+                    in.readOptionalString(),
+                    in.readString());
         }
 
         void writeTo(StreamOutput out) throws IOException {
@@ -52,6 +66,7 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
             out.writeBoolean(gateQuery);
             out.writeBoolean(gateGallery);
             out.writeOptionalString(top1Id);
+            out.writeString(galleryIndex);
         }
     }
 

@@ -27,14 +27,9 @@ final class ShardRescoreContexts {
                             + "coordinating node; it must be sent through the search API, whose rewrite pins the bank version and gates");
         }
         String bank = request.bank();
-        LoadedBank b = services.banks().version(bank, pinned.bankVersion());
-        if (b == null) {
-            throw new OpenSearchStatusException(
-                    "bank [" + bank + "] version [" + pinned.bankVersion() + "] is not loaded on "
-                            + "this node (it was rebuilt or deleted while the search ran); retry the search",
-                    RestStatus.SERVICE_UNAVAILABLE);
-        }
-        requireGallery(b, context.index().getName());
+        // first: another index learns nothing of the bank, not even whether its version is loaded here
+        requireGallery(bank, pinned.galleryIndex(), context.index().getName());
+        LoadedBank b = pinnedVersion(services, bank, pinned);
         if (request.queryVector().length != b.dimension()) BankPinning.validate(request, b);
         String f = request.field() != null ? request.field() : b.galleryField();
         VectorFieldSpec field = services.fieldSpecs().forShard(context, f);
@@ -59,14 +54,26 @@ final class ShardRescoreContexts {
         return new HubnessRescoreContext(windowSize, b, services.cache(), services.rescoreStats(), spec);
     }
 
+    /** The version the coordinator pinned, as this node holds it; a retryable 503 when it vanished meanwhile. */
+    static LoadedBank pinnedVersion(HubnessServices services, String bank, Pinned pinned) {
+        LoadedBank b = services.banks().version(bank, pinned.bankVersion());
+        if (b == null) {
+            throw new OpenSearchStatusException(
+                    "bank [" + bank + "] version [" + pinned.bankVersion() + "] is not loaded on "
+                            + "this node (it was rebuilt or deleted while the search ran); retry the search",
+                    RestStatus.SERVICE_UNAVAILABLE);
+        }
+        return b;
+    }
+
     /**
      * A bank's terms and activation sets describe its gallery's documents only: on another index they would normalise
      * with the wrong statistics and let a searcher of that index probe the bank. The message names the bank and the
      * searched index but not the gallery, which the searcher may not be allowed to read.
      */
-    static void requireGallery(LoadedBank b, String searchedIndex) {
-        if (!searchedIndex.equals(b.galleryIndex())) {
-            throw new IllegalArgumentException("bank [" + b.name() + "] cannot rescore index [" + searchedIndex
+    static void requireGallery(String bank, String galleryIndex, String searchedIndex) {
+        if (!searchedIndex.equals(galleryIndex)) {
+            throw new IllegalArgumentException("bank [" + bank + "] cannot rescore index [" + searchedIndex
                     + "]: a bank rescores only the gallery index it was built over; search that index with it, or "
                     + "build a bank over [" + searchedIndex + "]");
         }

@@ -236,7 +236,8 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                 randomFrom(Method.values()),
                 randomBoolean(),
                 randomBoolean(),
-                randomBoolean() ? null : randomAlphaOfLength(6)));
+                randomBoolean() ? null : randomAlphaOfLength(6),
+                randomAlphaOfLength(5)));
     }
 
     public void testXContentRoundTrip() throws IOException {
@@ -291,7 +292,8 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         if (window != null) c.windowSize(window);
         HubnessRescorerBuilder.Pinned p = b.pinned();
         if (which == 5)
-            p = new HubnessRescorerBuilder.Pinned(p == null ? 1 : p.bankVersion() + 1, Method.IS, false, false, null);
+            p = new HubnessRescorerBuilder.Pinned(
+                    p == null ? 1 : p.bankVersion() + 1, Method.IS, false, false, null, "gallery");
         return p == null ? c : c.pin(p);
     }
 
@@ -384,7 +386,8 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     public void testUngatedMethodsPinTheCurrentVersionWithoutASearch() throws Exception {
         HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4});
         HubnessRescorerBuilder pinned = rewrite(b, null); // a search would fail on the null client
-        assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_IS, false, false, null), pinned.pinned());
+        assertEquals(
+                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_IS, false, false, null, "gallery"), pinned.pinned());
         assertSame(pinned, pinned.rewrite(new CoordinatorContext(null)));
         assertNull("the original is left alone", b.pinned());
 
@@ -418,7 +421,9 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
             HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, clause("both", Method.DUAL_DIS));
             assertEquals(Top1.KNN, b.clause().top1());
             HubnessRescorerBuilder pinned = rewrite(b, client);
-            assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, true, false, "img-3"), pinned.pinned());
+            assertEquals(
+                    new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, true, false, "img-3", "gallery"),
+                    pinned.pinned());
             assertEquals(1, seen.size());
             SearchRequest r = seen.get(0);
             assertArrayEquals(new String[] {"gallery"}, r.indices());
@@ -489,16 +494,16 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
     public void testGateRules() {
         LoadedBank b = banks.get("both");
         assertEquals(
-                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, true, "img-9"),
+                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, true, "img-9", "gallery"),
                 BankPinning.gates(b, Method.DUAL_DIS, "img-9"));
         assertEquals(
-                new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-4"),
+                new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-4", "gallery"),
                 BankPinning.gates(b, Method.DIS, "img-4"));
         assertEquals(
-                new HubnessRescorerBuilder.Pinned(3, Method.DIS, false, false, "img-9"),
+                new HubnessRescorerBuilder.Pinned(3, Method.DIS, false, false, "img-9", "gallery"),
                 BankPinning.gates(b, Method.DIS, "img-9"));
         assertEquals(
-                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, false, null),
+                new HubnessRescorerBuilder.Pinned(3, Method.DUAL_DIS, false, false, null, "gallery"),
                 BankPinning.gates(b, Method.DUAL_DIS, null));
     }
 
@@ -534,8 +539,10 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         HubnessRescorerBuilder b = new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4});
         IllegalStateException unpinned = expectThrows(IllegalStateException.class, () -> b.buildContext(null));
         assertTrue(unpinned.getMessage(), unpinned.getMessage().contains("without being resolved"));
-        HubnessRescorerBuilder stale = b.pin(new HubnessRescorerBuilder.Pinned(2, Method.IS, false, false, null));
-        OpenSearchStatusException gone = expectThrows(OpenSearchStatusException.class, () -> stale.buildContext(null));
+        HubnessRescorerBuilder.Pinned stale =
+                new HubnessRescorerBuilder.Pinned(2, Method.IS, false, false, null, "gallery");
+        OpenSearchStatusException gone = expectThrows(
+                OpenSearchStatusException.class, () -> ShardRescoreContexts.pinnedVersion(services, "both", stale));
         assertTrue(gone.getMessage(), gone.getMessage().contains("bank [both] version [2] is not loaded on this node"));
     }
 
@@ -551,13 +558,17 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
         }
     }
 
-    public void testAShardOfAnotherIndexRefusesWithoutNamingTheGallery() {
-        LoadedBank b = banks.get("both");
-        ShardRescoreContexts.requireGallery(b, b.galleryIndex()); // its own gallery passes
-        IllegalArgumentException e =
-                expectThrows(IllegalArgumentException.class, () -> ShardRescoreContexts.requireGallery(b, "my-notes"));
+    public void testAShardOfAnotherIndexRefusesWithoutNamingTheGallery() throws Exception {
+        // the coordinator pins the gallery with the version; the shard compares its own index with it
+        String gallery = rewrite(new HubnessRescorerBuilder(services, "both", new float[] {1, 2, 3, 4}), null)
+                .pinned()
+                .galleryIndex();
+        assertEquals(banks.get("both").galleryIndex(), gallery);
+        ShardRescoreContexts.requireGallery("both", gallery, gallery); // its own gallery passes
+        IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class, () -> ShardRescoreContexts.requireGallery("both", gallery, "my-notes"));
         assertTrue(e.getMessage(), e.getMessage().startsWith("bank [both] cannot rescore index [my-notes]"));
-        assertFalse(e.getMessage(), e.getMessage().contains("[" + b.galleryIndex() + "]"));
+        assertFalse(e.getMessage(), e.getMessage().contains("[" + gallery + "]"));
     }
 
     public void testARequestHoldsAtMostOneHubnessClause() {
