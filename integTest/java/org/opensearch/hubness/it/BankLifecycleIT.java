@@ -346,8 +346,8 @@ class BankLifecycleIT {
                 "{" + ok + ", \"query_bank\": {\"index\": \"bank-it-empty\", \"field\": \"embedding\"}}",
                 "empty",
                 "bank-it-empty");
-        assertBadRequest("{" + ok + ", " + qb + ", \"beta_query\": 0}", "beta_query", "positive");
-        assertBadRequest("{" + ok + ", " + qb + ", \"beta_gallery\": -3}", "beta_gallery", "positive");
+        assertBadRequest("{" + ok + ", " + qb + ", \"beta_query\": 0}", "beta_query", "from 1e-6 to 10000");
+        assertBadRequest("{" + ok + ", " + qb + ", \"beta_gallery\": -3}", "beta_gallery", "from 1e-6 to 10000");
         assertBadRequest("{" + ok + ", " + qb + ", \"k\": 0}", "[k]", "between 1");
         assertBadRequest("{" + ok + ", " + qb + ", \"colour\": 1}", "colour", "unknown");
         assertBadRequest("{" + ok + "}", "query_bank", "gallery_bank");

@@ -388,7 +388,7 @@ class HubnessPipelineIT {
         bad.put("{\"bank\":\"" + BANK + "\",\"method\":\"softmax\"}", "unknown method [softmax]");
         bad.put(
                 "{\"bank\":\"" + BANK + "\",\"beta_gallery\":-1}",
-                "[beta_gallery] must be a finite number from 0.01 to 10000");
+                "[beta_gallery] must be a finite number from 1e-6 to 10000");
         bad.put("{\"bank\":\"" + BANK + "\",\"score_mode\":\"sum\"}", "unknown score_mode [sum]");
         bad.put(
                 "{\"bank\":\"" + BANK + "\",\"query_vector\":[1,2]}",

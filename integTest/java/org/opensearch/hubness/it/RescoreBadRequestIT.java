@@ -256,22 +256,22 @@ class RescoreBadRequestIT {
                 .ok();
     }
 
-    /** β outside [0.01, 10 000]: 1e-300 made every score tie, 1e308 every score Infinity. */
+    /** β outside [1e-6, 10 000]: 1e-300 made every score tie, 1e308 every score Infinity. */
     @Test
     void betaOutOfRange() {
-        for (String beta : List.of("1e-300", "0.001", "20000", "\"Infinity\"")) {
+        for (String beta : List.of("1e-300", "1e-7", "20000", "\"Infinity\"")) {
             bad(
                     INDEX,
                     10,
                     "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": " + beta + "}",
-                    "[beta_query] must be a finite number from 0.01 to 10000");
+                    "[beta_query] must be a finite number from 1e-6 to 10000");
         }
         LocalCluster.Response put = cluster.put("/_plugins/_hubness/banks/badreq-tiny-beta", """
             {"gallery": {"index": "%s", "field": "embedding"},
              "query_bank": {"vectors": [[1,0,0,0],[0,1,0,0]]}, "beta_gallery": 1e-300}
             """.formatted(INDEX));
         assertEquals(400, put.status(), put.body());
-        assertTrue(put.body().contains("[beta_gallery] must be a finite number from 0.01 to 10000"), put.body());
+        assertTrue(put.body().contains("[beta_gallery] must be a finite number from 1e-6 to 10000"), put.body());
         assertEquals(
                 404, cluster.get("/_plugins/_hubness/banks/badreq-tiny-beta").status());
     }
@@ -312,7 +312,7 @@ class RescoreBadRequestIT {
                 10,
                 "{\"bank\": \"" + BANK + "\", \"query_vector\": " + Q + ", \"beta_query\": -1}",
                 "[beta_query]",
-                "from 0.01 to 10000");
+                "from 1e-6 to 10000");
     }
 
     @Test

@@ -15,11 +15,12 @@ import java.util.function.Function;
 public record NormParams(double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha) {
 
     /**
-     * Below this inverse temperature scores tie. A log-score is about β·s − ln|B| (|s| ≤ 1 for cosine), a float
-     * resolving it to 2^-24·ln|B|; two similarities δ apart then stay apart only while β·δ exceeds that: at β = 0.01
-     * and a 100 000-row bank, δ ≥ 7e-5 (1e-300 made every score of a window equal).
+     * Below this inverse temperature scores tie whatever the vectors. A log-score is about β·s − ln|B|, a float
+     * resolving it to 2^-24·ln|B|; two similarities δ apart stay apart only while β·δ exceeds that. Cosine (|s| ≤ 1)
+     * wants β ≥ 0.01 for that, but byte and unnormalised vectors have similarities up to about 10^7 (127² · 768), where
+     * β must be tuned down to about 1e-6 (1e-300 made every score of a window equal).
      */
-    public static final double MIN_BETA = 0.01;
+    public static final double MIN_BETA = 1e-6;
 
     /** Beyond this inverse temperature β·s overflows the float scores (1e308 gave "Infinity" for every hit). */
     public static final double MAX_BETA = 10_000;
@@ -76,8 +77,8 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
     /** The one range check of a β, wherever it comes from (bank definition, rescore clause, processor). */
     public static void requireBeta(double v, String name) {
         if (!(v >= MIN_BETA && v <= MAX_BETA)) { // NaN fails both comparisons
-            throw new IllegalArgumentException("[" + name + "] must be a finite number from " + MIN_BETA + " to "
-                    + (long) MAX_BETA + " (below, the scores of a window tie; above, they overflow), got " + v);
+            throw new IllegalArgumentException("[" + name + "] must be a finite number from 1e-6 to " + (long) MAX_BETA
+                    + " (below, the scores of a window tie; above, they overflow), got " + v);
         }
     }
 

@@ -76,7 +76,7 @@ class NormApiTests {
         for (double tooSmallOrLarge : new double[] {1e-300, 0.0099, 10_000.5, Double.POSITIVE_INFINITY}) {
             assertThrows(IllegalArgumentException.class, () -> new NormParams(tooSmallOrLarge, 3, 1, 10, 16, 0.75));
         }
-        assertEquals(0.01, new NormParams(0.01, 10_000, 1, 10, 16, 0.75).betaQuery());
+        assertEquals(1e-6, new NormParams(1e-6, 10_000, 1, 10, 16, 0.75).betaQuery());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, 3, 0, 10, 16, 0.75))
                 .getMessage()
                 .startsWith("k "));

@@ -125,10 +125,10 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
     public void testBadValuesAreTheRescorersOwnRefusals() {
         assertTrue(refused(config("bank", "b1", "beta_query", -1))
                 .getMessage()
-                .contains("[beta_query] must be a finite number from 0.01 to 10000"));
+                .contains("[beta_query] must be a finite number from 1e-6 to 10000"));
         assertTrue(refused(config("bank", "b1", "beta_gallery", 0))
                 .getMessage()
-                .contains("[beta_gallery] must be a finite number from 0.01 to 10000"));
+                .contains("[beta_gallery] must be a finite number from 1e-6 to 10000"));
         assertTrue(refused(config("bank", "b1", "rescore_query_weight", -2))
                 .getMessage()
                 .contains("[rescore_query_weight] must be"));

@@ -192,17 +192,17 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                 "[rescore_query_weight] must be");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_query\": 0}",
-                "[beta_query] must be a finite number from 0.01 to 10000");
+                "[beta_query] must be a finite number from 1e-6 to 10000");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_query\": 1e-300}",
-                "[beta_query] must be a finite number from 0.01 to 10000",
+                "[beta_query] must be a finite number from 1e-6 to 10000",
                 "scores of a window tie");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": -3}",
-                "[beta_gallery] must be a finite number from 0.01 to 10000");
+                "[beta_gallery] must be a finite number from 1e-6 to 10000");
         assertBad(
                 "{\"bank\": \"b\", \"query_vector\": [1], \"beta_gallery\": \"NaN\"}",
-                "[beta_gallery] must be a finite number from 0.01 to 10000");
+                "[beta_gallery] must be a finite number from 1e-6 to 10000");
         assertBad("{\"bank\": 3, \"query_vector\": [1]}", "[bank] must be a string");
     }
 
@@ -452,7 +452,8 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                     1f,
                     Top1.EXACT);
             HubnessRescorerBuilder pinned = rewrite(new HubnessRescorerBuilder(services, exact), client);
-            assertEquals(new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-3"), pinned.pinned());
+            assertEquals(
+                    new HubnessRescorerBuilder.Pinned(3, Method.DIS, true, false, "img-3", "gallery"), pinned.pinned());
             assertEquals(1, seen.size());
             assertEquals(1, seen.get(0).source().size());
             ScriptScoreQueryBuilder q =
