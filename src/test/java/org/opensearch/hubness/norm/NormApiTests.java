@@ -72,8 +72,8 @@ class NormApiTests {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new NormParams(20, Double.NaN, 1, 10, 16, 0.75))
                 .getMessage()
                 .startsWith("[beta_gallery]"));
-        // the documented range [0.01, 10000], both ends included; 1e-300 made every score of a window tie
-        for (double tooSmallOrLarge : new double[] {1e-300, 0.0099, 10_000.5, Double.POSITIVE_INFINITY}) {
+        // the documented range [1e-6, 10000], both ends included; 1e-300 made every score of a window tie
+        for (double tooSmallOrLarge : new double[] {1e-300, 0.99e-6, 10_000.5, Double.POSITIVE_INFINITY}) {
             assertThrows(IllegalArgumentException.class, () -> new NormParams(tooSmallOrLarge, 3, 1, 10, 16, 0.75));
         }
         assertEquals(1e-6, new NormParams(1e-6, 10_000, 1, 10, 16, 0.75).betaQuery());
