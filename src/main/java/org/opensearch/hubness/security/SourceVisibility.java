@@ -55,6 +55,11 @@ public final class SourceVisibility {
         return spec;
     }
 
+    /** Documents of {@code name} with {@code field}, counted as the plugin (what a build would read at most). */
+    public long documentsWithField(String name, String field) {
+        return asPlugin.call(() -> count(name, field));
+    }
+
     /** The caller's mapping; a field that only the plugin sees is hidden from the caller by field-level security. */
     private VectorFieldSpec inspectAsCaller(String what, String name, String field) {
         try {

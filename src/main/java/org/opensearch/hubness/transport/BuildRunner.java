@@ -12,6 +12,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.UUIDs;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.bank.BankBlobs;
@@ -74,18 +75,20 @@ public final class BuildRunner {
     }
 
     /**
-     * PUT: parses and validates the definition (400) and checks every source as the caller (403), all before anything
-     * is recorded; then builds version 1.
+     * PUT: parses and validates the definition (400), checks every source as the caller (403) and reserves the banks'
+     * bytes in this node's request breaker (429), all before anything is recorded; then builds version 1.
      */
     void create(
             String name,
             Supplier<Map<String, Object>> body,
             boolean background,
+            CircuitBreaker requestBreaker,
             ActionListener<BuildTicket> started,
             ActionListener<BankResponse> listener) {
         threadPool.generic().execute(() -> {
             BuildTicket ticket;
             BankDefinition def;
+            BuildMemory reserved = BuildMemory.NONE;
             try {
                 def = BankDefinition.fromMap(name, body.get());
                 // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
@@ -96,6 +99,7 @@ public final class BuildRunner {
                             "[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
                                     + "]; a bank describes one concrete index: name it");
                 }
+                reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
                 String buildId = UUIDs.randomBase64UUID();
                 String stored = PostedVectors.forStorage(def, buildId).toStoredJson();
                 ticket = asPlugin.call(() -> client.execute(
@@ -104,11 +108,13 @@ public final class BuildRunner {
                                 .actionGet())
                         .ticket();
             } catch (Exception e) {
+                reserved.close();
                 notifyFailure(started, listener, e);
                 return;
             }
             if (started != null) started.onResponse(ticket);
             BankDefinition inMemory = def;
+            BuildMemory memory = reserved;
             // the coordination waits on the fan-out, whose steps run on the build pool: never on the build pool itself
             threadPool
                     .generic()
@@ -120,27 +126,39 @@ public final class BuildRunner {
                                 return inMemory;
                             },
                             !background,
+                            memory,
                             listener));
         });
     }
 
-    /** _rebuild: re-reads the sources (posted vectors from their blob) and builds the next version. */
-    void rebuild(String name, ActionListener<BuildTicket> started, ActionListener<BankResponse> listener) {
+    /**
+     * _rebuild: re-reads the sources (posted vectors from their blob) and builds the next version; a caller who may
+     * not read them (403) and banks beyond this node's request breaker (429) are refused before it is recorded, so the
+     * serving version stays as it is.
+     */
+    void rebuild(
+            String name,
+            CircuitBreaker requestBreaker,
+            ActionListener<BuildTicket> started,
+            ActionListener<BankResponse> listener) {
         threadPool.generic().execute(() -> {
             StartBuild.Response s;
+            BuildMemory reserved = BuildMemory.NONE;
             try {
                 BankDefinition.validateName(name);
-                refuseUnreadableSources(name);
+                reserved = reserveReadableSources(name, requestBreaker);
                 s = asPlugin.call(() -> client.execute(
                                 StartBuild.ACTION,
                                 new StartBuild.Request(
                                         name, null, UUIDs.randomBase64UUID(), clusterService.localNode()))
                         .actionGet());
             } catch (Exception e) {
+                reserved.close();
                 notifyFailure(started, listener, e);
                 return;
             }
             if (started != null) started.onResponse(s.ticket());
+            BuildMemory memory = reserved;
             threadPool
                     .generic()
                     .execute(() -> run(
@@ -148,22 +166,28 @@ public final class BuildRunner {
                             s.ticket(),
                             () -> PostedVectors.resolve(blobs, BankDefinition.fromStoredJson(name, s.definitionJson())),
                             false,
+                            memory,
                             listener));
         });
     }
 
     /**
-     * A rebuild whose caller may not read every source whole is refused (403) before it is recorded. Other faults of
-     * the sources (an index deleted since) fail the recorded build, so the bank's state says why.
+     * A rebuild whose caller may not read every source whole is refused (403), and one whose banks do not fit this
+     * node's request breaker (429), before it is recorded. Other faults of the sources (an index deleted since) fail
+     * the recorded build, so the bank's state says why; such a build reserves nothing, it reads nothing either.
      */
-    private void refuseUnreadableSources(String name) {
+    private BuildMemory reserveReadableSources(String name, CircuitBreaker requestBreaker) {
         BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
-        if (record == null) return; // StartBuild answers the 404
+        if (record == null) return BuildMemory.NONE; // StartBuild answers the 404
+        BankDefinition def = BankDefinition.fromStoredJson(name, record.definitionJson());
+        VectorFieldSpec gallery;
         try {
-            sources.requireWholeSources(BankDefinition.fromStoredJson(name, record.definitionJson()));
+            gallery = sources.requireWholeSources(def);
         } catch (RuntimeException e) {
             if (SecurityRefusal.isRefusal(e)) throw e;
+            return BuildMemory.NONE;
         }
+        return BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
     }
 
     private static void notifyFailure(
@@ -177,6 +201,7 @@ public final class BuildRunner {
             BuildTicket ticket,
             Supplier<BankDefinition> definition,
             boolean abandonIfInvalid,
+            BuildMemory memory,
             ActionListener<BankResponse> listener) {
         try {
             BankDefinition def = definition.get();
@@ -214,6 +239,7 @@ public final class BuildRunner {
             }
             listener.onFailure(e);
         } finally {
+            memory.close(); // the banks are written and dropped by now, whether the build published, failed or lost
             janitor.cleanLater(name);
         }
     }

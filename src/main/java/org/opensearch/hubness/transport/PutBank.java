@@ -8,9 +8,11 @@ import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
@@ -62,17 +64,25 @@ public final class PutBank {
 
     public static final class TransportAction extends HandledTransportAction<Request, BankResponse> {
         private final BuildRunner runner;
+        /** The coordinating node holds the banks while it builds: their bytes go in its request breaker. */
+        private final CircuitBreakerService breakers;
 
         @Inject
-        public TransportAction(TransportService t, ActionFilters f, BuildRunner runner) {
+        public TransportAction(
+                TransportService t, ActionFilters f, BuildRunner runner, CircuitBreakerService breakers) {
             super(NAME, t, f, Request::new);
             this.runner = runner;
+            this.breakers = breakers;
+        }
+
+        private CircuitBreaker requestBreaker() {
+            return breakers.getBreaker(CircuitBreaker.REQUEST);
         }
 
         @Override
         protected void doExecute(Task task, Request r, ActionListener<BankResponse> outcome) {
             ActionListener<BankResponse> listener = r.forTask(outcome);
-            runner.create(r.bank(), r::bodyMap, r.background(), r.started(), listener);
+            runner.create(r.bank(), r::bodyMap, r.background(), requestBreaker(), r.started(), listener);
         }
     }
 }

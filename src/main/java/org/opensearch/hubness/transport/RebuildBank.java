@@ -6,8 +6,10 @@ import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 
@@ -42,11 +44,19 @@ public final class RebuildBank {
 
     public static final class TransportAction extends HandledTransportAction<Request, BankResponse> {
         private final BuildRunner runner;
+        /** The coordinating node holds the banks while it builds: their bytes go in its request breaker. */
+        private final CircuitBreakerService breakers;
 
         @Inject
-        public TransportAction(TransportService t, ActionFilters f, BuildRunner runner) {
+        public TransportAction(
+                TransportService t, ActionFilters f, BuildRunner runner, CircuitBreakerService breakers) {
             super(NAME, t, f, Request::new);
             this.runner = runner;
+            this.breakers = breakers;
+        }
+
+        private CircuitBreaker requestBreaker() {
+            return breakers.getBreaker(CircuitBreaker.REQUEST);
         }
 
         @Override
@@ -60,7 +70,7 @@ public final class RebuildBank {
                 listener.onFailure(e);
                 return;
             }
-            runner.rebuild(r.bank(), r.started(), listener);
+            runner.rebuild(r.bank(), requestBreaker(), r.started(), listener);
         }
     }
 }
