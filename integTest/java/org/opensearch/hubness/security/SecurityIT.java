@@ -548,7 +548,9 @@ class SecurityIT {
 
     /** A refused PUT happens before the build is recorded: the node logs neither a failed build nor a stack trace. */
     private void assertNothingLoggedOfTheRefusal(String bank) {
-        try (var logs = Files.walk(clusterDir)) {
+        // run/node-N/logs/*.log sits 4 levels down; deeper lies the node's data, whose Lucene temp files vanish while
+        // the walk lists them (NoSuchFileException), so the walk stops at that depth
+        try (var logs = Files.walk(clusterDir, 4)) {
             List<Path> files = logs.filter(p -> p.getFileName().toString().endsWith(".log")
                             && p.getParent().getFileName().toString().equals("logs"))
                     .toList();
