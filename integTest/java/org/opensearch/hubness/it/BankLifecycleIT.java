@@ -32,7 +32,7 @@ import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.testing.LoudSkip;
 
 /**
- * Banks on the real 3-node cluster with the Flickr8k/TinyCLIP split of DESIGN.md: gallery = images 0–499 (3 shards,
+ * Banks on the real 3-node cluster with the Flickr8k/TinyCLIP split the tests share: gallery = images 0–499 (3 shards,
  * 1 replica), query bank = captions 500–999, gallery bank = images 500–999.
  */
 @SuppressForbidden(

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.SuppressForbidden;
-import org.opensearch.hubness.bank.VersionDigest;
+import org.opensearch.hubness.bank.storage.VersionDigest;
 
 /**
  * Where a bank's data lives and who reaches it, on the real 3-node cluster (issue 19): the cluster-state API shows no

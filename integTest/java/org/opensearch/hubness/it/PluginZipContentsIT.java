@@ -88,6 +88,15 @@ class PluginZipContentsIT {
                 assertFalse(c.startsWith(foreign), c + " belongs to a side project, not the plugin");
             }
         }
+        List<String> fixtures = testFixtureClasses();
+        assertTrue(
+                fixtures.contains("org/opensearch/hubness/norm/OfflineScorer.class"),
+                "the offline scorer is a test fixture: " + fixtures);
+        for (String fixture : fixtures) {
+            assertFalse(
+                    classes.contains(fixture),
+                    fixture + " serves only the evaluator and the tests (src/testFixtures), not the plugin");
+        }
         try (URLClassLoader loader = new JarFirstLoader(jar)) {
             for (String c : classes) {
                 Class<?> type = Class.forName(
@@ -98,6 +107,16 @@ class PluginZipContentsIT {
                         c + " is a command-line entry point (public static void main); "
                                 + "command-line tools live in evaluator/");
             }
+        }
+    }
+
+    /** Every top-level class of src/testFixtures (the offline scorer, the metrics, the .npy reader), as jar entries. */
+    private static List<String> testFixtureClasses() throws IOException {
+        Path root = Path.of(System.getProperty("hubness.project.dir", ".")).resolve("src/testFixtures/java");
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .map(f -> root.relativize(f).toString().replace('\\', '/').replaceAll("\\.java$", ".class"))
+                    .toList();
         }
     }
 

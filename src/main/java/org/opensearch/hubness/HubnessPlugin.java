@@ -17,7 +17,6 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
-import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.breaker.CircuitBreaker;
@@ -25,23 +24,25 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
-import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.build.BuildPool;
+import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.BlobJanitor;
-import org.opensearch.hubness.node.HubnessSearchFilter;
+import org.opensearch.hubness.node.LoadPool;
 import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.hubness.rescore.HubnessSearchFilter;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.security.BankStorageGuard;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
-import org.opensearch.hubness.transport.BuildRunner;
 import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.hubness.transport.EndBuild;
@@ -68,7 +69,6 @@ import org.opensearch.script.ScriptService;
 import org.opensearch.search.pipeline.Processor;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
 import org.opensearch.threadpool.ExecutorBuilder;
-import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
@@ -76,11 +76,6 @@ import org.opensearch.watcher.ResourceWatcherService;
 /** Entry point of the opensearch-hubness plugin: registers the hubness rescorer, the banks and their admin API. */
 public class HubnessPlugin extends Plugin
         implements SearchPlugin, ActionPlugin, SystemIndexPlugin, CircuitBreakerPlugin, SearchPipelinePlugin {
-
-    /** The steps of a bank build's pass run here (every core by default), never on search or transport threads. */
-    public static final String BUILD_POOL = "hubness_build";
-    /** Loads bank versions a node lacks, in the background (searches never read the bank index). */
-    public static final String LOAD_POOL = "hubness_bank_load";
 
     public static final String BREAKER = "hubness";
 
@@ -224,17 +219,7 @@ public class HubnessPlugin extends Plugin
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        // a build queues a few steps per shard copy at a time (ShardPass), so a bounded queue never rejects one
-        HubnessSettings.checkPoolQueueSize(settings, "plugins.hubness.thread_pool.build", 1000);
-        HubnessSettings.checkPoolQueueSize(settings, "plugins.hubness.thread_pool.load", 1000);
-        return List.of(
-                new FixedExecutorBuilder(
-                        settings,
-                        BUILD_POOL,
-                        OpenSearchExecutors.allocatedProcessors(settings),
-                        1000,
-                        "plugins.hubness.thread_pool.build"),
-                new FixedExecutorBuilder(settings, LOAD_POOL, 1, 1000, "plugins.hubness.thread_pool.load"));
+        return List.of(BuildPool.executor(settings), LoadPool.executor(settings));
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.storage.BankBlobs;
 
 /**
  * The banks a node holds in memory: per bank the serving version and the one before it (requests that pinned the

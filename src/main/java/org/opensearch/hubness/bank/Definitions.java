@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Reading typed values out of a parsed JSON body, with messages that name the offending key. */
-final class Definitions {
+public final class Definitions {
 
     private Definitions() {}
 

@@ -1,5 +1,9 @@
 package org.opensearch.hubness.bank;
 
+import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.bank.storage.PostedBlob;
+import org.opensearch.hubness.bank.storage.VersionDigest;
+
 /**
  * Vectors posted in a PUT leave the definition: the definition the cluster state keeps references them as a blob
  * (id, shape, SHA-256), the blob is written once under the bank's first build id, and every build reads it back.

@@ -3,6 +3,7 @@ package org.opensearch.hubness.bank;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opensearch.hubness.bank.storage.PostedBlob;
 
 /**
  * Where the vectors of one bank come from: documents of an index (read server-side, so huge banks are never

@@ -83,7 +83,7 @@ public final class ShardPass {
     }
 
     public Outcome run(IndexReader reader, TermsTarget target) throws IOException {
-        Scan scan = new Scan(pass.newPartials(), target);
+        Scan scan = new Scan(PassSteps.newPartials(pass), target);
         for (LeafReaderContext leaf : reader.leaves()) {
             scan.segment(leaf);
         }
@@ -101,13 +101,13 @@ public final class ShardPass {
      * out of every list are pruned whenever the map has doubled, between chunks, while no step runs.
      */
     private final class Scan {
-        final GalleryPass.Partials partials;
+        final PassSteps.Partials partials;
         final Map<Long, String> ids = new ConcurrentHashMap<>();
         private final TermsTarget target;
         private CompletableFuture<Void> running;
         private int pruneAt = firstPruneAt;
 
-        Scan(GalleryPass.Partials partials, TermsTarget target) {
+        Scan(PassSteps.Partials partials, TermsTarget target) {
             this.partials = partials;
             this.target = target;
         }
@@ -143,7 +143,8 @@ public final class ShardPass {
             }
             similarity.prepareRows(chunk.vectors, chunk.rows, dimension);
             GalleryBlock block = new GalleryBlock(chunk.vectors, chunk.rows, chunk.keys);
-            CompletableFuture<Void> next = pass.scan(
+            CompletableFuture<Void> next = PassSteps.scan(
+                    pass,
                     block,
                     pool,
                     stepRows,

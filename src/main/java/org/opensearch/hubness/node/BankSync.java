@@ -16,7 +16,6 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.Priority;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.gateway.GatewayService;
-import org.opensearch.hubness.HubnessPlugin;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
@@ -101,7 +100,7 @@ public final class BankSync implements ClusterStateListener {
         if (failed != null && threadPool.relativeTimeInMillis() - failed < RETRY_PAUSE_MILLIS) return;
         if (!loading.add(v.buildId())) return;
         try {
-            threadPool.executor(HubnessPlugin.LOAD_POOL).execute(() -> load(name, v));
+            threadPool.executor(LoadPool.NAME).execute(() -> load(name, v));
         } catch (RejectedExecutionException e) {
             loading.remove(v.buildId()); // the queue is full of other loads: a later search or state change asks again
         }

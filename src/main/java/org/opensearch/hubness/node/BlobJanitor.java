@@ -5,10 +5,10 @@ import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.service.ClusterService;
-import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.threadpool.ThreadPool;
 
 /**

@@ -1,13 +1,7 @@
 package org.opensearch.hubness.norm;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 
 /**
  * The single pass of a bank build over gallery documents: one blocked gallery × bank product per step yields, for
@@ -37,43 +31,6 @@ public final class GalleryPass {
     @FunctionalInterface
     public interface CandidateSink {
         void accept(GalleryBlock block, int row);
-    }
-
-    /**
-     * The partials of one scan over many blocks (a shard copy's segments and chunks): a running step takes an idle
-     * one and gives it back, so each partial's top-k lists fill once per scan and then stay full, and only the few
-     * rows that beat them go through an insertion (into empty lists every row does, for the first k rows of each
-     * list). Partials merge into the same result in any grouping, so which step used which changes nothing.
-     */
-    public final class Partials {
-        private final Queue<PassPartial> idle = new ConcurrentLinkedQueue<>();
-
-        private PassPartial take() {
-            PassPartial partial = idle.poll();
-            return partial != null ? partial : emptyPartial();
-        }
-
-        private void giveBack(PassPartial partial) {
-            idle.offer(partial);
-        }
-
-        /** Everything gathered so far, merged into a new partial; only while no step of this scan runs. */
-        public PassPartial merged() {
-            PassPartial total = emptyPartial();
-            for (PassPartial partial : idle) {
-                total.merge(partial);
-            }
-            return total;
-        }
-
-        /** Keys of every document some partial's top-k lists hold now; only while no step of this scan runs. */
-        public Set<Long> activationKeys() {
-            Set<Long> keys = new HashSet<>();
-            for (PassPartial partial : idle) {
-                keys.addAll(partial.activationKeys());
-            }
-            return keys;
-        }
     }
 
     /**
@@ -129,13 +86,11 @@ public final class GalleryPass {
         return scanInto(emptyPartial(), block, row0, rows, stepRows, sink, null);
     }
 
-    /** A new, empty set of partials for one scan over many blocks. */
-    public Partials newPartials() {
-        return new Partials();
-    }
-
-    /** Offers rows [row0, row0 + rows) to {@code partial} (which must not be shared by another thread meanwhile). */
-    private PassPartial scanInto(
+    /**
+     * Offers rows [row0, row0 + rows) to {@code partial} (which must not be shared by another thread meanwhile), in
+     * kernel blocks of at most {@code stepRows}; the rows that entered some top-k list go to {@code candidates}.
+     */
+    public PassPartial scanInto(
             PassPartial partial,
             GalleryBlock block,
             int row0,
@@ -183,44 +138,7 @@ public final class GalleryPass {
         return new BlockSimilarities(similarity, queryBank, galleryBank, rows);
     }
 
-    /**
-     * Scans a whole block in steps of {@code stepRows} rows run on {@code executor} (as many at once as it has
-     * threads), each step offering its rows to one of {@code partials} (see {@link Partials}). The terms go to
-     * {@code sink}, the rows that entered some top-k list to {@code candidates} (either may be null). The future
-     * completes when every step is done, and fails with the first step's failure.
-     */
-    public CompletableFuture<Void> scan(
-            GalleryBlock block,
-            Executor executor,
-            int stepRows,
-            Partials partials,
-            TermsSink sink,
-            CandidateSink candidates) {
-        requirePositive(stepRows);
-        List<CompletableFuture<Void>> steps = new ArrayList<>();
-        for (int start = 0; start < block.rows(); start += stepRows) {
-            int row0 = start, n = Math.min(stepRows, block.rows() - start);
-            steps.add(CompletableFuture.runAsync(
-                    () -> {
-                        PassPartial partial = partials.take();
-                        try {
-                            scanInto(partial, block, row0, n, stepRows, sink, candidates);
-                        } finally {
-                            partials.giveBack(partial); // also after a failure: the future fails anyway
-                        }
-                    },
-                    executor));
-        }
-        return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]));
-    }
-
-    /** One block alone, as {@link #scan(GalleryBlock, Executor, int, Partials, TermsSink, CandidateSink)}: its partial. */
-    public CompletableFuture<PassPartial> scan(GalleryBlock block, Executor executor, int stepRows, TermsSink sink) {
-        Partials partials = newPartials();
-        return scan(block, executor, stepRows, partials, sink, null).thenApply(done -> partials.merged());
-    }
-
-    private static void requirePositive(int stepRows) {
+    static void requirePositive(int stepRows) {
         if (stepRows < 1) {
             throw new IllegalArgumentException("rows per step must be >= 1, got " + stepRows);
         }

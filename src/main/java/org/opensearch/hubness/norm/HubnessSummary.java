@@ -49,7 +49,7 @@ public record HubnessSummary(int k, int queryBankVectors, long galleryDocuments,
                     antiHubs++;
                 }
             }
-            double skew = RetrievalMetrics.kOccurrenceSkewness(dense, n, k);
+            double skew = KOccurrence.skewness(dense, n, k);
             return new MethodHubness(skew, (double) hubs / n, (double) antiHubs / n, max);
         }
     }

@@ -1,6 +1,6 @@
 package org.opensearch.hubness.norm;
 
-/** The normalised log-score of one (query, gallery document) pair: the table of DESIGN.md §1. */
+/** The normalised log-score of one (query, gallery document) pair: the table of docs/method.md, "Log-scores". */
 public final class LogScore {
 
     private LogScore() {}

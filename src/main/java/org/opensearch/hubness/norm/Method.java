@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The normalisation methods of DESIGN.md §1 (plus CSLS and NNN). */
+/** The normalisation methods of docs/method.md (QB-Norm's and DBNorm's, plus CSLS and NNN). */
 public enum Method {
     /** raw similarity */
     NONE,

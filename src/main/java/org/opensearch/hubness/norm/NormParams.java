@@ -36,7 +36,7 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
         }
     }
 
-    /** βq=20, βg=3, k=1 (DESIGN.md §1), CSLS K=10 (Conneau et al.), NNN k=16, α=0.75 (NNN paper §3.3). */
+    /** βq=20, βg=3, k=1 (docs/method.md, "Defaults"), CSLS K=10 (Conneau et al.), NNN k=16, α=0.75 (NNN paper §3.3). */
     public static NormParams defaults() {
         return new NormParams(20, 3, 1, 10, 16, 0.75);
     }

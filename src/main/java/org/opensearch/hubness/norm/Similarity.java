@@ -47,24 +47,6 @@ public enum Similarity {
         return this == L2 ? SimilarityBlocks.exactNegativeSquaredDistance(x, 0, y, 0, x.length) : of(x, y);
     }
 
-    /**
-     * s of every row pair of two prepared row-major matrices in float (the kernel's dot products; l2 derived from them
-     * as 2 x·y − ‖x‖² − ‖y‖²): out[i*nb+j] = s(a_i, b_j).
-     */
-    public void scoresManyToMany(float[] a, int na, float[] b, int nb, int d, float[] out) {
-        org.opensearch.hubness.kernel.VectorKernels.dotManyToMany(a, na, b, nb, d, out);
-        if (this != L2) {
-            return;
-        }
-        double[] bNorms = new double[nb];
-        for (int j = 0; j < nb; j++) bNorms[j] = SimilarityBlocks.exactDot(b, j * d, b, j * d, d);
-        for (int i = 0; i < na; i++) {
-            double aNorm = SimilarityBlocks.exactDot(a, i * d, a, i * d, d);
-            for (int j = 0; j < nb; j++)
-                out[i * nb + j] = (float) SimilarityBlocks.negativeSquaredDistance(out[i * nb + j], aNorm, bNorms[j]);
-        }
-    }
-
     /** Prepares each row of the row-major n×d matrix in place. */
     public void prepareRows(float[] rows, int n, int d) {
         if (this != COSINE) {

@@ -30,7 +30,7 @@ import org.opensearch.search.rescore.Rescorer;
  * The hubness rescorer (per shard). For the first {@code window_size} hits it reads each document's vector from the
  * knn_vector field (in doc-id order), prepares it with the bank's similarity, computes s(q, g), takes the bank terms
  * Lq(g), Lg(g) (from the node's {@code DocTermsCache}, or computed on the fly when the request overrides a β), and
- * the method's log-score (DESIGN.md §1, {@link LogScore}) with the gates pinned on the coordinating node.
+ * the method's log-score (docs/method.md, "Log-scores"; {@link LogScore}) with the gates pinned on the coordinating node.
  *
  * <p>Score rule (see {@link ScoreMapping}): a rescored hit scores
  * {@code 1 + combine(query_weight · firstPass, rescore_query_weight · f(logScore))} with the fixed map

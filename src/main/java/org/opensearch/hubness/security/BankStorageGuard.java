@@ -28,7 +28,7 @@ import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.BankBlobs;
+import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.tasks.Task;
 
 /**

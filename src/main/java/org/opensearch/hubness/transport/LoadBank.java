@@ -52,7 +52,7 @@ public final class LoadBank {
     }
 
     /** What a node serves or refused of the bank, and how many documents it warmed. */
-    record NodeState(NodeBanks.BankOnNode state) implements Writeable {
+    public record NodeState(NodeBanks.BankOnNode state) implements Writeable {
         NodeState(StreamInput in) throws IOException {
             this(new NodeBanks.BankOnNode(
                     in.readOptionalLong(), in.readOptionalLong(), in.readOptionalString(), in.readVLong()));
@@ -74,7 +74,7 @@ public final class LoadBank {
     }
 
     /** Each node's view of the bank, and the nodes that did not answer. */
-    static List<NodeView> views(NodesFanOut.Response<NodeState> response) {
+    public static List<NodeView> views(NodesFanOut.Response<NodeState> response) {
         List<NodeView> out = new ArrayList<>();
         for (NodeResponse<NodeState> n : response.getNodes()) {
             NodeBanks.BankOnNode s = n.result().state();

@@ -14,6 +14,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.MediaType;
+import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 

@@ -43,7 +43,7 @@ public final class ReadBankVectors {
         private final int limit;
         private final long seed;
 
-        Request(String index, String field, int dimension, int limit, long seed, Set<Integer> shards) {
+        public Request(String index, String field, int dimension, int limit, long seed, Set<Integer> shards) {
             super(index, ShardFanOut.copies(shards, false));
             this.field = field;
             this.dimension = dimension;

@@ -29,12 +29,12 @@ import org.opensearch.transport.TransportService;
  * chosen shard copies of one index ({@link ShardCopies}), run on the generic pool (a node's shards one after another;
  * the work inside fans out to the build pool), answering every copy's result and every copy's failure.
  */
-final class ShardFanOut {
+public final class ShardFanOut {
 
     private ShardFanOut() {}
 
     /** A request to some shard copies of one index. */
-    abstract static class Request<R extends Request<R>> extends BroadcastRequest<R> {
+    public abstract static class Request<R extends Request<R>> extends BroadcastRequest<R> {
         private final ShardCopies copies;
 
         Request(String index, ShardCopies copies) {
@@ -55,7 +55,7 @@ final class ShardFanOut {
     }
 
     /** Every answering copy's result, and (in the broadcast fields) every failed copy. */
-    static final class Response<S extends Writeable> extends BroadcastResponse {
+    public static final class Response<S extends Writeable> extends BroadcastResponse {
         private final List<S> results;
 
         Response(
@@ -79,12 +79,12 @@ final class ShardFanOut {
             out.writeList(results);
         }
 
-        List<S> results() {
+        public List<S> results() {
             return results;
         }
     }
 
-    abstract static class Action<R extends Request<R>, S extends Writeable>
+    public abstract static class Action<R extends Request<R>, S extends Writeable>
             extends TransportBroadcastByNodeAction<R, Response<S>, S> {
         private final Writeable.Reader<R> requestReader;
         private final Writeable.Reader<S> resultReader;

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.hubness.bank.storage.PostedBlob;
+import org.opensearch.hubness.bank.storage.VersionDigest;
 
 /** Bank definitions: parsing with messages that name the problem, and posted vectors that never enter the stored form. */
 class BankDefinitionTests {

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opensearch.hubness.build.PassSteps;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.testing.LoudSkip;
 import org.opensearch.hubness.testing.SharedData;
@@ -116,7 +117,7 @@ class GalleryPassTests {
             throws Exception {
         List<PassPartial> partials = new ArrayList<>();
         for (GalleryBlock block : blocks) {
-            partials.add(pass.scan(block, pool, stepRows, terms::put).get());
+            partials.add(PassSteps.scan(pass, block, pool, stepRows, terms::put).get());
         }
         Collections.reverse(partials); // merged in another order than scanned
         PassPartial total = pass.emptyPartial();

@@ -25,7 +25,7 @@ public final class PairedEmbeddings {
 
     /** Where the rows come from, for test output. */
     public final String source;
-    /** True for the real data set; published numbers (DESIGN.md §1) only hold for it. */
+    /** True for the real data set; published numbers (docs/method.md) only hold for it. */
     public final boolean real;
 
     public final float[] text;

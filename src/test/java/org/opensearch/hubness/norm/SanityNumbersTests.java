@@ -8,7 +8,7 @@ import org.opensearch.hubness.norm.RetrievalMetrics.Summary;
 import org.opensearch.hubness.testing.LoudSkip;
 
 /**
- * Reproduces the sanity numbers of data/flickr8k-tinyclip/README.md and DESIGN.md §1 (text→image,
+ * Reproduces the sanity numbers of data/flickr8k-tinyclip/README.md and docs/method.md (text→image,
  * test rows 0–499, query bank = text 500–999, gallery bank = image 500–999). Those numbers were computed
  * with independent numpy code; the expected values below are copied from those documents. They are properties of that
  * data set, so without it this class skips loudly; OracleAgreementTests still checks the mathematics on a fixture.

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.opensearch.hubness.build.PassSteps;
 import org.opensearch.hubness.kernel.PackedRows;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.norm.BankMatrix;
@@ -109,7 +110,7 @@ public class GalleryPassBenchmark {
     @Benchmark
     @OperationsPerInvocation(4)
     public PassPartial passSteady() {
-        return pass.scan(fourSteps, Runnable::run, rows, null).join();
+        return PassSteps.scan(pass, fourSteps, Runnable::run, rows, null).join();
     }
 
     /** The same rows against the same two banks, the product alone. */

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.bank.storage;
 
 /**
  * Vectors posted in a PUT, stored once as immutable chunks in the bank index (never in the definition or the cluster

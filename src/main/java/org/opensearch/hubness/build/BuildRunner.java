@@ -1,4 +1,4 @@
-package org.opensearch.hubness.transport;
+package org.opensearch.hubness.build;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,6 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.PostedVectors;
@@ -25,12 +24,18 @@ import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
 import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
+import org.opensearch.hubness.transport.BankResponse;
+import org.opensearch.hubness.transport.EndBuild;
+import org.opensearch.hubness.transport.LoadBank;
+import org.opensearch.hubness.transport.NodesFanOut;
+import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
@@ -78,7 +83,7 @@ public final class BuildRunner {
      * PUT: parses and validates the definition (400), checks every source as the caller (403) and reserves the banks'
      * bytes in this node's request breaker (429), all before anything is recorded; then builds version 1.
      */
-    void create(
+    public void create(
             String name,
             Supplier<Map<String, Object>> body,
             boolean background,
@@ -136,7 +141,7 @@ public final class BuildRunner {
      * not read them (403) and banks beyond this node's request breaker (429) are refused before it is recorded, so the
      * serving version stays as it is.
      */
-    void rebuild(
+    public void rebuild(
             String name,
             CircuitBreaker requestBreaker,
             ActionListener<BuildTicket> started,

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.bank.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,6 +23,7 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.node;
+package org.opensearch.hubness.rescore;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
@@ -12,7 +12,6 @@ import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.rescore.HubnessClauses;
 import org.opensearch.node.NodeClosedException;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.ConnectTransportException;

@@ -2,7 +2,7 @@
  * Copyright OpenSearch Contributors
  * SPDX-License-Identifier: Apache-2.0
  */
-package org.opensearch.hubness.transport;
+package org.opensearch.hubness.build;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +24,11 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.action.support.DefaultShardOperationFailedException;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.BankBlobs;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.VectorSource;
 import org.opensearch.hubness.bank.state.BuildTicket;
-import org.opensearch.hubness.build.DocKeys;
-import org.opensearch.hubness.build.ShardSample;
+import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.norm.HubnessSummary;
 import org.opensearch.hubness.norm.Method;
@@ -40,6 +38,9 @@ import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
+import org.opensearch.hubness.transport.ReadBankVectors;
+import org.opensearch.hubness.transport.ShardBuildPass;
+import org.opensearch.hubness.transport.ShardFanOut;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.transport.client.Client;
 
@@ -100,7 +101,7 @@ final class GalleryBuild {
         // the pass's nodes read the banks from storage in bounded pieces, not from one message holding both
         String vectorsDigest = blobs.writeBuildVectors(def.name(), ticket.buildId(), queryBank, mq, galleryBank, mg, d);
 
-        ShardBuildPass.Spec spec = new ShardBuildPass.Spec(
+        PassSpec spec = new PassSpec(
                 def.name(),
                 ticket.version(),
                 ticket.buildId(),

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.node;
+package org.opensearch.hubness.rescore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,7 +18,6 @@ import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.HubnessServices;
-import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.node.NodeClosedException;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.NodeNotConnectedException;

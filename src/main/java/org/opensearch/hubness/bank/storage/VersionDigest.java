@@ -1,4 +1,4 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.bank.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.NormParams;
 
 /**

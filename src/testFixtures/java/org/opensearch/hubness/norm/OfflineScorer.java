@@ -49,14 +49,6 @@ public final class OfflineScorer {
         this.d = in.d();
     }
 
-    public int queryCount() {
-        return nq;
-    }
-
-    public int galleryCount() {
-        return n;
-    }
-
     /** Row-major nq×n log-scores of method m (larger is better). */
     public double[] scores(Method m, NormParams p) {
         if (m.needsQueryBank() && queryBank == null) {

@@ -2,7 +2,7 @@
  * Copyright OpenSearch Contributors
  * SPDX-License-Identifier: Apache-2.0
  */
-package org.opensearch.hubness.transport;
+package org.opensearch.hubness.build;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongBiFunction;
