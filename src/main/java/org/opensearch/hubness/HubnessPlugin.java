@@ -30,10 +30,12 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.build.BuildPool;
 import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.node.BankStorageReturn;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.BlobJanitor;
 import org.opensearch.hubness.node.LoadPool;
 import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.hubness.node.RestoredVersionCheck;
 import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
@@ -124,6 +126,9 @@ public class HubnessPlugin extends Plugin
         if (breaker != null) setCircuitBreaker(breaker);
         BankSync sync = new BankSync(clusterService, threadPool, registry, cache);
         clusterService.addListener(sync);
+        // after a snapshot restore: refusals for missing blobs lift when the index is back; missing blobs are rebuilt
+        clusterService.addListener(new BankStorageReturn(registry, sync));
+        clusterService.addListener(new RestoredVersionCheck(clusterService, threadPool, blobs, () -> client, asPlugin));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.BREAKER_LIMIT, limit -> {
             CircuitBreaker b = breaker;
             if (b != null) b.setLimitAndOverhead(limit.getBytes(), 1.0);

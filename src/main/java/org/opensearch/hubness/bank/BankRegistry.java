@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -244,6 +245,19 @@ public final class BankRegistry {
 
     public Refusal refusal(String name) {
         return refusals.get(name);
+    }
+
+    /**
+     * Forgets the refusals for blobs (missing, incomplete or forged: 503), not those for room: the bank index came back
+     * (a snapshot restore), so the next load reads it again, and a forged blob is refused again by its checksum.
+     * Returns the banks whose refusal went.
+     */
+    public Set<String> forgetBlobRefusals() {
+        Set<String> forgotten = new TreeSet<>();
+        refusals.forEach((name, r) -> {
+            if (r.status() == RestStatus.SERVICE_UNAVAILABLE && refusals.remove(name, r)) forgotten.add(name);
+        });
+        return forgotten;
     }
 
     /**

@@ -183,8 +183,8 @@ public final class BankBlobs {
         String what = "bank [" + name + "] version " + v.version();
         Map<String, Object> doc = get(manifestId(name, v.buildId()));
         if (doc == null)
-            throw new BankRefusedException(
-                    what + " is not stored in [" + NAME + "] (the index or its blobs were deleted); rebuild the bank");
+            throw new BankRefusedException(what + " is not stored in [" + NAME
+                    + "] (the index or its blobs were deleted); " + missingAdvice(name));
         try {
             int d = ((Number) doc.get("dimension")).intValue();
             Map<String, Object> gallery = (Map<String, Object>) doc.get("gallery");
@@ -220,8 +220,28 @@ public final class BankBlobs {
             }
             return loaded;
         } catch (IndexNotFoundException e) {
-            throw new BankRefusedException(what + " is not stored: [" + NAME + "] does not exist; rebuild the bank");
+            throw new BankRefusedException(
+                    what + " is not stored: [" + NAME + "] does not exist; " + missingAdvice(name));
         }
+    }
+
+    /**
+     * What to do about a version whose blobs are missing: after a snapshot restore of the cluster state the cluster
+     * manager rebuilds it by itself ({@code RestoredVersionCheck}); restoring the index brings the version back.
+     */
+    private static String missingAdvice(String name) {
+        return "if a snapshot restore brought the bank back without [" + NAME + "], restore [" + NAME
+                + "] from the same snapshot, or let the cluster manager rebuild the bank by itself (GET"
+                + " /_plugins/_hubness/banks/" + name + " shows [building_version]); otherwise rebuild the bank";
+    }
+
+    /**
+     * Whether the manifest of a build is stored; false also when the index does not exist.
+     *
+     * @throws RuntimeException when the index exists but cannot be read yet (closed, restoring, no started copy)
+     */
+    public boolean versionStored(String bank, String buildId) {
+        return get(manifestId(bank, buildId)) != null;
     }
 
     // ---- posted vectors ---------------------------------------------------------------------------------------
