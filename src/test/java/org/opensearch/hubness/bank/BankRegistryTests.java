@@ -141,6 +141,23 @@ class BankRegistryTests {
         assertNull(registry.refusal("b"), "a new build is tried afresh");
     }
 
+    /** A version whose blobs were missing is read again once they are back (a snapshot restored the bank index). */
+    @Test
+    void aRefusalForMissingBlobsLiftsWhenTheBlobsAreBack() {
+        BankRegistry registry = registry();
+        BankVersion v = publish("b", 3);
+        LoadedBank blobs = stored.remove(v.buildId());
+        assertThrows(OpenSearchStatusException.class, () -> registry.load("b", v));
+        int readsAfterRefusal = reads.get();
+        assertThrows(OpenSearchStatusException.class, () -> registry.load("b", v));
+        assertEquals(readsAfterRefusal, reads.get(), "the refusal stands until the index comes back");
+        stored.put(v.buildId(), blobs);
+        assertEquals(Set.of("b"), registry.forgetBlobRefusals());
+        assertSame(blobs, registry.load("b", v).bank(), "read again, and served");
+        assertNull(registry.refusal("b"));
+        assertTrue(registry.forgetBlobRefusals().isEmpty(), "nothing left to forget");
+    }
+
     @Test
     void theBreakerAccountsExactlyTheHeldVersionsAndRefusesOnceWithoutReReading() {
         BreakerSettings settings = new BreakerSettings(
