@@ -53,7 +53,7 @@ class SnapshotRestoreIT {
         for (String snapshot : List.of("both", "no-blobs", "later")) cluster.delete(REPO + "/" + snapshot);
         cluster.delete(REPO);
         for (String index : List.of(GALLERY, CAPTIONS)) cluster.delete("/" + index);
-        allowDirectWrites(false);
+        BankGuaranteesIT.allowDirectWrites(false);
     }
 
     /** (a) Global state and .hubness-banks restored together: the deleted bank serves the very same scores again. */
@@ -212,20 +212,12 @@ class SnapshotRestoreIT {
      * unless an operator allows it (the restored persistent settings then reset the permission).
      */
     private static void closeBankStorage() {
-        allowDirectWrites(true);
+        BankGuaranteesIT.allowDirectWrites(true);
         try {
             cluster.post("/" + STORAGE + "/_close", null).ok();
         } finally {
-            allowDirectWrites(false);
+            BankGuaranteesIT.allowDirectWrites(false);
         }
-    }
-
-    private static void allowDirectWrites(boolean allow) {
-        cluster.put(
-                        "/_cluster/settings",
-                        "{\"persistent\": {\"plugins.hubness.bank_storage.allow_direct_writes\": "
-                                + (allow ? "true" : "null") + "}}")
-                .ok();
     }
 
     private static int refusals(JsonNode bank) {

@@ -8,6 +8,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.ClusterChangedEvent;
 import org.opensearch.cluster.ClusterStateListener;
+import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
@@ -92,8 +93,8 @@ public final class RestoredVersionCheck implements ClusterStateListener {
 
     private void check(String bank, String buildId) {
         BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
-        if (r == null || r.serving() == null || !r.serving().buildId().equals(buildId)) {
-            pending.remove(bank, buildId); // deleted or replaced since
+        if (r == null || r.serving() == null || !r.serving().buildId().equals(buildId) || buildingOnAPresentNode(r)) {
+            pending.remove(bank, buildId); // deleted or replaced since, or a running build replaces it
             done();
             return;
         }
@@ -134,6 +135,13 @@ public final class RestoredVersionCheck implements ClusterStateListener {
         } catch (RuntimeException e) {
             outcome.onFailure(e);
         }
+    }
+
+    private boolean buildingOnAPresentNode(BankRecord r) {
+        if (r.build() == null) return false;
+        for (DiscoveryNode n : clusterService.state().nodes())
+            if (n.getEphemeralId().equals(r.build().nodeEphemeralId())) return true;
+        return false;
     }
 
     private void done() {
