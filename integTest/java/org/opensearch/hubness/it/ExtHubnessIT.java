@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.norm.Method;
 
 /**
@@ -26,6 +27,8 @@ import org.opensearch.hubness.norm.Method;
  * has not switched the ext on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressForbidden(
+        reason = "a JSON text block filled by String#formatted with %s of strings only, which no locale changes")
 class ExtHubnessIT {
 
     private static final String GALLERY = "ext-gallery", CAPTIONS = "ext-captions", BANK = "ext-bank";
