@@ -33,7 +33,7 @@ public final class HubnessSearchExt extends SearchExtBuilder {
     public static final String NAME = HubnessRescorerBuilder.NAME;
 
     /** What the ext takes: the processor's parameters. */
-    static final List<String> PARAMETERS = parameters();
+    public static final List<String> PARAMETERS = parameters();
 
     private final Map<String, Object> clause;
     /** Null: the processor's default. */
