@@ -252,26 +252,23 @@ class ExtHubnessIT {
                 "{\"query\":" + knn + ",\"sort\":[{\"_id\":\"asc\"}],\"ext\":{" + hubnessExt("is") + "}}",
                 "sorted by anything but _score");
         bad.put(
-                "{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":\"no-such-bank\"}}}",
-                "unknown bank [no-such-bank]");
-        bad.put("{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"method\":\"is\"}}}", "requires [bank]");
-        bad.put("{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":42}}}", "[bank] must be a string");
-        bad.put(
-                "{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":\"" + BANK + "\",\"method\":\"softmax\"}}}",
-                "unknown method [softmax]");
-        bad.put(
-                "{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":\"" + BANK + "\",\"window_size\":0}}}",
-                "[window_size] must be a whole number >= 1");
-        bad.put(
-                "{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":\"" + BANK + "\",\"beta_query\":-1}}}",
-                "[beta_query] must be a finite number");
-        bad.put(
-                "{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":\"" + BANK + "\",\"windowsize\":10}}}",
-                "unknown parameter [windowsize]");
-        bad.put(
-                "{\"query\":" + knn + ",\"ext\":{\"hubness\":{\"bank\":\"" + BANK + "\",\"query_vector\":[1]}}}",
-                "[query_vector] is taken from the request's knn query");
-        bad.put("{\"query\":" + knn + ",\"ext\":{\"hubness\":\"" + BANK + "\"}}", "[ext.hubness] must be an object");
+                "{\"query\":{\"knn\":{\"embedding\":{\"vector\":[0.6,0.8],\"k\":5}}},\"ext\":{" + hubnessExt("is")
+                        + "}}",
+                "has a vector of dimension 2 but bank [" + BANK + "] has dimension");
+        String ours = "\"bank\":\"" + BANK + "\",";
+        Map<String, String> badExt = new LinkedHashMap<>();
+        badExt.put("{\"bank\":\"no-such-bank\"}", "unknown bank [no-such-bank]");
+        badExt.put("{\"method\":\"is\"}", "requires [bank]");
+        badExt.put("{\"bank\":42}", "[bank] must be a string");
+        badExt.put("{" + ours + "\"method\":\"softmax\"}", "unknown method [softmax]");
+        badExt.put("{" + ours + "\"window_size\":0}", "[window_size] must be a whole number >= 1");
+        badExt.put("{" + ours + "\"beta_query\":-1}", "[beta_query] must be a finite number");
+        badExt.put("{" + ours + "\"windowsize\":10}", "unknown parameter [windowsize]");
+        badExt.put("{" + ours + "\"method\":null}", "[method] must not be null");
+        badExt.put("{" + ours + "\"query_vector\":[1]}", "[query_vector] is taken from the request's knn query");
+        badExt.put("\"" + BANK + "\"", "[ext.hubness] must be an object");
+        for (Map.Entry<String, String> e : badExt.entrySet())
+            bad.put("{\"query\":" + knn + ",\"ext\":{\"hubness\":" + e.getKey() + "}}", e.getValue());
         for (Map.Entry<String, String> e : bad.entrySet())
             refused(cluster.post("/" + GALLERY + "/_search", e.getKey()), e.getValue());
 

@@ -123,6 +123,9 @@ public final class HubnessSearchExt extends SearchExtBuilder {
         return switch (p.currentToken()) {
             case START_OBJECT -> p.map();
             case START_ARRAY -> p.list();
+            case VALUE_NULL ->
+                throw new IllegalArgumentException(
+                        "[" + p.currentName() + "] must not be null; leave it out to use the default");
             default -> p.objectText();
         };
     }
@@ -162,13 +165,13 @@ public final class HubnessSearchExt extends SearchExtBuilder {
                         location, "[ext.hubness] [" + HubnessProcessorFactory.WINDOW_SIZE + "] " + e.getMessage(), e);
             }
         }
-        HubnessSearchExt ext = new HubnessSearchExt(body.clause, window);
         try {
+            HubnessSearchExt ext = new HubnessSearchExt(body.clause, window);
             ext.template(services); // every value judged now by the clause's parser: a 400 before anything runs
+            return ext;
         } catch (RuntimeException e) {
             throw new ParsingException(location, "[ext.hubness] " + reason(e), e);
         }
-        return ext;
     }
 
     /** ObjectParser wraps a field's failure in "failed to parse field [x]"; the user needs the reason inside. */

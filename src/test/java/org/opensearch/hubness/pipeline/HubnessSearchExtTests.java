@@ -73,6 +73,8 @@ public class HubnessSearchExtTests extends OpenSearchTestCase {
         assertTrue(refused("{\"bank\":\"b\",\"beta_query\":-1}").contains("[beta_query] must be a finite number"));
         assertTrue(refused("{\"bank\":\"b\",\"window_size\":0}").contains("[window_size] must be a whole number >= 1"));
         assertTrue(refused("{\"bank\":\"b\",\"window_size\":\"9\"}").contains("[window_size] must be a whole number"));
+        String nul = refused("{\"bank\":\"b\",\"method\":null}");
+        assertTrue(nul, nul.contains("[method]"));
         String unknown = refused("{\"bank\":\"b\",\"windowsize\":9}");
         assertTrue(unknown, unknown.contains("unknown parameter [windowsize]") && unknown.contains("window_size"));
         for (String fromQuery : HubnessProcessorFactory.FROM_THE_QUERY) {
