@@ -33,6 +33,10 @@ class DocsExamplesIT {
         for (String bank : BANKS) cluster.delete("/_plugins/_hubness/banks/" + bank);
         for (String index : INDICES) cluster.delete("/" + index);
         for (String pipeline : PIPELINES) cluster.delete("/_search/pipeline/" + pipeline);
+        // the user guide's admin switch for ext.hubness (and MMR): off again for the ITs that share the cluster
+        cluster.put(
+                "/_cluster/settings",
+                "{\"persistent\": {\"cluster.search.enabled_system_generated_factories\": null}}");
     }
 
     static Path page(String relative) {

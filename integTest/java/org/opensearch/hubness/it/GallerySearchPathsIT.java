@@ -21,7 +21,7 @@ import org.opensearch.common.SuppressForbidden;
 /**
  * A bank rescores its own gallery index and nothing else, on every path a {@code hubness} clause takes into a search:
  * the explicit clause, a search pipeline inline in the body, {@code ?search_pipeline=}, an index's default pipeline,
- * {@code _msearch} lines, a point in time, aliases and multi-index searches. Another index is a 400 that names the
+ * the request's {@code ext.hubness}, {@code _msearch} lines, a point in time, aliases and multi-index searches. Another index is a 400 that names the
  * bank and the searched index but never the gallery, and never a 200 with rescored hits or failed shards; the gallery
  * itself answers rescored hits (scores above 1) on the same path.
  */
@@ -118,6 +118,12 @@ class GallerySearchPathsIT {
         return "{\"size\": 5, " + KNN + ", \"search_pipeline\": " + processorPipeline(method) + "}";
     }
 
+    /** The request's ext.hubness: the system-generated processor adds the clause (once the admin enabled it). */
+    private static String withExt(String method) {
+        return "{\"size\": 5, " + KNN + ", \"ext\": {\"hubness\": {\"bank\": \"" + BANK + "\", \"method\": \"" + method
+                + "\", \"window_size\": 10}}}";
+    }
+
     private static String withPit(String body, String pitId) {
         return body.substring(0, body.length() - 1) + ", \"pit\": {\"id\": \"" + pitId + "\", \"keep_alive\": \"1m\"}}";
     }
@@ -180,6 +186,34 @@ class GallerySearchPathsIT {
             rescored(
                     cluster.post("/" + GALLERY + "/_search", bodyOf.apply(method)),
                     what + " " + method + " on the gallery");
+        }
+    }
+
+    /**
+     * {@code ext.hubness} (the admin's switch on for this test): refused on another index and rescored on the gallery,
+     * by {@code _search}, {@code _msearch} lines, a point in time and a search over both indices (refused as a whole).
+     */
+    @Test
+    void searchExtension() {
+        try (ExtSwitch on = ExtSwitch.enable(cluster, List.of(ExtSwitch.HUBNESS))) {
+            otherRefusedGalleryRescored("ext.hubness", GallerySearchPathsIT::withExt);
+            String lines = "{\"index\": \"" + OTHER + "\"}\n" + withExt("is") + "\n"
+                    + "{\"index\": \"" + GALLERY + "\"}\n" + withExt("dual_dis") + "\n"
+                    + "{\"index\": \"" + OTHER + "\"}\n" + withExt("dual_dis") + "\n";
+            JsonNode responses = cluster.post("/_msearch", lines).ok().json().path("responses");
+            assertEquals(3, responses.size(), responses.toString());
+            refused(responses.get(0), OTHER, "_msearch ext line");
+            rescored(responses.get(1), "_msearch ext line on the gallery");
+            refused(responses.get(2), OTHER, "_msearch ext line, gated method");
+            String otherPit = openPit(OTHER);
+            try {
+                refused(cluster.post("/_search", withPit(withExt("is"), otherPit)), OTHER, "pit ext");
+            } finally {
+                cluster.send("DELETE", "/_search/point_in_time", "{\"pit_id\": [\"" + otherPit + "\"]}");
+            }
+            refusedAsAWhole(
+                    cluster.post("/" + GALLERY + "," + OTHER + "/_search", withExt("is")),
+                    "gallery and another index, ext");
         }
     }
 

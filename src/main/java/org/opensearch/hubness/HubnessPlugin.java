@@ -37,8 +37,10 @@ import org.opensearch.hubness.node.LoadPool;
 import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.node.RestoredVersionCheck;
 import org.opensearch.hubness.node.ServingBanks;
+import org.opensearch.hubness.pipeline.HubnessExtProcessor;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
+import org.opensearch.hubness.pipeline.HubnessSearchExt;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rescore.HubnessSearchFilter;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
@@ -69,7 +71,9 @@ import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
 import org.opensearch.search.pipeline.Processor;
+import org.opensearch.search.pipeline.SearchPipelineService;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
+import org.opensearch.search.pipeline.SystemGeneratedProcessor;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
@@ -151,6 +155,29 @@ public class HubnessPlugin extends Plugin
                 HubnessRescorerBuilder.NAME,
                 in -> new HubnessRescorerBuilder(in, services),
                 parser -> HubnessRescorerBuilder.fromXContent(parser, services)));
+    }
+
+    /** {@code ext.hubness}: parsed only once an admin has enabled its system-generated processor. */
+    @Override
+    public List<SearchExtSpec<?>> getSearchExts() {
+        return List.of(new SearchExtSpec<>(
+                HubnessSearchExt.NAME,
+                HubnessSearchExt::new,
+                parser -> HubnessSearchExt.parse(parser, services, this::extEnabled)));
+    }
+
+    private boolean extEnabled() {
+        ClusterService cs = clusterService;
+        if (cs == null) return false;
+        List<String> enabled =
+                cs.getClusterSettings().get(SearchPipelineService.ENABLED_SYSTEM_GENERATED_FACTORIES_SETTING);
+        return enabled.contains("*") || enabled.contains(HubnessExtProcessor.FACTORY);
+    }
+
+    @Override
+    public Map<String, SystemGeneratedProcessor.SystemGeneratedFactory<SearchRequestProcessor>>
+            getSystemGeneratedRequestProcessors(SearchPipelinePlugin.Parameters parameters) {
+        return Map.of(HubnessExtProcessor.FACTORY, new HubnessExtProcessor.Factory(services));
     }
 
     @Override

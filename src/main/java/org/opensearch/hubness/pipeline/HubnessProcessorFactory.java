@@ -18,8 +18,6 @@ import org.opensearch.search.pipeline.SearchRequestProcessor;
 public final class HubnessProcessorFactory implements Processor.Factory<SearchRequestProcessor> {
 
     public static final String WINDOW_SIZE = "window_size";
-    /** The rescore clause's window default. */
-    static final int DEFAULT_WINDOW_SIZE = 10;
     /** Rescore parameters a request brings in its knn query; the processor refuses them. */
     public static final List<String> FROM_THE_QUERY = List.of(RescoreTemplate.QUERY_VECTOR, RescoreTemplate.FIELD);
 
@@ -61,17 +59,11 @@ public final class HubnessProcessorFactory implements Processor.Factory<SearchRe
     }
 
     private static int windowSize(String tag, Object value) {
-        if (value == null) return DEFAULT_WINDOW_SIZE;
-        if (!(value instanceof Integer || value instanceof Long)
-                || ((Number) value).longValue() < 1
-                || ((Number) value).longValue() > Integer.MAX_VALUE) {
-            throw invalid(
-                    tag,
-                    WINDOW_SIZE,
-                    "must be a whole number >= 1 (the hits per shard to rescore, at least from + size), got [" + value
-                            + "]");
+        try {
+            return RescoreTemplate.windowSize(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(tag, WINDOW_SIZE, e.getMessage());
         }
-        return ((Number) value).intValue();
     }
 
     private static OpenSearchException invalid(String tag, String property, String reason) {

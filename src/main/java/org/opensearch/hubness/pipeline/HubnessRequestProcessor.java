@@ -104,20 +104,27 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
 
     /** A failure here is the processor's own, so ignore_failure applies; the rescorer re-checks on its own. */
     private void checkBank(KnnClause knn) {
-        LoadedBank bank = services.banks().current(template.bank());
+        checkBank(services, template.bank(), knn, "[hubness] processor" + tagged(), "in the pipeline");
+    }
+
+    /**
+     * The bank exists on this node and has the knn query's dimension: a 400 that says what to fix, before the
+     * rescorer's own checks. {@code who} opens the message, {@code where} says where the user sets [bank].
+     */
+    static void checkBank(HubnessServices services, String bankName, KnnClause knn, String who, String where) {
+        LoadedBank bank = services.banks().current(bankName);
         if (bank == null) {
             throw new OpenSearchStatusException(
-                    "[hubness] processor" + tagged() + ": unknown bank [" + template.bank()
-                            + "]; create and build it with PUT /_plugins/_hubness/banks/" + template.bank()
-                            + ", or set [bank] in the pipeline to an existing bank",
+                    who + ": unknown bank [" + bankName + "]; create and build it with PUT /_plugins/_hubness/banks/"
+                            + bankName + ", or set [bank] " + where + " to an existing bank",
                     RestStatus.BAD_REQUEST);
         }
         if (bank.dimension() != knn.vector().size()) {
             throw new OpenSearchStatusException(
-                    "[hubness] processor" + tagged() + ": the knn query on [" + knn.field()
-                            + "] has a vector of dimension " + knn.vector().size() + " but bank [" + template.bank()
-                            + "] has dimension "
-                            + bank.dimension() + "; use a bank built for this field",
+                    who + ": the knn query on [" + knn.field() + "] has a vector of dimension "
+                            + knn.vector().size()
+                            + " but bank [" + bankName + "] has dimension " + bank.dimension()
+                            + "; use a bank built for this field",
                     RestStatus.BAD_REQUEST);
         }
     }

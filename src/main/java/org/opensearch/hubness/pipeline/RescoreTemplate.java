@@ -25,6 +25,8 @@ final class RescoreTemplate {
     static final String QUERY_VECTOR = "query_vector";
     static final String FIELD = "field";
     static final String BANK = "bank";
+    /** The rescore clause's window default. */
+    static final int DEFAULT_WINDOW_SIZE = 10;
 
     private final Map<String, Object> clause;
     private final int windowSize;
@@ -36,6 +38,22 @@ final class RescoreTemplate {
         this.windowSize = windowSize;
         this.services = services;
         build(List.of(1f), null);
+    }
+
+    /**
+     * The processor's and the ext's own {@code window_size} (null: the rescore clause's default of 10); the reason
+     * without the parameter's name, which each caller adds in its own form.
+     */
+    static int windowSize(Object value) {
+        if (value == null) return DEFAULT_WINDOW_SIZE;
+        if (!(value instanceof Integer || value instanceof Long)
+                || ((Number) value).longValue() < 1
+                || ((Number) value).longValue() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "must be a whole number >= 1 (the hits per shard to rescore, at least from + size), got [" + value
+                            + "]");
+        }
+        return ((Number) value).intValue();
     }
 
     String bank() {

@@ -34,6 +34,8 @@ import org.opensearch.search.rescore.RescorerBuilder;
 public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescorerBuilder> {
 
     public static final String NAME = "hubness";
+    /** Every parameter of the clause's DSL. */
+    public static final java.util.List<String> PARAMETERS = HubnessRescoreParser.PARAMETERS;
 
     /**
      * The state decided on the coordinating node. {@code galleryIndex} is the pinned version's gallery: each shard

@@ -79,7 +79,7 @@ public class HubnessProcessorFactoryTests extends OpenSearchTestCase {
     public void testOnlyBankIsRequired() {
         HubnessRequestProcessor p = create(config("bank", "b1"));
         HubnessRescorerBuilder rescorer = p.template().build(List.of(1f), "f");
-        assertEquals(Integer.valueOf(HubnessProcessorFactory.DEFAULT_WINDOW_SIZE), rescorer.windowSize());
+        assertEquals(Integer.valueOf(RescoreTemplate.DEFAULT_WINDOW_SIZE), rescorer.windowSize());
         assertNull("the bank's default method", rescorer.clause().method());
         assertEquals(ScoreMode.REPLACE, rescorer.clause().scoreMode());
     }

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.hubness.norm.Method;
+import org.opensearch.hubness.pipeline.HubnessExtProcessor;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
+import org.opensearch.hubness.pipeline.HubnessSearchExt;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.rest.RestHandler;
@@ -73,6 +75,25 @@ class ApiDocsCompletenessTests {
         assertTrue(
                 section.contains("`" + HubnessRequestProcessor.HEADER + "`"),
                 "the processor section does not name its header");
+    }
+
+    /** The ext's section: every parameter it takes, the factory an admin enables, and where the query's values come from. */
+    @Test
+    void everyExtParameterIsDocumented() throws Exception {
+        String doc = apiDoc();
+        String heading = "## The `ext.hubness` search extension";
+        int start = doc.indexOf(heading);
+        assertTrue(start >= 0, "docs/api.md has no section [" + heading + "]");
+        int end = doc.indexOf("\n## ", start + heading.length());
+        String section = end < 0 ? doc.substring(start) : doc.substring(start, end);
+        for (String p : HubnessSearchExt.PARAMETERS) {
+            assertTrue(
+                    section.contains("| `" + p + "` |"), "the ext section of docs/api.md has no row for [" + p + "]");
+        }
+        for (String p : HubnessProcessorFactory.FROM_THE_QUERY) {
+            assertTrue(section.contains("`" + p + "`"), "the ext section must say where [" + p + "] comes from");
+        }
+        assertTrue(section.contains("`" + HubnessExtProcessor.FACTORY + "`"), "the ext section names its factory");
     }
 
     @Test
