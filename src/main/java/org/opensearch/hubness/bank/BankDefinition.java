@@ -1,21 +1,25 @@
 package org.opensearch.hubness.bank;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
 
 /**
  * What a user asked for in PUT /_plugins/_hubness/banks/{name}: the gallery, the sources of the two banks and the
- * parameters. Validated when parsed, so a bad definition is a 400 before any work starts.
+ * parameters. Validated when parsed, so a bad definition is a 400 before any work starts. The cluster state holds it
+ * in its stored form (posted vectors as blob references): on the wire as a {@link Writeable}, in the gateway and
+ * snapshots as the object {@link #toXContent} writes and {@link #fromXContent} reads with the PUT's own validation.
  */
 public record BankDefinition(
         String name,
@@ -25,7 +29,8 @@ public record BankDefinition(
         VectorSource galleryBank,
         NormParams params,
         Similarity similarity,
-        String description) {
+        String description)
+        implements Writeable, ToXContentObject {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
 
@@ -34,6 +39,41 @@ public record BankDefinition(
             throw new IllegalArgumentException("invalid bank name [" + name
                     + "]: use 1-128 lowercase letters, digits, '_', '-' or '.', starting with a letter or digit");
         }
+    }
+
+    public BankDefinition(StreamInput in) throws IOException {
+        this(
+                in.readString(),
+                in.readString(),
+                in.readString(),
+                in.readOptionalWriteable(VectorSource::new),
+                in.readOptionalWriteable(VectorSource::new),
+                new NormParams(
+                        in.readDouble(), in.readDouble(), in.readVInt(), in.readVInt(), in.readVInt(), in.readDouble()),
+                similarity(in.readOptionalString()),
+                in.readOptionalString());
+    }
+
+    private static Similarity similarity(String name) {
+        return name == null ? null : Similarity.fromString(name);
+    }
+
+    /** The stored form only: posted vectors travel as their blob reference, never inline. */
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeString(name);
+        out.writeString(galleryIndex);
+        out.writeString(galleryField);
+        out.writeOptionalWriteable(queryBank);
+        out.writeOptionalWriteable(galleryBank);
+        out.writeDouble(params.betaQuery());
+        out.writeDouble(params.betaGallery());
+        out.writeVInt(params.activationK());
+        out.writeVInt(params.cslsK());
+        out.writeVInt(params.nnnK());
+        out.writeDouble(params.nnnAlpha());
+        out.writeOptionalString(similarity == null ? null : similarity.externalName());
+        out.writeOptionalString(description);
     }
 
     public static BankDefinition fromMap(String name, Map<String, Object> body) {
@@ -116,18 +156,15 @@ public record BankDefinition(
         return m;
     }
 
-    /** Parses the JSON the cluster state stores. */
-    public static BankDefinition fromStoredJson(String name, String json) {
-        return fromStored(name, XContentHelper.convertToMap(JsonXContent.jsonXContent, json, false));
+    /** The stored form as the gateway and snapshots keep it (posted vectors must have been stored as blobs). */
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return builder.map(toMap());
     }
 
-    /** The JSON the cluster state stores (posted vectors must have been stored as blobs). */
-    public String toStoredJson() {
-        try (XContentBuilder b = JsonXContent.contentBuilder()) {
-            return b.map(toMap()).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Reads what {@link #toXContent} wrote, validated like a PUT (the parser is on the object's start). */
+    public static BankDefinition fromXContent(XContentParser parser, String name) throws IOException {
+        return fromStored(name, parser.map());
     }
 
     /** The blob ids of posted vectors this definition references (they live as long as the bank). */

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.bank;
 
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.bank.storage.BlobKind;
 import org.opensearch.hubness.bank.storage.PostedBlob;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 
@@ -26,21 +27,28 @@ public final class PostedVectors {
     /** Writes the posted vectors of a definition that still holds them in memory. */
     public static void store(BankBlobs blobs, BankDefinition def, String buildId) {
         if (def.queryBank() != null && def.queryBank().vectors() != null)
-            blobs.writePosted(def.name(), buildId, "query_bank", def.queryBank().vectors());
+            blobs.writePosted(
+                    def.name(),
+                    buildId,
+                    BlobKind.POSTED_QUERY_BANK,
+                    def.queryBank().vectors());
         if (def.galleryBank() != null && def.galleryBank().vectors() != null)
             blobs.writePosted(
-                    def.name(), buildId, "gallery_bank", def.galleryBank().vectors());
+                    def.name(),
+                    buildId,
+                    BlobKind.POSTED_GALLERY_BANK,
+                    def.galleryBank().vectors());
     }
 
     /** The stored definition with its posted vectors read back (and checked against their hash) for a build. */
     public static BankDefinition resolve(BankBlobs blobs, BankDefinition stored) {
         return stored.withSources(
-                read(blobs, stored, "query_bank", stored.queryBank()),
-                read(blobs, stored, "gallery_bank", stored.galleryBank()));
+                read(blobs, stored, BlobKind.POSTED_QUERY_BANK, stored.queryBank()),
+                read(blobs, stored, BlobKind.POSTED_GALLERY_BANK, stored.galleryBank()));
     }
 
-    private static VectorSource read(BankBlobs blobs, BankDefinition def, String role, VectorSource s) {
+    private static VectorSource read(BankBlobs blobs, BankDefinition def, BlobKind kind, VectorSource s) {
         if (s == null || s.posted() == null) return s;
-        return s.withVectors(blobs.readPosted(def.name(), role, s.posted()));
+        return s.withVectors(blobs.readPosted(def.name(), kind, s.posted()));
     }
 }

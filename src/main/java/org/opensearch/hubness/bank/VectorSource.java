@@ -1,13 +1,18 @@
 package org.opensearch.hubness.bank;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.hubness.bank.storage.PostedBlob;
 
 /**
  * Where the vectors of one bank come from: documents of an index (read server-side, so huge banks are never
- * uploaded), vectors posted in the request, or a seeded sample of the gallery itself.
+ * uploaded), vectors posted in the request, or a seeded sample of the gallery itself. On the wire only in its stored
+ * form: posted vectors as their blob reference.
  */
 public record VectorSource(
         Kind kind,
@@ -17,7 +22,8 @@ public record VectorSource(
         float[][] vectors,
         PostedBlob posted,
         int sampleSize,
-        long seed) {
+        long seed)
+        implements Writeable {
 
     public enum Kind {
         INDEX,
@@ -29,6 +35,31 @@ public record VectorSource(
     /** A bank beyond this many vectors costs more to build and hold than it can improve a ranking. */
     public static final int MAX_SIZE_LIMIT = 200_000;
 
+    public VectorSource(StreamInput in) throws IOException {
+        this(
+                in.readEnum(Kind.class),
+                in.readOptionalString(),
+                in.readOptionalString(),
+                in.readVInt(),
+                null,
+                in.readOptionalWriteable(PostedBlob::new),
+                in.readVInt(),
+                in.readLong());
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        if (kind == Kind.VECTORS && posted == null)
+            throw new IllegalStateException("posted vectors are stored as blobs, never sent inside a definition");
+        out.writeEnum(kind);
+        out.writeOptionalString(index);
+        out.writeOptionalString(field);
+        out.writeVInt(maxSize);
+        out.writeOptionalWriteable(posted);
+        out.writeVInt(sampleSize);
+        out.writeLong(seed);
+    }
+
     /** Parses {"index","field","max_size"} | {"vectors": [[...]]} | {"sample": {"size","seed"}} (sample only for the gallery bank). */
     @SuppressWarnings("unchecked")
     static VectorSource parse(String what, Object raw, boolean sampleAllowed, boolean stored) {
@@ -39,7 +70,10 @@ public record VectorSource(
         }
         Map<String, Object> m = (Map<String, Object>) map;
         if (stored && m.containsKey("posted")) {
-            Map<String, Object> p = (Map<String, Object>) m.get("posted");
+            if (!(m.get("posted") instanceof Map<?, ?> reference))
+                throw new IllegalArgumentException("[" + what + ".posted] must be an object");
+            Map<String, Object> p = (Map<String, Object>) reference;
+            Definitions.onlyKeys(what + ".posted", p, "blob", "count", "dimension", "sha256");
             return new VectorSource(
                     Kind.VECTORS,
                     null,
@@ -47,10 +81,10 @@ public record VectorSource(
                     0,
                     null,
                     new PostedBlob(
-                            (String) p.get("blob"),
-                            ((Number) p.get("count")).intValue(),
-                            ((Number) p.get("dimension")).intValue(),
-                            (String) p.get("sha256")),
+                            Definitions.string(what + ".posted.blob", p.get("blob")),
+                            Definitions.intValue(what + ".posted.count", p.get("count"), 0),
+                            Definitions.intValue(what + ".posted.dimension", p.get("dimension"), 0),
+                            Definitions.string(what + ".posted.sha256", p.get("sha256"))),
                     0,
                     0);
         }

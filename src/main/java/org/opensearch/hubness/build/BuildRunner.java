@@ -1,8 +1,5 @@
 package org.opensearch.hubness.build;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -10,11 +7,9 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.UUIDs;
-import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.PostedVectors;
@@ -80,22 +75,20 @@ public final class BuildRunner {
     }
 
     /**
-     * PUT: parses and validates the definition (400), checks every source as the caller (403) and reserves the banks'
-     * bytes in this node's request breaker (429), all before anything is recorded; then builds version 1.
+     * PUT of a parsed, validated definition: checks every source as the caller (403) and reserves the banks' bytes in
+     * this node's request breaker (429), all before anything is recorded; then builds version 1.
      */
     public void create(
-            String name,
-            Supplier<Map<String, Object>> body,
+            BankDefinition def,
             boolean background,
             CircuitBreaker requestBreaker,
             ActionListener<BuildTicket> started,
             ActionListener<BankResponse> listener) {
+        String name = def.name();
         threadPool.generic().execute(() -> {
             BuildTicket ticket;
-            BankDefinition def;
             BuildMemory reserved = BuildMemory.NONE;
             try {
-                def = BankDefinition.fromMap(name, body.get());
                 // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
                 VectorFieldSpec gallery = sources.requireWholeSources(def);
                 gallery.resolve(def.similarity());
@@ -106,7 +99,7 @@ public final class BuildRunner {
                 }
                 reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
                 String buildId = UUIDs.randomBase64UUID();
-                String stored = PostedVectors.forStorage(def, buildId).toStoredJson();
+                BankDefinition stored = PostedVectors.forStorage(def, buildId);
                 ticket = asPlugin.call(() -> client.execute(
                                         StartBuild.ACTION,
                                         new StartBuild.Request(name, stored, buildId, clusterService.localNode()))
@@ -169,7 +162,7 @@ public final class BuildRunner {
                     .execute(() -> run(
                             name,
                             s.ticket(),
-                            () -> PostedVectors.resolve(blobs, BankDefinition.fromStoredJson(name, s.definitionJson())),
+                            () -> PostedVectors.resolve(blobs, s.definition()),
                             false,
                             memory,
                             listener));
@@ -184,7 +177,7 @@ public final class BuildRunner {
     private BuildMemory reserveReadableSources(String name, CircuitBreaker requestBreaker) {
         BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
         if (record == null) return BuildMemory.NONE; // StartBuild answers the 404
-        BankDefinition def = BankDefinition.fromStoredJson(name, record.definitionJson());
+        BankDefinition def = record.definition();
         VectorFieldSpec gallery;
         try {
             gallery = sources.requireWholeSources(def);
@@ -224,7 +217,7 @@ public final class BuildRunner {
                     bank.dimension(),
                     bank.queryBankSize(),
                     bank.galleryBankSize(),
-                    json(result.info()));
+                    result.report());
             if (!asPlugin.call(() -> client.execute(
                                     EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version))
                             .actionGet())
@@ -286,14 +279,6 @@ public final class BuildRunner {
     static final class Overtaken extends OpenSearchStatusException {
         Overtaken(String message) {
             super(message, RestStatus.CONFLICT);
-        }
-    }
-
-    private static String json(Map<String, Object> info) {
-        try (XContentBuilder b = JsonXContent.contentBuilder()) {
-            return b.map(info).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,11 +26,10 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.VectorSource;
+import org.opensearch.hubness.bank.state.BuildReport;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.field.VectorFieldSpec;
-import org.opensearch.hubness.norm.HubnessSummary;
-import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
@@ -58,7 +56,7 @@ final class GalleryBuild {
     private static final long RETRY_DELAY_MILLIS = 2_000;
 
     /** The built version in memory and its build report (shown by GET as [build]). */
-    record Result(LoadedBank bank, Map<String, Object> info) {}
+    record Result(LoadedBank bank, BuildReport report) {}
 
     private final Client client;
     private final ClusterService clusterService;
@@ -156,23 +154,24 @@ final class GalleryBuild {
                 aq,
                 ag);
 
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("version", ticket.version());
-        info.put("dimension", d);
-        info.put("similarity", similarity.externalName());
-        info.put("engine", gallery.engine());
-        info.put("gallery_documents", pass.documents());
-        info.put("query_bank_size", mq);
-        info.put("gallery_bank_size", mg);
-        info.put("query_activation_size", aq.size());
-        info.put("gallery_activation_size", ag.size());
-        info.put("shards", chosen.size());
-        info.put("build_millis", System.currentTimeMillis() - started);
-        // the gallery × bank product of the pass (each document once), per second of the fan-out
-        info.put("build_gflops", round(2.0 * pass.documents() * (mq + mg) * d / Math.max(1, passNanos), 100));
-        info.put("built_at", System.currentTimeMillis());
-        if (pass.report() != null) info.put("hubness", report(pass.report()));
-        return new Result(bank, info);
+        long now = System.currentTimeMillis();
+        BuildReport report = new BuildReport(
+                ticket.version(),
+                d,
+                similarity,
+                gallery.engine(),
+                pass.documents(),
+                mq,
+                mg,
+                aq.size(),
+                ag.size(),
+                chosen.size(),
+                now - started,
+                // the gallery × bank product of the pass (each document once), per second of the fan-out
+                round(2.0 * pass.documents() * (mq + mg) * d / Math.max(1, passNanos), 100),
+                now,
+                pass.report() == null ? null : BuildReport.Hubness.of(pass.report()));
+        return new Result(bank, report);
     }
 
     private float[] load(String what, VectorSource source, VectorFieldSpec gallery) {
@@ -310,26 +309,6 @@ final class GalleryBuild {
     }
 
     /** The report as GET shows it under [build.hubness]. */
-    private static Map<String, Object> report(HubnessSummary s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("k", s.k());
-        out.put("query_bank_vectors", s.queryBankVectors());
-        out.put("gallery_documents", s.galleryDocuments());
-        Map<String, Object> methods = new LinkedHashMap<>();
-        for (Method m : Method.values()) {
-            HubnessSummary.MethodHubness h = s.methods().get(m);
-            if (h == null) continue;
-            Map<String, Object> stats = new LinkedHashMap<>();
-            stats.put("n10_skewness", Double.isFinite(h.nkSkewness()) ? round(h.nkSkewness(), 1e4) : null);
-            stats.put("hub_share", round(h.hubShare(), 1e4));
-            stats.put("anti_hub_share", round(h.antiHubShare(), 1e4));
-            stats.put("max_n10", h.maxNk());
-            methods.put(m.externalName(), stats);
-        }
-        out.put("methods", methods);
-        return out;
-    }
-
     private static double round(double x, double scale) {
         return Math.round(x * scale) / scale;
     }

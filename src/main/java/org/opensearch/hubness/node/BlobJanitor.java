@@ -5,7 +5,6 @@ import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.service.ClusterService;
-import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
@@ -50,7 +49,7 @@ public final class BlobJanitor {
         BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
         if (r == null) return out;
         out.addAll(r.liveBuildIds());
-        out.addAll(BankDefinition.fromStoredJson(bank, r.definitionJson()).postedBlobIds());
+        out.addAll(r.definition().postedBlobIds());
         return out;
     }
 }

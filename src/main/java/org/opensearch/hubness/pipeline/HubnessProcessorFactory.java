@@ -3,9 +3,11 @@ package org.opensearch.hubness.pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchException;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.hubness.HubnessServices;
+import org.opensearch.hubness.rescore.UnknownRescoreParameterException;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.search.pipeline.Processor;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
@@ -50,7 +52,7 @@ public final class HubnessProcessorFactory implements Processor.Factory<SearchRe
             return new HubnessRequestProcessor(tag, description, ignoreFailure, template, services, threadContext);
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (reason.contains("unknown parameter")) {
+            if (ExceptionsHelper.unwrap(e, UnknownRescoreParameterException.class) != null) {
                 reason += "; besides those the processor takes [" + WINDOW_SIZE + "], and " + FROM_THE_QUERY
                         + " come from the request's knn query";
             }

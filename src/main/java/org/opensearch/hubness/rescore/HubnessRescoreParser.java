@@ -57,8 +57,7 @@ final class HubnessRescoreParser {
     private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>(
             HubnessRescorerBuilder.NAME,
             (body, name, value) -> {
-                throw new IllegalArgumentException(
-                        "unknown parameter [" + name + "]; valid parameters are " + PARAMETERS);
+                throw new UnknownRescoreParameterException(name, PARAMETERS);
             },
             Body::new);
 

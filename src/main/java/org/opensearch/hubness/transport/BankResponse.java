@@ -3,8 +3,6 @@ package org.opensearch.hubness.transport;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
@@ -81,7 +79,7 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
         if (!single) {
             b.startObject().startArray("banks");
             for (BankRecord r : banks) {
-                BankDefinition def = BankDefinition.fromStoredJson(r.name(), r.definitionJson());
+                BankDefinition def = r.definition();
                 b.startObject()
                         .field("name", r.name())
                         .field("state", r.state().externalName())
@@ -102,16 +100,12 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
                     .field("build_node", r.build().nodeId());
         if (r.failure() != null) {
             b.field("failure");
-            r.failure().toXContent(b);
+            r.failure().toXContent(b, params);
         }
-        b.field(
-                "definition",
-                BankDefinition.fromStoredJson(r.name(), r.definitionJson()).describe());
+        b.field("definition", r.definition().describe());
         if (r.serving() != null) {
-            b.field(
-                    "build",
-                    XContentHelper.convertToMap(
-                            JsonXContent.jsonXContent, r.serving().buildInfoJson(), true));
+            b.field("build");
+            r.serving().buildInfo().toXContent(b, params);
             // no digest: a hash of the bank's vectors would let a viewer confirm a guessed vector offline
         }
         if (!nodes.isEmpty()) {

@@ -14,14 +14,16 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.MediaType;
+import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
 /**
  * PUT /_plugins/_hubness/banks/{name}: define a bank and build its version 1 on this node. The request carries the
- * body as the user sent it (like an ingest pipeline's PUT), parsed where the action runs: after the security plugin
- * authorised the action.
+ * body as the user sent it (like an ingest pipeline's PUT), parsed once where the action runs, off the network thread:
+ * after the security plugin authorised the action, so a caller without it gets a 403 whatever the body.
  */
 public final class PutBank {
 
@@ -55,23 +57,30 @@ public final class PutBank {
             if (body != null) mediaType.writeTo(out);
         }
 
-        /** The body as a map: a 400 when it is not valid JSON (or the content type's format). */
-        Map<String, Object> bodyMap() {
-            return body == null
+        /** The definition the body holds, parsed and validated: a 400 when it is not valid JSON or not a valid bank. */
+        BankDefinition definition() {
+            Map<String, Object> map = body == null
                     ? Map.of()
                     : XContentHelper.convertToMap(body, false, mediaType).v2();
+            return BankDefinition.fromMap(bank(), map);
         }
     }
 
     public static final class TransportAction extends HandledTransportAction<Request, BankResponse> {
         private final BuildRunner runner;
+        private final ThreadPool threadPool;
         /** The coordinating node holds the banks while it builds: their bytes go in its request breaker. */
         private final CircuitBreakerService breakers;
 
         @Inject
         public TransportAction(
-                TransportService t, ActionFilters f, BuildRunner runner, CircuitBreakerService breakers) {
+                TransportService t,
+                ActionFilters f,
+                ThreadPool threadPool,
+                BuildRunner runner,
+                CircuitBreakerService breakers) {
             super(NAME, t, f, Request::new);
+            this.threadPool = threadPool;
             this.runner = runner;
             this.breakers = breakers;
         }
@@ -83,7 +92,19 @@ public final class PutBank {
         @Override
         protected void doExecute(Task task, Request r, ActionListener<BankResponse> outcome) {
             ActionListener<BankResponse> listener = r.forTask(outcome);
-            runner.create(r.bank(), r::bodyMap, r.background(), requestBreaker(), r.started(), listener);
+            // the action filters (the security plugin) authorised the action already; the body (up to the 50 MB the
+            // setting allows) is parsed once, here, on a generic thread: never on the network thread that delivered it
+            threadPool.generic().execute(() -> {
+                BankDefinition definition;
+                try {
+                    definition = r.definition();
+                } catch (RuntimeException e) {
+                    if (r.started() != null) r.started().onFailure(e);
+                    listener.onFailure(e);
+                    return;
+                }
+                runner.create(definition, r.background(), requestBreaker(), r.started(), listener);
+            });
         }
     }
 }

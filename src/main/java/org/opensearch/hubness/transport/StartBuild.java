@@ -16,6 +16,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BuildTicket;
@@ -36,15 +37,15 @@ public final class StartBuild {
     public static final class Request extends AcknowledgedRequest<Request> {
         private final String bank;
         /** Null for a rebuild (the stored definition is used). */
-        private final String definitionJson;
+        private final BankDefinition definition;
 
         private final String buildId;
         private final String nodeId;
         private final String nodeEphemeralId;
 
-        public Request(String bank, String definitionJson, String buildId, DiscoveryNode node) {
+        public Request(String bank, BankDefinition definition, String buildId, DiscoveryNode node) {
             this.bank = bank;
-            this.definitionJson = definitionJson;
+            this.definition = definition;
             this.buildId = buildId;
             this.nodeId = node.getId();
             this.nodeEphemeralId = node.getEphemeralId();
@@ -53,7 +54,7 @@ public final class StartBuild {
         public Request(StreamInput in) throws IOException {
             super(in);
             bank = in.readString();
-            definitionJson = in.readOptionalString();
+            definition = in.readOptionalWriteable(BankDefinition::new);
             buildId = in.readString();
             nodeId = in.readString();
             nodeEphemeralId = in.readString();
@@ -63,7 +64,7 @@ public final class StartBuild {
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             out.writeString(bank);
-            out.writeOptionalString(definitionJson);
+            out.writeOptionalWriteable(definition);
             out.writeString(buildId);
             out.writeString(nodeId);
             out.writeString(nodeEphemeralId);
@@ -77,31 +78,31 @@ public final class StartBuild {
 
     public static final class Response extends ActionResponse {
         private final BuildTicket ticket;
-        private final String definitionJson;
+        private final BankDefinition definition;
 
-        Response(BuildTicket ticket, String definitionJson) {
+        Response(BuildTicket ticket, BankDefinition definition) {
             this.ticket = ticket;
-            this.definitionJson = definitionJson;
+            this.definition = definition;
         }
 
         public Response(StreamInput in) throws IOException {
             super(in);
             ticket = new BuildTicket(in);
-            definitionJson = in.readString();
+            definition = new BankDefinition(in);
         }
 
         public BuildTicket ticket() {
             return ticket;
         }
 
-        public String definitionJson() {
-            return definitionJson;
+        public BankDefinition definition() {
+            return definition;
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             ticket.writeTo(out);
-            out.writeString(definitionJson);
+            definition.writeTo(out);
         }
     }
 
@@ -123,21 +124,15 @@ public final class StartBuild {
                             m -> {
                                 Set<String> live = new HashSet<>();
                                 for (DiscoveryNode n : clusterService.state().nodes()) live.add(n.getEphemeralId());
-                                return r.definitionJson != null
+                                return r.definition != null
                                         ? BankTransitions.create(
-                                                m,
-                                                r.bank,
-                                                r.definitionJson,
-                                                r.buildId,
-                                                r.nodeId,
-                                                r.nodeEphemeralId,
-                                                now)
+                                                m, r.bank, r.definition, r.buildId, r.nodeId, r.nodeEphemeralId, now)
                                         : BankTransitions.rebuild(
                                                 m, r.bank, r.buildId, r.nodeId, r.nodeEphemeralId, now, live);
                             },
                             (m, acked) -> {
                                 BankRecord b = m.bank(r.bank);
-                                return new Response(b.build(), b.definitionJson());
+                                return new Response(b.build(), b.definition());
                             }));
         }
     }

@@ -8,8 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.bank.storage.PostedBlob;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 
@@ -51,24 +57,28 @@ class BankDefinitionTests {
     }
 
     @Test
-    void postedVectorsAreStoredAsAChecksummedReferenceAndAUserCannotPostAReference() {
+    void postedVectorsAreStoredAsAChecksummedReferenceAndAUserCannotPostAReference() throws Exception {
         BankDefinition posted = BankDefinition.fromMap(
                 "b",
                 json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
                         + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1], [0.5, 0.5]]}, \"description\": \"three\"}"));
-        assertThrows(IllegalStateException.class, posted::toStoredJson, "raw vectors never enter the cluster state");
+        assertThrows(IllegalStateException.class, () -> toJson(posted), "raw vectors never enter the cluster state");
+        assertThrows(
+                IllegalStateException.class,
+                () -> posted.writeTo(new BytesStreamOutput()),
+                "raw vectors never cross the wire inside a definition");
         BankDefinition stored = PostedVectors.forStorage(posted, "build-7");
-        String json = stored.toStoredJson();
+        String json = toJson(stored);
         assertFalse(json.contains("vectors"), json);
         assertTrue(json.contains("build-7"), json);
-        BankDefinition back = BankDefinition.fromStoredJson("b", json);
+        BankDefinition back = fromJson("b", json);
+        assertEquals(stored, back);
         assertEquals(
                 new PostedBlob(
                         "build-7", 3, 2, VersionDigest.ofRows(posted.queryBank().vectors())),
                 back.queryBank().posted());
         assertEquals(
                 Map.of("posted_vectors", 3, "dimension", 2), back.describe().get("query_bank"));
-        assertEqualsJson(json, back.toStoredJson());
         assertTrue(
                 assertThrows(IllegalArgumentException.class, () -> BankDefinition.fromMap("b", json(json)))
                         .getMessage()
@@ -78,7 +88,40 @@ class BankDefinitionTests {
                 Map.of("build-7", true), Map.of(back.postedBlobIds().iterator().next(), true));
     }
 
-    private static void assertEqualsJson(String a, String b) {
-        assertEquals(json(a), json(b));
+    @Test
+    void everyKindOfSourceSurvivesTheWireAndTheStoredForm() throws Exception {
+        BankDefinition stored = PostedVectors.forStorage(
+                BankDefinition.fromMap(
+                        "b",
+                        json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                                + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
+                                + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
+                                + "\"beta_query\": 5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, \"nnn_k\": 6, "
+                                + "\"nnn_alpha\": 0.5, \"similarity\": \"dot\", \"description\": \"all\"}")),
+                "build-1");
+        assertEquals(stored, fromJson("b", toJson(stored)));
+        BytesStreamOutput out = new BytesStreamOutput();
+        stored.writeTo(out);
+        try (StreamInput in = out.bytes().streamInput()) {
+            assertEquals(stored, new BankDefinition(in));
+        }
+        BankDefinition fromIndex = BankDefinition.fromMap(
+                "c",
+                json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                        + "\"query_bank\": {\"index\": \"q\", \"field\": \"w\", \"max_size\": 12}}"));
+        assertEquals(fromIndex, fromJson("c", toJson(fromIndex)));
+    }
+
+    private static String toJson(BankDefinition d) throws Exception {
+        return d.toXContent(JsonXContent.contentBuilder(), ToXContent.EMPTY_PARAMS)
+                .toString();
+    }
+
+    private static BankDefinition fromJson(String name, String json) throws Exception {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
+            p.nextToken();
+            return BankDefinition.fromXContent(p, name);
+        }
     }
 }

@@ -28,6 +28,7 @@ import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.bank.state.StateFixtures;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 import org.opensearch.hubness.norm.NormParams;
@@ -87,12 +88,13 @@ class BankRegistryTests {
         BankRecord r = state.bank(name);
         String buildId = name + "-" + (r == null ? 1 : r.lastVersion() + 1) + "-" + System.nanoTime();
         state = r == null
-                ? BankTransitions.create(state, name, DEF, buildId, "n", "e", 0)
+                ? BankTransitions.create(state, name, StateFixtures.stored(name, DEF), buildId, "n", "e", 0)
                 : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of());
         long v = state.bank(name).build().version();
         LoadedBank b = bank(name, v, buildId, rows);
         stored.put(buildId, b);
-        BankVersion version = new BankVersion(v, buildId, VersionDigest.of(b), D, rows, 0, "{}");
+        BankVersion version =
+                new BankVersion(v, buildId, VersionDigest.of(b), D, rows, 0, StateFixtures.report(v, rows));
         state = BankTransitions.publish(state, name, buildId, version);
         return version;
     }

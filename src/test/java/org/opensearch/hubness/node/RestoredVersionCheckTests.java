@@ -5,19 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.bank.state.StateFixtures;
 
 /** Which serving versions the cluster manager looks up: those no build of this cluster state produced. */
 class RestoredVersionCheckTests {
 
-    private static final String DEF =
-            "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\"}}";
+    private static final BankDefinition DEF = StateFixtures.stored("b", StateFixtures.INDEX_BANK);
 
     private static BankVersion version(long n, String buildId) {
-        return new BankVersion(n, buildId, "sha", 4, 3, 0, "{}");
+        return new BankVersion(n, buildId, "sha", 4, 3, 0, StateFixtures.report(n, 3));
     }
 
     @Test

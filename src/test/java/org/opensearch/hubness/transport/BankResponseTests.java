@@ -18,6 +18,7 @@ import org.opensearch.hubness.bank.state.BankFailure;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.bank.state.StateFixtures;
 
 /** A bank's answer crosses the wire as typed records and renders the documented fields (docs/api.md, GET a bank). */
 class BankResponseTests {
@@ -34,9 +35,10 @@ class BankResponseTests {
 
     @Test
     void aBankAnswerSurvivesTheWireAndRendersItsFields() throws Exception {
-        HubnessMetadata m = BankTransitions.create(HubnessMetadata.EMPTY, "b", DEF, "b1", "node-a", "eph-a", 1);
+        HubnessMetadata m = BankTransitions.create(
+                HubnessMetadata.EMPTY, "b", StateFixtures.stored("b", DEF), "b1", "node-a", "eph-a", 1);
         m = BankTransitions.publish(
-                m, "b", "b1", new BankVersion(1, "b1", "sha-1", 4, 3, 0, "{\"version\":1,\"gallery_documents\":8}"));
+                m, "b", "b1", new BankVersion(1, "b1", "sha-1", 4, 3, 0, StateFixtures.report(1, 8)));
         m = BankTransitions.rebuild(m, "b", "b2", "node-a", "eph-a", 2, Set.of("eph-a"));
         m = BankTransitions.fail(m, "b", "b2", new BankFailure(2, "IllegalArgumentException", "boom", 3));
         BankResponse sent = BankResponse.one(
@@ -78,7 +80,8 @@ class BankResponseTests {
 
     @Test
     void theListShowsNameStateVersionAndGallery() throws Exception {
-        HubnessMetadata m = BankTransitions.create(HubnessMetadata.EMPTY, "b", DEF, "b1", "node-a", "eph-a", 1);
+        HubnessMetadata m = BankTransitions.create(
+                HubnessMetadata.EMPTY, "b", StateFixtures.stored("b", DEF), "b1", "node-a", "eph-a", 1);
         JsonNode json = render(BankResponse.list(List.copyOf(m.banks().values())));
         JsonNode row = json.path("banks").get(0);
         assertEquals("b", row.path("name").asText());

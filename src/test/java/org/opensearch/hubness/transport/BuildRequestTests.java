@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opensearch.ExceptionsHelper;
@@ -41,17 +40,31 @@ class BuildRequestTests {
         PutBank.Request received = roundTrip(sent, PutBank.Request::new);
         assertEquals("b", received.bank());
         assertTrue(received.background());
-        assertEquals(Map.of("index", "g", "field", "v"), received.bodyMap().get("gallery"));
+        assertEquals(
+                RestStatus.BAD_REQUEST,
+                ExceptionsHelper.status(assertThrows(Exception.class, received::definition)),
+                "a gallery without a query_bank or gallery_bank is refused by the action");
+        PutBank.Request valid = roundTrip(
+                new PutBank.Request(
+                        "b",
+                        new BytesArray("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                                + "\"query_bank\": {\"index\": \"q\", \"field\": \"v\"}}"),
+                        XContentType.JSON,
+                        false),
+                PutBank.Request::new);
+        assertEquals("g", valid.definition().galleryIndex());
+        assertEquals("q", valid.definition().queryBank().index());
 
         PutBank.Request malformed = roundTrip(
                 new PutBank.Request("b", new BytesArray("{\"gallery\": "), XContentType.JSON, false),
                 PutBank.Request::new);
         assertEquals(
-                RestStatus.BAD_REQUEST, ExceptionsHelper.status(assertThrows(Exception.class, malformed::bodyMap)));
-        assertEquals(
-                Map.of(),
-                roundTrip(new PutBank.Request("b", null, null, false), PutBank.Request::new)
-                        .bodyMap());
+                RestStatus.BAD_REQUEST, ExceptionsHelper.status(assertThrows(Exception.class, malformed::definition)));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        roundTrip(new PutBank.Request("b", null, null, false), PutBank.Request::new)::definition)
+                .getMessage()
+                .contains("the request body must define the bank"));
     }
 
     @Test

@@ -1,22 +1,30 @@
 package org.opensearch.hubness.bank.state;
 
+import static org.opensearch.core.xcontent.ConstructingObjectParser.constructorArg;
+import static org.opensearch.core.xcontent.ConstructingObjectParser.optionalConstructorArg;
+
 import java.io.IOException;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
+import org.opensearch.core.ParseField;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ConstructingObjectParser;
+import org.opensearch.core.xcontent.ToXContent.Params;
+import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.hubness.bank.BankDefinition;
 
 /**
- * One bank as the cluster state holds it: its definition (JSON; posted vectors are referenced, never inline), the
+ * One bank as the cluster state holds it: its definition (posted vectors are referenced, never inline), the
  * state of its latest build, the serving version and the one before it, the running build and the last failure.
  * {@code lastVersion} is the highest version number ever issued, so numbers never repeat while the bank exists.
  */
 public record BankRecord(
         String name,
-        String definitionJson,
+        BankDefinition definition,
         BankState state,
         BankVersion serving,
         BankVersion previous,
@@ -25,10 +33,42 @@ public record BankRecord(
         long lastVersion)
         implements Writeable {
 
+    private static final ParseField DEFINITION = new ParseField("definition");
+    private static final ParseField STATE = new ParseField("state");
+    private static final ParseField SERVING = new ParseField("serving");
+    private static final ParseField PREVIOUS = new ParseField("previous");
+    private static final ParseField BUILD = new ParseField("build");
+    private static final ParseField FAILURE = new ParseField("failure");
+    private static final ParseField LAST_VERSION = new ParseField("last_version");
+
+    /** Reads what {@link #toXContent} wrote under the bank's name; the name is the parser's context. */
+    private static final ConstructingObjectParser<BankRecord, String> PARSER = new ConstructingObjectParser<>(
+            "bank",
+            false,
+            (a, name) -> new BankRecord(
+                    name,
+                    (BankDefinition) a[0],
+                    BankState.fromString((String) a[1]),
+                    (BankVersion) a[2],
+                    (BankVersion) a[3],
+                    (BuildTicket) a[4],
+                    (BankFailure) a[5],
+                    (long) a[6]));
+
+    static {
+        PARSER.declareObject(constructorArg(), BankDefinition::fromXContent, DEFINITION);
+        PARSER.declareString(constructorArg(), STATE);
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> BankVersion.fromXContent(p), SERVING);
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> BankVersion.fromXContent(p), PREVIOUS);
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> BuildTicket.fromXContent(p), BUILD);
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> BankFailure.fromXContent(p), FAILURE);
+        PARSER.declareLong(constructorArg(), LAST_VERSION);
+    }
+
     public BankRecord(StreamInput in) throws IOException {
         this(
                 in.readString(),
-                in.readString(),
+                new BankDefinition(in),
                 BankState.readFrom(in),
                 in.readOptionalWriteable(BankVersion::new),
                 in.readOptionalWriteable(BankVersion::new),
@@ -40,7 +80,7 @@ public record BankRecord(
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         out.writeString(name);
-        out.writeString(definitionJson);
+        definition.writeTo(out);
         state.writeTo(out);
         out.writeOptionalWriteable(serving);
         out.writeOptionalWriteable(previous);
@@ -66,52 +106,40 @@ public record BankRecord(
     }
 
     public BankRecord withBuild(BuildTicket ticket) {
-        return new BankRecord(
-                name, definitionJson, BankState.BUILDING, serving, previous, ticket, null, ticket.version());
+        return new BankRecord(name, definition, BankState.BUILDING, serving, previous, ticket, null, ticket.version());
     }
 
     public BankRecord published(BankVersion v) {
-        return new BankRecord(name, definitionJson, BankState.READY, v, serving, null, null, lastVersion);
+        return new BankRecord(name, definition, BankState.READY, v, serving, null, null, lastVersion);
     }
 
     public BankRecord failed(BankFailure f) {
-        return new BankRecord(name, definitionJson, BankState.FAILED, serving, previous, null, f, lastVersion);
+        return new BankRecord(name, definition, BankState.FAILED, serving, previous, null, f, lastVersion);
     }
 
-    void toXContent(XContentBuilder b) throws IOException {
+    /** Writes the bank as a field named after it; {@link #fromXContent} reads it back. */
+    void toXContent(XContentBuilder b, Params params) throws IOException {
         b.startObject(name);
-        b.field("definition", definitionJson);
-        b.field("state", state.externalName());
-        if (serving != null) {
-            b.field("serving");
-            serving.toXContent(b);
-        }
-        if (previous != null) {
-            b.field("previous");
-            previous.toXContent(b);
-        }
-        if (build != null) {
-            b.field("build");
-            build.toXContent(b);
-        }
-        if (failure != null) {
-            b.field("failure");
-            failure.toXContent(b);
-        }
-        b.field("last_version", lastVersion);
+        b.field(DEFINITION.getPreferredName());
+        definition.toXContent(b, params);
+        b.field(STATE.getPreferredName(), state.externalName());
+        optional(b, SERVING, serving, params);
+        optional(b, PREVIOUS, previous, params);
+        optional(b, BUILD, build, params);
+        optional(b, FAILURE, failure, params);
+        b.field(LAST_VERSION.getPreferredName(), lastVersion);
         b.endObject();
     }
 
-    @SuppressWarnings("unchecked")
-    static BankRecord fromMap(String name, Map<String, Object> m) {
-        return new BankRecord(
-                name,
-                (String) m.get("definition"),
-                BankState.fromString((String) m.get("state")),
-                BankVersion.fromMap((Map<String, Object>) m.get("serving")),
-                BankVersion.fromMap((Map<String, Object>) m.get("previous")),
-                BuildTicket.fromMap((Map<String, Object>) m.get("build")),
-                BankFailure.fromMap((Map<String, Object>) m.get("failure")),
-                ((Number) m.get("last_version")).longValue());
+    private static void optional(XContentBuilder b, ParseField f, ToXContentObject value, Params params)
+            throws IOException {
+        if (value == null) return;
+        b.field(f.getPreferredName());
+        value.toXContent(b, params);
+    }
+
+    /** The parser is on the bank's object, after its name. */
+    static BankRecord fromXContent(XContentParser parser, String name) {
+        return PARSER.apply(parser, name);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Set;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.BankDefinition;
 
 /**
  * The bank state machine: every change the cluster manager makes to {@link HubnessMetadata}, as pure functions,
@@ -22,7 +23,7 @@ public final class BankTransitions {
     public static HubnessMetadata create(
             HubnessMetadata m,
             String name,
-            String definitionJson,
+            BankDefinition definition,
             String buildId,
             String nodeId,
             String ephemeralId,
@@ -32,7 +33,7 @@ public final class BankTransitions {
                     "bank [" + name + "] already exists; rebuild it with POST /_plugins/_hubness/banks/" + name
                             + "/_rebuild, or DELETE it first to change its definition");
         }
-        BankRecord fresh = new BankRecord(name, definitionJson, BankState.BUILDING, null, null, null, null, 0);
+        BankRecord fresh = new BankRecord(name, definition, BankState.BUILDING, null, null, null, null, 0);
         return m.with(fresh.withBuild(new BuildTicket(1, buildId, nodeId, ephemeralId, now)));
     }
 

@@ -1,15 +1,20 @@
 package org.opensearch.hubness.bank.state;
 
+import static org.opensearch.core.xcontent.ConstructingObjectParser.constructorArg;
+
 import java.io.IOException;
-import java.util.Map;
+import org.opensearch.core.ParseField;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ConstructingObjectParser;
+import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
 
 /**
  * One built, published version: which immutable blobs hold it ({@code buildId}), their SHA-256, their shape, and the
- * build report (JSON, shown by GET). A node serves the version only if the blobs it reads hash to {@code sha256}.
+ * build report (shown by GET). A node serves the version only if the blobs it reads hash to {@code sha256}.
  */
 public record BankVersion(
         long version,
@@ -18,8 +23,31 @@ public record BankVersion(
         int dimension,
         int queryRows,
         int galleryRows,
-        String buildInfoJson)
-        implements Writeable {
+        BuildReport buildInfo)
+        implements Writeable, ToXContentObject {
+
+    private static final ParseField VERSION = new ParseField("version");
+    private static final ParseField BUILD_ID = new ParseField("build_id");
+    private static final ParseField SHA256 = new ParseField("sha256");
+    private static final ParseField DIMENSION = new ParseField("dimension");
+    private static final ParseField QUERY_ROWS = new ParseField("query_rows");
+    private static final ParseField GALLERY_ROWS = new ParseField("gallery_rows");
+    private static final ParseField BUILD_INFO = new ParseField("build_info");
+
+    private static final ConstructingObjectParser<BankVersion, Void> PARSER = new ConstructingObjectParser<>(
+            "bank_version",
+            a -> new BankVersion(
+                    (long) a[0], (String) a[1], (String) a[2], (int) a[3], (int) a[4], (int) a[5], (BuildReport) a[6]));
+
+    static {
+        PARSER.declareLong(constructorArg(), VERSION);
+        PARSER.declareString(constructorArg(), BUILD_ID);
+        PARSER.declareString(constructorArg(), SHA256);
+        PARSER.declareInt(constructorArg(), DIMENSION);
+        PARSER.declareInt(constructorArg(), QUERY_ROWS);
+        PARSER.declareInt(constructorArg(), GALLERY_ROWS);
+        PARSER.declareObject(constructorArg(), (p, c) -> BuildReport.fromXContent(p), BUILD_INFO);
+    }
 
     public BankVersion(StreamInput in) throws IOException {
         this(
@@ -29,7 +57,7 @@ public record BankVersion(
                 in.readVInt(),
                 in.readVInt(),
                 in.readVInt(),
-                in.readString());
+                new BuildReport(in));
     }
 
     @Override
@@ -40,30 +68,24 @@ public record BankVersion(
         out.writeVInt(dimension);
         out.writeVInt(queryRows);
         out.writeVInt(galleryRows);
-        out.writeString(buildInfoJson);
+        buildInfo.writeTo(out);
     }
 
-    void toXContent(XContentBuilder b) throws IOException {
+    @Override
+    public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
         b.startObject()
-                .field("version", version)
-                .field("build_id", buildId)
-                .field("sha256", sha256)
-                .field("dimension", dimension)
-                .field("query_rows", queryRows)
-                .field("gallery_rows", galleryRows)
-                .field("build_info", buildInfoJson)
-                .endObject();
+                .field(VERSION.getPreferredName(), version)
+                .field(BUILD_ID.getPreferredName(), buildId)
+                .field(SHA256.getPreferredName(), sha256)
+                .field(DIMENSION.getPreferredName(), dimension)
+                .field(QUERY_ROWS.getPreferredName(), queryRows)
+                .field(GALLERY_ROWS.getPreferredName(), galleryRows)
+                .field(BUILD_INFO.getPreferredName());
+        buildInfo.toXContent(b, params);
+        return b.endObject();
     }
 
-    static BankVersion fromMap(Map<String, Object> m) {
-        if (m == null) return null;
-        return new BankVersion(
-                ((Number) m.get("version")).longValue(),
-                (String) m.get("build_id"),
-                (String) m.get("sha256"),
-                ((Number) m.get("dimension")).intValue(),
-                ((Number) m.get("query_rows")).intValue(),
-                ((Number) m.get("gallery_rows")).intValue(),
-                (String) m.get("build_info"));
+    public static BankVersion fromXContent(XContentParser parser) {
+        return PARSER.apply(parser, null);
     }
 }

@@ -1,11 +1,16 @@
 package org.opensearch.hubness.bank.state;
 
+import static org.opensearch.core.xcontent.ConstructingObjectParser.constructorArg;
+
 import java.io.IOException;
-import java.util.Map;
+import org.opensearch.core.ParseField;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.core.xcontent.ConstructingObjectParser;
+import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
 
 /**
  * The build that runs now: the version it will publish, its unique id (which names its blobs and which the cluster
@@ -14,7 +19,25 @@ import org.opensearch.core.xcontent.XContentBuilder;
  * restarted has a new ephemeral id, so its lost build is failed too).
  */
 public record BuildTicket(long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis)
-        implements Writeable {
+        implements Writeable, ToXContentObject {
+
+    private static final ParseField VERSION = new ParseField("version");
+    private static final ParseField BUILD_ID = new ParseField("build_id");
+    private static final ParseField NODE = new ParseField("node");
+    private static final ParseField NODE_EPHEMERAL_ID = new ParseField("node_ephemeral_id");
+    private static final ParseField STARTED = new ParseField("started");
+
+    private static final ConstructingObjectParser<BuildTicket, Void> PARSER = new ConstructingObjectParser<>(
+            "build_ticket",
+            a -> new BuildTicket((long) a[0], (String) a[1], (String) a[2], (String) a[3], (long) a[4]));
+
+    static {
+        PARSER.declareLong(constructorArg(), VERSION);
+        PARSER.declareString(constructorArg(), BUILD_ID);
+        PARSER.declareString(constructorArg(), NODE);
+        PARSER.declareString(constructorArg(), NODE_EPHEMERAL_ID);
+        PARSER.declareLong(constructorArg(), STARTED);
+    }
 
     public BuildTicket(StreamInput in) throws IOException {
         this(in.readVLong(), in.readString(), in.readString(), in.readString(), in.readLong());
@@ -29,23 +52,18 @@ public record BuildTicket(long version, String buildId, String nodeId, String no
         out.writeLong(startedMillis);
     }
 
-    void toXContent(XContentBuilder b) throws IOException {
-        b.startObject()
-                .field("version", version)
-                .field("build_id", buildId)
-                .field("node", nodeId)
-                .field("node_ephemeral_id", nodeEphemeralId)
-                .field("started", startedMillis)
+    @Override
+    public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
+        return b.startObject()
+                .field(VERSION.getPreferredName(), version)
+                .field(BUILD_ID.getPreferredName(), buildId)
+                .field(NODE.getPreferredName(), nodeId)
+                .field(NODE_EPHEMERAL_ID.getPreferredName(), nodeEphemeralId)
+                .field(STARTED.getPreferredName(), startedMillis)
                 .endObject();
     }
 
-    static BuildTicket fromMap(Map<String, Object> m) {
-        if (m == null) return null;
-        return new BuildTicket(
-                ((Number) m.get("version")).longValue(),
-                (String) m.get("build_id"),
-                (String) m.get("node"),
-                (String) m.get("node_ephemeral_id"),
-                ((Number) m.get("started")).longValue());
+    public static BuildTicket fromXContent(XContentParser parser) {
+        return PARSER.apply(parser, null);
     }
 }

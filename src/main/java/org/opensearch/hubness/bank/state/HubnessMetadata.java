@@ -1,5 +1,7 @@
 package org.opensearch.hubness.bank.state;
 
+import static org.opensearch.core.xcontent.ConstructingObjectParser.optionalConstructorArg;
+
 import java.io.IOException;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -10,10 +12,13 @@ import org.opensearch.cluster.AbstractNamedDiffable;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.NamedDiff;
 import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.core.ParseField;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ConstructingObjectParser;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.core.xcontent.XContentParserUtils;
 
 /**
  * Every bank of the cluster, as custom cluster metadata (like ingest and search pipelines): the one source of truth
@@ -25,6 +30,19 @@ public final class HubnessMetadata extends AbstractNamedDiffable<Metadata.Custom
 
     public static final String TYPE = "hubness_banks";
     public static final HubnessMetadata EMPTY = new HubnessMetadata(Map.of());
+
+    private static final ParseField BANKS = new ParseField("banks");
+    private static final ConstructingObjectParser<HubnessMetadata, Void> PARSER =
+            new ConstructingObjectParser<>(TYPE, a -> new HubnessMetadata(a[0] == null ? Map.of() : castBanks(a[0])));
+
+    static {
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> banks(p), BANKS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, BankRecord> castBanks(Object banks) {
+        return (Map<String, BankRecord>) banks;
+    }
 
     private final Map<String, BankRecord> banks;
 
@@ -98,19 +116,26 @@ public final class HubnessMetadata extends AbstractNamedDiffable<Metadata.Custom
 
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject("banks");
-        for (BankRecord b : banks.values()) b.toXContent(builder);
+        builder.startObject(BANKS.getPreferredName());
+        for (BankRecord b : banks.values()) b.toXContent(builder, params);
         return builder.endObject();
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads what {@link #toXContent} wrote (the gateway's and a snapshot's copy); the parser is on its object. */
     public static HubnessMetadata fromXContent(XContentParser parser) throws IOException {
-        Map<String, Object> root = parser.map();
-        Map<String, Object> raw = (Map<String, Object>) root.getOrDefault("banks", Map.of());
+        return PARSER.parse(parser, null);
+    }
+
+    private static Map<String, BankRecord> banks(XContentParser parser) throws IOException {
         Map<String, BankRecord> banks = new TreeMap<>();
-        for (Map.Entry<String, Object> e : raw.entrySet())
-            banks.put(e.getKey(), BankRecord.fromMap(e.getKey(), (Map<String, Object>) e.getValue()));
-        return new HubnessMetadata(banks);
+        XContentParser.Token token;
+        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+            XContentParserUtils.ensureExpectedToken(XContentParser.Token.FIELD_NAME, token, parser);
+            String name = parser.currentName();
+            parser.nextToken();
+            banks.put(name, BankRecord.fromXContent(parser, name));
+        }
+        return banks;
     }
 
     @Override

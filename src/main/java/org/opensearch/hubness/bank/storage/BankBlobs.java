@@ -1,10 +1,8 @@
 package org.opensearch.hubness.bank.storage;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,11 +20,12 @@ import org.opensearch.action.index.IndexRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankVersion;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.query.QueryBuilders;
@@ -46,8 +45,6 @@ import org.opensearch.transport.client.Client;
 public final class BankBlobs {
 
     public static final String NAME = ".hubness-banks";
-    /** Floats per chunk document: 64k floats = 256 KB of vector data. */
-    private static final int CHUNK_FLOATS = 65_536;
     /** Chunks per bulk write or multi-get: about 2.8 MB of base64 per request and response. */
     private static final int CHUNKS_PER_REQUEST = 8;
 
@@ -99,14 +96,6 @@ public final class BankBlobs {
         });
     }
 
-    static String chunkId(String bank, String buildId, String kind, int chunk) {
-        return bank + "#" + buildId + "#" + kind + "#" + chunk;
-    }
-
-    static String manifestId(String bank, String buildId) {
-        return bank + "#" + buildId + "#manifest";
-    }
-
     // ---- versions ---------------------------------------------------------------------------------------------
 
     /**
@@ -117,8 +106,8 @@ public final class BankBlobs {
     public String writeBuildVectors(
             String bank, String buildId, float[] query, int mq, float[] gallery, int mg, int d) {
         ensureExists();
-        writeChunks(bank, buildId, "query", query, mq, d);
-        writeChunks(bank, buildId, "gallery", gallery, mg, d);
+        writeChunks(bank, buildId, BlobKind.QUERY, query, mq, d);
+        writeChunks(bank, buildId, BlobKind.GALLERY, gallery, mg, d);
         return vectorsDigest(query, mq, gallery, mg, d);
     }
 
@@ -137,8 +126,8 @@ public final class BankBlobs {
      * @throws BankRefusedException when they are missing, incomplete or changed
      */
     public float[][] readBuildVectors(String bank, String buildId, int mq, int mg, int d, String digest) {
-        float[] q = mq == 0 ? new float[0] : readChunks(bank, buildId, "query", mq, d);
-        float[] g = mg == 0 ? new float[0] : readChunks(bank, buildId, "gallery", mg, d);
+        float[] q = mq == 0 ? new float[0] : readChunks(bank, buildId, BlobKind.QUERY, mq, d);
+        float[] g = mg == 0 ? new float[0] : readChunks(bank, buildId, BlobKind.GALLERY, mg, d);
         if (!vectorsDigest(q, mq, g, mg, d).equals(digest)) {
             throw new BankRefusedException("the vectors of bank [" + bank + "] build [" + buildId
                     + "] fail their checksum: [" + NAME + "] was modified outside the plugin during the build");
@@ -151,23 +140,15 @@ public final class BankBlobs {
      * #writeBuildVectors}); returns the version's SHA-256.
      */
     public String writeVersion(LoadedBank bank) {
-        String buildId = bank.buildId();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "manifest");
-        m.put("bank", bank.name());
-        m.put("build_id", buildId);
-        m.put("gallery", Map.of("index", bank.galleryIndex(), "field", bank.galleryField()));
-        m.put("similarity", bank.similarity().externalName());
-        Map<String, Object> params = new LinkedHashMap<>();
-        bank.params().writeTo(params::put);
-        m.put("params", params);
-        m.put("dimension", bank.dimension());
-        m.put("query_rows", bank.queryBankSize());
-        m.put("gallery_rows", bank.galleryBankSize());
-        m.put("query_activation", List.copyOf(bank.queryActivation()));
-        m.put("gallery_activation", List.copyOf(bank.galleryActivation()));
         BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        bulk.add(new IndexRequest(NAME).id(manifestId(bank.name(), buildId)).source(m));
+        try {
+            bulk.add(new IndexRequest(NAME)
+                    .id(BlobDocument.manifestId(bank.name(), bank.buildId()))
+                    .source(VersionManifest.of(bank)
+                            .toXContent(JsonXContent.contentBuilder(), ToXContent.EMPTY_PARAMS)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         execute(bulk, "bank [" + bank.name() + "] version " + bank.version());
         return VersionDigest.of(bank);
     }
@@ -178,39 +159,36 @@ public final class BankBlobs {
      * @throws BankRefusedException when the blobs are missing, incomplete or do not hash to the recorded value; other
      *     exceptions (the index is not readable yet) are transient
      */
-    @SuppressWarnings("unchecked")
     public LoadedBank readVersion(String name, BankVersion v) {
         String what = "bank [" + name + "] version " + v.version();
-        Map<String, Object> doc = get(manifestId(name, v.buildId()));
-        if (doc == null)
-            throw new BankRefusedException(what + " is not stored in [" + NAME
-                    + "] (the index or its blobs were deleted); " + missingAdvice(name));
         try {
-            int d = ((Number) doc.get("dimension")).intValue();
-            Map<String, Object> gallery = (Map<String, Object>) doc.get("gallery");
-            int mq = ((Number) doc.get("query_rows")).intValue();
-            int mg = ((Number) doc.get("gallery_rows")).intValue();
+            BytesReference source = get(BlobDocument.manifestId(name, v.buildId()));
+            if (source == null)
+                throw new BankRefusedException(what + " is not stored in [" + NAME
+                        + "] (the index or its blobs were deleted); " + missingAdvice(name));
+            VersionManifest m = VersionManifest.parse(source, name, v.buildId(), what);
+            int d = m.dimension(), mq = m.queryRows(), mg = m.galleryRows();
             if (d != v.dimension() || mq != v.queryRows() || mg != v.galleryRows()) {
                 throw new BankRefusedException(what + " does not match its record in the cluster state (shape " + mq
                         + "+" + mg + " x " + d + ")");
             }
-            float[] q = readChunks(name, v.buildId(), "query", mq, d);
-            float[] g = readChunks(name, v.buildId(), "gallery", mg, d);
+            float[] q = readChunks(name, v.buildId(), BlobKind.QUERY, mq, d);
+            float[] g = readChunks(name, v.buildId(), BlobKind.GALLERY, mg, d);
             LoadedBank loaded = new LoadedBank(
                     name,
                     v.version(),
                     v.buildId(),
-                    (String) gallery.get("index"),
-                    (String) gallery.get("field"),
+                    m.galleryIndex(),
+                    m.galleryField(),
                     d,
-                    Similarity.fromString((String) doc.get("similarity")),
-                    NormParams.readFrom(((Map<String, Number>) doc.get("params"))::get),
+                    m.similarity(),
+                    m.params(),
                     q,
                     mq,
                     g,
                     mg,
-                    Set.copyOf((List<String>) doc.get("query_activation")),
-                    Set.copyOf((List<String>) doc.get("gallery_activation")));
+                    Set.copyOf(m.queryActivation()),
+                    Set.copyOf(m.galleryActivation()));
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
                 // the reason reaches searchers and GET: it names no digest (a digest confirms a guessed vector)
@@ -241,25 +219,26 @@ public final class BankBlobs {
      * @throws RuntimeException when the index exists but cannot be read yet (closed, restoring, no started copy)
      */
     public boolean versionStored(String bank, String buildId) {
-        return get(manifestId(bank, buildId)) != null;
+        return get(BlobDocument.manifestId(bank, buildId)) != null;
     }
 
     // ---- posted vectors ---------------------------------------------------------------------------------------
 
     /** Stores vectors posted in a PUT under the build that first used them; returns the reference the definition keeps. */
-    public PostedBlob writePosted(String bank, String buildId, String role, float[][] rows) {
+    public PostedBlob writePosted(String bank, String buildId, BlobKind kind, float[][] rows) {
         ensureExists();
         int d = rows[0].length;
         float[] flat = new float[rows.length * d];
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * d, d);
-        writeChunks(bank, buildId, "posted_" + role, flat, rows.length, d);
+        writeChunks(bank, buildId, kind, flat, rows.length, d);
         return new PostedBlob(buildId, rows.length, d, VersionDigest.ofRows(rows));
     }
 
-    public float[][] readPosted(String bank, String role, PostedBlob blob) {
+    public float[][] readPosted(String bank, BlobKind kind, PostedBlob blob) {
+        String role = kind.source();
         float[] flat;
         try {
-            flat = readChunks(bank, blob.blobId(), "posted_" + role, blob.count(), blob.dimension());
+            flat = readChunks(bank, blob.blobId(), kind, blob.count(), blob.dimension());
         } catch (RuntimeException e) {
             throw new IllegalStateException(
                     "the vectors posted for [" + role + "] of bank [" + bank + "] cannot be read from [" + NAME + "] ("
@@ -281,32 +260,27 @@ public final class BankBlobs {
 
     // ---- chunks -----------------------------------------------------------------------------------------------
 
-    private void writeChunks(String bank, String buildId, String kind, float[] rows, int count, int d) {
+    private void writeChunks(String bank, String buildId, BlobKind kind, float[] rows, int count, int d) {
         if (count == 0) return;
-        int rowsPerChunk = Math.max(1, CHUNK_FLOATS / d);
         BulkRequest bulk = new BulkRequest();
-        int chunk = 0;
-        for (int start = 0; start < count; start += rowsPerChunk, chunk++) {
-            int n = Math.min(rowsPerChunk, count - start);
-            ByteBuffer buf = ByteBuffer.allocate(n * d * 4).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(rows, start * d, n * d);
+        for (int chunk = 0, chunks = VectorChunks.chunkCount(count, d); chunk < chunks; chunk++) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("type", "chunk");
-            doc.put("bank", bank);
-            doc.put("build_id", buildId);
-            doc.put("kind", kind);
-            doc.put("chunk", chunk);
-            doc.put("rows", n);
-            doc.put("data", Base64.getEncoder().encodeToString(buf.array()));
+            doc.put(BlobDocument.TYPE, BlobDocument.Type.CHUNK.id);
+            doc.put(BlobDocument.BANK, bank);
+            doc.put(BlobDocument.BUILD_ID, buildId);
+            doc.put(BlobDocument.KIND, kind.id());
+            doc.put(BlobDocument.CHUNK, chunk);
+            doc.put(BlobDocument.ROWS, VectorChunks.rowsIn(chunk, count, d));
+            doc.put(BlobDocument.DATA, VectorChunks.encode(rows, count, d, chunk));
             bulk.add(new IndexRequest(NAME)
-                    .id(chunkId(bank, buildId, kind, chunk))
+                    .id(BlobDocument.chunkId(bank, buildId, kind, chunk))
                     .source(doc));
             if (bulk.numberOfActions() == CHUNKS_PER_REQUEST) {
-                execute(bulk, "bank [" + bank + "] " + kind + " vectors");
+                execute(bulk, "bank [" + bank + "] " + kind.id() + " vectors");
                 bulk = new BulkRequest();
             }
         }
-        if (bulk.numberOfActions() > 0) execute(bulk, "bank [" + bank + "] " + kind + " vectors");
+        if (bulk.numberOfActions() > 0) execute(bulk, "bank [" + bank + "] " + kind.id() + " vectors");
     }
 
     private void execute(BulkRequest bulk, String what) {
@@ -316,48 +290,33 @@ public final class BankBlobs {
     }
 
     /** Reads the chunks of one kind, a few per request, by their ids (so the count and order are the writer's). */
-    private float[] readChunks(String bank, String buildId, String kind, int count, int d) {
+    private float[] readChunks(String bank, String buildId, BlobKind kind, int count, int d) {
         if (count == 0) return null;
-        int rowsPerChunk = Math.max(1, CHUNK_FLOATS / d);
-        int chunks = (count + rowsPerChunk - 1) / rowsPerChunk;
-        float[] out = new float[count * d];
-        int offset = 0;
+        int chunks = VectorChunks.chunkCount(count, d);
+        VectorChunks.Assembler vectors = new VectorChunks.Assembler(bank, kind, count, d);
         for (int first = 0; first < chunks; first += CHUNKS_PER_REQUEST) {
             MultiGetRequest get = new MultiGetRequest().realtime(true);
             for (int c = first; c < Math.min(chunks, first + CHUNKS_PER_REQUEST); c++)
-                get.add(NAME, chunkId(bank, buildId, kind, c));
+                get.add(NAME, BlobDocument.chunkId(bank, buildId, kind, c));
             MultiGetResponse r = asPlugin(() -> client.get().multiGet(get).actionGet());
             for (MultiGetItemResponse item : r.getResponses()) {
                 if (item.isFailed() || !item.getResponse().isExists()) {
                     throw new BankRefusedException("bank [" + bank + "] is incomplete: chunk [" + item.getId()
                             + "] is missing from [" + NAME + "]");
                 }
-                byte[] bytes = Base64.getDecoder()
-                        .decode((String) item.getResponse().getSourceAsMap().get("data"));
-                int floats = bytes.length / 4;
-                if (offset + floats > out.length)
-                    throw new BankRefusedException(
-                            "bank [" + bank + "] has a chunk larger than recorded: [" + item.getId() + "]");
-                ByteBuffer.wrap(bytes)
-                        .order(ByteOrder.LITTLE_ENDIAN)
-                        .asFloatBuffer()
-                        .get(out, offset, floats);
-                offset += floats;
+                vectors.add(item.getId(), item.getResponse().getSourceAsMap().get(BlobDocument.DATA));
             }
         }
-        if (offset != out.length) {
-            throw new BankRefusedException("bank [" + bank + "] is incomplete: " + offset / d + " of " + count + " "
-                    + kind + " vectors stored");
-        }
-        return out;
+        return vectors.finish();
     }
 
-    private Map<String, Object> get(String id) {
+    /** The source of a document, or null when it (or the index) does not exist. */
+    private BytesReference get(String id) {
         return asPlugin(() -> {
             try {
                 GetResponse r =
                         client.get().prepareGet(NAME, id).setRealtime(true).get();
-                return r.isExists() ? r.getSourceAsMap() : null;
+                return r.isExists() ? r.getSourceAsBytesRef() : null;
             } catch (IndexNotFoundException e) {
                 return null;
             }
@@ -379,8 +338,8 @@ public final class BankBlobs {
                     .size(DELETE_PAGE)
                     .fetchSource(false)
                     .query(QueryBuilders.boolQuery()
-                            .filter(QueryBuilders.termQuery("bank", bank))
-                            .mustNot(QueryBuilders.termsQuery("build_id", keep)));
+                            .filter(QueryBuilders.termQuery(BlobDocument.BANK, bank))
+                            .mustNot(QueryBuilders.termsQuery(BlobDocument.BUILD_ID, keep)));
             SearchResponse r;
             try {
                 r = asPlugin(

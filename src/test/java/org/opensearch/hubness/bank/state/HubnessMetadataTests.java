@@ -8,12 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceNotFoundException;
+import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.ParseField;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.DeprecationHandler;
@@ -21,19 +27,23 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.bank.PostedVectors;
 
 /** The banks' cluster metadata: its state machine, and that it survives the wire and the on-disk (XContent) form. */
 class HubnessMetadataTests {
 
-    private static final String DEF =
-            "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\",\"max_size\":10}}";
+    private static BankDefinition def(String name) {
+        return StateFixtures.stored(name, StateFixtures.INDEX_BANK);
+    }
 
     private static BankVersion version(long v, String buildId) {
-        return new BankVersion(v, buildId, "sha-" + buildId, 4, 10, 0, "{\"version\":" + v + "}");
+        return new BankVersion(v, buildId, "sha-" + buildId, 4, 10, 0, StateFixtures.report(v, 10));
     }
 
     private static HubnessMetadata readyAt(long v) {
-        HubnessMetadata m = BankTransitions.create(HubnessMetadata.EMPTY, "b", DEF, "build-1", "node-a", "eph-a", 1);
+        HubnessMetadata m =
+                BankTransitions.create(HubnessMetadata.EMPTY, "b", def("b"), "build-1", "node-a", "eph-a", 1);
         m = BankTransitions.publish(m, "b", "build-1", version(1, "build-1"));
         for (long i = 2; i <= v; i++) {
             m = BankTransitions.rebuild(m, "b", "build-" + i, "node-a", "eph-a", i, Set.of("eph-a"));
@@ -72,9 +82,16 @@ class HubnessMetadataTests {
 
     @Test
     void aBuildOvertakenByADeleteNeverPublishesAndNeverResurrectsTheBank() {
-        HubnessMetadata m = BankTransitions.create(HubnessMetadata.EMPTY, "b", DEF, "old", "node-a", "eph-a", 1);
+        HubnessMetadata m = BankTransitions.create(HubnessMetadata.EMPTY, "b", def("b"), "old", "node-a", "eph-a", 1);
         m = BankTransitions.delete(m, "b");
-        m = BankTransitions.create(m, "b", DEF.replace("10", "20"), "new", "node-a", "eph-a", 2);
+        m = BankTransitions.create(
+                m,
+                "b",
+                StateFixtures.stored("b", StateFixtures.INDEX_BANK.replace("10", "20")),
+                "new",
+                "node-a",
+                "eph-a",
+                2);
         HubnessMetadata late = BankTransitions.publish(m, "b", "old", version(1, "old"));
         assertSame(m, late, "the old build publishes nothing");
         assertEquals(BankState.BUILDING, late.bank("b").state());
@@ -86,7 +103,8 @@ class HubnessMetadataTests {
         assertNull(deleted.bank("b"));
         assertThrows(ResourceNotFoundException.class, () -> BankTransitions.delete(deleted, "b"));
         assertThrows(
-                IllegalArgumentException.class, () -> BankTransitions.create(readyAt(1), "b", DEF, "x", "n", "e", 1));
+                IllegalArgumentException.class,
+                () -> BankTransitions.create(readyAt(1), "b", def("b"), "x", "n", "e", 1));
     }
 
     @Test
@@ -97,7 +115,8 @@ class HubnessMetadataTests {
         assertEquals(2, failed.bank("b").serving().version());
         assertEquals("boom", failed.bank("b").failure().reason());
         assertFalse(failed.bank("b").liveBuildIds().contains("build-3"), "the failed build's blobs are cleaned up");
-        HubnessMetadata fresh = BankTransitions.create(HubnessMetadata.EMPTY, "c", DEF, "c1", "node-a", "eph-a", 1);
+        HubnessMetadata fresh =
+                BankTransitions.create(HubnessMetadata.EMPTY, "c", def("c"), "c1", "node-a", "eph-a", 1);
         assertNull(BankTransitions.abandon(fresh, "c", "c1", new BankFailure(1, "X", "bad", 1))
                 .bank("c"));
     }
@@ -120,7 +139,7 @@ class HubnessMetadataTests {
         m = m.with(BankTransitions.fail(m, "b", "build-3", new BankFailure(3, "X", "boom", 7))
                 .bank("b")
                 .withBuild(new BuildTicket(4, "build-4", "node-b", "eph-b", 11)));
-        m = BankTransitions.create(m, "other", DEF, "o1", "node-c", "eph-c", 3);
+        m = BankTransitions.create(m, "other", def("other"), "o1", "node-c", "eph-c", 3);
 
         BytesStreamOutput out = new BytesStreamOutput();
         m.writeTo(out);
@@ -136,6 +155,87 @@ class HubnessMetadataTests {
             HubnessMetadata back = HubnessMetadata.fromXContent(p);
             assertEquals(m, back);
             assertNotNull(back.bank("b").build());
+        }
+    }
+
+    /** Every field of every record set, and every optional one absent in a second bank. */
+    private static HubnessMetadata everyFieldSet() {
+        BankDefinition full = PostedVectors.forStorage(
+                BankDefinition.fromMap(
+                        "full",
+                        XContentHelper.convertToMap(
+                                JsonXContent.jsonXContent,
+                                "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                                        + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
+                                        + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
+                                        + "\"beta_query\": 5.5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, "
+                                        + "\"nnn_k\": 6, \"nnn_alpha\": 0.5, \"similarity\": \"l2\", "
+                                        + "\"description\": \"every field\"}",
+                                false)),
+                "posted-1");
+        BankRecord everything = new BankRecord(
+                "full",
+                full,
+                BankState.FAILED,
+                new BankVersion(5, "build-5", "sha-5", 2, 2, 7, StateFixtures.fullReport(5)),
+                new BankVersion(4, "build-4", "sha-4", 2, 2, 7, StateFixtures.report(4, 9_000_000_000L)),
+                new BuildTicket(7, "build-7", "node-b", "eph-b", 1_700_000_000_123L),
+                new BankFailure(
+                        6, "IllegalStateException", "the reason, with \"quotes\" and ünïcode", 1_700_000_000_042L),
+                7);
+        BankRecord bare = new BankRecord("bare", def("bare"), BankState.BUILDING, null, null, null, null, 0);
+        return HubnessMetadata.EMPTY.with(everything).with(bare);
+    }
+
+    @Test
+    void everyFieldSurvivesTheWire() throws Exception {
+        HubnessMetadata m = everyFieldSet();
+        BytesStreamOutput out = new BytesStreamOutput();
+        m.writeTo(out);
+        try (StreamInput in = out.bytes().streamInput()) {
+            HubnessMetadata back = new HubnessMetadata(in);
+            assertEquals(m, back);
+            assertEquals(0, in.available(), "every byte written is read");
+        }
+    }
+
+    /**
+     * The gateway (a full-cluster restart) and a snapshot keep the banks as the cluster metadata's XContent: read
+     * back through OpenSearch's own Metadata parser, as a restarted node reads it, they are exactly the same banks.
+     */
+    @Test
+    void everyFieldSurvivesTheGatewayAndSnapshotForm() throws Exception {
+        HubnessMetadata m = everyFieldSet();
+        Metadata written = Metadata.builder().putCustom(HubnessMetadata.TYPE, m).build();
+        NamedXContentRegistry registry = new NamedXContentRegistry(List.of(new NamedXContentRegistry.Entry(
+                Metadata.Custom.class, new ParseField(HubnessMetadata.TYPE), HubnessMetadata::fromXContent)));
+        for (Metadata.XContentContext context :
+                List.of(Metadata.XContentContext.GATEWAY, Metadata.XContentContext.SNAPSHOT)) {
+            ToXContent.Params params = new ToXContent.MapParams(Map.of(Metadata.CONTEXT_MODE_PARAM, context.name()));
+            XContentBuilder b = JsonXContent.contentBuilder().startObject();
+            Metadata.Builder.toXContent(written, b, params);
+            b.endObject();
+            String json = b.toString();
+            try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                    registry, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
+                Metadata read = Metadata.Builder.fromXContent(p);
+                assertEquals(m, read.custom(HubnessMetadata.TYPE), context + ": " + json);
+            }
+            // and the form is stable: written again, the same bytes
+            XContentBuilder again = JsonXContent.contentBuilder().startObject();
+            Metadata.Builder.toXContent(written, again, params);
+            assertEquals(json, again.endObject().toString());
+        }
+    }
+
+    @Test
+    void aMistypedStoredFieldIsAParseErrorThatNamesIt() throws Exception {
+        String json = "{\"banks\":{\"b\":{\"definition\":" + StateFixtures.INDEX_BANK
+                + ",\"state\":\"ready\",\"last_version\":\"one\"}}}";
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
+            Exception e = assertThrows(Exception.class, () -> HubnessMetadata.fromXContent(p));
+            assertTrue(ExceptionsHelper.stackTrace(e).contains("last_version"), ExceptionsHelper.stackTrace(e));
         }
     }
 }
