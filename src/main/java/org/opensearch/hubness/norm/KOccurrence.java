@@ -37,4 +37,30 @@ public final class KOccurrence {
         }
         return m3 / Math.pow(m2, 1.5);
     }
+
+    /**
+     * The same skewness from the nonzero N_k only: {@code counts} holds N_k(g) of the gallery items that occur in some
+     * list, and the other {@code nGallery - counts.length} items have N_k = 0. Needs no array the size of the gallery.
+     */
+    public static double skewnessOfNonZero(int[] counts, long nGallery) {
+        if (nGallery < counts.length || nGallery < 1) {
+            throw new IllegalArgumentException(counts.length + " counts cannot come from a gallery of " + nGallery);
+        }
+        double sum = 0;
+        for (int c : counts) sum += c;
+        double mean = sum / nGallery;
+        long zeros = nGallery - counts.length;
+        double m2 = zeros * mean * mean, m3 = -zeros * mean * mean * mean;
+        for (int c : counts) {
+            double dev = c - mean;
+            m2 += dev * dev;
+            m3 += dev * dev * dev;
+        }
+        m2 /= nGallery;
+        m3 /= nGallery;
+        if (m2 == 0) {
+            return Double.NaN;
+        }
+        return m3 / Math.pow(m2, 1.5);
+    }
 }

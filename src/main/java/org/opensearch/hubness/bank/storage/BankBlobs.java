@@ -166,6 +166,7 @@ public final class BankBlobs {
         m.put("gallery_rows", bank.galleryBankSize());
         m.put("query_activation", List.copyOf(bank.queryActivation()));
         m.put("gallery_activation", List.copyOf(bank.galleryActivation()));
+        if (bank.hasHubs()) m.put("hubs", HubsManifest.toMap(bank.queryHubs(), bank.galleryHubs()));
         BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         bulk.add(new IndexRequest(NAME).id(manifestId(bank.name(), buildId)).source(m));
         execute(bulk, "bank [" + bank.name() + "] version " + bank.version());
@@ -196,6 +197,7 @@ public final class BankBlobs {
             }
             float[] q = readChunks(name, v.buildId(), "query", mq, d);
             float[] g = readChunks(name, v.buildId(), "gallery", mg, d);
+            Map<String, Object> hubs = (Map<String, Object>) doc.get("hubs");
             LoadedBank loaded = new LoadedBank(
                     name,
                     v.version(),
@@ -210,7 +212,9 @@ public final class BankBlobs {
                     g,
                     mg,
                     Set.copyOf((List<String>) doc.get("query_activation")),
-                    Set.copyOf((List<String>) doc.get("gallery_activation")));
+                    Set.copyOf((List<String>) doc.get("gallery_activation")),
+                    HubsManifest.fromMap(hubs, HubsManifest.QUERY_BANK),
+                    HubsManifest.fromMap(hubs, HubsManifest.GALLERY_BANK));
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
                 // the reason reaches searchers and GET: it names no digest (a digest confirms a guessed vector)
