@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.build.DocKeys;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.norm.Similarity;
@@ -28,6 +29,9 @@ import org.opensearch.hubness.testing.LoudSkip;
  * smaller document key) and its skewness over all 400 documents to 1e-9; explain names a hub's N_10; GET's
  * {@code documents_now} follows indexing and deletes while {@code documents_at_build} stays with the build.
  */
+@SuppressForbidden(
+        reason =
+                "JSON text blocks filled by String#formatted with %s of strings and numbers only, which no locale changes")
 class BankHubsIT {
 
     private static final String DATA = "flickr8k-tinyclip";
@@ -94,8 +98,10 @@ class BankHubsIT {
             java.util.Arrays.sort(
                     order, Comparator.<Integer>comparingDouble(i -> -s[i]).thenComparingLong(i -> keys[i]));
             double gap = s[order[k - 1]] - s[order[k]];
-            assertTrue(gap > TIE_MARGIN, "bank row " + r + ": its top-" + k + " boundary is a near tie (" + gap
-                    + "); float32 and double may disagree there, choose other rows");
+            assertTrue(
+                    gap > TIE_MARGIN,
+                    "bank row " + r + ": its top-" + k + " boundary is a near tie (" + gap
+                            + "); float32 and double may disagree there, choose other rows");
             for (int t = 0; t < k; t++) counts[order[t]]++;
         }
         return counts;
@@ -126,15 +132,17 @@ class BankHubsIT {
 
     private static List<String> hubs(JsonNode bank) {
         List<String> out = new ArrayList<>();
-        for (JsonNode h : bank.path("hubs")) out.add(h.path("_id").asText() + "=" + h.path("count").asInt());
+        for (JsonNode h : bank.path("hubs"))
+            out.add(h.path("_id").asText() + "=" + h.path("count").asInt());
         return out;
     }
 
     @Test
     void hubsAndSkewnessEqualAnExactOracleOverTheWholeGallery() {
         JsonNode all = cluster.get(BANKS + "hubs/_hubs?size=1000").ok().json();
-        System.out.println("BankHubsIT _hubs top 5: query_bank " + hubs(all.path("query_bank")).subList(0, 5)
-                + ", gallery_bank " + hubs(all.path("gallery_bank")).subList(0, 5));
+        System.out.println("BankHubsIT _hubs top 5: query_bank "
+                + hubs(all.path("query_bank")).subList(0, 5) + ", gallery_bank "
+                + hubs(all.path("gallery_bank")).subList(0, 5));
         assertEquals(1, all.path("version").asInt(), all.toString());
         Map<String, int[]> oracle = new TreeMap<>(Map.of(
                 "query_bank", oracleCounts(VectorIndex.rows(captions, d, 500, 1000), 500, K),
@@ -152,7 +160,13 @@ class BankHubsIT {
         JsonNode three = cluster.get(BANKS + "hubs/_hubs?size=3").ok().json();
         assertEquals(expectedHubs(oracle.get("query_bank")).subList(0, 3), hubs(three.path("query_bank")));
         assertEquals(
-                10, cluster.get(BANKS + "hubs/_hubs").ok().json().path("gallery_bank").path("hubs").size());
+                10,
+                cluster.get(BANKS + "hubs/_hubs")
+                        .ok()
+                        .json()
+                        .path("gallery_bank")
+                        .path("hubs")
+                        .size());
     }
 
     @Test
@@ -166,15 +180,24 @@ class BankHubsIT {
         int[] counts = oracleCounts(VectorIndex.rows(captions, d, 500, 1000), 500, 3);
         assertEquals(3, answer.path("query_bank").path("k").asInt());
         assertEquals(expectedHubs(counts), hubs(answer.path("query_bank")));
-        assertEquals(skewness(counts), answer.path("query_bank").path("skewness").asDouble(), 1e-9);
-        assertEquals(3, cluster.get(BANKS + "hubs-k3").ok().json().path("definition").path("hub_k").asInt());
+        assertEquals(
+                skewness(counts), answer.path("query_bank").path("skewness").asDouble(), 1e-9);
+        assertEquals(
+                3,
+                cluster.get(BANKS + "hubs-k3")
+                        .ok()
+                        .json()
+                        .path("definition")
+                        .path("hub_k")
+                        .asInt());
     }
 
     @Test
     void explainNamesTheDocumentsOwnCountWhenItIsAHub() {
         int[] queryCounts = oracleCounts(VectorIndex.rows(captions, d, 500, 1000), 500, K);
         int[] galleryCounts = oracleCounts(VectorIndex.rows(images, d, 500, 700), 200, K);
-        JsonNode hits = cluster.post("/" + GALLERY + "/_search", """
+        JsonNode hits = cluster.post(
+                        "/" + GALLERY + "/_search", """
             {"size": %d, "explain": true, "_source": false, "query": {"match_all": {}},
              "rescore": {"window_size": %d, "hubness": {"bank": "hubs", "method": "dual_is", "query_vector": %s}}}
             """.formatted(N, N, VectorIndex.vectorJson(captions, 3 * d, d)))
@@ -195,7 +218,8 @@ class BankHubsIT {
             } else {
                 assertNull(q, id + " is no hub of the query bank: " + q);
             }
-            if (galleryCounts[row] > 0) assertEquals(galleryCounts[row], g.path("value").asInt(), id);
+            if (galleryCounts[row] > 0)
+                assertEquals(galleryCounts[row], g.path("value").asInt(), id);
             else assertNull(g, id + " is no hub of the gallery bank: " + g);
         }
         assertTrue(named > 0, "some hit is a hub");
@@ -230,25 +254,27 @@ class BankHubsIT {
         VectorIndex.create(cluster, DRIFT_GALLERY, d, "cosinesimil", 2, 0);
         VectorIndex.load(cluster, DRIFT_GALLERY, VectorIndex.rows(images, d, 0, 60), d, i -> "img-" + i);
         VectorIndex.create(cluster, DRIFT_CAPTIONS, d, "cosinesimil", 1, 0);
-        VectorIndex.load(
-                cluster, DRIFT_CAPTIONS, VectorIndex.rows(captions, d, 500, 540), d, i -> "cap-" + (500 + i));
+        VectorIndex.load(cluster, DRIFT_CAPTIONS, VectorIndex.rows(captions, d, 500, 540), d, i -> "cap-" + (500 + i));
         cluster.put(BANKS + "drift", """
             {"gallery": {"index": "%s", "field": "embedding"},
              "query_bank": {"index": "%s", "field": "embedding"},
              "gallery_bank": {"sample": {"size": 20, "seed": 1}}}
-            """.formatted(DRIFT_GALLERY, DRIFT_CAPTIONS)).ok();
+            """.formatted(DRIFT_GALLERY, DRIFT_CAPTIONS))
+                .ok();
         assertCounts("gallery", DRIFT_GALLERY, 60, 60);
         assertCounts("query_bank", DRIFT_CAPTIONS, 40, 40);
         assertTrue(counts("gallery_bank").isMissingNode(), "a sampled gallery bank is the gallery: no own counts");
 
         // 25 more images, 5 deleted; 3 more captions, 1 deleted; and a document without the vector, which counts not
         VectorIndex.load(cluster, "drift-gallery", VectorIndex.rows(images, d, 60, 85), d, i -> "img-" + (60 + i));
-        for (int i = 0; i < 5; i++) cluster.delete("/" + DRIFT_GALLERY + "/_doc/img-" + i).ok();
-        cluster.put("/" + DRIFT_GALLERY + "/_doc/no-vector", "{\"title\": \"no embedding\"}").ok();
-        VectorIndex.load(
-                cluster, DRIFT_CAPTIONS, VectorIndex.rows(captions, d, 540, 543), d, i -> "cap-" + (540 + i));
+        for (int i = 0; i < 5; i++)
+            cluster.delete("/" + DRIFT_GALLERY + "/_doc/img-" + i).ok();
+        cluster.put("/" + DRIFT_GALLERY + "/_doc/no-vector", "{\"title\": \"no embedding\"}")
+                .ok();
+        VectorIndex.load(cluster, DRIFT_CAPTIONS, VectorIndex.rows(captions, d, 540, 543), d, i -> "cap-" + (540 + i));
         cluster.delete("/" + DRIFT_CAPTIONS + "/_doc/cap-500").ok();
-        cluster.post("/" + DRIFT_GALLERY + "," + DRIFT_CAPTIONS + "/_refresh", null).ok();
+        cluster.post("/" + DRIFT_GALLERY + "," + DRIFT_CAPTIONS + "/_refresh", null)
+                .ok();
         assertCounts("gallery", DRIFT_GALLERY, 60, 80);
         assertCounts("query_bank", DRIFT_CAPTIONS, 40, 42);
 
@@ -257,8 +283,14 @@ class BankHubsIT {
         assertEquals(2, cluster.get(BANKS + "drift").ok().json().path("version").asInt());
         assertCounts("gallery", DRIFT_GALLERY, 80, 80);
         assertCounts("query_bank", DRIFT_CAPTIONS, 42, 42);
-        assertEquals(80, cluster.get(BANKS + "drift/_hubs").ok().json().path("query_bank").path("gallery_documents")
-                .asInt());
+        assertEquals(
+                80,
+                cluster.get(BANKS + "drift/_hubs")
+                        .ok()
+                        .json()
+                        .path("query_bank")
+                        .path("gallery_documents")
+                        .asInt());
     }
 
     private static void assertCounts(String part, String index, long atBuild, long now) {
