@@ -2,7 +2,6 @@ package org.opensearch.hubness.transport;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.OpenSearchStatusException;
@@ -181,12 +180,13 @@ public final class GetBank {
                             JsonXContent.jsonXContent, record.serving().buildInfoJson(), false);
             List<SourceCounts> out = new ArrayList<>();
             out.add(counts("gallery", def.galleryIndex(), def.galleryField(), built.get("gallery_documents")));
-            for (Map.Entry<String, VectorSource> e : Arrays.asList(
-                    Map.entry("query_bank", def.queryBank()), Map.entry("gallery_bank", def.galleryBank()))) {
-                VectorSource source = e.getValue();
-                if (source == null || source.kind() != VectorSource.Kind.INDEX) continue;
+            String[] roles = {"query_bank", "gallery_bank"};
+            VectorSource[] banks = {def.queryBank(), def.galleryBank()};
+            for (int i = 0; i < roles.length; i++) {
+                // a posted or sampled bank has no index of its own to drift from
+                if (banks[i] == null || banks[i].kind() != VectorSource.Kind.INDEX) continue;
                 out.add(counts(
-                        e.getKey(), source.index(), source.field(), built.get(e.getKey() + "_source_documents")));
+                        roles[i], banks[i].index(), banks[i].field(), built.get(roles[i] + "_source_documents")));
             }
             return out;
         }
