@@ -30,12 +30,7 @@ public final class KOccurrence {
             m2 += dev * dev;
             m3 += dev * dev * dev;
         }
-        m2 /= nGallery;
-        m3 /= nGallery;
-        if (m2 == 0) {
-            return Double.NaN;
-        }
-        return m3 / Math.pow(m2, 1.5);
+        return fromSums(m2, m3, nGallery);
     }
 
     /**
@@ -56,8 +51,12 @@ public final class KOccurrence {
             m2 += dev * dev;
             m3 += dev * dev * dev;
         }
-        m2 /= nGallery;
-        m3 /= nGallery;
+        return fromSums(m2, m3, nGallery);
+    }
+
+    /** m3 / m2^1.5 from the sums of squared and cubed deviations over n items; NaN when m2 is zero. */
+    private static double fromSums(double sumSquares, double sumCubes, long n) {
+        double m2 = sumSquares / n, m3 = sumCubes / n;
         if (m2 == 0) {
             return Double.NaN;
         }
