@@ -38,6 +38,8 @@ public final class HubnessDemo {
     static final String FLICKR_BANK = "demo-flickr8k";
     static final String[] METHODS = {"none", "is", "dis", "dual_is", "dual_dis", "csls", "nnn"};
     static final int HUB_K = 10;
+    /** Hubs printed per bank after the build. */
+    static final int TOP_HUBS = 8;
 
     private final LocalCluster cluster;
     private final PrintStream out = System.out;
@@ -192,6 +194,7 @@ public final class HubnessDemo {
                 bank.path("state").asText(),
                 bank.path("version").asText(),
                 (System.nanoTime() - b0) / 1e9);
+        printHubs(bankName);
 
         // ---- query ----
         List<String> methods = new ArrayList<>();
@@ -287,6 +290,37 @@ public final class HubnessDemo {
                 best.summary().skew());
         out.printf(
                 Locale.ROOT, "wrote %s; the demo took %.0f s%n", svg.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The bank's top hubs per bank as the build recorded them: the documents most bank vectors rank in their top 10. */
+    private void printHubs(String bankName) {
+        JsonNode hubs = cluster.get("/_plugins/_hubness/banks/" + bankName + "/_hubs?size=" + TOP_HUBS)
+                .ok()
+                .json();
+        out.printf(
+                Locale.ROOT,
+                "top %d hubs of the gallery (GET /_plugins/_hubness/banks/%s/_hubs; id = N_k, the bank vectors with"
+                        + " it in their top k):%n",
+                TOP_HUBS,
+                bankName);
+        for (String role : List.of("query_bank", "gallery_bank")) {
+            JsonNode h = hubs.path(role);
+            if (h.isMissingNode()) continue;
+            StringBuilder line = new StringBuilder();
+            for (JsonNode hub : h.path("hubs")) {
+                if (line.length() > 0) line.append(", ");
+                line.append(hub.path("_id").asText())
+                        .append(" = ")
+                        .append(hub.path("count").asInt());
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "  %-12s N_%d skewness %5.2f: %s%n",
+                    role,
+                    h.path("k").asInt(),
+                    h.path("skewness").asDouble(),
+                    line);
+        }
     }
 
     private void index(String name, float[] vectors, int d, int total, int[] done) {

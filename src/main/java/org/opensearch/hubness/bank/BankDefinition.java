@@ -32,6 +32,12 @@ public record BankDefinition(
         String description)
         implements Writeable, ToXContentObject {
 
+    /**
+     * The largest [hub_k]: every bank vector keeps its top max(k, hub_k) documents through the build, so this bounds
+     * the pass's lists (and what each shard sends back) at 100 entries per bank vector.
+     */
+    public static final int MAX_HUB_K = 100;
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
 
     public static void validateName(String name) {
@@ -103,6 +109,7 @@ public record BankDefinition(
                 "csls_k",
                 "nnn_k",
                 "nnn_alpha",
+                "hub_k",
                 "similarity",
                 "description");
         if (!(body.get("gallery") instanceof Map<?, ?> g))
@@ -131,9 +138,13 @@ public record BankDefinition(
         int cslsK = Definitions.intValue("csls_k", body.get("csls_k"), d.cslsK());
         int nnnK = Definitions.intValue("nnn_k", body.get("nnn_k"), d.nnnK());
         double alpha = Definitions.doubleValue("nnn_alpha", body.get("nnn_alpha"), d.nnnAlpha());
+        int hubK = Definitions.intValue("hub_k", body.get("hub_k"), d.hubK());
+        if (hubK < 1 || hubK > MAX_HUB_K)
+            throw new IllegalArgumentException("[hub_k] (the k of the recorded hubs' N_k) must be between 1 and "
+                    + MAX_HUB_K + ", got [" + hubK + "]");
         NormParams params;
         try {
-            params = new NormParams(betaQ, betaG, k, cslsK, nnnK, alpha);
+            params = new NormParams(betaQ, betaG, k, cslsK, nnnK, alpha, hubK);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid bank parameters: " + e.getMessage(), e);
         }

@@ -10,6 +10,8 @@ import org.opensearch.hubness.norm.Similarity;
  * the parameters it was built with, and the activation sets as gallery document ids. Immutable, so a search can keep
  * using the version it pinned while a rebuild swaps in the next one. {@code buildId} is the build's unique id: version
  * numbers start again at 1 when a bank is deleted and defined anew, so only the build id tells two builds apart.
+ * {@code queryHubs} and {@code galleryHubs} are each bank's hubs (null without that bank, and both null for a version
+ * built before the build recorded hubs).
  */
 public record LoadedBank(
         String name,
@@ -25,7 +27,49 @@ public record LoadedBank(
         float[] galleryBank,
         int galleryBankSize,
         Set<String> queryActivation,
-        Set<String> galleryActivation) {
+        Set<String> galleryActivation,
+        BankHubs queryHubs,
+        BankHubs galleryHubs) {
+
+    /** A version without recorded hubs. */
+    public LoadedBank(
+            String name,
+            long version,
+            String buildId,
+            String galleryIndex,
+            String galleryField,
+            int dimension,
+            Similarity similarity,
+            NormParams params,
+            float[] queryBank,
+            int queryBankSize,
+            float[] galleryBank,
+            int galleryBankSize,
+            Set<String> queryActivation,
+            Set<String> galleryActivation) {
+        this(
+                name,
+                version,
+                buildId,
+                galleryIndex,
+                galleryField,
+                dimension,
+                similarity,
+                params,
+                queryBank,
+                queryBankSize,
+                galleryBank,
+                galleryBankSize,
+                queryActivation,
+                galleryActivation,
+                null,
+                null);
+    }
+
+    /** Whether the build recorded this version's hubs (versions built before it did have none). */
+    public boolean hasHubs() {
+        return queryHubs != null || galleryHubs != null;
+    }
 
     public boolean hasQueryBank() {
         return queryBankSize > 0;
@@ -59,7 +103,12 @@ public record LoadedBank(
     public long ramBytesUsed() {
         long vectors =
                 4L * ((queryBank == null ? 0 : queryBank.length) + (galleryBank == null ? 0 : galleryBank.length));
-        long ids = 64L * (queryActivation.size() + galleryActivation.size());
+        long ids =
+                64L * (queryActivation.size() + galleryActivation.size() + hubCount(queryHubs) + hubCount(galleryHubs));
         return vectors + ids + 256;
+    }
+
+    private static int hubCount(BankHubs hubs) {
+        return hubs == null ? 0 : hubs.hubs().size();
     }
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +25,14 @@ import org.opensearch.core.action.support.DefaultShardOperationFailedException;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.bank.BankHubs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.VectorSource;
 import org.opensearch.hubness.bank.state.BuildReport;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.field.VectorFieldSpec;
+import org.opensearch.hubness.norm.HubCounts;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
@@ -67,6 +70,8 @@ final class GalleryBuild {
     private final Runnable requireCurrent;
 
     private final SourceVisibility sources;
+    /** Documents with the vector field in each index bank source when the build read it (GET's drift counts). */
+    private final Map<String, Long> sourceDocuments = new LinkedHashMap<>();
 
     GalleryBuild(
             Client client,
@@ -138,6 +143,7 @@ final class GalleryBuild {
         }
         PassResult pass = total.finish();
         Set<String> aq = names(pass.queryActivation(), ids), ag = names(pass.galleryActivation(), ids);
+        BankHubs queryHubs = hubs(pass.queryHubs(), ids), galleryHubs = hubs(pass.galleryHubs(), ids);
         LoadedBank bank = new LoadedBank(
                 def.name(),
                 ticket.version(),
@@ -152,7 +158,9 @@ final class GalleryBuild {
                 mg == 0 ? null : galleryBank,
                 mg,
                 aq,
-                ag);
+                ag,
+                queryHubs,
+                galleryHubs);
 
         long now = System.currentTimeMillis();
         BuildReport report = new BuildReport(
@@ -170,6 +178,8 @@ final class GalleryBuild {
                 // the gallery × bank product of the pass (each document once), per second of the fan-out
                 round(2.0 * pass.documents() * (mq + mg) * d / Math.max(1, passNanos), 100),
                 now,
+                sourceDocuments.get("query_bank"),
+                sourceDocuments.get("gallery_bank"),
                 pass.report() == null ? null : BuildReport.Hubness.of(pass.report()));
         return new Result(bank, report);
     }
@@ -210,6 +220,7 @@ final class GalleryBuild {
             }
             index = bankField.index();
             field = bankField.field();
+            sourceDocuments.put(what, sources.documentsWithField(index, field));
             limit = source.maxSize();
             seed = DocKeys.GALLERY_SEED;
         }
@@ -295,6 +306,19 @@ final class GalleryBuild {
             }
             requireCurrent.run();
         }
+    }
+
+    /** A bank's hubs with their {@code _id}s: the top {@link BankHubs#MAX_STORED} by N_k; null without that bank. */
+    private static BankHubs hubs(HubCounts counts, Map<Long, String> ids) {
+        if (counts == null) return null;
+        List<BankHubs.Hub> all = new ArrayList<>(counts.counts().size());
+        for (Map.Entry<Long, Integer> e : counts.counts().entrySet()) {
+            String id = ids.get(e.getKey());
+            if (id == null)
+                throw new IllegalStateException("no shard named the document with key " + e.getKey() + " of a hub");
+            all.add(new BankHubs.Hub(id, e.getValue()));
+        }
+        return BankHubs.top(counts.k(), counts.documents(), counts.skewness(), all);
     }
 
     private static Set<String> names(Set<Long> keys, Map<Long, String> ids) {

@@ -62,10 +62,10 @@ public final class PassSteps {
         }
 
         /** Keys of every document some partial's top-k lists hold now; only while no step of this scan runs. */
-        public Set<Long> activationKeys() {
+        public Set<Long> listedKeys() {
             Set<Long> keys = new HashSet<>();
             for (PassPartial partial : idle) {
-                keys.addAll(partial.activationKeys());
+                keys.addAll(partial.listedKeys());
             }
             return keys;
         }

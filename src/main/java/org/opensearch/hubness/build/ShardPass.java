@@ -26,7 +26,7 @@ import org.opensearch.hubness.vectors.LeafVectorReader;
  * One shard copy's part of a bank build: reads every live document's vector straight from Lucene, segment by segment,
  * in chunks of a few steps, and runs the {@link GalleryPass} over each chunk on the build pool while the next chunk is
  * read. The terms go to a {@link TermsTarget} (the node's cache), the activation lists and report into one
- * {@link PassPartial}, and the {@code _id} of every document the partial's activation lists name is kept, so the
+ * {@link PassPartial}, and the {@code _id} of every document the partial's lists name (activation sets and hubs) is kept, so the
  * coordinator can name the activation sets. Memory: two chunks of vectors plus the running steps.
  */
 public final class ShardPass {
@@ -90,7 +90,7 @@ public final class ShardPass {
         scan.awaitRunning();
         PassPartial total = scan.partials.merged();
         Map<Long, String> ids = new HashMap<>(scan.ids);
-        ids.keySet().retainAll(total.activationKeys());
+        ids.keySet().retainAll(total.listedKeys());
         return new Outcome(total, ids);
     }
 
@@ -137,7 +137,7 @@ public final class ShardPass {
             CompletableFuture<Void> previous = running;
             if (previous != null && ids.size() > pruneAt) {
                 awaitRunning();
-                ids.keySet().retainAll(partials.activationKeys());
+                ids.keySet().retainAll(partials.listedKeys());
                 pruneAt = Math.max(pruneAt, 2 * ids.size());
                 previous = null;
             }

@@ -8,6 +8,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
@@ -53,6 +54,16 @@ public final class NodeBanks {
             }
         }
         return describe(bank, warmed);
+    }
+
+    /**
+     * The version {@code serving} names as this node holds it, loaded (and checked against its digest) if it was not
+     * yet. Blocking.
+     *
+     * @throws OpenSearchException when this node refuses the version, with the reason
+     */
+    public LoadedBank serving(String bank, BankVersion serving) {
+        return registry.load(bank, serving).bank();
     }
 
     public BankOnNode describe(String bank, long warmed) {

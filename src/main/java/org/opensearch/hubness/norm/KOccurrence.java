@@ -30,8 +30,33 @@ public final class KOccurrence {
             m2 += dev * dev;
             m3 += dev * dev * dev;
         }
-        m2 /= nGallery;
-        m3 /= nGallery;
+        return fromSums(m2, m3, nGallery);
+    }
+
+    /**
+     * The same skewness from the nonzero N_k only: {@code counts} holds N_k(g) of the gallery items that occur in some
+     * list, and the other {@code nGallery - counts.length} items have N_k = 0. Needs no array the size of the gallery.
+     */
+    public static double skewnessOfNonZero(int[] counts, long nGallery) {
+        if (nGallery < counts.length || nGallery < 1) {
+            throw new IllegalArgumentException(counts.length + " counts cannot come from a gallery of " + nGallery);
+        }
+        double sum = 0;
+        for (int c : counts) sum += c;
+        double mean = sum / nGallery;
+        long zeros = nGallery - counts.length;
+        double m2 = zeros * mean * mean, m3 = -zeros * mean * mean * mean;
+        for (int c : counts) {
+            double dev = c - mean;
+            m2 += dev * dev;
+            m3 += dev * dev * dev;
+        }
+        return fromSums(m2, m3, nGallery);
+    }
+
+    /** m3 / m2^1.5 from the sums of squared and cubed deviations over n items; NaN when m2 is zero. */
+    private static double fromSums(double sumSquares, double sumCubes, long n) {
+        double m2 = sumSquares / n, m3 = sumCubes / n;
         if (m2 == 0) {
             return Double.NaN;
         }

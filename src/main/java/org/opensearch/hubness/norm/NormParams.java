@@ -11,8 +11,18 @@ import java.util.function.Function;
  * @param cslsK       K of CSLS: r_B(g) is the mean of g's K largest query-bank similarities
  * @param nnnK        k of NNN: the bias is the mean of g's k largest query-bank similarities
  * @param nnnAlpha    α of NNN: weight of that bias
+ * @param hubK        k of the hubs the build records: N_k(g) counts the bank vectors with g in their raw top-k
  */
-public record NormParams(double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha) {
+public record NormParams(
+        double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha, int hubK) {
+
+    /** k of the recorded hubs when a definition names none (and of versions built before hubs were recorded). */
+    public static final int DEFAULT_HUB_K = 10;
+
+    /** With the default {@link #DEFAULT_HUB_K}. */
+    public NormParams(double betaQuery, double betaGallery, int activationK, int cslsK, int nnnK, double nnnAlpha) {
+        this(betaQuery, betaGallery, activationK, cslsK, nnnK, nnnAlpha, DEFAULT_HUB_K);
+    }
 
     /**
      * Below this inverse temperature scores tie whatever the vectors. A log-score is about β·s − ln|B|, a float
@@ -31,6 +41,7 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
         requireAtLeastOne(activationK, "k");
         requireAtLeastOne(cslsK, "csls_k");
         requireAtLeastOne(nnnK, "nnn_k");
+        requireAtLeastOne(hubK, "hub_k");
         if (!Double.isFinite(nnnAlpha) || nnnAlpha < 0) {
             throw new IllegalArgumentException("nnn_alpha must be a finite number >= 0, got " + nnnAlpha);
         }
@@ -53,25 +64,28 @@ public record NormParams(double betaQuery, double betaGallery, int activationK, 
         sink.put("csls_k", cslsK);
         sink.put("nnn_k", nnnK);
         sink.put("nnn_alpha", nnnAlpha);
+        sink.put("hub_k", hubK);
     }
 
-    /** Reads what {@link #writeTo} wrote, by the same names. */
+    /** Reads what {@link #writeTo} wrote, by the same names; what was written before [hub_k] existed reads as the default. */
     public static NormParams readFrom(Function<String, Number> source) {
+        Number hubK = source.apply("hub_k");
         return new NormParams(
                 source.apply("beta_query").doubleValue(),
                 source.apply("beta_gallery").doubleValue(),
                 source.apply("k").intValue(),
                 source.apply("csls_k").intValue(),
                 source.apply("nnn_k").intValue(),
-                source.apply("nnn_alpha").doubleValue());
+                source.apply("nnn_alpha").doubleValue(),
+                hubK == null ? DEFAULT_HUB_K : hubK.intValue());
     }
 
     public NormParams withBetaQuery(double b) {
-        return new NormParams(b, betaGallery, activationK, cslsK, nnnK, nnnAlpha);
+        return new NormParams(b, betaGallery, activationK, cslsK, nnnK, nnnAlpha, hubK);
     }
 
     public NormParams withBetaGallery(double b) {
-        return new NormParams(betaQuery, b, activationK, cslsK, nnnK, nnnAlpha);
+        return new NormParams(betaQuery, b, activationK, cslsK, nnnK, nnnAlpha, hubK);
     }
 
     /** The one range check of a β, wherever it comes from (bank definition, rescore clause, processor). */

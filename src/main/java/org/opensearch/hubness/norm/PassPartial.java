@@ -7,8 +7,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What a {@link GalleryPass} has gathered over some gallery documents: their count, each bank vector's top-k
- * documents by raw similarity (for the activation sets) and the hubness report's top lists. Partials of disjoint
+ * What a {@link GalleryPass} has gathered over some gallery documents: their count, each bank vector's top documents by
+ * raw similarity, as deep as the larger of the activation depth k and {@code hub_k} (the first k make the activation
+ * sets, the first hub_k the hubs' N_k), and the hubness report's top lists. Partials of disjoint
  * parts of a gallery merge, in any order and any grouping, into exactly what one pass over the whole gallery gives.
  * Not thread-safe: merge under the caller's lock (as {@link GalleryPass#scan} does).
  */
@@ -24,9 +25,14 @@ public final class PassPartial {
         this(
                 params,
                 0,
-                new TopKTracker(queryBankRows, params.activationK()),
-                new TopKTracker(galleryBankRows, params.activationK()),
+                new TopKTracker(queryBankRows, listDepth(params)),
+                new TopKTracker(galleryBankRows, listDepth(params)),
                 reportRows > 0 ? new HubnessSums(reportRows, params, galleryBankRows > 0) : null);
+    }
+
+    /** How deep each bank vector's list goes: deep enough for the activation sets and for the hubs. */
+    static int listDepth(NormParams params) {
+        return Math.max(params.activationK(), params.hubK());
     }
 
     private PassPartial(
@@ -71,10 +77,13 @@ public final class PassPartial {
                 && (report == null ? other.report == null : other.report != null && report.sameAs(other.report));
     }
 
-    /** Keys of every document in some bank vector's top-k so far: the activation sets' candidates. */
-    public Set<Long> activationKeys() {
-        Set<Long> keys = new HashSet<>(union(queryTop));
-        keys.addAll(union(galleryTop));
+    /**
+     * Keys of every document some bank vector's list holds so far: the candidates of the activation sets and of the
+     * hubs, whose {@code _id}s a shard keeps so the coordinator can name them.
+     */
+    public Set<Long> listedKeys() {
+        Set<Long> keys = new HashSet<>(union(queryTop, listDepth(params)));
+        keys.addAll(union(galleryTop, listDepth(params)));
         return keys;
     }
 
@@ -107,18 +116,25 @@ public final class PassPartial {
         return documents;
     }
 
-    /** The activation sets and the report, once every part of the gallery is merged in. */
+    /** The activation sets, the hubs' N_k and the report, once every part of the gallery is merged in. */
     public PassResult finish() {
-        Set<Long> aq = union(queryTop);
-        Set<Long> ag = union(galleryTop);
+        Set<Long> aq = union(queryTop, params.activationK());
+        Set<Long> ag = union(galleryTop, params.activationK());
         HubnessSummary summary = report == null || documents == 0 ? null : report.finish(documents, aq, ag);
-        return new PassResult(documents, aq, ag, summary, params);
+        HubCounts queryHubs = hubs(queryTop), galleryHubs = hubs(galleryTop);
+        return new PassResult(documents, aq, ag, summary, params, queryHubs, galleryHubs);
     }
 
-    private static Set<Long> union(TopKTracker top) {
+    /** N_k of one bank; null without that bank or without documents. */
+    private HubCounts hubs(TopKTracker top) {
+        return top.lists() == 0 || documents == 0 ? null : HubCounts.of(top, params.hubK(), documents);
+    }
+
+    /** The keys of the first {@code depth} entries of every list. */
+    private static Set<Long> union(TopKTracker top, int depth) {
         Set<Long> keys = new HashSet<>();
         for (int b = 0; b < top.lists(); b++) {
-            for (int r = 0; r < top.count(b); r++) {
+            for (int r = 0; r < Math.min(depth, top.count(b)); r++) {
                 keys.add(top.key(b, r));
             }
         }

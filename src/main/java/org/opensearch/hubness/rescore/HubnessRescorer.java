@@ -13,6 +13,7 @@ import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import org.opensearch.hubness.bank.BankHubs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermValues;
 import org.opensearch.hubness.cache.PackedBanks;
@@ -23,6 +24,7 @@ import org.opensearch.hubness.norm.Method;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.vectors.LeafVectorReader;
 import org.opensearch.hubness.vectors.LeafVectorReader.DocVector;
+import org.opensearch.index.fieldvisitor.IdOnlyFieldVisitor;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.Rescorer;
 
@@ -185,10 +187,18 @@ public final class HubnessRescorer implements Rescorer {
                     sourceExplanation);
         }
         Scored s = score(ctx, dv, firstPass);
-        return explanation(ctx, s, sourceExplanation);
+        return explanation(ctx, s, sourceExplanation, idOf(searcher, topLevelDocId));
     }
 
-    static Explanation explanation(HubnessRescoreContext ctx, Scored s, Explanation source) {
+    /** The document's {@code _id}, to find it among the bank's recorded hubs. */
+    private static String idOf(IndexSearcher searcher, int topLevelDocId) throws IOException {
+        IdOnlyFieldVisitor visitor = new IdOnlyFieldVisitor();
+        searcher.storedFields().document(topLevelDocId, visitor);
+        return visitor.getId();
+    }
+
+    /** @param id the document's {@code _id} (null when unknown): explain names its N_k when it is a recorded hub */
+    static Explanation explanation(HubnessRescoreContext ctx, Scored s, Explanation source, String id) {
         RescoreSpec spec = ctx.spec();
         LoadedBank bank = ctx.bank();
         NormParams p = spec.params();
@@ -239,6 +249,10 @@ public final class HubnessRescorer implements Rescorer {
                 parts.add(Explanation.match(s.nnnMean(), "nnn mean (alpha=" + p.nnnAlpha() + ")"));
         }
         parts.add(Explanation.match(bank.version(), "bank [" + bank.name() + "] version"));
+        if (id != null) {
+            hubPart(parts, bank, bank.queryHubs(), "query bank", id);
+            hubPart(parts, bank, bank.galleryHubs(), "gallery bank", id);
+        }
         Explanation log = Explanation.match(
                 s.logScore(),
                 "log-score of method [" + spec.method().externalName() + "]: " + formula(spec.method()),
@@ -261,6 +275,26 @@ public final class HubnessRescorer implements Rescorer {
                         + "(query_weight * first-pass, hubness score); rescored hits score >= 1, the others < 1",
                 primary,
                 secondary);
+    }
+
+    /** "N_k(g) = c": the document is one of the recorded hubs of {@code hubs} (its N_k does not enter the score). */
+    private static void hubPart(List<Explanation> parts, LoadedBank bank, BankHubs hubs, String which, String id) {
+        BankHubs.Hub hub = hubs == null ? null : hubs.hub(id);
+        if (hub == null) return;
+        parts.add(Explanation.match(
+                hub.count(),
+                String.format(
+                        Locale.ROOT,
+                        "N_%d(g) in the %s: this document is in the raw top-%d of %d of the %s's vectors, hub %d of the"
+                                + " %d recorded for bank [%s] (GET .../_hubs; informational, not part of the score)",
+                        hubs.k(),
+                        which,
+                        hubs.k(),
+                        hub.count(),
+                        which,
+                        hubs.rank(id),
+                        hubs.hubs().size(),
+                        bank.name())));
     }
 
     private static void requireFiniteVector(DocVector dv, RescoreSpec spec) {

@@ -17,6 +17,7 @@ public final class HubnessRestHandlers {
         return List.of(
                 new RestPutBankHandler(maxBodyBytes),
                 new RestGetBankHandler(),
+                new RestBankHubsHandler(),
                 new RestListBanksHandler(),
                 new RestDeleteBankHandler(),
                 new RestRebuildBankHandler(),

@@ -20,18 +20,31 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
     private final List<BankRecord> banks;
     private final boolean single;
     private final List<NodeView> nodes;
+    /** GET's drift counts: the gallery and each index bank source (empty for PUT and _rebuild answers). */
+    private final List<SourceCounts> sources;
+    /** Set only for {@link #hubs}: the serving version's hubs per bank. */
+    private final List<HubsView> hubs;
 
     public static BankResponse one(BankRecord bank, List<NodeView> nodes) {
-        return new BankResponse(List.of(bank), true, nodes, null);
+        return one(bank, nodes, List.of());
+    }
+
+    public static BankResponse one(BankRecord bank, List<NodeView> nodes, List<SourceCounts> sources) {
+        return new BankResponse(List.of(bank), true, nodes, null, sources, null);
     }
 
     public static BankResponse list(List<BankRecord> banks) {
-        return new BankResponse(banks, false, List.of(), null);
+        return new BankResponse(banks, false, List.of(), null, List.of(), null);
     }
 
     /** A background build's task result: the bank's name and where its outcome is read, nothing of the bank. */
     public static BankResponse pointer(String bank) {
-        return new BankResponse(List.of(), true, List.of(), bank);
+        return new BankResponse(List.of(), true, List.of(), bank, List.of(), null);
+    }
+
+    /** The hubs API's answer: the serving version's hubs of each of its banks. */
+    public static BankResponse hubs(BankRecord bank, List<HubsView> hubs) {
+        return new BankResponse(List.of(bank), true, List.of(), null, List.of(), hubs);
     }
 
     static String outcomeRoute(String bank) {
@@ -41,11 +54,19 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
     /** Set only for {@link #pointer}. */
     private final String pointerTo;
 
-    private BankResponse(List<BankRecord> banks, boolean single, List<NodeView> nodes, String pointerTo) {
+    private BankResponse(
+            List<BankRecord> banks,
+            boolean single,
+            List<NodeView> nodes,
+            String pointerTo,
+            List<SourceCounts> sources,
+            List<HubsView> hubs) {
         this.banks = banks;
         this.single = single;
         this.nodes = nodes;
         this.pointerTo = pointerTo;
+        this.sources = sources;
+        this.hubs = hubs;
     }
 
     public BankResponse(StreamInput in) throws IOException {
@@ -54,6 +75,8 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
         single = in.readBoolean();
         nodes = in.readList(NodeView::new);
         pointerTo = in.readOptionalString();
+        sources = in.readList(SourceCounts::new);
+        hubs = in.readBoolean() ? in.readList(HubsView::new) : null;
     }
 
     @Override
@@ -62,6 +85,9 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
         out.writeBoolean(single);
         out.writeList(nodes);
         out.writeOptionalString(pointerTo);
+        out.writeList(sources);
+        out.writeBoolean(hubs != null);
+        if (hubs != null) out.writeList(hubs);
     }
 
     public BankRecord bank() {
@@ -92,6 +118,11 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
             return b.endArray().endObject();
         }
         BankRecord r = bank();
+        if (hubs != null) {
+            b.startObject().field("name", r.name()).field("version", r.serving().version());
+            for (HubsView h : hubs) h.toXContent(b);
+            return b.endObject();
+        }
         b.startObject().field("name", r.name()).field("state", r.state().externalName());
         b.field("version", r.serving() == null ? null : r.serving().version());
         if (r.previous() != null) b.field("previous_version", r.previous().version());
@@ -108,6 +139,7 @@ public final class BankResponse extends ActionResponse implements ToXContentObje
             r.serving().buildInfo().toXContent(b, params);
             // no digest: a hash of the bank's vectors would let a viewer confirm a guessed vector offline
         }
+        for (SourceCounts c : sources) c.toXContent(b);
         if (!nodes.isEmpty()) {
             b.startObject("nodes");
             for (NodeView n : nodes) n.toXContent(b);

@@ -45,6 +45,17 @@ class BankDefinitionTests {
         assertTrue(message("{" + ok + ", \"beta_query\": 0}").contains("[beta_query]"));
         assertTrue(message("{" + ok + ", \"colour\": 1}").contains("colour"));
         assertTrue(message("{" + ok + ", \"k\": 0}").contains("[k]"));
+        assertEquals(10, d.params().hubK(), "hub_k defaults to 10");
+        for (int hubK : new int[] {0, 101}) {
+            String m = message("{" + ok + ", \"hub_k\": " + hubK + "}");
+            assertTrue(m.contains("[hub_k]") && m.contains("between 1 and 100"), m);
+        }
+        BankDefinition hubK7 = BankDefinition.fromMap("b", json("{" + ok + ", \"hub_k\": 7}"));
+        assertEquals(7, BankDefinition.fromStored("b", hubK7.toMap()).params().hubK(), "stored and read");
+        // a definition stored before hub_k existed reads as the default
+        assertEquals(
+                10,
+                BankDefinition.fromStored("b", json("{" + ok + "}")).params().hubK());
         assertTrue(
                 message("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}}").contains("query_bank"));
         assertTrue(message(

@@ -38,6 +38,8 @@ public record BuildReport(
         long buildMillis,
         double buildGflops,
         long builtAt,
+        Long queryBankSourceDocuments,
+        Long galleryBankSourceDocuments,
         Hubness hubness)
         implements Writeable, ToXContentObject {
 
@@ -54,6 +56,10 @@ public record BuildReport(
     private static final ParseField BUILD_MILLIS = new ParseField("build_millis");
     private static final ParseField BUILD_GFLOPS = new ParseField("build_gflops");
     private static final ParseField BUILT_AT = new ParseField("built_at");
+    /** For a bank read from an index: its documents with the vector field when the build read it (GET's drift). */
+    private static final ParseField QUERY_BANK_SOURCE_DOCUMENTS = new ParseField("query_bank_source_documents");
+
+    private static final ParseField GALLERY_BANK_SOURCE_DOCUMENTS = new ParseField("gallery_bank_source_documents");
     private static final ParseField HUBNESS = new ParseField("hubness");
 
     private static final ConstructingObjectParser<BuildReport, Void> PARSER = new ConstructingObjectParser<>(
@@ -72,7 +78,9 @@ public record BuildReport(
                     (long) a[10],
                     (double) a[11],
                     (long) a[12],
-                    (Hubness) a[13]));
+                    (Long) a[13],
+                    (Long) a[14],
+                    (Hubness) a[15]));
 
     static {
         PARSER.declareLong(constructorArg(), VERSION);
@@ -88,6 +96,8 @@ public record BuildReport(
         PARSER.declareLong(constructorArg(), BUILD_MILLIS);
         PARSER.declareDouble(constructorArg(), BUILD_GFLOPS);
         PARSER.declareLong(constructorArg(), BUILT_AT);
+        PARSER.declareLong(optionalConstructorArg(), QUERY_BANK_SOURCE_DOCUMENTS);
+        PARSER.declareLong(optionalConstructorArg(), GALLERY_BANK_SOURCE_DOCUMENTS);
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> Hubness.PARSER.apply(p, null), HUBNESS);
     }
 
@@ -106,6 +116,8 @@ public record BuildReport(
                 in.readVLong(),
                 in.readDouble(),
                 in.readLong(),
+                in.readOptionalLong(),
+                in.readOptionalLong(),
                 in.readOptionalWriteable(Hubness::new));
     }
 
@@ -124,6 +136,8 @@ public record BuildReport(
         out.writeVLong(buildMillis);
         out.writeDouble(buildGflops);
         out.writeLong(builtAt);
+        out.writeOptionalLong(queryBankSourceDocuments);
+        out.writeOptionalLong(galleryBankSourceDocuments);
         out.writeOptionalWriteable(hubness);
     }
 
@@ -143,6 +157,12 @@ public record BuildReport(
                 .field(BUILD_MILLIS.getPreferredName(), buildMillis)
                 .field(BUILD_GFLOPS.getPreferredName(), buildGflops)
                 .field(BUILT_AT.getPreferredName(), builtAt);
+        if (queryBankSourceDocuments != null) {
+            b.field(QUERY_BANK_SOURCE_DOCUMENTS.getPreferredName(), queryBankSourceDocuments);
+        }
+        if (galleryBankSourceDocuments != null) {
+            b.field(GALLERY_BANK_SOURCE_DOCUMENTS.getPreferredName(), galleryBankSourceDocuments);
+        }
         if (hubness != null) {
             b.field(HUBNESS.getPreferredName());
             hubness.toXContent(b, params);

@@ -188,7 +188,9 @@ public final class BankBlobs {
                     g,
                     mg,
                     Set.copyOf(m.queryActivation()),
-                    Set.copyOf(m.galleryActivation()));
+                    Set.copyOf(m.galleryActivation()),
+                    m.queryHubs(),
+                    m.galleryHubs());
             String sha = VersionDigest.of(loaded);
             if (!sha.equals(v.sha256())) {
                 // the reason reaches searchers and GET: it names no digest (a digest confirms a guessed vector)

@@ -14,7 +14,7 @@ import org.opensearch.hubness.norm.NormParams;
 
 /**
  * The SHA-256 of a version's content: every vector chunk's bytes in order, then a canonical text of everything else a
- * node serves from (gallery, similarity, parameters, shape, activation sets). The writer records it in the cluster
+ * node serves from (gallery, similarity, parameters, shape, activation sets, hubs when recorded). The writer records it in the cluster
  * state; a reader recomputes it from what it read and refuses the version when the two differ.
  */
 public final class VersionDigest {
@@ -72,6 +72,7 @@ public final class VersionDigest {
                 .append('\n');
         ids(s, b.queryActivation());
         ids(s, b.galleryActivation());
+        HubsManifest.digestText(s, b.queryHubs(), b.galleryHubs());
         return bytes(s.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.bank.storage;
 
 import static org.opensearch.core.xcontent.ConstructingObjectParser.constructorArg;
+import static org.opensearch.core.xcontent.ConstructingObjectParser.optionalConstructorArg;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.hubness.bank.BankHubs;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
@@ -37,7 +39,9 @@ record VersionManifest(
         int queryRows,
         int galleryRows,
         List<String> queryActivation,
-        List<String> galleryActivation)
+        List<String> galleryActivation,
+        BankHubs queryHubs,
+        BankHubs galleryHubs)
         implements ToXContentObject {
 
     private static final ParseField TYPE = new ParseField(BlobDocument.TYPE);
@@ -53,6 +57,8 @@ record VersionManifest(
     private static final ParseField GALLERY_ROWS = new ParseField("gallery_rows");
     private static final ParseField QUERY_ACTIVATION = new ParseField("query_activation");
     private static final ParseField GALLERY_ACTIVATION = new ParseField("gallery_activation");
+    /** Absent in versions built before hubs were recorded. */
+    private static final ParseField HUBS = new ParseField("hubs");
 
     private record Gallery(String index, String field) {}
 
@@ -76,7 +82,9 @@ record VersionManifest(
                         (int) a[7],
                         (int) a[8],
                         (List<String>) a[9],
-                        (List<String>) a[10]);
+                        (List<String>) a[10],
+                        HubsManifest.fromMap((Map<String, Object>) a[11], HubsManifest.QUERY_BANK),
+                        HubsManifest.fromMap((Map<String, Object>) a[11], HubsManifest.GALLERY_BANK));
             });
 
     static {
@@ -93,6 +101,7 @@ record VersionManifest(
         PARSER.declareInt(constructorArg(), GALLERY_ROWS);
         PARSER.declareStringArray(constructorArg(), QUERY_ACTIVATION);
         PARSER.declareStringArray(constructorArg(), GALLERY_ACTIVATION);
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> p.map(), HUBS);
     }
 
     static VersionManifest of(LoadedBank bank) {
@@ -107,7 +116,9 @@ record VersionManifest(
                 bank.queryBankSize(),
                 bank.galleryBankSize(),
                 List.copyOf(bank.queryActivation()),
-                List.copyOf(bank.galleryActivation()));
+                List.copyOf(bank.galleryActivation()),
+                bank.queryHubs(),
+                bank.galleryHubs());
     }
 
     /** The parameters by the names {@link NormParams#writeTo} gives them; each must be a number. */
@@ -132,14 +143,17 @@ record VersionManifest(
                 .field(INDEX.getPreferredName(), galleryIndex)
                 .field(FIELD.getPreferredName(), galleryField)
                 .endObject();
-        return b.field(SIMILARITY.getPreferredName(), similarity.externalName())
+        b.field(SIMILARITY.getPreferredName(), similarity.externalName())
                 .field(PARAMS.getPreferredName(), normParams)
                 .field(DIMENSION.getPreferredName(), dimension)
                 .field(QUERY_ROWS.getPreferredName(), queryRows)
                 .field(GALLERY_ROWS.getPreferredName(), galleryRows)
                 .field(QUERY_ACTIVATION.getPreferredName(), queryActivation)
-                .field(GALLERY_ACTIVATION.getPreferredName(), galleryActivation)
-                .endObject();
+                .field(GALLERY_ACTIVATION.getPreferredName(), galleryActivation);
+        if (queryHubs != null || galleryHubs != null) {
+            b.field(HUBS.getPreferredName(), HubsManifest.toMap(queryHubs, galleryHubs));
+        }
+        return b.endObject();
     }
 
     /**

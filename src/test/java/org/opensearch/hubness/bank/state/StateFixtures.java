@@ -25,7 +25,22 @@ public final class StateFixtures {
     /** A report without a hubness section. */
     public static BuildReport report(long version, long galleryDocuments) {
         return new BuildReport(
-                version, 4, Similarity.COSINE, "faiss", galleryDocuments, 3, 0, 3, 0, 1, 5, 0.25, 1_000, null);
+                version,
+                4,
+                Similarity.COSINE,
+                "faiss",
+                galleryDocuments,
+                3,
+                0,
+                3,
+                0,
+                1,
+                5,
+                0.25,
+                1_000,
+                null,
+                null,
+                null);
     }
 
     /** A report with every field set, a skewness that is null (every N_10 equal) and one that is not. */
@@ -47,6 +62,8 @@ public final class StateFixtures {
                 456,
                 12.34,
                 1_700_000_000_000L,
+                300L,
+                40L,
                 new BuildReport.Hubness(10, 20, 1_234_567_890_123L, methods));
     }
 }
