@@ -23,7 +23,7 @@ import org.opensearch.transport.client.node.NodeClient;
 
 /**
  * GET /_plugins/_hubness/banks/{name} and GET /_plugins/_hubness/banks: read from the cluster state this node
- * applied (acknowledged changes are in it); one bank also asks every node what it serves or refused.
+ * applied (acknowledged changes are in it); one bank also asks every node what it serves, refused or keeps retrying.
  */
 public final class GetBank {
 
@@ -87,10 +87,10 @@ public final class GetBank {
                 BankDefinition.validateName(r.bank);
                 BankRecord record = BankTransitions.require(banks, r.bank);
                 // the nodes' report is the plugin's internal action: a viewer needs only bank/get
-                asPlugin.<NodesFanOut.Response<LoadBank.NodeState>>callAsync(
-                        l -> client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false), l),
+                asPlugin.<BankNodes.Response>callAsync(
+                        l -> client.execute(BankNodes.ACTION, BankNodes.Request.now(r.bank), l),
                         ActionListener.wrap(
-                                nodes -> listener.onResponse(BankResponse.one(record, LoadBank.views(nodes))),
+                                nodes -> listener.onResponse(BankResponse.one(record, nodes.nodes())),
                                 listener::onFailure));
             } catch (Exception e) {
                 listener.onFailure(e);
