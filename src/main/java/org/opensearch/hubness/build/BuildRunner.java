@@ -44,8 +44,8 @@ import org.opensearch.transport.client.Client;
  * Runs one build the way the cluster manager coordinates it: record the start (the cluster manager refuses a second
  * build or an existing name), compute the version on this node's build pool, write its blobs, then ask the cluster
  * manager to publish it — which it does only if this build is still the bank's running build — and answer once every
- * node holds or refused it (each loads it from its cluster state; {@link BankNodes} only listens). Whatever fails ends the build as failed (the serving version keeps serving). Unreferenced blobs
- * are cleaned afterwards.
+ * node holds or refused it (each loads it from its cluster state; {@link BankNodes} only listens). Whatever fails
+ * ends the build as failed (the serving version keeps serving). Unreferenced blobs are cleaned afterwards.
  */
 public final class BuildRunner {
 

@@ -48,7 +48,7 @@ public final class BankSync implements ClusterStateListener {
     private final DocTermsCache cache;
     /** Build ids queued or loading on the pool (loading includes warming the cache for the local gallery shards). */
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
-    /** Per build id, the transient failures of its last reads in a row: retried after a pause that doubles with them. */
+    /** Per build id, the transient failures of its last reads in a row: retried after a pause doubling with them. */
     private final Map<String, Retry> retries = new ConcurrentHashMap<>();
 
     private final LoadWaiters waiters;
