@@ -285,7 +285,7 @@ class BankServingIT {
     /**
      * Finding 6 of the lifecycle issue: a version the hubness breaker cannot hold. The limit (a dynamic setting) is
      * lowered below what the next version of "heavy" needs; the rebuild publishes it, every node refuses it before
-     * reading it; searches on "heavy" answer 429 naming the breaker and the setting — never the previous version — and
+     * reading it, and the rebuild's answer is that 429 (naming every node and the setting); searches on "heavy" answer 429 naming the breaker and the setting — never the previous version — and
      * read nothing from the bank index; GET says which node refused and why; "light" keeps answering. Raising the limit
      * lets the nodes load it. Only the two live versions' blobs remain, also after a failed build.
      */
@@ -319,10 +319,13 @@ class BankServingIT {
                                 .asLong(),
                         "the limit changed at runtime: " + n);
             }
-            JsonNode rebuilt = cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null)
-                    .ok()
-                    .json();
-            assertEquals(2, rebuilt.path("version").asInt(), rebuilt.toString());
+            LocalCluster.Response refused = cluster.post(BANKS + "heavy/_rebuild?wait_for_completion=true", null);
+            assertEquals(429, refused.status(), "no node holds version 2: the rebuild says so: " + refused.body());
+            JsonNode rebuilt = refused.json();
+            assertEquals(2, rebuilt.path("version").asInt(), "published all the same: " + rebuilt);
+            assertEquals(3, rebuilt.path("not_loaded").path("nodes").size(), rebuilt.toString());
+            assertTrue(
+                    rebuilt.path("not_loaded").path("reason").asText().contains(BREAKER_LIMIT), "and why: " + rebuilt);
 
             long readsBefore = bankIndexGets();
             for (int i = 0; i < 12; i++) {

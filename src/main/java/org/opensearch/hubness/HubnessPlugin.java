@@ -47,12 +47,12 @@ import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.security.BankStorageGuard;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
+import org.opensearch.hubness.transport.BankNodes;
 import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.hubness.transport.EndBuild;
 import org.opensearch.hubness.transport.GetBank;
 import org.opensearch.hubness.transport.HubnessStats;
-import org.opensearch.hubness.transport.LoadBank;
 import org.opensearch.hubness.transport.PutBank;
 import org.opensearch.hubness.transport.ReadBankVectors;
 import org.opensearch.hubness.transport.RebuildBank;
@@ -143,7 +143,7 @@ public class HubnessPlugin extends Plugin
             IndexMetadata m = clusterService.state().metadata().index(index);
             return m == null || m.getSettings().getAsBoolean("index.knn", false);
         });
-        NodeBanks nodeBanks = new NodeBanks(clusterService, registry, cache, services.rescoreStats());
+        NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync);
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
         BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
         return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin);
@@ -195,7 +195,7 @@ public class HubnessPlugin extends Plugin
                 new ActionHandler<>(DeleteBank.ACTION, DeleteBank.TransportAction.class),
                 new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
                 new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
-                new ActionHandler<>(LoadBank.ACTION, LoadBank.TransportAction.class),
+                new ActionHandler<>(BankNodes.ACTION, BankNodes.TransportAction.class),
                 new ActionHandler<>(ShardBuildPass.ACTION, ShardBuildPass.TransportAction.class),
                 new ActionHandler<>(ReadBankVectors.ACTION, ReadBankVectors.TransportAction.class),
                 new ActionHandler<>(HubnessStats.ACTION, HubnessStats.TransportAction.class),

@@ -1,5 +1,6 @@
 package org.opensearch.hubness.build;
 
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -26,10 +27,10 @@ import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
+import org.opensearch.hubness.transport.BankNodes;
 import org.opensearch.hubness.transport.BankResponse;
 import org.opensearch.hubness.transport.EndBuild;
-import org.opensearch.hubness.transport.LoadBank;
-import org.opensearch.hubness.transport.NodesFanOut;
+import org.opensearch.hubness.transport.NodeView;
 import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
@@ -37,9 +38,9 @@ import org.opensearch.transport.client.Client;
 /**
  * Runs one build the way the cluster manager coordinates it: record the start (the cluster manager refuses a second
  * build or an existing name), compute the version on this node's build pool, write its blobs, then ask the cluster
- * manager to publish it — which it does only if this build is still the bank's running build — and wait until every
- * node loaded it. Whatever fails ends the build as failed (the serving version keeps serving). Unreferenced blobs
- * are cleaned afterwards.
+ * manager to publish it — which it does only if this build is still the bank's running build — and answer once every
+ * node holds or refused it (each loads it from its cluster state; {@link BankNodes} only listens). Whatever fails
+ * ends the build as failed (the serving version keeps serving). Unreferenced blobs are cleaned afterwards.
  */
 public final class BuildRunner {
 
@@ -51,7 +52,7 @@ public final class BuildRunner {
     private final BankBlobs blobs;
     private final HubnessSettings settings;
     private final BlobJanitor janitor;
-    /** StartBuild, EndBuild and LoadBank run as the plugin: no user role needs the internal actions. */
+    /** StartBuild, EndBuild and BankNodes run as the plugin: no user role needs the internal actions. */
     private final SystemIndexAccess asPlugin;
     /** A build reads only sources the caller sees whole. */
     private final SourceVisibility sources;
@@ -224,12 +225,11 @@ public final class BuildRunner {
                     .applied()) {
                 throw overtaken(name, ticket);
             }
-            NodesFanOut.Response<LoadBank.NodeState> loaded =
-                    asPlugin.call(() -> client.execute(LoadBank.ACTION, new LoadBank.Request(name, true))
-                            .actionGet());
-            BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
-            if (record == null) throw overtaken(name, ticket);
-            listener.onResponse(BankResponse.one(record, LoadBank.views(loaded)));
+            // every node loads the version from the cluster state it applied; each answers once it holds or refused it
+            asPlugin.<BankNodes.Response>callAsync(
+                    l -> client.execute(BankNodes.ACTION, BankNodes.Request.whenSettled(name, ticket.buildId()), l),
+                    ActionListener.wrap(
+                            settled -> answerPublished(name, ticket, settled.nodes(), listener), listener::onFailure));
         } catch (Exception e) {
             if (!(e instanceof Overtaken)) {
                 logFailure(name, ticket, e);
@@ -240,6 +240,14 @@ public final class BuildRunner {
             memory.close(); // the banks are written and dropped by now, whether the build published, failed or lost
             janitor.cleanLater(name);
         }
+    }
+
+    /** 200 when every node holds the published version; else the bank with the nodes that do not, and why (429/503). */
+    private void answerPublished(
+            String name, BuildTicket ticket, List<NodeView> nodes, ActionListener<BankResponse> listener) {
+        BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
+        if (record == null) listener.onFailure(overtaken(name, ticket));
+        else listener.onResponse(BankResponse.published(record, nodes));
     }
 
     /** The caller's answer (and the bank's failure) says why: a stack trace only for the node's own faults (5xx). */

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.cluster.ClusterChangedEvent;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.ClusterStateListener;
@@ -15,21 +16,25 @@ import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.Priority;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.gateway.GatewayService;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
+import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.threadpool.ThreadPool;
 
 /**
- * Keeps this node's banks in step with the cluster state it applies: drops banks and versions the state no longer
- * names (at once, before the state is acknowledged), loads a new serving version in the background on the plugin's
- * load pool (one read per version, however many searches ask; a read that failed for a transient reason, such as
- * {@code .hubness-banks} not started yet after a restart, is retried after 2 s, 4 s, … up to a minute apart while the
- * version serves, since a quiet cluster may publish no new state to ask again), and — on
+ * Keeps this node's banks in step with the cluster state it applies — the only way a node loads a version: drops banks
+ * and versions the state no longer names (at once, before the state is acknowledged), loads and warms a new serving
+ * version in the background on the plugin's load pool (one read per version, however many searches ask; a read that
+ * failed for a transient reason, such as {@code .hubness-banks} not started yet after a restart, is retried after 2 s,
+ * 4 s, … up to a minute apart while the version serves, since a quiet cluster may publish no new state to ask again,
+ * and GET shows the reason meanwhile), tells the callers waiting for a build ({@link #awaitSettled}: the answer of a
+ * PUT or _rebuild) once this node holds or refused it, and — on
  * the elected cluster manager — fails builds whose node left, so no bank stays {@code building} forever. Searches
  * never load: they find the version held or start a load here and answer a retryable 503.
  */
@@ -41,22 +46,35 @@ public final class BankSync implements ClusterStateListener {
     private final ThreadPool threadPool;
     private final BankRegistry registry;
     private final DocTermsCache cache;
-    /** Build ids queued or loading on the pool. */
+    /** Build ids queued or loading on the pool (loading includes warming the cache for the local gallery shards). */
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
-    /** When a build's last load failed for a transient reason (index not readable yet): retried after a pause. */
-    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    /** Per build id, the transient failures of its last reads in a row: retried after a pause doubling with them. */
+    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
 
-    /** How many reads of a build failed in a row: the pause before the next retry doubles with it. */
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final LoadWaiters waiters;
+    /** Fills the cache for the local gallery shards once a version is loaded (wired once the node's indices exist). */
+    private volatile CacheWarmer warmer;
 
     private static final long RETRY_PAUSE_MILLIS = 1_000;
     private static final long MAX_RETRY_PAUSE_MILLIS = 60_000;
+
+    /**
+     * A version this node could not read for a reason that may pass (its bank index not readable yet, a shard still
+     * recovering): how many reads failed in a row, the last one's root cause, and when; it is retried, not refused.
+     */
+    public record Retry(long version, int attempts, String reason, long atMillis) {}
 
     public BankSync(ClusterService clusterService, ThreadPool threadPool, BankRegistry registry, DocTermsCache cache) {
         this.clusterService = clusterService;
         this.threadPool = threadPool;
         this.registry = registry;
         this.cache = cache;
+        this.waiters = new LoadWaiters(threadPool, this::settled);
+    }
+
+    /** Warms the cache after every load from now on (the plugin wires it once the node's indices service exists). */
+    public void warmWith(CacheWarmer warmer) {
+        this.warmer = warmer;
     }
 
     @Override
@@ -75,12 +93,38 @@ public final class BankSync implements ClusterStateListener {
             if (r == null) cache.invalidate(cached);
             else cache.retainBuilds(cached, r.liveBuildIds());
         }
-        failedAt.keySet()
+        retries.keySet()
                 .removeIf(buildId -> banks.banks().values().stream()
                         .noneMatch(r -> r.liveBuildIds().contains(buildId)));
-        failures.keySet().retainAll(failedAt.keySet());
         loadAllServing(banks);
+        waiters.recheck(); // a deleted bank or an overtaken build settles its waiters
         if (event.localNodeClusterManager()) failBuildsOfDepartedNodes(event, banks);
+    }
+
+    /**
+     * Answers once this node has settled on a bank's build — holds it (loaded and warmed), refused it, or no longer
+     * needs it (the bank was deleted or a newer build serves) — or with {@code false} when the timeout passes first.
+     * Nothing waits on a thread: the answer comes from the load that settles it or from the timer.
+     */
+    public void awaitSettled(String bank, String buildId, TimeValue timeout, ActionListener<Boolean> listener) {
+        waiters.await(bank, buildId, timeout, listener);
+    }
+
+    /** Whether this node has settled on the build, in the cluster state it applied. */
+    boolean settled(String bank, String buildId) {
+        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
+        if (r == null) return true; // deleted
+        if (r.build() != null && r.build().buildId().equals(buildId)) return false; // not published here yet
+        BankVersion v = r.serving();
+        if (v == null || !v.buildId().equals(buildId)) return true; // overtaken: a newer build serves
+        if (loading.contains(buildId)) return false;
+        return registry.held(bank, v.version()) != null || registry.standingRefusal(bank, v) != null;
+    }
+
+    /** The transient failures of the bank's serving version on this node, or null (none, or it loaded since). */
+    public Retry retrying(String bank) {
+        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
+        return r == null || r.serving() == null ? null : retries.get(r.serving().buildId());
     }
 
     /** Starts loading every serving version this node lacks (also when the breaker limit changed: refusals may lift). */
@@ -96,8 +140,8 @@ public final class BankSync implements ClusterStateListener {
      */
     public void loadInBackground(String name, BankVersion v) {
         if (registry.held(name, v.version()) != null || registry.standingRefusal(name, v) != null) return;
-        Long failed = failedAt.get(v.buildId());
-        if (failed != null && threadPool.relativeTimeInMillis() - failed < RETRY_PAUSE_MILLIS) return;
+        Retry failed = retries.get(v.buildId());
+        if (failed != null && threadPool.relativeTimeInMillis() - failed.atMillis() < RETRY_PAUSE_MILLIS) return;
         if (!loading.add(v.buildId())) return;
         try {
             threadPool.executor(LoadPool.NAME).execute(() -> load(name, v));
@@ -108,15 +152,19 @@ public final class BankSync implements ClusterStateListener {
 
     private void load(String name, BankVersion v) {
         try {
-            registry.load(name, v);
-            failedAt.remove(v.buildId());
-            failures.remove(v.buildId());
-            LOG.info("bank [{}] version {} serves on this node", name, v.version());
+            BankRegistry.Held held = registry.load(name, v);
+            retries.remove(v.buildId());
+            CacheWarmer w = warmer;
+            long warmed = w == null ? 0 : w.warm(held.bank());
+            LOG.info("bank [{}] version {} serves on this node ({} documents warmed)", name, v.version(), warmed);
         } catch (RuntimeException e) {
             if (registry.standingRefusal(name, v) == null) {
-                failedAt.put(v.buildId(), threadPool.relativeTimeInMillis());
-                int failed = failures.merge(v.buildId(), 1, Integer::sum);
-                retryLater(name, v, Math.min(MAX_RETRY_PAUSE_MILLIS, RETRY_PAUSE_MILLIS << Math.min(failed, 6)));
+                Retry retry = retries.merge(
+                        v.buildId(),
+                        new Retry(v.version(), 1, rootCause(e), threadPool.relativeTimeInMillis()),
+                        (before, now) -> new Retry(v.version(), before.attempts() + 1, now.reason(), now.atMillis()));
+                retryLater(
+                        name, v, Math.min(MAX_RETRY_PAUSE_MILLIS, RETRY_PAUSE_MILLIS << Math.min(retry.attempts(), 6)));
             }
             LOG.warn(
                     () -> "could not load bank [" + name + "] version " + v.version()
@@ -124,7 +172,14 @@ public final class BankSync implements ClusterStateListener {
                     e);
         } finally {
             loading.remove(v.buildId());
+            waiters.recheck();
         }
+    }
+
+    /** The cause's message, not a transport wrapper's: what GET shows of a transient failure. */
+    static String rootCause(Exception e) {
+        Throwable cause = ExceptionsHelper.unwrapCause(e);
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     /** Asks again after a pause if the version still serves then (a DELETE or a newer build ends the retries). */

@@ -3,58 +3,41 @@ package org.opensearch.hubness.node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.opensearch.OpenSearchException;
-import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.LoadedBank;
-import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankVersion;
-import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.stats.RescoreStats;
 
 /**
- * What one node does for the banks on request: load (and warm) the serving version its cluster state names, say
- * what it holds or refused, clear its cache, report its stats. Lives outside {@code bank/} so that {@code bank/}
+ * What one node does for the banks on request: say what it holds, refused or keeps retrying (now, or once it has
+ * settled on a build), clear its cache, report its stats. Lives outside {@code bank/} so that {@code bank/}
  * does not depend on {@code cache/}.
  */
 public final class NodeBanks {
 
-    private final ClusterService clusterService;
     private final BankRegistry registry;
     private final DocTermsCache cache;
     private final RescoreStats rescoreStats;
+    private final BankSync sync;
 
-    public NodeBanks(
-            ClusterService clusterService, BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats) {
-        this.clusterService = clusterService;
+    public NodeBanks(BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats, BankSync sync) {
         this.registry = registry;
         this.cache = cache;
         this.rescoreStats = rescoreStats;
+        this.sync = sync;
     }
-
-    /** This node's view of one bank: the version it serves, or why it refused the serving one. */
-    public record BankOnNode(Long heldVersion, Long refusedVersion, String refusal, long documentsWarmed) {}
 
     /**
-     * Loads the serving version the applied cluster state names (if not held yet) and, with a warmer, fills the cache
-     * for the local gallery shards. A refusal (checksum, missing blobs, breaker) is reported, not thrown.
+     * This node's view of one bank: the version it serves, the version it refused and why, and the transient failures
+     * of a version it keeps trying to read (null when none).
      */
-    public BankOnNode load(String bank, CacheWarmer warmer) {
-        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
-        long warmed = 0;
-        if (r != null && r.serving() != null) {
-            try {
-                LoadedBank loaded = registry.load(bank, r.serving()).bank();
-                if (warmer != null) warmed = warmer.warm(loaded);
-            } catch (OpenSearchException refused) {
-                // remembered by the registry; reported below
-            }
-        }
-        return describe(bank, warmed);
-    }
+    public record BankOnNode(Long heldVersion, Refused refused, BankSync.Retry retrying) {}
 
     /**
      * The version {@code serving} names as this node holds it, loaded (and checked against its digest) if it was not
@@ -66,14 +49,35 @@ public final class NodeBanks {
         return registry.load(bank, serving).bank();
     }
 
-    public BankOnNode describe(String bank, long warmed) {
+    /** A version this node refused: why, and the status a search through it gets (429 breaker, 503 blobs). */
+    public record Refused(long version, String reason, RestStatus status) {}
+
+    /** What this node serves, refused or keeps retrying of the bank, now. */
+    public BankOnNode describe(String bank) {
         LoadedBank held = registry.current(bank);
         BankRegistry.Refusal refusal = registry.refusal(bank);
         return new BankOnNode(
                 held == null ? null : held.version(),
-                refusal == null ? null : refusal.version(),
-                refusal == null ? null : refusal.reason(),
-                warmed);
+                refusal == null ? null : new Refused(refusal.version(), refusal.reason(), refusal.status()),
+                sync.retrying(bank));
+    }
+
+    /**
+     * This node's view once it has settled on the build (holds it, refused it, or no longer needs it), or when the
+     * timeout passes first; a null build id answers at once. Loading is left to {@link BankSync}, which pulls the
+     * version from the cluster state: this only listens.
+     */
+    public void describeWhenSettled(String bank, String buildId, TimeValue timeout, ActionListener<BankOnNode> l) {
+        if (buildId == null) {
+            l.onResponse(describe(bank));
+            return;
+        }
+        sync.awaitSettled(bank, buildId, timeout, ActionListener.map(l, settled -> describe(bank)));
+    }
+
+    /** Warms the cache after every load from now on (wired when the node's indices service exists). */
+    public void warmLoadsWith(CacheWarmer warmer) {
+        sync.warmWith(warmer);
     }
 
     /** Drops the cached terms of one bank (or of all, with null); returns how many entries went. */

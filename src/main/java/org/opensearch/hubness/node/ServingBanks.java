@@ -100,9 +100,13 @@ public final class ServingBanks implements BankLookup {
     }
 
     private OpenSearchStatusException loading(String name, BankVersion v) {
+        BankSync.Retry retry = sync.retrying(name);
+        String why = retry == null || retry.version() != v.version()
+                ? ""
+                : " (" + retry.attempts() + " reads failed so far, retried automatically: " + retry.reason() + ")";
         return new OpenSearchStatusException(
-                "bank [" + name + "] version " + v.version() + " is still being loaded on node [" + nodeName()
-                        + "]; retry the search",
+                "bank [" + name + "] version " + v.version() + " is still being loaded on node [" + nodeName() + "]"
+                        + why + "; retry the search",
                 RestStatus.SERVICE_UNAVAILABLE);
     }
 

@@ -12,7 +12,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.transport.PutBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
-import org.opensearch.rest.action.RestToXContentListener;
+import org.opensearch.rest.action.RestStatusToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
 /**
@@ -54,7 +54,7 @@ final class RestPutBankHandler extends BaseRestHandler {
         }
         // parsed by the action, after the security plugin authorised it: without a bank action a bad body is a 403 too
         PutBank.Request put = new PutBank.Request(name, content, request.getMediaType(), !wait);
-        if (wait) return channel -> client.execute(PutBank.ACTION, put, new RestToXContentListener<>(channel));
+        if (wait) return channel -> client.execute(PutBank.ACTION, put, new RestStatusToXContentListener<>(channel));
         return channel -> {
             BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());
             put.onStarted(accepted);

@@ -6,7 +6,7 @@ import java.util.List;
 import org.opensearch.hubness.transport.RebuildBank;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
-import org.opensearch.rest.action.RestToXContentListener;
+import org.opensearch.rest.action.RestStatusToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
 /**
@@ -32,7 +32,8 @@ final class RestRebuildBankHandler extends BaseRestHandler {
         // the action refuses a body or a bad name, once the security plugin authorised it
         boolean withBody = request.hasContent() && request.content().length() > 0;
         RebuildBank.Request rebuild = new RebuildBank.Request(name, withBody, !wait);
-        if (wait) return channel -> client.execute(RebuildBank.ACTION, rebuild, new RestToXContentListener<>(channel));
+        if (wait)
+            return channel -> client.execute(RebuildBank.ACTION, rebuild, new RestStatusToXContentListener<>(channel));
         return channel -> {
             BackgroundBuild accepted = new BackgroundBuild(channel, name, client.getLocalNodeId());
             rebuild.onStarted(accepted);

@@ -36,7 +36,7 @@ import org.opensearch.transport.client.node.NodeClient;
 /**
  * GET /_plugins/_hubness/banks/{name}, GET /_plugins/_hubness/banks and GET /_plugins/_hubness/banks/{name}/_hubs:
  * read from the cluster state this node applied (acknowledged changes are in it); one bank also asks every node what
- * it serves or refused and counts the documents of its index sources now (the drift since the build); the hubs come
+ * it serves, refused or keeps retrying, and counts the documents of its index sources now (the drift since the build); the hubs come
  * from the serving version as this node loaded it (checked against its digest). One permission for all three: who
  * may see a bank may see its hubs.
  */
@@ -131,14 +131,14 @@ public final class GetBank {
                     return;
                 }
                 // the nodes' report is the plugin's internal action: a viewer needs only bank/get
-                asPlugin.<NodesFanOut.Response<LoadBank.NodeState>>callAsync(
-                        l -> client.execute(LoadBank.ACTION, new LoadBank.Request(r.bank, false), l),
+                asPlugin.<BankNodes.Response>callAsync(
+                        l -> client.execute(BankNodes.ACTION, BankNodes.Request.now(r.bank), l),
                         ActionListener.wrap(
                                 nodes -> threadPool
                                         .generic()
                                         .execute(ActionRunnable.supply(
                                                 listener,
-                                                () -> BankResponse.one(record, LoadBank.views(nodes), drift(record)))),
+                                                () -> BankResponse.one(record, nodes.nodes(), drift(record)))),
                                 listener::onFailure));
             } catch (Exception e) {
                 listener.onFailure(e);

@@ -24,7 +24,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.transport.TransportAddress;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.transport.NodesFanOut.NodeResponse;
 
 /** The per-node operations share one wire format and one JSON shape (docs/api.md: stats, _clear_cache). */
@@ -86,34 +85,8 @@ class NodesFanOutTests {
                     .payload()
                     .bank());
         }
-        try (StreamInput in = sent(new NodesFanOut.NodeRequest<>(new LoadBank.Target("b", true)))) {
-            assertEquals(
-                    new LoadBank.Target("b", true), new NodesFanOut.NodeRequest<>(in, LoadBank.Target::new).payload());
+        try (StreamInput in = sent(new NodesFanOut.NodeRequest<>(new ClearCache.Scope("b")))) {
+            assertEquals(new ClearCache.Scope("b"), new NodesFanOut.NodeRequest<>(in, ClearCache.Scope::new).payload());
         }
-    }
-
-    @Test
-    void aLoadAnswerBecomesOneViewPerNodeAndPerFailure() throws Exception {
-        NodesFanOut.Response<LoadBank.NodeState> answer = new NodesFanOut.Response<>(
-                new ClusterName("c1"),
-                List.of(
-                        new NodeResponse<>(
-                                node("n1", "node-1"),
-                                new LoadBank.NodeState(new NodeBanks.BankOnNode(2L, null, null, 40))),
-                        new NodeResponse<>(
-                                node("n2", "node-2"),
-                                new LoadBank.NodeState(new NodeBanks.BankOnNode(1L, 2L, "fails its checksum", 0)))),
-                List.of(new FailedNodeException("n3", "node-3 left", null)),
-                LoadBank.FIELDS);
-        NodesFanOut.Response<LoadBank.NodeState> received;
-        try (StreamInput in = sent(answer)) {
-            received = LoadBank.ACTION.getResponseReader().read(in);
-        }
-        List<NodeView> views = LoadBank.views(received);
-        assertEquals(new NodeView("n1", "node-1", 2L, null, null, null), views.get(0));
-        assertEquals(new NodeView("n2", "node-2", 1L, 2L, "fails its checksum", null), views.get(1));
-        assertEquals("n3", views.get(2).nodeId());
-        assertEquals(3, views.size());
-        assertEquals(40, received.getNodes().get(0).result().state().documentsWarmed());
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.action.admin.indices.create.CreateIndexRequest;
@@ -241,10 +242,18 @@ public final class BankBlobs {
         float[] flat;
         try {
             flat = readChunks(bank, blob.blobId(), kind, blob.count(), blob.dimension());
-        } catch (RuntimeException e) {
+        } catch (BankRefusedException e) {
             throw new IllegalStateException(
                     "the vectors posted for [" + role + "] of bank [" + bank + "] cannot be read from [" + NAME + "] ("
                             + e.getMessage() + "); PUT the bank again with its vectors",
+                    e);
+        } catch (RuntimeException e) {
+            // the blobs are there but not readable now (a shard still recovering): nothing to re-post, only to wait
+            throw new OpenSearchStatusException(
+                    "the vectors posted for [" + role + "] of bank [" + bank + "] cannot be read from [" + NAME
+                            + "] right now (" + ExceptionsHelper.unwrapCause(e).getMessage() + "); retry once GET"
+                            + " _cluster/health/" + NAME + " is yellow or green",
+                    RestStatus.SERVICE_UNAVAILABLE,
                     e);
         }
         float[][] rows = new float[blob.count()][];
@@ -302,7 +311,17 @@ public final class BankBlobs {
                 get.add(NAME, BlobDocument.chunkId(bank, buildId, kind, c));
             MultiGetResponse r = asPlugin(() -> client.get().multiGet(get).actionGet());
             for (MultiGetItemResponse item : r.getResponses()) {
-                if (item.isFailed() || !item.getResponse().isExists()) {
+                if (item.isFailed()) {
+                    // the shard answered with a failure (not started yet, relocating): transient, never a refusal
+                    throw new OpenSearchStatusException(
+                            "bank [" + bank + "]: chunk [" + item.getId() + "] of [" + NAME + "] is not readable now: "
+                                    + ExceptionsHelper.unwrapCause(
+                                                    item.getFailure().getFailure())
+                                            .getMessage(),
+                            RestStatus.SERVICE_UNAVAILABLE,
+                            item.getFailure().getFailure());
+                }
+                if (!item.getResponse().isExists()) {
                     throw new BankRefusedException("bank [" + bank + "] is incomplete: chunk [" + item.getId()
                             + "] is missing from [" + NAME + "]");
                 }
