@@ -15,7 +15,9 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.hubness.build.BuildRunner;
+import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.Task;
+import org.opensearch.tasks.TaskManager;
 import org.opensearch.transport.TransportService;
 
 /**
@@ -67,6 +69,8 @@ public final class PutBank {
         private final BuildRunner runner;
         /** The coordinating node holds the banks while it builds: their bytes go in its request breaker. */
         private final CircuitBreakerService breakers;
+        /** Cancels the build's task (and its shard passes) when the bank is deleted while it builds. */
+        private final TaskManager tasks;
 
         @Inject
         public TransportAction(
@@ -74,6 +78,7 @@ public final class PutBank {
             super(NAME, t, f, Request::new);
             this.runner = runner;
             this.breakers = breakers;
+            this.tasks = t.getTaskManager();
         }
 
         private CircuitBreaker requestBreaker() {
@@ -83,7 +88,15 @@ public final class PutBank {
         @Override
         protected void doExecute(Task task, Request r, ActionListener<BankResponse> outcome) {
             ActionListener<BankResponse> listener = r.forTask(outcome);
-            runner.create(r.bank(), r::bodyMap, r.background(), requestBreaker(), r.started(), listener);
+            runner.create(
+                    r.bank(),
+                    r::bodyMap,
+                    r.background(),
+                    requestBreaker(),
+                    (CancellableTask) task,
+                    tasks,
+                    r.started(),
+                    listener);
         }
     }
 }
