@@ -248,11 +248,13 @@ public final class BuildRunner {
         /** Throws when the build was overtaken (409, nothing recorded) or its task cancelled (recorded as failed). */
         void checkpoint() {
             requireCurrent(name, ticket);
-            if (task.isCancelled()) {
-                throw new TaskCancelledException("the build of bank [" + name + "] version " + ticket.version()
-                        + " was cancelled (" + task.getReasonCancelled() + "); the serving version, if any, keeps "
-                        + "serving; POST _rebuild to build again");
-            }
+            if (task.isCancelled()) throw cancelled();
+        }
+
+        TaskCancelledException cancelled() {
+            return new TaskCancelledException("the build of bank [" + name + "] version " + ticket.version()
+                    + " was cancelled (" + task.getReasonCancelled() + "); the serving version, if any, keeps serving;"
+                    + " POST _rebuild to build again");
         }
 
         @Override
@@ -336,14 +338,24 @@ public final class BuildRunner {
 
     /** Records the failure (unless the build was overtaken: then nothing of it is left to record), then answers. */
     private void failed(Build build, Exception e) {
+        boolean cancelled =
+                build.task.isCancelled() || ExceptionsHelper.unwrapCause(e) instanceof TaskCancelledException;
+        if (cancelled
+                && !BankTransitions.isCurrentBuild(
+                        HubnessMetadata.of(clusterService.state()), build.name, build.ticket.buildId())) {
+            e = overtaken(build.name, build.ticket); // a DELETE cancels the build's task too
+        }
         if (e instanceof Overtaken) {
             end(build);
             build.listener.onFailure(e);
             return;
         }
+        if (cancelled) e = build.cancelled();
         logFailure(build.name, build.ticket, e);
         BankFailure failure = BankFailure.of(build.ticket.version(), e, threadPool.absoluteTimeInMillis());
         boolean abandon = build.abandonIfInvalid && e instanceof IllegalArgumentException;
+        // the caller of a cancelled build hears 409, as when a DELETE overtook it; the bank's failure keeps the type
+        Exception answer = cancelled ? new OpenSearchStatusException(e.getMessage(), RestStatus.CONFLICT, e) : e;
         asPlugin.<EndBuild.Response>callAsync(
                 l -> client.execute(
                         EndBuild.ACTION,
@@ -352,12 +364,12 @@ public final class BuildRunner {
                 ActionListener.wrap(
                         recorded -> {
                             end(build);
-                            build.listener.onFailure(e);
+                            build.listener.onFailure(answer);
                         },
                         again -> {
                             LOG.warn(() -> "could not record the failed build of bank [" + build.name + "]", again);
                             end(build);
-                            build.listener.onFailure(e);
+                            build.listener.onFailure(answer);
                         }));
     }
 
@@ -376,7 +388,9 @@ public final class BuildRunner {
 
     /** The caller's answer (and the bank's failure) says why: a stack trace only for the node's own faults (5xx). */
     private static void logFailure(String name, BuildTicket ticket, Exception e) {
-        if (SecurityRefusal.isRefusal(e)) {
+        if (e instanceof TaskCancelledException) {
+            LOG.info("build of bank [{}] version {} cancelled: {}", name, ticket.version(), e.getMessage());
+        } else if (SecurityRefusal.isRefusal(e)) {
             LOG.debug("build of bank [{}] version {} refused: {}", name, ticket.version(), e.getMessage());
         } else if (ExceptionsHelper.status(e).getStatus() < 500) {
             LOG.info("build of bank [{}] version {} failed: {}", name, ticket.version(), e.getMessage());
