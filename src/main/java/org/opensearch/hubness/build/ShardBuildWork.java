@@ -87,7 +87,9 @@ public final class ShardBuildWork {
                     e.getByteLimit(),
                     e.getDurability());
         }
-        ActionListener<Outcome> releasing = ActionListener.runAfter(listener, () -> breaker.addWithoutBreaking(-bytes));
+        // given back before the copy's answer goes out: once the coordinator hears of every copy, the bytes are free
+        ActionListener<Outcome> releasing =
+                ActionListener.runBefore(listener, () -> breaker.addWithoutBreaking(-bytes));
         try {
             float[][] banks = blobs.readBuildVectors(
                     spec.bank(),
