@@ -338,6 +338,7 @@ public final class BuildRunner {
 
     /** Records the failure (unless the build was overtaken: then nothing of it is left to record), then answers. */
     private void failed(Build build, Exception e) {
+        clusterService.removeListener(build); // recording the failure ends the running build: no reason to cancel it
         boolean cancelled =
                 build.task.isCancelled() || ExceptionsHelper.unwrapCause(e) instanceof TaskCancelledException;
         if (cancelled
