@@ -9,7 +9,10 @@ import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.threadpool.FixedExecutorBuilder;
 
-/** The steps of a bank build's pass run here (every core by default), never on search or transport threads. */
+/**
+ * A bank build runs here (every core by default), never on search, transport or generic threads: the coordinator's
+ * steps between two answers, a shard pass's chunk reads and its steps. Nothing here waits for another task of the pool.
+ */
 public final class BuildPool {
 
     public static final String NAME = "hubness_build";

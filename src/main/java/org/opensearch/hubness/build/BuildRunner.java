@@ -1,16 +1,24 @@
 package org.opensearch.hubness.build;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.support.ThreadedActionListener;
+import org.opensearch.cluster.ClusterChangedEvent;
+import org.opensearch.cluster.ClusterStateListener;
 import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.CheckedConsumer;
 import org.opensearch.common.UUIDs;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.tasks.TaskCancelledException;
+import org.opensearch.core.tasks.TaskId;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.PostedVectors;
@@ -32,15 +40,17 @@ import org.opensearch.hubness.transport.BankResponse;
 import org.opensearch.hubness.transport.EndBuild;
 import org.opensearch.hubness.transport.NodeView;
 import org.opensearch.hubness.transport.StartBuild;
+import org.opensearch.tasks.CancellableTask;
+import org.opensearch.tasks.TaskManager;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
 /**
  * Runs one build the way the cluster manager coordinates it: record the start (the cluster manager refuses a second
  * build or an existing name), compute the version on this node's build pool, write its blobs, then ask the cluster
- * manager to publish it — which it does only if this build is still the bank's running build — and answer once every
- * node holds or refused it (each loads it from its cluster state; {@link BankNodes} only listens). Whatever fails
- * ends the build as failed (the serving version keeps serving). Unreferenced blobs are cleaned afterwards.
+ * manager to publish it — which it does only if this build is still the bank's running build — and wait until every
+ * node loaded it. Whatever fails ends the build as failed (the serving version keeps serving). Unreferenced blobs
+ * are cleaned afterwards.
  */
 public final class BuildRunner {
 
@@ -77,18 +87,21 @@ public final class BuildRunner {
 
     /**
      * PUT of a parsed, validated definition: checks every source as the caller (403) and reserves the banks' bytes in
-     * this node's request breaker (429), all before anything is recorded; then builds version 1.
+     * this node's request breaker (429), all before anything is recorded; then builds version 1. Runs on the build
+     * pool; {@code task} cancelled (or the bank deleted) stops the build and its shard passes.
      */
     public void create(
             BankDefinition def,
             boolean background,
             CircuitBreaker requestBreaker,
+            CancellableTask task,
+            TaskManager tasks,
             ActionListener<BuildTicket> started,
             ActionListener<BankResponse> listener) {
         String name = def.name();
-        threadPool.generic().execute(() -> {
-            BuildTicket ticket;
+        threadPool.executor(BuildPool.NAME).execute(() -> {
             BuildMemory reserved = BuildMemory.NONE;
+            StartBuild.Request start;
             try {
                 // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
                 VectorFieldSpec gallery = sources.requireWholeSources(def);
@@ -101,32 +114,29 @@ public final class BuildRunner {
                 reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
                 String buildId = UUIDs.randomBase64UUID();
                 BankDefinition stored = PostedVectors.forStorage(def, buildId);
-                ticket = asPlugin.call(() -> client.execute(
-                                        StartBuild.ACTION,
-                                        new StartBuild.Request(name, stored, buildId, clusterService.localNode()))
-                                .actionGet())
-                        .ticket();
+                start = new StartBuild.Request(name, stored, buildId, clusterService.localNode());
             } catch (Exception e) {
                 reserved.close();
                 notifyFailure(started, listener, e);
                 return;
             }
-            if (started != null) started.onResponse(ticket);
             BankDefinition inMemory = def;
             BuildMemory memory = reserved;
-            // the coordination waits on the fan-out, whose steps run on the build pool: never on the build pool itself
-            threadPool
-                    .generic()
-                    .execute(() -> run(
-                            name,
-                            ticket,
-                            () -> {
-                                PostedVectors.store(blobs, inMemory, ticket.buildId());
-                                return inMemory;
+            asPlugin.<StartBuild.Response>callAsync(
+                    l -> client.execute(StartBuild.ACTION, start, l),
+                    onPool(
+                            s -> {
+                                BuildTicket ticket = s.ticket();
+                                if (started != null) started.onResponse(ticket);
+                                run(new Build(name, ticket, task, tasks, !background, memory, listener), () -> {
+                                    PostedVectors.store(blobs, inMemory, ticket.buildId());
+                                    return inMemory;
+                                });
                             },
-                            !background,
-                            memory,
-                            listener));
+                            e -> {
+                                memory.close();
+                                notifyFailure(started, listener, e);
+                            }));
         });
     }
 
@@ -138,35 +148,37 @@ public final class BuildRunner {
     public void rebuild(
             String name,
             CircuitBreaker requestBreaker,
+            CancellableTask task,
+            TaskManager tasks,
             ActionListener<BuildTicket> started,
             ActionListener<BankResponse> listener) {
-        threadPool.generic().execute(() -> {
-            StartBuild.Response s;
+        threadPool.executor(BuildPool.NAME).execute(() -> {
             BuildMemory reserved = BuildMemory.NONE;
             try {
                 BankDefinition.validateName(name);
                 reserved = reserveReadableSources(name, requestBreaker);
-                s = asPlugin.call(() -> client.execute(
-                                StartBuild.ACTION,
-                                new StartBuild.Request(
-                                        name, null, UUIDs.randomBase64UUID(), clusterService.localNode()))
-                        .actionGet());
             } catch (Exception e) {
                 reserved.close();
                 notifyFailure(started, listener, e);
                 return;
             }
-            if (started != null) started.onResponse(s.ticket());
             BuildMemory memory = reserved;
-            threadPool
-                    .generic()
-                    .execute(() -> run(
-                            name,
-                            s.ticket(),
-                            () -> PostedVectors.resolve(blobs, s.definition()),
-                            false,
-                            memory,
-                            listener));
+            asPlugin.<StartBuild.Response>callAsync(
+                    l -> client.execute(
+                            StartBuild.ACTION,
+                            new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode()),
+                            l),
+                    onPool(
+                            s -> {
+                                if (started != null) started.onResponse(s.ticket());
+                                run(
+                                        new Build(name, s.ticket(), task, tasks, false, memory, listener),
+                                        () -> PostedVectors.resolve(blobs, s.definition()));
+                            },
+                            e -> {
+                                memory.close();
+                                notifyFailure(started, listener, e);
+                            }));
         });
     }
 
@@ -195,51 +207,124 @@ public final class BuildRunner {
         listener.onFailure(e);
     }
 
-    private void run(
-            String name,
-            BuildTicket ticket,
-            Supplier<BankDefinition> definition,
-            boolean abandonIfInvalid,
-            BuildMemory memory,
-            ActionListener<BankResponse> listener) {
+    /**
+     * One recorded build: its ticket, its task and what it holds. Cancelled when its task is cancelled, and (through a
+     * cluster-state listener) as soon as it is no longer the bank's running build (a DELETE, a departed node).
+     */
+    private final class Build implements ClusterStateListener {
+        final String name;
+        final BuildTicket ticket;
+        final CancellableTask task;
+        final TaskManager tasks;
+        final boolean abandonIfInvalid;
+        final BuildMemory memory;
+        final ActionListener<BankResponse> listener;
+        private final AtomicBoolean cancelling = new AtomicBoolean();
+
+        Build(
+                String name,
+                BuildTicket ticket,
+                CancellableTask task,
+                TaskManager tasks,
+                boolean abandonIfInvalid,
+                BuildMemory memory,
+                ActionListener<BankResponse> listener) {
+            this.name = name;
+            this.ticket = ticket;
+            this.task = task;
+            this.tasks = tasks;
+            this.abandonIfInvalid = abandonIfInvalid;
+            this.memory = memory;
+            this.listener = listener;
+        }
+
+        /** Throws when the build was overtaken (409, nothing recorded) or its task cancelled (recorded as failed). */
+        void checkpoint() {
+            requireCurrent(name, ticket);
+            if (task.isCancelled()) throw cancelled();
+        }
+
+        TaskCancelledException cancelled() {
+            return new TaskCancelledException("the build of bank [" + name + "] version " + ticket.version()
+                    + " was cancelled (" + task.getReasonCancelled() + "); the serving version, if any, keeps serving;"
+                    + " POST _rebuild to build again");
+        }
+
+        @Override
+        public void clusterChanged(ClusterChangedEvent event) {
+            if (BankTransitions.isCurrentBuild(HubnessMetadata.of(event.state()), name, ticket.buildId())) return;
+            if (!cancelling.compareAndSet(false, true)) return;
+            // stops the shard passes on every node now, not when the coordinator next looks
+            threadPool
+                    .generic()
+                    .execute(() -> tasks.cancelTaskAndDescendants(
+                            task,
+                            "bank [" + name + "] was deleted or its build ended",
+                            false,
+                            ActionListener.wrap(() -> {})));
+        }
+    }
+
+    private void run(Build build, Supplier<BankDefinition> definition) {
+        clusterService.addListener(build);
+        String name = build.name;
+        BuildTicket ticket = build.ticket;
+        ActionListener<BankResponse> finish = ActionListener.wrap(
+                response -> {
+                    end(build);
+                    build.listener.onResponse(response);
+                },
+                e -> failed(build, e));
         try {
             BankDefinition def = definition.get();
-            requireCurrent(name, ticket);
-            GalleryBuild.Result result = new GalleryBuild(
-                            client, clusterService, settings, asPlugin, blobs, () -> requireCurrent(name, ticket))
-                    .run(def, ticket);
-            requireCurrent(name, ticket);
-            LoadedBank bank = result.bank();
-            String sha = blobs.writeVersion(bank);
-            BankVersion version = new BankVersion(
-                    ticket.version(),
-                    ticket.buildId(),
-                    sha,
-                    bank.dimension(),
-                    bank.queryBankSize(),
-                    bank.galleryBankSize(),
-                    result.report());
-            if (!asPlugin.call(() -> client.execute(
-                                    EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version))
-                            .actionGet())
-                    .applied()) {
-                throw overtaken(name, ticket);
-            }
-            // every node loads the version from the cluster state it applied; each answers once it holds or refused it
-            asPlugin.<BankNodes.Response>callAsync(
-                    l -> client.execute(BankNodes.ACTION, BankNodes.Request.whenSettled(name, ticket.buildId()), l),
-                    ActionListener.wrap(
-                            settled -> answerPublished(name, ticket, settled.nodes(), listener), listener::onFailure));
+            build.checkpoint();
+            new GalleryBuild(
+                            client,
+                            clusterService,
+                            threadPool,
+                            settings,
+                            asPlugin,
+                            blobs,
+                            new TaskId(clusterService.localNode().getId(), build.task.getId()),
+                            build::checkpoint)
+                    .run(def, ticket, onPool(result -> publish(build, result, finish), finish::onFailure));
         } catch (Exception e) {
-            if (!(e instanceof Overtaken)) {
-                logFailure(name, ticket, e);
-                endAsFailed(name, ticket, e, abandonIfInvalid && e instanceof IllegalArgumentException);
-            }
-            listener.onFailure(e);
-        } finally {
-            memory.close(); // the banks are written and dropped by now, whether the build published, failed or lost
-            janitor.cleanLater(name);
+            finish.onFailure(e);
         }
+    }
+
+    /** Writes the version's blobs, asks the cluster manager to publish it, then waits until every node settled on it. */
+    private void publish(Build build, GalleryBuild.Result result, ActionListener<BankResponse> finish) {
+        String name = build.name;
+        BuildTicket ticket = build.ticket;
+        build.checkpoint();
+        LoadedBank bank = result.bank();
+        String sha = blobs.writeVersion(bank);
+        BankVersion version = new BankVersion(
+                ticket.version(),
+                ticket.buildId(),
+                sha,
+                bank.dimension(),
+                bank.queryBankSize(),
+                bank.galleryBankSize(),
+                result.report());
+        build.checkpoint(); // the last look: once published, the build is done, cancelled or not
+        clusterService.removeListener(build); // publishing ends the running build: that is no reason to cancel it
+        asPlugin.<EndBuild.Response>callAsync(
+                l -> client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version), l),
+                ActionListener.wrap(
+                        published -> {
+                            if (!published.applied()) throw overtaken(name, ticket);
+                            // every node loads the version from the cluster state it applied; each answers once
+                            // it holds or refused it
+                            asPlugin.<BankNodes.Response>callAsync(
+                                    l -> client.execute(
+                                            BankNodes.ACTION, BankNodes.Request.whenSettled(name, ticket.buildId()), l),
+                                    ActionListener.wrap(
+                                            settled -> answerPublished(name, ticket, settled.nodes(), finish),
+                                            finish::onFailure));
+                        },
+                        finish::onFailure));
     }
 
     /** 200 when every node holds the published version; else the bank with the nodes that do not, and why (429/503). */
@@ -250,25 +335,67 @@ public final class BuildRunner {
         else listener.onResponse(BankResponse.published(record, nodes));
     }
 
+    /** Records the failure (unless the build was overtaken: then nothing of it is left to record), then answers. */
+    private void failed(Build build, Exception e) {
+        clusterService.removeListener(build); // recording the failure ends the running build: no reason to cancel it
+        boolean cancelled =
+                build.task.isCancelled() || ExceptionsHelper.unwrapCause(e) instanceof TaskCancelledException;
+        if (cancelled
+                && !BankTransitions.isCurrentBuild(
+                        HubnessMetadata.of(clusterService.state()), build.name, build.ticket.buildId())) {
+            e = overtaken(build.name, build.ticket); // a DELETE cancels the build's task too
+        }
+        if (e instanceof Overtaken) {
+            end(build);
+            build.listener.onFailure(e);
+            return;
+        }
+        if (cancelled) e = build.cancelled();
+        logFailure(build.name, build.ticket, e);
+        BankFailure failure = BankFailure.of(build.ticket.version(), e, threadPool.absoluteTimeInMillis());
+        boolean abandon = build.abandonIfInvalid && e instanceof IllegalArgumentException;
+        // the caller of a cancelled build hears 409, as when a DELETE overtook it; the bank's failure keeps the type
+        Exception answer = cancelled ? new OpenSearchStatusException(e.getMessage(), RestStatus.CONFLICT, e) : e;
+        asPlugin.<EndBuild.Response>callAsync(
+                l -> client.execute(
+                        EndBuild.ACTION,
+                        EndBuild.Request.failed(build.name, build.ticket.buildId(), failure, abandon),
+                        l),
+                ActionListener.wrap(
+                        recorded -> {
+                            end(build);
+                            build.listener.onFailure(answer);
+                        },
+                        again -> {
+                            LOG.warn(() -> "could not record the failed build of bank [" + build.name + "]", again);
+                            end(build);
+                            build.listener.onFailure(answer);
+                        }));
+    }
+
+    /** The banks are written and dropped by now, whether the build published, failed, was cancelled or lost. */
+    private void end(Build build) {
+        clusterService.removeListener(build);
+        build.memory.close();
+        janitor.cleanLater(build.name);
+    }
+
+    /** A listener that runs {@code next} on the build pool (it writes blobs and merges), else fails with {@code onFailure}. */
+    private <T> ActionListener<T> onPool(CheckedConsumer<T, Exception> next, Consumer<Exception> onFailure) {
+        return new ThreadedActionListener<>(
+                LOG, threadPool, BuildPool.NAME, ActionListener.wrap(next, onFailure), false);
+    }
+
     /** The caller's answer (and the bank's failure) says why: a stack trace only for the node's own faults (5xx). */
     private static void logFailure(String name, BuildTicket ticket, Exception e) {
-        if (SecurityRefusal.isRefusal(e)) {
+        if (e instanceof TaskCancelledException) {
+            LOG.info("build of bank [{}] version {} cancelled: {}", name, ticket.version(), e.getMessage());
+        } else if (SecurityRefusal.isRefusal(e)) {
             LOG.debug("build of bank [{}] version {} refused: {}", name, ticket.version(), e.getMessage());
         } else if (ExceptionsHelper.status(e).getStatus() < 500) {
             LOG.info("build of bank [{}] version {} failed: {}", name, ticket.version(), e.getMessage());
         } else {
             LOG.warn(() -> "build of bank [" + name + "] version " + ticket.version() + " failed", e);
-        }
-    }
-
-    private void endAsFailed(String name, BuildTicket ticket, Exception e, boolean abandon) {
-        try {
-            BankFailure failure = BankFailure.of(ticket.version(), e, threadPool.absoluteTimeInMillis());
-            asPlugin.call(() -> client.execute(
-                            EndBuild.ACTION, EndBuild.Request.failed(name, ticket.buildId(), failure, abandon))
-                    .actionGet());
-        } catch (RuntimeException again) {
-            LOG.warn(() -> "could not record the failed build of bank [" + name + "]", again);
         }
     }
 

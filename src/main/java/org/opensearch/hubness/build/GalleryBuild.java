@@ -14,16 +14,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.support.ThreadedActionListener;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.CheckedConsumer;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.support.DefaultShardOperationFailedException;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.tasks.TaskId;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.BankHubs;
 import org.opensearch.hubness.bank.LoadedBank;
@@ -43,6 +49,7 @@ import org.opensearch.hubness.transport.ReadBankVectors;
 import org.opensearch.hubness.transport.ShardBuildPass;
 import org.opensearch.hubness.transport.ShardFanOut;
 import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 
 /**
@@ -50,7 +57,8 @@ import org.opensearch.transport.client.Client;
  * their indices' shards ({@link ReadBankVectors}), fans the gallery pass out to every started copy of the gallery's
  * shards ({@link ShardBuildPass}; each fills its node's terms cache on the way), keeps one partial per shard (the
  * primary's when it answered), merges them and names the activation sets. A shard that no copy answered is asked again
- * on the copies then started, a few times, while the build is current. Blocking: runs on a generic thread.
+ * on the copies then started, a few times (a scheduled retry), while the build is current and not cancelled. Nothing
+ * waits: each step runs on the build pool when the one before answered; the fan-outs are children of the build's task.
  */
 final class GalleryBuild {
 
@@ -66,8 +74,14 @@ final class GalleryBuild {
     private final HubnessSettings settings;
     private final SystemIndexAccess asPlugin;
     private final BankBlobs blobs;
-    /** Throws when the build was overtaken (deleted, re-created, failed): checked before every retry. */
-    private final Runnable requireCurrent;
+    private final ThreadPool threadPool;
+    /** The build's task: the parent of the fan-outs, so cancelling the build cancels them. */
+    private final TaskId buildTask;
+    /**
+     * Throws when the build was overtaken (deleted, re-created, failed) or cancelled: checked between steps, when a
+     * fan-out answered and before every retry.
+     */
+    private final Runnable checkpoint;
 
     private final SourceVisibility sources;
     /** Documents with the vector field in each index bank source when the build read it (GET's drift counts). */
@@ -76,28 +90,64 @@ final class GalleryBuild {
     GalleryBuild(
             Client client,
             ClusterService clusterService,
+            ThreadPool threadPool,
             HubnessSettings settings,
             SystemIndexAccess asPlugin,
             BankBlobs blobs,
-            Runnable requireCurrent) {
+            TaskId buildTask,
+            Runnable checkpoint) {
         this.client = client;
         this.blobs = blobs;
         this.clusterService = clusterService;
+        this.threadPool = threadPool;
         this.settings = settings;
         this.asPlugin = asPlugin;
-        this.requireCurrent = requireCurrent;
+        this.buildTask = buildTask;
+        this.checkpoint = checkpoint;
         this.sources = new SourceVisibility(client, asPlugin);
     }
 
-    Result run(BankDefinition def, BuildTicket ticket) {
+    /** Computes the version; runs on the build pool, answers there (or with the first failure). */
+    void run(BankDefinition def, BuildTicket ticket, ActionListener<Result> listener) {
         long started = System.currentTimeMillis();
         // checked again as the caller when the reads start (BuildRunner checked before recording the build)
         VectorFieldSpec gallery = sources.requireWhole("gallery", def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());
+        load(
+                "query_bank",
+                def.queryBank(),
+                gallery,
+                onPool(
+                        listener,
+                        queryBank -> load(
+                                "gallery_bank",
+                                def.galleryBank(),
+                                gallery,
+                                onPool(
+                                        listener,
+                                        galleryBank -> pass(
+                                                def,
+                                                ticket,
+                                                gallery,
+                                                similarity,
+                                                queryBank,
+                                                galleryBank,
+                                                started,
+                                                listener)))));
+    }
+
+    /** The gallery pass over every shard, then the merge: the version and its report. */
+    private void pass(
+            BankDefinition def,
+            BuildTicket ticket,
+            VectorFieldSpec gallery,
+            Similarity similarity,
+            float[] queryBank,
+            float[] galleryBank,
+            long started,
+            ActionListener<Result> listener) {
+        checkpoint.run();
         int d = gallery.dimension();
-        float[] queryBank = def.queryBank() == null ? new float[0] : load("query_bank", def.queryBank(), gallery);
-        float[] galleryBank =
-                def.galleryBank() == null ? new float[0] : load("gallery_bank", def.galleryBank(), gallery);
         int mq = queryBank.length / d, mg = galleryBank.length / d;
         similarity.prepareRows(queryBank, mq, d);
         similarity.prepareRows(galleryBank, mg, d);
@@ -119,14 +169,44 @@ final class GalleryBuild {
                 mg,
                 vectorsDigest);
         long passStarted = System.nanoTime();
-        Map<Integer, ShardBuildPass.ShardResult> chosen = onEveryShard(
+        this.<ShardBuildPass.ShardResult, ShardBuildPass.ShardResult>onEveryShard(
                 gallery.index(),
                 "gallery pass",
-                shards -> asPlugin.call(
-                        () -> client.execute(ShardBuildPass.ACTION, new ShardBuildPass.Request(spec, shards))
-                                .actionGet()),
-                GalleryBuild::oneCopyPerShard);
-        long passNanos = System.nanoTime() - passStarted;
+                (shards, answered) -> {
+                    ShardBuildPass.Request request = new ShardBuildPass.Request(spec, shards);
+                    request.setParentTask(buildTask);
+                    asPlugin.callAsync(l -> client.execute(ShardBuildPass.ACTION, request, l), answered);
+                },
+                GalleryBuild::oneCopyPerShard,
+                onPool(
+                        listener,
+                        chosen -> listener.onResponse(merge(
+                                def,
+                                ticket,
+                                gallery,
+                                similarity,
+                                spec,
+                                queryBank,
+                                galleryBank,
+                                chosen,
+                                started,
+                                System.nanoTime() - passStarted))));
+    }
+
+    private Result merge(
+            BankDefinition def,
+            BuildTicket ticket,
+            VectorFieldSpec gallery,
+            Similarity similarity,
+            PassSpec spec,
+            float[] queryBank,
+            float[] galleryBank,
+            Map<Integer, ShardBuildPass.ShardResult> chosen,
+            long started,
+            long passNanos) {
+        checkpoint.run();
+        int d = gallery.dimension();
+        int mq = spec.queryBankSize(), mg = spec.galleryBankSize();
         PassPartial total = spec.pass(queryBank, galleryBank).emptyPartial();
         Map<Long, String> ids = new HashMap<>();
         for (ShardBuildPass.ShardResult r : chosen.values()) {
@@ -184,7 +264,12 @@ final class GalleryBuild {
         return new Result(bank, report);
     }
 
-    private float[] load(String what, VectorSource source, VectorFieldSpec gallery) {
+    /** The bank's rows, flat: posted, or read from its index's shards; an absent bank is empty. */
+    private void load(String what, VectorSource source, VectorFieldSpec gallery, ActionListener<float[]> listener) {
+        if (source == null) {
+            listener.onResponse(new float[0]);
+            return;
+        }
         int d = gallery.dimension();
         if (source.kind() == VectorSource.Kind.VECTORS) {
             float[][] rows = source.vectors();
@@ -196,7 +281,8 @@ final class GalleryBuild {
                 }
                 System.arraycopy(rows[i], 0, flat, i * d, d);
             }
-            return flat;
+            listener.onResponse(flat);
+            return;
         }
         String index, field;
         int limit;
@@ -224,19 +310,25 @@ final class GalleryBuild {
             limit = source.maxSize();
             seed = DocKeys.GALLERY_SEED;
         }
-        Map<Integer, ReadBankVectors.ShardResult> shards = onEveryShard(
+        this.<ReadBankVectors.ShardResult, ReadBankVectors.ShardResult>onEveryShard(
                 index,
                 what,
-                wanted -> asPlugin.call(() -> client.execute(
-                                ReadBankVectors.ACTION,
-                                new ReadBankVectors.Request(index, field, d, limit, seed, wanted))
-                        .actionGet()),
+                (wanted, answered) -> {
+                    ReadBankVectors.Request request = new ReadBankVectors.Request(index, field, d, limit, seed, wanted);
+                    request.setParentTask(buildTask);
+                    asPlugin.callAsync(l -> client.execute(ReadBankVectors.ACTION, request, l), answered);
+                },
                 results -> {
                     Map<Integer, ReadBankVectors.ShardResult> byShard = new HashMap<>();
                     for (ReadBankVectors.ShardResult r : results)
                         byShard.put(r.shardId().id(), r);
                     return byShard;
-                });
+                },
+                onPool(listener, shards -> listener.onResponse(flatten(what, index, d, limit, shards))));
+    }
+
+    private static float[] flatten(
+            String what, String index, int d, int limit, Map<Integer, ReadBankVectors.ShardResult> shards) {
         List<List<ShardSample.Row>> lists = new ArrayList<>();
         for (ReadBankVectors.ShardResult r : shards.values()) lists.add(r.rows());
         List<ShardSample.Row> rows = ShardSample.merge(lists, limit);
@@ -262,21 +354,60 @@ final class GalleryBuild {
 
     /**
      * Runs a fan-out until every shard of the index has a result: the shards no copy answered are asked again (on the
-     * copies started by then) up to {@link #ATTEMPTS} times while the build is current. A failure that is the data's
-     * fault (a bad vector, a wrong dimension) ends the build at once with that message.
+     * copies started by then) up to {@link #ATTEMPTS} times, after a scheduled delay, while the build is current and
+     * not cancelled. A failure that is the data's fault (a bad vector, a wrong dimension) ends the build at once with
+     * that message.
      */
-    private <T extends Writeable, S> Map<Integer, S> onEveryShard(
+    private <T extends Writeable, S> void onEveryShard(
             String index,
             String what,
-            Function<Set<Integer>, ShardFanOut.Response<T>> call,
-            Function<List<T>, Map<Integer, S>> results) {
-        Map<Integer, S> done = new HashMap<>();
-        for (int attempt = 1; ; attempt++) {
-            IndexMetadata meta = clusterService.state().metadata().index(index);
-            if (meta == null) throw new IllegalArgumentException("index [" + index + "] does not exist");
-            Set<Integer> missing = new TreeSet<>();
-            for (int s = 0; s < meta.getNumberOfShards(); s++) if (!done.containsKey(s)) missing.add(s);
-            ShardFanOut.Response<T> response = call.apply(missing);
+            BiConsumer<Set<Integer>, ActionListener<ShardFanOut.Response<T>>> call,
+            Function<List<T>, Map<Integer, S>> results,
+            ActionListener<Map<Integer, S>> listener) {
+        new EveryShard<>(index, what, call, results, listener).attempt(1);
+    }
+
+    /** The state of one {@link #onEveryShard}: the shards answered so far. */
+    private final class EveryShard<T extends Writeable, S> {
+        private final String index;
+        private final String what;
+        private final BiConsumer<Set<Integer>, ActionListener<ShardFanOut.Response<T>>> call;
+        private final Function<List<T>, Map<Integer, S>> results;
+        private final ActionListener<Map<Integer, S>> listener;
+        private final Map<Integer, S> done = new HashMap<>();
+
+        EveryShard(
+                String index,
+                String what,
+                BiConsumer<Set<Integer>, ActionListener<ShardFanOut.Response<T>>> call,
+                Function<List<T>, Map<Integer, S>> results,
+                ActionListener<Map<Integer, S>> listener) {
+            this.index = index;
+            this.what = what;
+            this.call = call;
+            this.results = results;
+            this.listener = listener;
+        }
+
+        void attempt(int attempt) {
+            Set<Integer> missing;
+            try {
+                checkpoint.run();
+                IndexMetadata meta = clusterService.state().metadata().index(index);
+                if (meta == null) throw new IllegalArgumentException("index [" + index + "] does not exist");
+                missing = new TreeSet<>();
+                for (int s = 0; s < meta.getNumberOfShards(); s++) if (!done.containsKey(s)) missing.add(s);
+            } catch (Exception e) {
+                listener.onFailure(e);
+                return;
+            }
+            call.accept(
+                    missing,
+                    ActionListener.wrap(response -> answered(attempt, missing, response), listener::onFailure));
+        }
+
+        private void answered(int attempt, Set<Integer> missing, ShardFanOut.Response<T> response) {
+            checkpoint.run(); // a cancelled build's passes answer their cancellation: it is not a shard's fault
             for (Map.Entry<Integer, S> e : results.apply(response.results()).entrySet())
                 done.putIfAbsent(e.getKey(), e.getValue());
             List<String> reasons = new ArrayList<>();
@@ -289,7 +420,10 @@ final class GalleryBuild {
                 reasons.add("[" + f.shardId() + "] " + f.reason());
             }
             missing.removeAll(done.keySet());
-            if (missing.isEmpty()) return done;
+            if (missing.isEmpty()) {
+                listener.onResponse(done);
+                return;
+            }
             String why = "shards " + missing + " of [" + index + "] gave no " + what + " result ("
                     + (reasons.isEmpty() ? "no started copy" : String.join("; ", reasons)) + ")";
             if (attempt == ATTEMPTS) {
@@ -298,13 +432,10 @@ final class GalleryBuild {
                         RestStatus.SERVICE_UNAVAILABLE);
             }
             LOG.info("{}; asking their copies again", why);
-            try {
-                Thread.sleep(RETRY_DELAY_MILLIS * attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the shards of [" + index + "]", e);
-            }
-            requireCurrent.run();
+            threadPool.schedule(
+                    () -> attempt(attempt + 1),
+                    TimeValue.timeValueMillis(RETRY_DELAY_MILLIS * attempt),
+                    BuildPool.NAME);
         }
     }
 
@@ -319,6 +450,12 @@ final class GalleryBuild {
             all.add(new BankHubs.Hub(id, e.getValue()));
         }
         return BankHubs.top(counts.k(), counts.documents(), counts.skewness(), all);
+    }
+
+    /** A listener that runs {@code next} on the build pool, and fails {@code failTo} with whatever it throws. */
+    private <T> ActionListener<T> onPool(ActionListener<?> failTo, CheckedConsumer<T, Exception> next) {
+        return new ThreadedActionListener<>(
+                LOG, threadPool, BuildPool.NAME, ActionListener.wrap(next, failTo::onFailure), false);
     }
 
     private static Set<String> names(Set<Long> keys, Map<Long, String> ids) {

@@ -7,12 +7,16 @@ package org.opensearch.hubness.build;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.opensearch.action.ActionRunnable;
 import org.opensearch.cluster.routing.ShardRouting;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
+import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.cache.DocTermsCache;
@@ -55,11 +59,20 @@ public final class ShardBuildWork {
     /**
      * Reserves the banks' bytes in the node's request breaker (they live as long as this request, like an
      * aggregation's; the plugin's own breaker accounts the versions a node keeps), reads them from storage, runs
-     * the pass, and gives the bytes back whatever happens. A node's shard copies run one after another, so a node
-     * holds one copy of the banks at a time; a breaker refusal fails this copy with the breaker's message (another
-     * copy may answer).
+     * the pass, and gives the bytes and the searcher back whatever happens: done, failed or cancelled. Runs on the
+     * build pool and waits for nothing; the pass asks {@code cancelled} between chunks. A node's shard copies run one
+     * after another, so a node holds one copy of the banks at a time; a breaker refusal fails this copy with the
+     * breaker's message (another copy may answer).
      */
-    public Outcome run(PassSpec spec, ShardRouting routing) throws IOException {
+    public void run(PassSpec spec, ShardRouting routing, BooleanSupplier cancelled, ActionListener<Outcome> listener) {
+        threadPool
+                .executor(BuildPool.NAME)
+                .execute(ActionRunnable.wrap(listener, l -> start(spec, routing, cancelled, l)));
+    }
+
+    private void start(PassSpec spec, ShardRouting routing, BooleanSupplier cancelled, ActionListener<Outcome> listener)
+            throws IOException {
+        if (cancelled.getAsBoolean()) throw new TaskCancelledException("the build's shard pass was cancelled");
         CircuitBreaker breaker = breakers.getBreaker(CircuitBreaker.REQUEST);
         long bytes = spec.vectorBytes();
         try {
@@ -74,6 +87,9 @@ public final class ShardBuildWork {
                     e.getByteLimit(),
                     e.getDurability());
         }
+        // given back before the copy's answer goes out: once the coordinator hears of every copy, the bytes are free
+        ActionListener<Outcome> releasing =
+                ActionListener.runBefore(listener, () -> breaker.addWithoutBreaking(-bytes));
         try {
             float[][] banks = blobs.readBuildVectors(
                     spec.bank(),
@@ -82,14 +98,19 @@ public final class ShardBuildWork {
                     spec.galleryBankSize(),
                     spec.dimension(),
                     spec.vectorsDigest());
-            return runPass(spec, routing, banks[0], banks[1]);
-        } finally {
-            breaker.addWithoutBreaking(-bytes);
+            runPass(spec, routing, banks[0], banks[1], cancelled, releasing);
+        } catch (Exception e) {
+            releasing.onFailure(e);
         }
     }
 
-    private Outcome runPass(PassSpec spec, ShardRouting routing, float[] queryBank, float[] galleryBank)
-            throws IOException {
+    private void runPass(
+            PassSpec spec,
+            ShardRouting routing,
+            float[] queryBank,
+            float[] galleryBank,
+            BooleanSupplier cancelled,
+            ActionListener<Outcome> listener) {
         IndexShard shard = indices.indexServiceSafe(routing.index()).getShard(routing.id());
         LoadedBank building = spec.asBuilding(queryBank, galleryBank);
         int threads = Math.max(1, threadPool.info(BuildPool.NAME).getMax());
@@ -101,14 +122,28 @@ public final class ShardBuildWork {
                 threadPool.executor(BuildPool.NAME),
                 threads,
                 spec.stepRows());
-        ShardPass.Outcome outcome;
-        try (Engine.Searcher searcher = shard.acquireSearcher("hubness-build")) {
-            outcome = pass.run(searcher.getIndexReader(), (leaf, docs, terms) -> {
-                Object key = cache.segmentKey(leaf);
-                // a refusal (budget, breaker) is fine: searches and later loads fill the terms
-                if (key != null) cache.putAll(building, key, leaf.reader().maxDoc(), docs, terms);
-            });
+        Engine.Searcher searcher = shard.acquireSearcher("hubness-build");
+        // the searcher is released once the pass has ended, however it ended, before the listener hears of it
+        ActionListener<ShardPass.Outcome> closing = ActionListener.runBefore(
+                ActionListener.wrap(outcome -> listener.onResponse(serialized(outcome)), listener::onFailure),
+                searcher::close);
+        try {
+            pass.run(
+                    searcher.getIndexReader(),
+                    (leaf, docs, terms) -> {
+                        Object key = cache.segmentKey(leaf);
+                        // a refusal (budget, breaker) is fine: searches and later loads fill the terms
+                        if (key != null)
+                            cache.putAll(building, key, leaf.reader().maxDoc(), docs, terms);
+                    },
+                    cancelled,
+                    closing);
+        } catch (RuntimeException e) {
+            closing.onFailure(e);
         }
+    }
+
+    private static Outcome serialized(ShardPass.Outcome outcome) throws IOException {
         BytesStreamOutput out = new BytesStreamOutput();
         try (DataOutputStream data = new DataOutputStream(out)) {
             outcome.partial().writeTo(data);

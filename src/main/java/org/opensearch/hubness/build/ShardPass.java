@@ -7,14 +7,18 @@ package org.opensearch.hubness.build;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.util.Bits;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.GalleryBlock;
 import org.opensearch.hubness.norm.GalleryPass;
@@ -25,7 +29,7 @@ import org.opensearch.hubness.vectors.LeafVectorReader;
 /**
  * One shard copy's part of a bank build: reads every live document's vector straight from Lucene, segment by segment,
  * in chunks of a few steps, and runs the {@link GalleryPass} over each chunk on the build pool while the next chunk is
- * read. The terms go to a {@link TermsTarget} (the node's cache), the activation lists and report into one
+ * read (also on the build pool: no thread waits for another). The terms go to a {@link TermsTarget} (the node's cache), the activation lists and report into one
  * {@link PassPartial}, and the {@code _id} of every document the partial's lists name (activation sets and hubs) is kept, so the
  * coordinator can name the activation sets. Memory: two chunks of vectors plus the running steps.
  */
@@ -82,16 +86,15 @@ public final class ShardPass {
         this.firstPruneAt = firstPruneAt;
     }
 
-    public Outcome run(IndexReader reader, TermsTarget target) throws IOException {
-        Scan scan = new Scan(PassSteps.newPartials(pass), target);
-        for (LeafReaderContext leaf : reader.leaves()) {
-            scan.segment(leaf);
-        }
-        scan.awaitRunning();
-        PassPartial total = scan.partials.merged();
-        Map<Long, String> ids = new HashMap<>(scan.ids);
-        ids.keySet().retainAll(total.listedKeys());
-        return new Outcome(total, ids);
+    /**
+     * Scans every segment of {@code reader} and answers the copy's {@link Outcome}, or the first failure; nothing
+     * waits: each chunk is read on the pool once the chunk before the last has finished. {@code cancelled} is asked
+     * before every chunk: once it says so, the scan reads no further, waits for the steps it started, and fails with
+     * a {@link TaskCancelledException}. The reader must stay open until the listener is told.
+     */
+    public void run(IndexReader reader, TermsTarget target, BooleanSupplier cancelled, ActionListener<Outcome> done) {
+        Scan scan = new Scan(PassSteps.newPartials(pass), target, reader.leaves(), cancelled, done);
+        pool.execute(() -> scan.readNext(null));
     }
 
     /**
@@ -104,79 +107,153 @@ public final class ShardPass {
         final PassSteps.Partials partials;
         final Map<Long, String> ids = new ConcurrentHashMap<>();
         private final TermsTarget target;
-        private CompletableFuture<Void> running;
+        private final List<LeafReaderContext> leaves;
+        private final BooleanSupplier cancelled;
+        private final ActionListener<Outcome> done;
         private int pruneAt = firstPruneAt;
+        /** The segment being read and where its reading stopped. */
+        private int leafOrd = -1;
 
-        Scan(PassSteps.Partials partials, TermsTarget target) {
+        private LeafReaderContext leaf;
+        private LeafVectorReader.SegmentVectors vectors;
+        private DocKeys.SegmentIds segmentIds;
+        private Bits live;
+        private int nextDoc;
+
+        Scan(
+                PassSteps.Partials partials,
+                TermsTarget target,
+                List<LeafReaderContext> leaves,
+                BooleanSupplier cancelled,
+                ActionListener<Outcome> done) {
             this.partials = partials;
             this.target = target;
+            this.leaves = leaves;
+            this.cancelled = cancelled;
+            this.done = done;
         }
 
-        void segment(LeafReaderContext leaf) throws IOException {
-            LeafVectorReader.SegmentVectors vectors = LeafVectorReader.open(leaf.reader(), field, dimension);
-            DocKeys.SegmentIds segmentIds = new DocKeys.SegmentIds(leaf.reader());
-            Bits live = leaf.reader().getLiveDocs();
-            Chunk chunk = new Chunk(chunkRows, dimension);
-            for (int doc = 0, maxDoc = leaf.reader().maxDoc(); doc < maxDoc; doc++) {
-                if (live != null && !live.get(doc)) continue;
-                float[] v = vectors.read(doc);
-                if (v == null) continue;
-                chunk.add(doc, v, segmentIds.id(doc));
-                if (chunk.rows == chunkRows) {
-                    start(leaf, chunk);
-                    chunk = new Chunk(chunkRows, dimension);
+        /** Reads the next chunk while {@code running} (the chunk before, or null) runs, and starts it. */
+        void readNext(CompletableFuture<Void> running) {
+            Chunk chunk;
+            try {
+                if (cancelled.getAsBoolean()) throw new TaskCancelledException("the build's shard pass was cancelled");
+                chunk = readChunk();
+            } catch (Exception e) {
+                failAfter(running, e);
+                return;
+            }
+            if (chunk == null) {
+                after(running, this::finish);
+            } else if (running != null && ids.size() > pruneAt) {
+                after(running, () -> {
+                    ids.keySet().retainAll(partials.listedKeys());
+                    pruneAt = Math.max(pruneAt, 2 * ids.size());
+                    start(chunk, null);
+                });
+            } else {
+                start(chunk, running);
+            }
+        }
+
+        /** Starts the chunk's steps; the next chunk is read once {@code previous} has finished. */
+        private void start(Chunk chunk, CompletableFuture<Void> previous) {
+            CompletableFuture<Void> next;
+            try {
+                similarity.prepareRows(chunk.vectors, chunk.rows, dimension);
+                GalleryBlock block = new GalleryBlock(chunk.vectors, chunk.rows, chunk.keys);
+                LeafReaderContext segment = chunk.leaf;
+                next = PassSteps.scan(
+                        pass,
+                        block,
+                        pool,
+                        stepRows,
+                        partials,
+                        (b, row0, terms) ->
+                                target.put(segment, Arrays.copyOfRange(chunk.docs, row0, row0 + terms.size()), terms),
+                        (b, row) -> ids.put(chunk.keys[row], chunk.ids[row]));
+            } catch (Exception e) {
+                failAfter(previous, e);
+                return;
+            }
+            if (previous == null) {
+                pool.execute(() -> readNext(next));
+            } else {
+                previous.whenCompleteAsync(
+                        (ok, failure) -> {
+                            if (failure != null) failAfter(next, unwrap(failure));
+                            else readNext(next);
+                        },
+                        pool);
+            }
+        }
+
+        /** The next chunk of up to {@code chunkRows} live documents with a vector, of one segment; null at the end. */
+        private Chunk readChunk() throws IOException {
+            while (true) {
+                if (leaf == null || nextDoc >= leaf.reader().maxDoc()) {
+                    if (++leafOrd >= leaves.size()) return null;
+                    leaf = leaves.get(leafOrd);
+                    vectors = LeafVectorReader.open(leaf.reader(), field, dimension);
+                    segmentIds = new DocKeys.SegmentIds(leaf.reader());
+                    live = leaf.reader().getLiveDocs();
+                    nextDoc = 0;
                 }
-            }
-            if (chunk.rows > 0) {
-                start(leaf, chunk);
+                Chunk chunk = new Chunk(leaf, chunkRows, dimension);
+                for (int maxDoc = leaf.reader().maxDoc(); nextDoc < maxDoc && chunk.rows < chunkRows; nextDoc++) {
+                    if (live != null && !live.get(nextDoc)) continue;
+                    float[] v = vectors.read(nextDoc);
+                    if (v == null) continue;
+                    chunk.add(nextDoc, v, segmentIds.id(nextDoc));
+                }
+                if (chunk.rows > 0) return chunk;
             }
         }
 
-        /** Starts a chunk once the one before the last has finished: one chunk runs while the next is read. */
-        private void start(LeafReaderContext leaf, Chunk chunk) {
-            CompletableFuture<Void> previous = running;
-            if (previous != null && ids.size() > pruneAt) {
-                awaitRunning();
-                ids.keySet().retainAll(partials.listedKeys());
-                pruneAt = Math.max(pruneAt, 2 * ids.size());
-                previous = null;
+        private void after(CompletableFuture<Void> running, Runnable then) {
+            if (running == null) {
+                runOrFail(then);
+            } else {
+                running.whenCompleteAsync(
+                        (ok, failure) -> {
+                            if (failure != null) done.onFailure(unwrap(failure));
+                            else runOrFail(then);
+                        },
+                        pool);
             }
-            similarity.prepareRows(chunk.vectors, chunk.rows, dimension);
-            GalleryBlock block = new GalleryBlock(chunk.vectors, chunk.rows, chunk.keys);
-            CompletableFuture<Void> next = PassSteps.scan(
-                    pass,
-                    block,
-                    pool,
-                    stepRows,
-                    partials,
-                    (b, row0, terms) ->
-                            target.put(leaf, Arrays.copyOfRange(chunk.docs, row0, row0 + terms.size()), terms),
-                    (b, row) -> ids.put(chunk.keys[row], chunk.ids[row]));
-            if (previous != null) {
-                join(previous);
-            }
-            running = next;
         }
 
-        void awaitRunning() {
-            if (running != null) {
-                CompletableFuture<Void> last = running;
-                running = null;
-                join(last);
+        private void runOrFail(Runnable then) {
+            try {
+                then.run();
+            } catch (Exception e) {
+                done.onFailure(e);
             }
+        }
+
+        /** Fails once the steps still running have ended: they hold the copy's partials and write the cache. */
+        private void failAfter(CompletableFuture<Void> running, Exception e) {
+            if (running == null) done.onFailure(e);
+            else running.whenComplete((ok, ignored) -> done.onFailure(e));
+        }
+
+        private void finish() {
+            PassPartial total = partials.merged();
+            Map<Long, String> kept = new HashMap<>(ids);
+            kept.keySet().retainAll(total.listedKeys());
+            done.onResponse(new Outcome(total, kept));
         }
     }
 
-    private static void join(CompletableFuture<Void> step) {
-        try {
-            step.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+    private static Exception unwrap(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof Exception e ? e : new RuntimeException(cause);
     }
 
     /** Vectors (row-major), keys, segment doc ids and _ids of up to {@code capacity} documents of one segment. */
     private static final class Chunk {
+        final LeafReaderContext leaf;
         final float[] vectors;
         final long[] keys;
         final int[] docs;
@@ -184,7 +261,8 @@ public final class ShardPass {
         final int dimension;
         int rows;
 
-        Chunk(int capacity, int dimension) {
+        Chunk(LeafReaderContext leaf, int capacity, int dimension) {
+            this.leaf = leaf;
             this.vectors = new float[capacity * dimension];
             this.keys = new long[capacity];
             this.docs = new int[capacity];

@@ -1,6 +1,7 @@
 package org.opensearch.hubness.transport;
 
 import java.io.IOException;
+import java.util.Map;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
@@ -8,7 +9,10 @@ import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.tasks.TaskId;
 import org.opensearch.hubness.bank.state.BuildTicket;
+import org.opensearch.hubness.build.BuildTask;
+import org.opensearch.tasks.Task;
 
 /** A request that starts a build (PUT, _rebuild): the bank, and whether anyone waits for the outcome. */
 public abstract class BuildRequest extends ActionRequest {
@@ -77,6 +81,12 @@ public abstract class BuildRequest extends ActionRequest {
     @Override
     public ActionRequestValidationException validate() {
         return null;
+    }
+
+    /** Cancellable: {@code _tasks/_cancel} stops the build and every shard pass it started. */
+    @Override
+    public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
+        return new BuildTask(id, type, action, getDescription(), parentTaskId, headers);
     }
 
     @Override

@@ -16,7 +16,9 @@ import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.build.BuildRunner;
+import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.Task;
+import org.opensearch.tasks.TaskManager;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
@@ -71,6 +73,8 @@ public final class PutBank {
         private final ThreadPool threadPool;
         /** The coordinating node holds the banks while it builds: their bytes go in its request breaker. */
         private final CircuitBreakerService breakers;
+        /** Cancels the build's task (and its shard passes) when the bank is deleted while it builds. */
+        private final TaskManager tasks;
 
         @Inject
         public TransportAction(
@@ -83,6 +87,7 @@ public final class PutBank {
             this.threadPool = threadPool;
             this.runner = runner;
             this.breakers = breakers;
+            this.tasks = t.getTaskManager();
         }
 
         private CircuitBreaker requestBreaker() {
@@ -103,7 +108,14 @@ public final class PutBank {
                     listener.onFailure(e);
                     return;
                 }
-                runner.create(definition, r.background(), requestBreaker(), r.started(), listener);
+                runner.create(
+                        definition,
+                        r.background(),
+                        requestBreaker(),
+                        (CancellableTask) task,
+                        tasks,
+                        r.started(),
+                        listener);
             });
         }
     }

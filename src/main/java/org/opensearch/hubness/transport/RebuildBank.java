@@ -11,7 +11,9 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.hubness.build.BuildRunner;
+import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.Task;
+import org.opensearch.tasks.TaskManager;
 import org.opensearch.transport.TransportService;
 
 /** POST /_plugins/_hubness/banks/{name}/_rebuild: build the next version on this node; one build per bank (else 409). */
@@ -47,6 +49,8 @@ public final class RebuildBank {
         private final BuildRunner runner;
         /** The coordinating node holds the banks while it builds: their bytes go in its request breaker. */
         private final CircuitBreakerService breakers;
+        /** Cancels the build's task (and its shard passes) when the bank is deleted while it builds. */
+        private final TaskManager tasks;
 
         @Inject
         public TransportAction(
@@ -54,6 +58,7 @@ public final class RebuildBank {
             super(NAME, t, f, Request::new);
             this.runner = runner;
             this.breakers = breakers;
+            this.tasks = t.getTaskManager();
         }
 
         private CircuitBreaker requestBreaker() {
@@ -71,7 +76,7 @@ public final class RebuildBank {
                 listener.onFailure(e);
                 return;
             }
-            runner.rebuild(r.bank(), requestBreaker(), r.started(), listener);
+            runner.rebuild(r.bank(), requestBreaker(), (CancellableTask) task, tasks, r.started(), listener);
         }
     }
 }

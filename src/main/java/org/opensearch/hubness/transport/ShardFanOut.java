@@ -25,9 +25,10 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
 /**
- * What the build's two fan-outs ({@link ShardBuildPass}, {@link ReadBankVectors}) share: a broadcast to the nodes of
- * chosen shard copies of one index ({@link ShardCopies}), run on the generic pool (a node's shards one after another;
- * the work inside fans out to the build pool), answering every copy's result and every copy's failure.
+ * What the build's two fan-outs ({@link ShardBuildPass}, {@link ReadBankVectors}) share: the chosen shard copies of one
+ * index ({@link ShardCopies}) and a response with every copy's result and every copy's failure. The bank read is a
+ * broadcast run on the generic pool (a node's shards one after another, each a short read); the gallery pass sends
+ * its own cancellable node requests ({@link ShardBuildPass}).
  */
 public final class ShardFanOut {
 

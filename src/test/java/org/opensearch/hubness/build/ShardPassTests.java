@@ -1,6 +1,7 @@
 package org.opensearch.hubness.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -27,6 +29,9 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.support.PlainActionFuture;
+import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.hubness.norm.BankMatrix;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
@@ -143,21 +148,26 @@ class ShardPassTests {
             DocKeys.SegmentIds[] ids = new DocKeys.SegmentIds[reader.leaves().size()];
             for (int i = 0; i < ids.length; i++)
                 ids[i] = new DocKeys.SegmentIds(reader.leaves().get(i).reader());
-            ShardPass.Outcome o = new ShardPass(
-                            pass, Similarity.COSINE, FIELD, D, pool, threads, stepRows, firstPruneAt)
-                    .run(reader, (leaf, docs, t) -> {
-                        synchronized (terms) {
-                            for (int i = 0; i < docs.length; i++) {
-                                try {
-                                    terms.put(
-                                            ids[leaf.ord].id(docs[i]),
-                                            new double[] {t.lq()[i], t.lg()[i], t.cslsR()[i], t.nnnBias()[i]});
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
+            PlainActionFuture<ShardPass.Outcome> outcome = new PlainActionFuture<>();
+            new ShardPass(pass, Similarity.COSINE, FIELD, D, pool, threads, stepRows, firstPruneAt)
+                    .run(
+                            reader,
+                            (leaf, docs, t) -> {
+                                synchronized (terms) {
+                                    for (int i = 0; i < docs.length; i++) {
+                                        try {
+                                            terms.put(
+                                                    ids[leaf.ord].id(docs[i]),
+                                                    new double[] {t.lq()[i], t.lg()[i], t.cslsR()[i], t.nnnBias()[i]});
+                                        } catch (IOException e) {
+                                            throw new java.io.UncheckedIOException(e);
+                                        }
+                                    }
                                 }
-                            }
-                        }
-                    });
+                            },
+                            () -> false,
+                            outcome);
+            ShardPass.Outcome o = outcome.actionGet();
             return new Shard(o.partial(), o.activationIds(), terms);
         }
     }
@@ -235,6 +245,32 @@ class ShardPassTests {
                 .finish();
         assertEquals(direct.queryActivation(), a.queryActivation());
         assertEquals(direct.report(), a.report());
+    }
+
+    /**
+     * A cancelled pass reads no chunk after the cancellation is seen, waits for the steps it started, and fails with a
+     * TaskCancelledException: here the flag turns true at its third question, so exactly two chunks (2 steps of 16
+     * rows each) put terms, out of a whole first segment and more.
+     */
+    @Test
+    void aCancelledPassStopsAtTheNextChunkAndFails() throws IOException {
+        try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
+                DirectoryReader reader = index(dir, allRows(), 110)) {
+            AtomicInteger asked = new AtomicInteger(), termsPut = new AtomicInteger();
+            PlainActionFuture<ShardPass.Outcome> outcome = new PlainActionFuture<>();
+            new ShardPass(pass(DotPrecision.FLOAT), Similarity.COSINE, FIELD, D, pool, 2, 16)
+                    .run(
+                            reader,
+                            (leaf, docs, t) -> termsPut.addAndGet(docs.length),
+                            () -> asked.incrementAndGet() > 2,
+                            outcome);
+            Exception failure = assertThrows(Exception.class, outcome::actionGet);
+            assertTrue(
+                    ExceptionsHelper.unwrapCause(failure) instanceof TaskCancelledException,
+                    "fails as cancelled: " + failure);
+            assertEquals(3, asked.get(), "asked before each chunk, and nothing read after the answer");
+            assertEquals(2 * 2 * 16, termsPut.get(), "the two chunks started before the cancellation finished");
+        }
     }
 
     /**
