@@ -247,8 +247,19 @@ class BankRegistryTests {
             List<Future<BankRegistry.Held>> loads = new ArrayList<>();
             loads.add(pool.submit(() -> registry.load("b", v)));
             reading.await();
-            for (int i = 0; i < 3; i++) loads.add(pool.submit(() -> registry.load("b", v)));
-            Thread.sleep(100); // the three latecomers reach the registry while the first read is still blocked
+            List<Thread> latecomers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < 3; i++)
+                loads.add(pool.submit(() -> {
+                    latecomers.add(Thread.currentThread());
+                    return registry.load("b", v);
+                }));
+            // proof that the coalescing path is reached: each latecomer is parked waiting for the first read's future
+            // (without this the test would pass too if they came only after the read and found the version held)
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (latecomers.size() < 3 || !latecomers.stream().allMatch(BankRegistryTests::waitsForTheRunningRead)) {
+                assertTrue(System.nanoTime() < deadline, "the three latecomers wait for the running read");
+                Thread.sleep(5);
+            }
             assertNull(registry.held("b", 1), "nothing is held while the read runs");
             release.countDown();
             for (Future<BankRegistry.Held> f : loads)
@@ -257,6 +268,15 @@ class BankRegistryTests {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Whether t is parked inside BankRegistry's wait for a read another caller started. */
+    private static boolean waitsForTheRunningRead(Thread t) {
+        if (t.getState() != Thread.State.WAITING) return false;
+        for (StackTraceElement f : t.getStackTrace())
+            if (f.getClassName().equals(BankRegistry.class.getName())
+                    && f.getMethodName().equals("await")) return true;
+        return false;
     }
 
     @Test
