@@ -20,8 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.common.settings.ClusterSettings;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.state.BankRecord;
@@ -32,8 +30,7 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
-import org.opensearch.indices.breaker.BreakerSettings;
-import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+import org.opensearch.hubness.testing.TestBreakers;
 
 /**
  * The node's bank registry against cluster-state records and a real circuit breaker: which versions it keeps, that a
@@ -143,15 +140,7 @@ class BankRegistryTests {
 
     @Test
     void theBreakerAccountsExactlyTheHeldVersionsAndRefusesOnceWithoutReReading() {
-        BreakerSettings settings = new BreakerSettings(
-                "hubness", 10_000, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        HierarchyCircuitBreakerService service = new HierarchyCircuitBreakerService(
-                Settings.builder()
-                        .put("indices.breaker.total.use_real_memory", false)
-                        .build(),
-                List.of(settings),
-                new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
-        CircuitBreaker breaker = service.getBreaker("hubness");
+        CircuitBreaker breaker = TestBreakers.hubness(10_000);
         BankRegistry registry = registry();
         registry.setBreaker(breaker);
         registry.load("b", publish("b", 10));
@@ -179,15 +168,7 @@ class BankRegistryTests {
     }
 
     private static CircuitBreaker breaker(long limit) {
-        BreakerSettings settings = new BreakerSettings(
-                "hubness", limit, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        return new HierarchyCircuitBreakerService(
-                        Settings.builder()
-                                .put("indices.breaker.total.use_real_memory", false)
-                                .build(),
-                        List.of(settings),
-                        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS))
-                .getBreaker("hubness");
+        return TestBreakers.hubness(limit);
     }
 
     /** Issue 19: the bytes are reserved before the read allocates them, and every failed read gives them back. */

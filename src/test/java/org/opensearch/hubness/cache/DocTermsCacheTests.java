@@ -25,16 +25,13 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
-import org.opensearch.common.settings.ClusterSettings;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
-import org.opensearch.indices.breaker.BreakerSettings;
-import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+import org.opensearch.hubness.testing.TestBreakers;
 
 /** The per-node bank-terms cache on a real Lucene index: values, budget, and entries dropped when a segment closes. */
 class DocTermsCacheTests {
@@ -219,15 +216,7 @@ class DocTermsCacheTests {
     }
 
     private static CircuitBreaker breaker(long limit) {
-        BreakerSettings settings = new BreakerSettings(
-                "hubness", limit, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        return new HierarchyCircuitBreakerService(
-                        Settings.builder()
-                                .put("indices.breaker.total.use_real_memory", false)
-                                .build(),
-                        List.of(settings),
-                        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS))
-                .getBreaker("hubness");
+        return TestBreakers.hubness(limit);
     }
 
     /**
