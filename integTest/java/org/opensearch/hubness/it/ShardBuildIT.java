@@ -53,8 +53,12 @@ class ShardBuildIT {
         d = text.cols();
         captions = text.toFloats();
         images = VectorIndex.read(DATA, "image.npy").toFloats();
-        createIndex(CAPTIONS, 2, 0, true);
+        // one replica: the node-stop tests stop a node before a build, and the query bank must stay readable (only the
+        // gallery's shards are their subject; an unreplicated query bank made the failure name it instead)
+        createIndex(CAPTIONS, 2, 1, true);
         VectorIndex.load(cluster, CAPTIONS, VectorIndex.rows(captions, d, 500, 1000), d, i -> "cap-" + (500 + i));
+        cluster.get("/_cluster/health/" + CAPTIONS + "?wait_for_status=green&timeout=120s")
+                .ok();
     }
 
     @AfterAll
