@@ -6,6 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.opensearch.hubness.it.LocalCluster;
 import org.opensearch.hubness.it.VectorIndex;
 
@@ -36,6 +40,9 @@ public final class RescoreLatencyBench {
 
     static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     static final int WARMUP = Integer.getInteger("bench.warmup", 2);
+    /** Concurrent clients in the timed rounds (system property bench.threads; scripts/bench-rescore's BENCH_THREADS). */
+    static final int THREADS = Math.max(1, Integer.getInteger("bench.threads", 1));
+
     static final String INDEX = "bench-gallery";
     static final String BANK = "bench-bank";
 
@@ -242,19 +249,31 @@ public final class RescoreLatencyBench {
                     cluster.post("/" + INDEX + "/_search", b[q]).ok();
             }
         }
-        long[][] t = new long[METHODS.length][QUERIES * ROUNDS];
+        long[][] t = new long[METHODS.length][QUERIES * ROUNDS * THREADS];
         long searchesBefore = queryTotal();
         String load = loadAverage();
-        int k = 0;
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int q = 0; q < QUERIES; q++, k++) {
-                for (int i = 0; i < METHODS.length; i++) {
-                    int m = (i + k) % METHODS.length; // rotate which mode goes first
-                    t[m][k] = time(bodies[m][q]);
+        long wall0 = System.nanoTime();
+        if (THREADS == 1) {
+            timedRounds(bodies, t, 0, 0);
+        } else {
+            // THREADS clients at once, each the whole interleaved sequence from its own starting query, so the node's
+            // search threads meet in the rescorer (and its bank-terms cache) as concurrent searches do
+            ExecutorService clients = Executors.newFixedThreadPool(THREADS);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < THREADS; c++) {
+                    int client = c;
+                    done.add(clients.submit(() -> timedRounds(bodies, t, client, client * QUERIES * ROUNDS)));
                 }
+                for (Future<?> f : done) f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                clients.shutdownNow();
             }
         }
-        double searchesPerRound = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS);
+        double wallSeconds = (System.nanoTime() - wall0) / 1e9;
+        double searchesPerRound = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS * THREADS);
         double[] median = new double[METHODS.length];
         for (int m = 0; m < METHODS.length; m++) median[m] = pct(t[m], 50);
         double pp = pct(t[0], 99);
@@ -283,7 +302,30 @@ public final class RescoreLatencyBench {
                 size,
                 METHODS.length,
                 searchesPerRound));
+        rows.add(String.format(
+                Locale.ROOT,
+                "%7d  (%d concurrent client%s: %d searches in %.1f s, %.1f searches/s over all modes)",
+                size,
+                THREADS,
+                THREADS == 1 ? "" : "s",
+                (long) METHODS.length * QUERIES * ROUNDS * THREADS,
+                wallSeconds,
+                METHODS.length * QUERIES * ROUNDS * THREADS / wallSeconds));
         return rows;
+    }
+
+    /** One client's timed rounds: every query in every mode, which mode goes first rotating; times from t[m][off]. */
+    private void timedRounds(String[][] bodies, long[][] t, int client, int off) {
+        int k = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int j = 0; j < QUERIES; j++, k++) {
+                int q = (j + client * 37) % QUERIES; // clients start at different queries
+                for (int i = 0; i < METHODS.length; i++) {
+                    int m = (i + k) % METHODS.length; // rotate which mode goes first
+                    t[m][off + k] = time(bodies[m][q]);
+                }
+            }
+        }
     }
 
     static int indexOf(String method) {

@@ -120,7 +120,11 @@ class BankGuaranteesIT {
     void deleteDuringABuildWinsAndOnlyTheNewDefinitionServes() throws Exception {
         double[] lq10 = offlineLq(10);
         for (int trial = 0; trial < TRIALS; trial++) {
-            cluster.put(BANKS + "race?wait_for_completion=false", indexBank(20)).ok();
+            String cancelled = cluster.put(BANKS + "race?wait_for_completion=false", indexBank(20))
+                    .ok()
+                    .json()
+                    .path("task")
+                    .asText();
             assertEquals(200, cluster.delete(BANKS + "race").status(), "trial " + trial);
             assertEquals(
                     404, cluster.get(BANKS + "race").status(), "deleted means deleted, at once (trial " + trial + ")");
@@ -131,7 +135,14 @@ class BankGuaranteesIT {
             JsonNode bank = waitUntilNotBuilding(cluster, "race");
             assertEquals("ready", bank.path("state").asText(), bank.toString());
             assertEquals(10.0, bank.path("definition").path("beta_query").asDouble(), bank.toString());
-            Thread.sleep(1000); // the cancelled β 20 build, if still running, has had time to try to publish
+            // the overtaken β 20 build has ended (its task completed: it tried to publish, or stopped, by now)
+            assertTrue(
+                    cluster.get("/_tasks/" + cancelled + "?wait_for_completion=true&timeout=120s")
+                            .ok()
+                            .json()
+                            .path("completed")
+                            .asBoolean(),
+                    "the β 20 build's task " + cancelled + " ends (trial " + trial + ")");
             bank = cluster.get(BANKS + "race").ok().json();
             assertEquals(1, bank.path("version").asInt(), "the cancelled build published nothing: " + bank);
             assertEquals(10.0, bank.path("definition").path("beta_query").asDouble());

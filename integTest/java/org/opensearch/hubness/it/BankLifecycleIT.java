@@ -247,7 +247,8 @@ class BankLifecycleIT {
                 }
             });
         }
-        Thread.sleep(500);
+        // the rebuild starts once searches are running (some answered with version 1), not after a guessed pause
+        awaitVersionSeen(versions, failures, 1);
         JsonNode accepted = cluster.post(BANKS + "rebuild/_rebuild", null).ok().json();
         assertTrue(accepted.path("task").asText().contains(":"), accepted.toString());
         JsonNode bank = null;
@@ -258,7 +259,8 @@ class BankLifecycleIT {
             Thread.sleep(250);
         }
         assertEquals(2, bank.path("version").asInt(), bank.toString());
-        Thread.sleep(1000);
+        // and they stop once some search after the switch answered with version 2, not after a guessed pause
+        awaitVersionSeen(versions, failures, 2);
         stop.set(true);
         searchers.shutdown();
         assertTrue(searchers.awaitTermination(60, TimeUnit.SECONDS));
@@ -272,6 +274,17 @@ class BankLifecycleIT {
             all.addAll(v);
         }
         assertTrue(all.contains(2), "searches after the switch use version 2: " + all);
+    }
+
+    /** Polls (at most 60 s) until some search answered with bank version {@code version}, or one failed. */
+    private static void awaitVersionSeen(
+            ConcurrentLinkedQueue<Set<Integer>> versions, ConcurrentLinkedQueue<String> failures, int version)
+            throws InterruptedException {
+        for (int i = 0; i < 600 && failures.isEmpty(); i++) {
+            for (Set<Integer> v : versions) if (v.contains(version)) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no search answered with version " + version + "; failures: " + failures);
     }
 
     @Test

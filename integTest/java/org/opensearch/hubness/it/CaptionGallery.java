@@ -1,7 +1,7 @@
 package org.opensearch.hubness.it;
 
-import org.junit.jupiter.api.Assumptions;
 import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.LoudSkip;
 
 /**
  * The lifecycle ITs' fixture on the real cluster: 300 Flickr8k/TinyCLIP images as the gallery (3 shards, 1 replica)
@@ -13,7 +13,9 @@ record CaptionGallery(int d, float[] gallery, float[] captions) {
     private static final String DATA = "flickr8k-tinyclip";
 
     static CaptionGallery index(LocalCluster cluster, String galleryIndex, String captionsIndex) {
-        Assumptions.assumeTrue(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA);
+        LoudSkip.unless(
+                VectorIndex.hasData(DATA, "text.npy"),
+                "no ../shared/data/" + DATA + " for the gallery and the captions");
         NpyArray text = VectorIndex.read(DATA, "text.npy");
         NpyArray image = VectorIndex.read(DATA, "image.npy");
         int d = text.cols();

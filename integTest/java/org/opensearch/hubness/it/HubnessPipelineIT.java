@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.eval.NpyArray;
+import org.opensearch.hubness.testing.LoudSkip;
 
 /**
  * The {@code hubness} search request processor on the real cluster, through an index's
@@ -53,7 +53,8 @@ class HubnessPipelineIT {
 
     @BeforeAll
     static void loadData() {
-        Assumptions.assumeTrue(VectorIndex.hasData(DATA, "text.npy"), "no " + DATA + " data");
+        LoudSkip.unless(
+                VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA + " for the gallery and the banks");
         NpyArray text = VectorIndex.read(DATA, "text.npy");
         d = text.cols();
         float[] allText = text.toFloats();

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,6 +26,7 @@ import org.opensearch.common.SuppressForbidden;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.it.LocalCluster;
 import org.opensearch.hubness.it.VectorIndex;
+import org.opensearch.hubness.testing.LoudSkip;
 
 /**
  * The plugin under the security plugin, on the 3.4.0 cluster that scripts/local-node starts with SECURITY=1 (the
@@ -63,9 +63,8 @@ class SecurityIT {
 
     @BeforeAll
     void setUp() throws Exception {
-        Assumptions.assumeFalse(
-                Boolean.getBoolean("hubness.security.skip"), "security ITs skipped (-DskipSecurityITs)");
-        Assumptions.assumeTrue(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA);
+        LoudSkip.unless(!Boolean.getBoolean("hubness.security.skip"), "security ITs skipped (-DskipSecurityITs)");
+        LoudSkip.unless(VectorIndex.hasData(DATA, "text.npy"), "no ../shared/data/" + DATA + " for the gallery");
         clusterDir = Path.of(System.getProperty("hubness.security.cluster.dir", "target/it-security-cluster"));
         String url = Files.readString(clusterDir.resolve("url")).trim();
         tls = LocalCluster.secure(url, clusterDir.resolve("root-ca.pem"));

@@ -8,9 +8,9 @@ import org.opensearch.hubness.bank.LoadedBank;
 
 /**
  * One rescore's view of the cache for one bank version. A window's documents come segment by segment, so each
- * segment's entry is found once per request (one pass through the cache-wide lock and one segment-key lookup per
- * segment, not per document); a document's missing terms are computed outside every lock. One per shard request,
- * used by one thread at a time.
+ * segment's entry is found once per request (one cache lookup, which touches the cache's LRU list, per segment, not
+ * per document); a document's terms are then read without a lock and missing ones computed outside every lock. One
+ * per shard request, used by one thread at a time.
  */
 public final class BankTermsLookup {
 

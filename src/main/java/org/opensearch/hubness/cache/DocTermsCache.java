@@ -2,18 +2,23 @@ package org.opensearch.hubness.cache;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.opensearch.common.cache.Cache;
+import org.opensearch.common.cache.CacheBuilder;
+import org.opensearch.common.cache.RemovalNotification;
+import org.opensearch.common.cache.RemovalReason;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.hubness.bank.LoadedBank;
@@ -25,31 +30,50 @@ import org.opensearch.hubness.norm.DocTerms;
  * that a DELETE overtook may still be writing its terms. Bounded by a byte budget that can change at runtime, and every entry is accounted in the plugin's circuit
  * breaker: when the breaker refuses, the terms are computed for the request and not kept, so a search never fails or
  * runs the node out of memory for the cache's sake.
+ *
+ * <p>The entries live in OpenSearch's {@link Cache} (segmented map, LRU by weight = the entry's bytes): a rescore finds
+ * each segment's entry once per request ({@link BankTermsLookup}), and a document's terms are read from the entry
+ * without a lock ({@link SegmentTerms}). The cache's removal listener gives every removed entry's bytes back to the
+ * breaker, whatever removed it (eviction, a closed segment, a dropped build, the clear-cache API).
  */
 public final class DocTermsCache {
 
     /** What identifies a cache entry; segmentKey comes from {@link #segmentKey}. */
     public record Key(String bank, String buildId, Object segmentKey) {}
 
+    private record Entry(String bank, SegmentTerms terms, long bytes) {}
+
     private final Set<Object> watched = ConcurrentHashMap.newKeySet();
-    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final Cache<Key, Entry> entries;
     private final LongSupplier maxBytes;
     private volatile CircuitBreaker breaker;
-    private long bytes;
     // counted per window document by concurrent searches: adders, not one contended atomic
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
 
-    private record Entry(SegmentTerms terms, long bytes) {}
-
     public DocTermsCache(LongSupplier maxBytes) {
         this.maxBytes = maxBytes;
+        this.entries = CacheBuilder.<Key, Entry>builder()
+                .setMaximumWeight(Math.max(0, maxBytes.getAsLong()))
+                .weigher((key, entry) -> entry.bytes())
+                .removalListener(this::removed)
+                .build();
     }
 
     public void setBreaker(CircuitBreaker breaker) {
         this.breaker = breaker;
+    }
+
+    private void removed(RemovalNotification<Key, Entry> removal) {
+        if (removal.getRemovalReason() == RemovalReason.EVICTED) evictions.incrementAndGet();
+        releaseBytes(removal.getValue().bytes());
+    }
+
+    private void releaseBytes(long bytes) {
+        CircuitBreaker b = breaker;
+        if (b != null) b.addWithoutBreaking(-bytes);
     }
 
     /** The terms of one document (segment doc id), computed from its prepared vector when not cached yet. */
@@ -82,8 +106,8 @@ public final class DocTermsCache {
         return true;
     }
 
-    /** The entry of (bank build, segment) if there is one (no LRU touch), else null. */
-    synchronized SegmentTerms existing(LoadedBank bank, Object segmentKey) {
+    /** The entry of (bank build, segment) if there is one, else null. */
+    SegmentTerms existing(LoadedBank bank, Object segmentKey) {
         Entry entry = entries.get(new Key(bank.name(), bank.buildId(), segmentKey));
         return entry == null ? null : entry.terms();
     }
@@ -91,47 +115,52 @@ public final class DocTermsCache {
     /** The entry of (bank build, segment), created empty when there is room; null when budget or breaker refuse. */
     SegmentTerms segment(LoadedBank bank, Object segmentKey, int maxDoc) {
         Key key = new Key(bank.name(), bank.buildId(), segmentKey);
+        Entry entry = entries.get(key);
+        if (entry != null) return entry.terms();
         long need = SegmentTerms.bytesFor(maxDoc);
-        synchronized (this) {
-            Entry entry = entries.get(key);
-            if (entry != null) {
-                return entry.terms();
-            }
-            if (need > maxBytes.getAsLong()) {
+        long budget = budget();
+        if (need > budget) {
+            refusals.incrementAndGet();
+            return null;
+        }
+        // room first, so the bytes of the entries that leave are back in the breaker before the new ones are asked for
+        evictUntil(budget - need);
+        CircuitBreaker b = breaker;
+        if (b != null) {
+            try {
+                b.addEstimateBytesAndMaybeBreak(need, "hubness doc terms [" + bank.name() + "]");
+            } catch (CircuitBreakingException e) {
                 refusals.incrementAndGet();
                 return null;
             }
-            evictUntil(maxBytes.getAsLong() - need);
-            CircuitBreaker b = breaker;
-            if (b != null) {
-                try {
-                    b.addEstimateBytesAndMaybeBreak(need, "hubness doc terms [" + bank.name() + "]");
-                } catch (CircuitBreakingException e) {
-                    refusals.incrementAndGet();
-                    return null;
-                }
-            }
-            SegmentTerms terms = new SegmentTerms(maxDoc);
-            entries.put(key, new Entry(terms, need));
-            bytes += need;
-            return terms;
         }
+        Entry[] created = new Entry[1];
+        try {
+            entry = entries.computeIfAbsent(key, k -> created[0] = new Entry(k.bank(), new SegmentTerms(maxDoc), need));
+        } catch (ExecutionException e) {
+            releaseBytes(need);
+            throw new IllegalStateException(e.getCause());
+        }
+        if (entry != created[0]) releaseBytes(need); // another thread made it first: only its bytes are accounted
+        return entry.terms();
     }
 
+    /** The budget now (the setting is dynamic), also given to the cache for its own evictions. */
+    private long budget() {
+        long budget = Math.max(0, maxBytes.getAsLong());
+        if (entries.getMaximumWeight() != budget) entries.setMaximumWeight(budget);
+        return budget;
+    }
+
+    /** Removes least recently used entries until the cache holds at most {@code budget} bytes. */
     private void evictUntil(long budget) {
-        Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
-        while (bytes > Math.max(0, budget) && it.hasNext()) {
-            Entry e = it.next().getValue();
-            it.remove();
-            release(e);
+        if (entries.weight() <= Math.max(0, budget)) return;
+        List<Key> newestFirst = new ArrayList<>();
+        for (Key k : entries.keys()) newestFirst.add(k);
+        for (int i = newestFirst.size() - 1; i >= 0 && entries.weight() > Math.max(0, budget); i--) {
+            entries.invalidate(newestFirst.get(i));
             evictions.incrementAndGet();
         }
-    }
-
-    private void release(Entry e) {
-        bytes -= e.bytes();
-        CircuitBreaker b = breaker;
-        if (b != null) b.addWithoutBreaking(-e.bytes());
     }
 
     /**
@@ -157,44 +186,49 @@ public final class DocTermsCache {
     }
 
     /** Drops the entries of a bank, or all with null. */
-    public synchronized int invalidate(String bank) {
+    public int invalidate(String bank) {
         return removeIf(k -> bank == null || k.bank().equals(bank));
     }
 
-    public synchronized int invalidateSegment(Object segmentKey) {
+    public int invalidateSegment(Object segmentKey) {
         return removeIf(k -> k.segmentKey() == segmentKey);
     }
 
     /** Keeps only the given builds of a bank (those the cluster state names: serving, previous, building). */
-    public synchronized int retainBuilds(String bank, Set<String> buildIds) {
+    public int retainBuilds(String bank, Set<String> buildIds) {
         return removeIf(k -> k.bank().equals(bank) && !buildIds.contains(k.buildId()));
     }
 
     /** The banks that have entries. */
-    public synchronized Set<String> banks() {
+    public Set<String> banks() {
         Set<String> names = new HashSet<>();
-        for (Key k : entries.keySet()) names.add(k.bank());
+        for (Entry e : entries.values()) names.add(e.bank());
         return names;
     }
 
-    private int removeIf(java.util.function.Predicate<Key> doomed) {
+    private int removeIf(Predicate<Key> doomed) {
         List<Key> keys = new ArrayList<>();
-        for (Key k : entries.keySet()) if (doomed.test(k)) keys.add(k);
-        for (Key k : keys) release(entries.remove(k));
+        for (Key k : entries.keys()) if (doomed.test(k)) keys.add(k);
+        for (Key k : keys) entries.invalidate(k); // the removal listener gives the bytes back
         return keys.size();
     }
 
     /** Shrinks to a lowered budget (the setting is dynamic). */
-    public synchronized void enforceBudget() {
-        evictUntil(maxBytes.getAsLong());
+    public void enforceBudget() {
+        evictUntil(budget());
     }
 
-    public synchronized Stats stats() {
+    public Stats stats() {
         Map<String, Long> perBank = new LinkedHashMap<>();
-        for (Map.Entry<Key, Entry> e : entries.entrySet())
-            perBank.merge(e.getKey().bank(), e.getValue().bytes(), Long::sum);
+        int segments = 0;
+        long bytes = 0;
+        for (Entry e : entries.values()) {
+            perBank.merge(e.bank(), e.bytes(), Long::sum);
+            segments++;
+            bytes += e.bytes();
+        }
         return new Stats(
-                entries.size(),
+                segments,
                 bytes,
                 maxBytes.getAsLong(),
                 hits.sum(),

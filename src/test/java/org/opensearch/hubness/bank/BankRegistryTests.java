@@ -20,8 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.common.settings.ClusterSettings;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.state.BankRecord;
@@ -33,8 +31,7 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
-import org.opensearch.indices.breaker.BreakerSettings;
-import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+import org.opensearch.hubness.testing.TestBreakers;
 
 /**
  * The node's bank registry against cluster-state records and a real circuit breaker: which versions it keeps, that a
@@ -162,15 +159,7 @@ class BankRegistryTests {
 
     @Test
     void theBreakerAccountsExactlyTheHeldVersionsAndRefusesOnceWithoutReReading() {
-        BreakerSettings settings = new BreakerSettings(
-                "hubness", 10_000, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        HierarchyCircuitBreakerService service = new HierarchyCircuitBreakerService(
-                Settings.builder()
-                        .put("indices.breaker.total.use_real_memory", false)
-                        .build(),
-                List.of(settings),
-                new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
-        CircuitBreaker breaker = service.getBreaker("hubness");
+        CircuitBreaker breaker = TestBreakers.hubness(10_000);
         BankRegistry registry = registry();
         registry.setBreaker(breaker);
         registry.load("b", publish("b", 10));
@@ -198,15 +187,7 @@ class BankRegistryTests {
     }
 
     private static CircuitBreaker breaker(long limit) {
-        BreakerSettings settings = new BreakerSettings(
-                "hubness", limit, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        return new HierarchyCircuitBreakerService(
-                        Settings.builder()
-                                .put("indices.breaker.total.use_real_memory", false)
-                                .build(),
-                        List.of(settings),
-                        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS))
-                .getBreaker("hubness");
+        return TestBreakers.hubness(limit);
     }
 
     /** Issue 19: the bytes are reserved before the read allocates them, and every failed read gives them back. */
@@ -266,8 +247,19 @@ class BankRegistryTests {
             List<Future<BankRegistry.Held>> loads = new ArrayList<>();
             loads.add(pool.submit(() -> registry.load("b", v)));
             reading.await();
-            for (int i = 0; i < 3; i++) loads.add(pool.submit(() -> registry.load("b", v)));
-            Thread.sleep(100); // the three latecomers reach the registry while the first read is still blocked
+            List<Thread> latecomers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < 3; i++)
+                loads.add(pool.submit(() -> {
+                    latecomers.add(Thread.currentThread());
+                    return registry.load("b", v);
+                }));
+            // proof that the coalescing path is reached: each latecomer is parked waiting for the first read's future
+            // (without this the test would pass too if they came only after the read and found the version held)
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (latecomers.size() < 3 || !latecomers.stream().allMatch(BankRegistryTests::waitsForTheRunningRead)) {
+                assertTrue(System.nanoTime() < deadline, "the three latecomers wait for the running read");
+                Thread.sleep(5);
+            }
             assertNull(registry.held("b", 1), "nothing is held while the read runs");
             release.countDown();
             for (Future<BankRegistry.Held> f : loads)
@@ -276,6 +268,15 @@ class BankRegistryTests {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Whether t is parked inside BankRegistry's wait for a read another caller started. */
+    private static boolean waitsForTheRunningRead(Thread t) {
+        if (t.getState() != Thread.State.WAITING) return false;
+        for (StackTraceElement f : t.getStackTrace())
+            if (f.getClassName().equals(BankRegistry.class.getName())
+                    && f.getMethodName().equals("await")) return true;
+        return false;
     }
 
     @Test

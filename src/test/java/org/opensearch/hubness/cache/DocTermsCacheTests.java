@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.DirectoryReader;
@@ -24,11 +25,13 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.DocTerms;
 import org.opensearch.hubness.norm.DocTermsCalculator;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.testing.TestBreakers;
 
 /** The per-node bank-terms cache on a real Lucene index: values, budget, and entries dropped when a segment closes. */
 class DocTermsCacheTests {
@@ -209,6 +212,64 @@ class DocTermsCacheTests {
             assertEquals(expected.lq()[0], t.lq(), 0);
             assertEquals(0, cache.stats().segments());
             assertEquals(1, cache.stats().refusals());
+        }
+    }
+
+    private static CircuitBreaker breaker(long limit) {
+        return TestBreakers.hubness(limit);
+    }
+
+    /**
+     * Budget for two segments of three builds: the least recently used leaves, its bytes go back to the breaker (which
+     * always holds exactly the cached bytes), a lowered budget shrinks the cache at once, a breaker that refuses means
+     * computed and not kept, and clearing gives everything back.
+     */
+    @Test
+    void theLeastRecentlyUsedEntryLeavesAndTheBreakerHoldsExactlyTheCachedBytes() throws Exception {
+        float[] docs = unitRows(4);
+        long segment = SegmentTerms.bytesFor(4);
+        AtomicLong budget = new AtomicLong(2 * segment);
+        DocTermsCache cache = new DocTermsCache(budget::get);
+        CircuitBreaker breaker = breaker(1_000_000);
+        cache.setBreaker(breaker);
+        try (DirectoryReader reader = index(docs, 4)) {
+            LeafReaderContext leaf = reader.leaves().get(0);
+            Object key = cache.segmentKey(leaf);
+            float[] v = Arrays.copyOf(docs, D);
+            LoadedBank one = bank(1, "build-1"), two = bank(2, "build-2"), three = bank(3, "build-3");
+            cache.get(one, key, 4, 0, v);
+            cache.get(two, key, 4, 0, v);
+            assertEquals(2 * segment, breaker.getUsed());
+            cache.get(one, key, 4, 1, v); // build-1 is now the most recently used: build-2 is the one to go
+            cache.get(three, key, 4, 0, v);
+            DocTermsCache.Stats stats = cache.stats();
+            assertEquals(2, stats.segments());
+            assertEquals(1, stats.evictions());
+            assertEquals(2 * segment, stats.bytes());
+            assertEquals(stats.bytes(), breaker.getUsed(), "the evicted entry's bytes went back to the breaker");
+            assertNotNull(cache.existing(one, key), "build-1 stayed");
+            assertEquals(null, cache.existing(two, key), "build-2, the least recently used, left");
+
+            budget.set(segment); // the setting is lowered at runtime
+            cache.enforceBudget();
+            assertEquals(1, cache.stats().segments());
+            assertEquals(2, cache.stats().evictions());
+            assertEquals(segment, breaker.getUsed());
+
+            budget.set(10 * segment);
+            CircuitBreaker full = breaker(segment + segment / 2); // room for the entry it holds, not for another
+            DocTermsCache tight = new DocTermsCache(budget::get);
+            tight.setBreaker(full);
+            tight.get(one, key, 4, 0, v);
+            DocTermValues computed = tight.get(two, key, 4, 0, v);
+            assertNotNull(computed, "a refused entry's terms are still computed");
+            assertEquals(1, tight.stats().segments());
+            assertEquals(1, tight.stats().refusals());
+            assertEquals(segment, full.getUsed(), "a refusal reserves nothing");
+
+            assertEquals(1, cache.invalidate(null));
+            assertEquals(0, breaker.getUsed(), "clearing gives every byte back");
+            assertEquals(0, cache.stats().bytes());
         }
     }
 
