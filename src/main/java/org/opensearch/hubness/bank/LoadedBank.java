@@ -31,41 +31,6 @@ public record LoadedBank(
         BankHubs queryHubs,
         BankHubs galleryHubs) {
 
-    /** A version without recorded hubs. */
-    public LoadedBank(
-            String name,
-            long version,
-            String buildId,
-            String galleryIndex,
-            String galleryField,
-            int dimension,
-            Similarity similarity,
-            NormParams params,
-            float[] queryBank,
-            int queryBankSize,
-            float[] galleryBank,
-            int galleryBankSize,
-            Set<String> queryActivation,
-            Set<String> galleryActivation) {
-        this(
-                name,
-                version,
-                buildId,
-                galleryIndex,
-                galleryField,
-                dimension,
-                similarity,
-                params,
-                queryBank,
-                queryBankSize,
-                galleryBank,
-                galleryBankSize,
-                queryActivation,
-                galleryActivation,
-                null,
-                null);
-    }
-
     /** Whether the build recorded this version's hubs (versions built before it did have none). */
     public boolean hasHubs() {
         return queryHubs != null || galleryHubs != null;

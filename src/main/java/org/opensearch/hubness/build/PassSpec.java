@@ -101,7 +101,9 @@ public record PassSpec(
                 galleryBank,
                 galleryBankSize,
                 Set.of(),
-                Set.of());
+                Set.of(),
+                null,
+                null);
     }
 
     public GalleryPass pass(float[] queryBank, float[] galleryBank) {

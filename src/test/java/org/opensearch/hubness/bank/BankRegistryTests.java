@@ -31,6 +31,7 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.testing.TestBanks;
 import org.opensearch.hubness.testing.TestBreakers;
 
 /**
@@ -61,23 +62,7 @@ class BankRegistryTests {
     }
 
     private static LoadedBank bank(String name, long version, String buildId, int rows) {
-        float[] q = new float[rows * D];
-        for (int i = 0; i < q.length; i++) q[i] = (float) Math.sin(i + version);
-        return new LoadedBank(
-                name,
-                version,
-                buildId,
-                "g",
-                "v",
-                D,
-                Similarity.COSINE,
-                NormParams.defaults(),
-                q,
-                rows,
-                null,
-                0,
-                Set.of("d1"),
-                Set.of());
+        return TestBanks.queryBankOnly(name, version, buildId, rows, D);
     }
 
     /** Builds and publishes the next version of {@code name}, as the cluster manager would. */
@@ -307,6 +292,8 @@ class BankRegistryTests {
                 null,
                 0,
                 queryActivation,
-                Set.of());
+                Set.of(),
+                null,
+                null);
     }
 }

@@ -61,7 +61,9 @@ class DocTermsCacheTests {
                 unitRows(10),
                 10,
                 Set.of(),
-                Set.of());
+                Set.of(),
+                null,
+                null);
     }
 
     private static DirectoryReader index(float[] docs, int n) throws Exception {

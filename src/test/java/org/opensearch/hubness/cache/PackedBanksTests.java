@@ -46,7 +46,9 @@ class PackedBanksTests {
                 rows(r, 30, sim),
                 30,
                 Set.of(),
-                Set.of());
+                Set.of(),
+                null,
+                null);
     }
 
     @Test

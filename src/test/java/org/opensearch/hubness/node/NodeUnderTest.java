@@ -4,7 +4,6 @@
  */
 package org.opensearch.hubness.node;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +13,6 @@ import org.opensearch.action.support.PlainActionFuture;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.block.ClusterBlocks;
 import org.opensearch.cluster.service.ClusterService;
-import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.breaker.CircuitBreaker;
@@ -29,10 +27,8 @@ import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 import org.opensearch.hubness.cache.DocTermsCache;
-import org.opensearch.hubness.norm.NormParams;
-import org.opensearch.hubness.norm.Similarity;
-import org.opensearch.indices.breaker.BreakerSettings;
-import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+import org.opensearch.hubness.testing.TestBanks;
+import org.opensearch.hubness.testing.TestBreakers;
 import org.opensearch.test.ClusterServiceUtils;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
@@ -137,35 +133,11 @@ final class NodeUnderTest implements AutoCloseable {
     }
 
     static LoadedBank bank(String name, long version, String buildId, int rows) {
-        float[] q = new float[rows * D];
-        for (int i = 0; i < q.length; i++) q[i] = (float) Math.sin(i + version);
-        return new LoadedBank(
-                name,
-                version,
-                buildId,
-                "g",
-                "v",
-                D,
-                Similarity.COSINE,
-                NormParams.defaults(),
-                q,
-                rows,
-                null,
-                0,
-                Set.of("d1"),
-                Set.of());
+        return TestBanks.queryBankOnly(name, version, buildId, rows, D);
     }
 
     static CircuitBreaker breaker(long limit) {
-        BreakerSettings settings = new BreakerSettings(
-                "hubness", limit, 1.0, CircuitBreaker.Type.MEMORY, CircuitBreaker.Durability.TRANSIENT);
-        return new HierarchyCircuitBreakerService(
-                        Settings.builder()
-                                .put("indices.breaker.total.use_real_memory", false)
-                                .build(),
-                        List.of(settings),
-                        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS))
-                .getBreaker("hubness");
+        return TestBreakers.hubness(limit);
     }
 
     @Override

@@ -95,7 +95,9 @@ public class HubnessRescorerBuilderTests extends OpenSearchTestCase {
                 g ? rows.clone() : null,
                 g ? 2 : 0,
                 Set.of("img-3", "img-4"),
-                Set.of("img-9"));
+                Set.of("img-9"),
+                null,
+                null);
     }
 
     @Override

@@ -117,7 +117,9 @@ class HubnessRescorerTests {
                 galleryBank,
                 N,
                 ids(aq),
-                ids(ag));
+                ids(ag),
+                null,
+                null);
 
         sampleQueries = new int[25];
         for (int i = 0; i < sampleQueries.length; i++) sampleQueries[i] = i * 20 + 3;
@@ -498,7 +500,9 @@ class HubnessRescorerTests {
                 null,
                 0,
                 Set.of(),
-                Set.of());
+                Set.of(),
+                null,
+                null);
         return new HubnessRescoreContext(
                 10,
                 small,

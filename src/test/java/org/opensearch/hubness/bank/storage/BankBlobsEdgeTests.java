@@ -114,7 +114,9 @@ class BankBlobsEdgeTests {
                 null,
                 0,
                 Set.of("d1", "d2"),
-                Set.of());
+                Set.of(),
+                null,
+                null);
     }
 
     private static String manifestJson() throws Exception {
