@@ -24,18 +24,18 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
-import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.build.BuildPool;
 import org.opensearch.hubness.build.BuildRunner;
+import org.opensearch.hubness.build.RestoredVersionCheck;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.node.BankRegistry;
 import org.opensearch.hubness.node.BankStorageReturn;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.BlobJanitor;
 import org.opensearch.hubness.node.LoadPool;
 import org.opensearch.hubness.node.NodeBanks;
-import org.opensearch.hubness.node.RestoredVersionCheck;
 import org.opensearch.hubness.node.ServingBanks;
 import org.opensearch.hubness.pipeline.HubnessExtProcessor;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
@@ -43,6 +43,7 @@ import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.pipeline.HubnessSearchExt;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rescore.HubnessSearchFilter;
+import org.opensearch.hubness.rescore.HubnessServices;
 import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.security.BankStorageGuard;
 import org.opensearch.hubness.security.SystemIndexAccess;
@@ -207,6 +208,7 @@ public class HubnessPlugin extends Plugin
         return List.of(
                 new HubnessSearchFilter(),
                 new BankStorageGuard(
+                        BankBlobs.NAME,
                         () -> this.clusterService,
                         () -> this.resolver,
                         () -> this.threadPool == null ? null : this.threadPool.getThreadContext(),

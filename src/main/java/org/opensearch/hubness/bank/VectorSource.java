@@ -7,7 +7,6 @@ import java.util.Map;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
-import org.opensearch.hubness.bank.storage.PostedBlob;
 
 /**
  * Where the vectors of one bank come from: documents of an index (read server-side, so huge banks are never
@@ -172,11 +171,11 @@ public record VectorSource(
     }
 
     /** The same source with its posted vectors stored as a blob (for the definition) or read back (for a build). */
-    VectorSource withPosted(PostedBlob blob) {
+    public VectorSource withPosted(PostedBlob blob) {
         return new VectorSource(kind, index, field, maxSize, null, blob, sampleSize, seed);
     }
 
-    VectorSource withVectors(float[][] rows) {
+    public VectorSource withVectors(float[][] rows) {
         return new VectorSource(kind, index, field, maxSize, rows, posted, sampleSize, seed);
     }
 

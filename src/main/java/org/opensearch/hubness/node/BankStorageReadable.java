@@ -10,11 +10,11 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
  * Whether {@code .hubness-banks} can be read in a cluster state: it exists, is open and its primary has started. A
  * snapshot restore of the index (which needs it closed or deleted first) makes it readable again.
  */
-final class BankStorageReadable {
+public final class BankStorageReadable {
 
     private BankStorageReadable() {}
 
-    static boolean in(ClusterState state) {
+    public static boolean in(ClusterState state) {
         IndexMetadata m = state.metadata().index(BankBlobs.NAME);
         if (m == null || m.getState() != IndexMetadata.State.OPEN) return false;
         IndexRoutingTable t = state.routingTable().index(BankBlobs.NAME);
@@ -22,11 +22,11 @@ final class BankStorageReadable {
     }
 
     /** Readable, or not there at all: in both cases a read answers for good (a missing index holds nothing). */
-    static boolean answers(ClusterState state) {
+    public static boolean answers(ClusterState state) {
         return state.metadata().index(BankBlobs.NAME) == null || in(state);
     }
 
-    static boolean becameReadable(ClusterChangedEvent event) {
+    public static boolean becameReadable(ClusterChangedEvent event) {
         return in(event.state()) && !in(event.previousState());
     }
 }

@@ -6,7 +6,6 @@ import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.ClusterChangedEvent;
 import org.opensearch.cluster.ClusterStateListener;
 import org.opensearch.gateway.GatewayService;
-import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 
 /**

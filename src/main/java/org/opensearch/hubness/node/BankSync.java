@@ -18,7 +18,6 @@ import org.opensearch.common.Priority;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.gateway.GatewayService;
-import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;

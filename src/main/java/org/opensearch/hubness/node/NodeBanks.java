@@ -6,7 +6,6 @@ import java.util.TreeSet;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.cache.CacheWarmer;

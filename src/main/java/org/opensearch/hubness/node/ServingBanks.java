@@ -6,7 +6,6 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.gateway.GatewayService;
 import org.opensearch.hubness.bank.BankLookup;
-import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankState;

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchException;
 import org.opensearch.common.util.concurrent.ThreadContext;
-import org.opensearch.hubness.HubnessServices;
+import org.opensearch.hubness.rescore.HubnessServices;
 import org.opensearch.hubness.rescore.UnknownRescoreParameterException;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.search.pipeline.Processor;

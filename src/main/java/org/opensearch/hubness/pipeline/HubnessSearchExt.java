@@ -15,8 +15,8 @@ import org.opensearch.core.xcontent.ObjectParser;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentLocation;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.hubness.rescore.HubnessServices;
 import org.opensearch.search.SearchExtBuilder;
 import org.opensearch.search.pipeline.SearchPipelineService;
 

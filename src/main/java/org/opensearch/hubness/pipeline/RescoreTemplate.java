@@ -11,8 +11,8 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
+import org.opensearch.hubness.rescore.HubnessServices;
 
 /**
  * The processor's rescore clause without the two values each request brings ({@code query_vector}, {@code field}).

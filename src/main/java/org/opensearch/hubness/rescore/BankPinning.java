@@ -13,7 +13,6 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.Method;

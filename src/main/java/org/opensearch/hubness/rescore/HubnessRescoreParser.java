@@ -9,7 +9,6 @@ import org.opensearch.core.xcontent.ObjectParser;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentLocation;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.kernel.FiniteCheck;
 import org.opensearch.hubness.norm.Method;
 

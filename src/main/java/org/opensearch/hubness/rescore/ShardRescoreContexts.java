@@ -2,7 +2,6 @@ package org.opensearch.hubness.rescore;
 
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder.Pinned;

@@ -28,7 +28,6 @@ import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.tasks.Task;
 
 /**
@@ -73,12 +72,16 @@ public final class BankStorageGuard implements ActionFilter {
     private final Supplier<IndexNameExpressionResolver> resolver;
     private final Supplier<ThreadContext> threadContext;
     private final BooleanSupplier directWritesAllowed;
+    /** The bank storage index (bank/storage's, handed in so that storage and this guard do not import each other). */
+    private final String storage;
 
     public BankStorageGuard(
+            String storage,
             Supplier<ClusterService> clusterService,
             Supplier<IndexNameExpressionResolver> resolver,
             Supplier<ThreadContext> threadContext,
             BooleanSupplier directWritesAllowed) {
+        this.storage = storage;
         this.clusterService = clusterService;
         this.resolver = resolver;
         this.threadContext = threadContext;
@@ -101,7 +104,7 @@ public final class BankStorageGuard implements ActionFilter {
         if (guarded(action) && !trusted() && touchesBankStorage(request)) {
             if (!directWritesAllowed.getAsBoolean()) {
                 listener.onFailure(new OpenSearchStatusException(
-                        "[" + BankBlobs.NAME + "] is the hubness plugin's bank storage; [" + action
+                        "[" + storage + "] is the hubness plugin's bank storage; [" + action
                                 + "] on it is refused: change banks through /_plugins/_hubness/banks (an operator"
                                 + " repairing the index can set plugins.hubness.bank_storage.allow_direct_writes)",
                         RestStatus.FORBIDDEN));
@@ -112,7 +115,7 @@ public final class BankStorageGuard implements ActionFilter {
                             + " plugins.hubness.bank_storage.allow_direct_writes is true; a changed blob fails its"
                             + " checksum and its version is refused",
                     action,
-                    BankBlobs.NAME);
+                    storage);
         }
         chain.proceed(task, action, request, listener);
     }
@@ -163,7 +166,7 @@ public final class BankStorageGuard implements ActionFilter {
         if (res == null) return false;
         try {
             for (String concrete : res.concreteIndexNamesWithSystemIndexAccess(state, r))
-                if (BankBlobs.NAME.equals(concrete)) return true;
+                if (storage.equals(concrete)) return true;
         } catch (RuntimeException unresolvable) {
             // a missing index or a bad pattern: the action itself answers that
         }
@@ -171,13 +174,12 @@ public final class BankStorageGuard implements ActionFilter {
     }
 
     /** The name itself, or an alias that points to it (created before this guard existed). */
-    private static boolean namesBankStorage(ClusterState state, String name) {
-        if (BankBlobs.NAME.equals(name)) return true;
+    private boolean namesBankStorage(ClusterState state, String name) {
+        if (storage.equals(name)) return true;
         if (name == null) return false;
         IndexAbstraction a = state.metadata().getIndicesLookup().get(name);
         if (a == null) return false;
-        for (IndexMetadata m : a.getIndices())
-            if (BankBlobs.NAME.equals(m.getIndex().getName())) return true;
+        for (IndexMetadata m : a.getIndices()) if (storage.equals(m.getIndex().getName())) return true;
         return false;
     }
 }

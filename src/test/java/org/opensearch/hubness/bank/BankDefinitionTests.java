@@ -16,7 +16,7 @@ import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.hubness.bank.storage.PostedBlob;
+import org.opensearch.hubness.bank.storage.PostedVectors;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 
 /** Bank definitions: parsing with messages that name the problem, and posted vectors that never enter the stored form. */

@@ -19,10 +19,9 @@ import org.opensearch.action.NoShardAvailableActionException;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.index.shard.ShardId;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.BankRegistry;
+import org.opensearch.hubness.bank.BankRefusedException;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
-import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.transport.RemoteTransportException;
 
 /**
@@ -81,7 +80,7 @@ class BankSyncTests {
     @Test
     void aRefusedVersionSettlesItsWaiterAndIsNotReadAgain() {
         BankVersion v1 = node.build("b", 3, stored -> {
-            throw new BankBlobs.BankRefusedException("bank [b] version 1 is not stored");
+            throw new BankRefusedException("bank [b] version 1 is not stored");
         });
         assertTrue(node.settled("b", v1.buildId()), "a refusal settles the node");
         BankRegistry.Refusal refusal = node.registry.standingRefusal("b", v1);

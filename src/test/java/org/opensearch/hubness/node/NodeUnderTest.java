@@ -18,7 +18,6 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.gateway.GatewayService;
 import org.opensearch.hubness.bank.BankDefinition;
-import org.opensearch.hubness.bank.BankRegistry;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.BankRefusedException;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankFailure;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
-import org.opensearch.hubness.bank.storage.BankBlobs;
 
 /**
  * Which version a search finds on a node ({@link ServingBanks}), on the real cluster service, thread pool, registry and
@@ -98,7 +98,7 @@ class ServingBanksTests {
         BankVersion v1 = node.build("b", 3, stored -> stored);
         assertTrue(node.settled("b", v1.buildId()));
         BankVersion v2 = node.build("b", 3, stored -> {
-            throw new BankBlobs.BankRefusedException("bank [b] version 2 fails its checksum");
+            throw new BankRefusedException("bank [b] version 2 fails its checksum");
         });
         assertTrue(node.settled("b", v2.buildId()));
         OpenSearchStatusException refused = refusedCurrent("b");

@@ -30,7 +30,6 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.hubness.bank.BankLookup;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.DocTermsCache;

@@ -17,7 +17,6 @@ import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.HubnessServices;
 import org.opensearch.node.NodeClosedException;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.NodeNotConnectedException;

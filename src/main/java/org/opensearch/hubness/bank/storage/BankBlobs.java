@@ -25,7 +25,9 @@ import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.hubness.bank.BankRefusedException;
 import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.bank.PostedBlob;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.index.IndexNotFoundException;
@@ -374,13 +376,6 @@ public final class BankBlobs {
             for (SearchHit h : hits) bulk.add(new DeleteRequest(NAME, h.getId()));
             execute(bulk, "the clean-up of bank [" + bank + "]");
             deleted += hits.length;
-        }
-    }
-
-    /** A version a node will not serve, and why (missing, incomplete or forged blobs). Retryable: 503. */
-    public static final class BankRefusedException extends OpenSearchStatusException {
-        public BankRefusedException(String message) {
-            super(message, RestStatus.SERVICE_UNAVAILABLE);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.opensearch.hubness.bank.storage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
+import org.opensearch.hubness.bank.BankRefusedException;
 
 /**
  * How rows of vectors are cut into chunk documents and put back together: whole rows only, up to {@link #CHUNK_FLOATS}
@@ -68,7 +69,7 @@ final class VectorChunks {
                 throw refused("chunk [" + chunkId + "] holds " + bytes.length + " bytes, not whole float32 numbers");
             int floats = bytes.length / 4;
             if (offset + floats > out.length)
-                throw new BankBlobs.BankRefusedException(
+                throw new BankRefusedException(
                         "bank [" + bank + "] has a chunk larger than recorded: [" + chunkId + "]");
             ByteBuffer.wrap(bytes)
                     .order(ByteOrder.LITTLE_ENDIAN)
@@ -79,13 +80,13 @@ final class VectorChunks {
 
         float[] finish() {
             if (offset != out.length)
-                throw new BankBlobs.BankRefusedException("bank [" + bank + "] is incomplete: " + offset / d + " of "
-                        + count + " " + kind.id() + " vectors stored");
+                throw new BankRefusedException("bank [" + bank + "] is incomplete: " + offset / d + " of " + count + " "
+                        + kind.id() + " vectors stored");
             return out;
         }
 
-        private BankBlobs.BankRefusedException refused(String why) {
-            return new BankBlobs.BankRefusedException("the " + kind.id() + " vectors of bank [" + bank
+        private BankRefusedException refused(String why) {
+            return new BankRefusedException("the " + kind.id() + " vectors of bank [" + bank
                     + "] cannot be read from [" + BankBlobs.NAME + "]: " + why
                     + "; the bank index was modified outside the plugin; rebuild the bank");
         }

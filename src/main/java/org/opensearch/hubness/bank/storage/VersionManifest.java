@@ -19,6 +19,7 @@ import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.bank.BankHubs;
+import org.opensearch.hubness.bank.BankRefusedException;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
@@ -26,7 +27,7 @@ import org.opensearch.hubness.norm.Similarity;
 /**
  * The manifest document of one built version in {@code .hubness-banks}: everything of the version but its vectors,
  * which its chunks hold. Read with OpenSearch's parser: a missing, mistyped or unknown field is a {@link
- * BankBlobs.BankRefusedException} that says what is wrong, never a cast that fails and a load retried forever.
+ * BankRefusedException} that says what is wrong, never a cast that fails and a load retried forever.
  */
 record VersionManifest(
         String bank,
@@ -159,7 +160,7 @@ record VersionManifest(
     /**
      * Reads the manifest of {@code bank}'s build {@code buildId} from its stored source.
      *
-     * @throws BankBlobs.BankRefusedException when it is not a readable manifest of that build, naming what is wrong
+     * @throws BankRefusedException when it is not a readable manifest of that build, naming what is wrong
      */
     static VersionManifest parse(BytesReference source, String bank, String buildId, String what) {
         VersionManifest m;
@@ -177,8 +178,8 @@ record VersionManifest(
         return m;
     }
 
-    private static BankBlobs.BankRefusedException broken(String what, String why) {
-        return new BankBlobs.BankRefusedException(what + " has a broken manifest in [" + BankBlobs.NAME + "] (" + why
+    private static BankRefusedException broken(String what, String why) {
+        return new BankRefusedException(what + " has a broken manifest in [" + BankBlobs.NAME + "] (" + why
                 + "); the bank index was modified outside the plugin; rebuild the bank");
     }
 

@@ -28,7 +28,7 @@ import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.hubness.bank.BankDefinition;
-import org.opensearch.hubness.bank.PostedVectors;
+import org.opensearch.hubness.bank.storage.PostedVectors;
 
 /** The banks' cluster metadata: its state machine, and that it survives the wire and the on-disk (XContent) form. */
 class HubnessMetadataTests {

@@ -13,6 +13,7 @@ import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.hubness.bank.BankRefusedException;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
@@ -74,9 +75,9 @@ class BankBlobsEdgeTests {
         assertBitIdentical(rows(perChunk, d, 3), roundTrip(rows(perChunk, d, 3), perChunk, d)); // one full chunk
     }
 
-    private static BankBlobs.BankRefusedException refusedChunk(int count, int d, Object... data) {
+    private static BankRefusedException refusedChunk(int count, int d, Object... data) {
         VectorChunks.Assembler back = new VectorChunks.Assembler("b", BlobKind.GALLERY, count, d);
-        return assertThrows(BankBlobs.BankRefusedException.class, () -> {
+        return assertThrows(BankRefusedException.class, () -> {
             for (int i = 0; i < data.length; i++) back.add("b#x#gallery#" + i, data[i]);
             back.finish();
         });
@@ -93,7 +94,7 @@ class BankBlobsEdgeTests {
         assertTrue(refusedChunk(2, 4, (Object) null).getMessage().contains("has no base64 [data]"));
         assertTrue(refusedChunk(2, 4, "not base64 at all!").getMessage().contains("no valid base64"));
         String sevenBytes = Base64.getEncoder().encodeToString(new byte[7]);
-        BankBlobs.BankRefusedException e = refusedChunk(2, 4, sevenBytes);
+        BankRefusedException e = refusedChunk(2, 4, sevenBytes);
         assertTrue(e.getMessage().contains("7 bytes, not whole float32 numbers"), e.getMessage());
         assertTrue(e.getMessage().contains("rebuild the bank"), e.getMessage());
         assertEquals(RestStatus.SERVICE_UNAVAILABLE, e.status());
@@ -126,8 +127,8 @@ class BankBlobsEdgeTests {
     }
 
     private static String refusedManifest(String json) {
-        BankBlobs.BankRefusedException e = assertThrows(
-                BankBlobs.BankRefusedException.class,
+        BankRefusedException e = assertThrows(
+                BankRefusedException.class,
                 () -> VersionManifest.parse(new BytesArray(json), "b", "build-3", "bank [b] version 3"));
         assertTrue(e.getMessage().startsWith("bank [b] version 3 has a broken manifest"), e.getMessage());
         assertTrue(e.getMessage().endsWith("rebuild the bank"), e.getMessage());

@@ -1,4 +1,4 @@
-package org.opensearch.hubness;
+package org.opensearch.hubness.rescore;
 
 import java.util.function.Predicate;
 import org.opensearch.hubness.bank.BankLookup;

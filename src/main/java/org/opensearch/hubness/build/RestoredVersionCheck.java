@@ -1,4 +1,4 @@
-package org.opensearch.hubness.node;
+package org.opensearch.hubness.build;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +17,7 @@ import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.node.BankStorageReadable;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.transport.BankResponse;
 import org.opensearch.hubness.transport.RebuildBank;

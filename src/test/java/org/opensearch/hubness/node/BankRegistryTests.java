@@ -1,4 +1,4 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.BankRefusedException;
+import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
-import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.VersionDigest;
 import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.Similarity;
@@ -54,9 +55,8 @@ class BankRegistryTests {
             reads.incrementAndGet();
             LoadedBank b = stored.get(v.buildId());
             if (b == null)
-                throw new BankBlobs.BankRefusedException(
-                        "bank [" + name + "] version " + v.version() + " is not stored");
-            if (!VersionDigest.of(b).equals(v.sha256())) throw new BankBlobs.BankRefusedException("checksum mismatch");
+                throw new BankRefusedException("bank [" + name + "] version " + v.version() + " is not stored");
+            if (!VersionDigest.of(b).equals(v.sha256())) throw new BankRefusedException("checksum mismatch");
             return b;
         });
     }
@@ -183,7 +183,7 @@ class BankRegistryTests {
         List<Long> usedDuringRead = new java.util.ArrayList<>();
         BankRegistry registry = new BankRegistry(name -> state.bank(name), (name, v) -> {
             usedDuringRead.add(breaker.getUsed());
-            if (mode.get() == 1) throw new BankBlobs.BankRefusedException("checksum mismatch");
+            if (mode.get() == 1) throw new BankRefusedException("checksum mismatch");
             if (mode.get() == 2) throw new IllegalStateException("[.hubness-banks] not started yet");
             return stored.get(v.buildId());
         });

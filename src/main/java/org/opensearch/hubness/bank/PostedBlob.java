@@ -1,4 +1,4 @@
-package org.opensearch.hubness.bank.storage;
+package org.opensearch.hubness.bank;
 
 import java.io.IOException;
 import org.opensearch.core.common.io.stream.StreamInput;

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.node;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +15,10 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.hubness.bank.BankRefusedException;
+import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankVersion;
-import org.opensearch.hubness.bank.storage.BankBlobs;
 
 /**
  * The banks a node holds in memory: per bank the serving version and the one before it (requests that pinned the
@@ -183,11 +184,11 @@ public final class BankRegistry {
         if (b != null) reserve(b, name, wanted, reserved, 0);
         boolean kept = false;
         try {
-            LOG.info("loading bank [{}] version [{}] from [{}]", name, wanted.version(), BankBlobs.NAME);
+            LOG.info("loading bank [{}] version [{}] from bank storage", name, wanted.version());
             LoadedBank loaded;
             try {
                 loaded = reader.read(name, wanted);
-            } catch (BankBlobs.BankRefusedException e) {
+            } catch (BankRefusedException e) {
                 refuse(name, wanted, e.getMessage(), RestStatus.SERVICE_UNAVAILABLE, 0, -1);
                 throw e;
             }

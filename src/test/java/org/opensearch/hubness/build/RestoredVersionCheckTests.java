@@ -1,4 +1,4 @@
-package org.opensearch.hubness.node;
+package org.opensearch.hubness.build;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

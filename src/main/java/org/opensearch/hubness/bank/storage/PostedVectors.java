@@ -1,9 +1,8 @@
-package org.opensearch.hubness.bank;
+package org.opensearch.hubness.bank.storage;
 
-import org.opensearch.hubness.bank.storage.BankBlobs;
-import org.opensearch.hubness.bank.storage.BlobKind;
-import org.opensearch.hubness.bank.storage.PostedBlob;
-import org.opensearch.hubness.bank.storage.VersionDigest;
+import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.bank.PostedBlob;
+import org.opensearch.hubness.bank.VectorSource;
 
 /**
  * Vectors posted in a PUT leave the definition: the definition the cluster state keeps references them as a blob
