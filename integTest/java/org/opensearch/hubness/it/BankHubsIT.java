@@ -119,8 +119,8 @@ class BankHubsIT {
     }
 
     /**
-     * Runs the oracle (cosine, as the indices) for both banks at this k, once per k; skips the caller loudly without
-     * python3 and numpy. Fails when a bank vector's top-k boundary is a near tie.
+     * Runs the oracle (cosine, as the indices) for both banks at this k, once per k (callers skip loudly first without
+     * python3 and numpy). Fails when a bank vector's top-k boundary is a near tie.
      */
     private static Map<String, OracleHubs> oracle(int k) throws IOException, InterruptedException {
         if (oracleByK.containsKey(k)) return oracleByK.get(k);
