@@ -1,18 +1,16 @@
 package org.opensearch.hubness.norm;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.testdata.ByteQuantiser;
 import org.opensearch.hubness.testing.LoudSkip;
+import org.opensearch.hubness.testing.NumpyOracle;
 
 /**
  * The l2 similarity (s = −‖q − g‖²) and byte vectors against the numpy oracle on the flickr8k-tinyclip split (without
@@ -54,36 +52,24 @@ class L2AndByteOracleTests {
     }
 
     private void check(PairedEmbeddings data, Similarity sim, float[][] rows, String label) throws Exception {
-        LoudSkip.unless(
-                OracleAgreementTests.pythonWithNumpy(),
-                "python3 with numpy is not on the PATH, so the independent oracle cannot run "
-                        + "(install python3-numpy; the CI image has it)");
+        LoudSkip.unless(NumpyOracle.available(), NumpyOracle.UNAVAILABLE);
         Path dir = tmp.resolve(label);
         String[] names = {"q", "g", "bq", "bg"};
         java.nio.file.Files.createDirectories(dir);
         for (int i = 0; i < 4; i++) NpyArray.writeFloat32(dir.resolve(names[i] + ".npy"), rows[i], 500, data.d);
-        Process p = new ProcessBuilder(List.of(
-                        "python3",
-                        Path.of("src/test/python/hubness_oracle.py")
-                                .toAbsolutePath()
-                                .toString(),
-                        "--queries",
-                        dir.resolve("q.npy").toString(),
-                        "--gallery",
-                        dir.resolve("g.npy").toString(),
-                        "--query-bank",
-                        dir.resolve("bq.npy").toString(),
-                        "--gallery-bank",
-                        dir.resolve("bg.npy").toString(),
-                        "--similarity",
-                        sim.externalName(),
-                        "--out-dir",
-                        dir.resolve("oracle").toString()))
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "oracle timed out");
-        assertEquals(0, p.exitValue(), "oracle failed: " + output);
+        NumpyOracle.run(List.of(
+                "--queries",
+                dir.resolve("q.npy").toString(),
+                "--gallery",
+                dir.resolve("g.npy").toString(),
+                "--query-bank",
+                dir.resolve("bq.npy").toString(),
+                "--gallery-bank",
+                dir.resolve("bg.npy").toString(),
+                "--similarity",
+                sim.externalName(),
+                "--out-dir",
+                dir.resolve("oracle").toString()));
 
         for (float[] r : rows) sim.prepareRows(r, 500, data.d);
         OfflineScorer scorer = new OfflineScorer(

@@ -3,18 +3,15 @@ package org.opensearch.hubness.norm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opensearch.hubness.eval.NpyArray;
 import org.opensearch.hubness.testing.LoudSkip;
+import org.opensearch.hubness.testing.NumpyOracle;
 
 /**
  * Java's OfflineScorer against the independent numpy oracle (src/test/python/hubness_oracle.py) on
@@ -34,10 +31,7 @@ class OracleAgreementTests {
 
     @BeforeAll
     static void runOracle() throws Exception {
-        LoudSkip.unless(
-                pythonWithNumpy(),
-                "python3 with numpy is not on the PATH, so the independent oracle cannot run "
-                        + "(install python3-numpy; the CI image has it)");
+        LoudSkip.unless(NumpyOracle.available(), NumpyOracle.UNAVAILABLE);
         data = PairedEmbeddings.load();
         float[] q = data.rows(data.text, 0, 500), g = data.rows(data.image, 0, 500);
         float[] bq = data.rows(data.text, 500, 1000), bg = data.rows(data.image, 500, 1000);
@@ -45,9 +39,7 @@ class OracleAgreementTests {
         NpyArray.writeFloat32(tmp.resolve("g.npy"), g, 500, data.d);
         NpyArray.writeFloat32(tmp.resolve("bq.npy"), bq, 500, data.d);
         NpyArray.writeFloat32(tmp.resolve("bg.npy"), bg, 500, data.d);
-        List<String> cmd = new ArrayList<>(List.of(
-                "python3",
-                Path.of("src/test/python/hubness_oracle.py").toAbsolutePath().toString(),
+        NumpyOracle.run(List.of(
                 "--queries",
                 tmp.resolve("q.npy").toString(),
                 "--gallery",
@@ -58,10 +50,6 @@ class OracleAgreementTests {
                 tmp.resolve("bg.npy").toString(),
                 "--out-dir",
                 tmp.resolve("oracle").toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "oracle timed out");
-        assertEquals(0, p.exitValue(), "oracle failed: " + output);
 
         oracle = new double[Method.values().length][];
         for (Method m : Method.values()) {
@@ -76,18 +64,6 @@ class OracleAgreementTests {
         Similarity.COSINE.prepareRows(bq, 500, data.d);
         Similarity.COSINE.prepareRows(bg, 500, data.d);
         scorer = new OfflineScorer(new ScoringInputs(Similarity.DOT, q, 500, g, 500, bq, 500, bg, 500, data.d));
-    }
-
-    static boolean pythonWithNumpy() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     private static double maxAbsDiff(double[] a, double[] b) {
