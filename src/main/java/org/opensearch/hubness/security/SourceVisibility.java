@@ -81,6 +81,8 @@ public final class SourceVisibility {
         return client.prepareSearch(index)
                 .setSize(0)
                 .setTrackTotalHits(true)
+                // a shard that failed would make the count smaller, not fail it: a count is whole or an error
+                .setAllowPartialSearchResults(false)
                 .setQuery(QueryBuilders.existsQuery(field))
                 .get()
                 .getHits()

@@ -3,6 +3,8 @@ package org.opensearch.hubness.transport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
@@ -28,6 +30,7 @@ import org.opensearch.hubness.node.NodeBanks;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.indices.IndexClosedException;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
@@ -41,6 +44,8 @@ import org.opensearch.transport.client.node.NodeClient;
  * may see a bank may see its hubs.
  */
 public final class GetBank {
+
+    private static final Logger LOG = LogManager.getLogger(GetBank.class);
 
     public static final String NAME = "cluster:admin/hubness/bank/get";
     public static final ActionType<BankResponse> ACTION = new ActionType<>(NAME, BankResponse::new);
@@ -198,7 +203,10 @@ public final class GetBank {
             Long now;
             try {
                 now = sources.documentsWithField(index, field);
-            } catch (IndexNotFoundException gone) {
+            } catch (IndexNotFoundException | IndexClosedException gone) {
+                now = null; // GET describes the bank whatever became of its sources: the count is what it cannot give
+            } catch (RuntimeException unavailable) {
+                LOG.debug(() -> "GET of a bank could not count [" + index + "] now", unavailable);
                 now = null;
             }
             return new SourceCounts(role, index, field, atBuild, now);
