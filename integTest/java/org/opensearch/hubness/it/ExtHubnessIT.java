@@ -34,6 +34,9 @@ class ExtHubnessIT {
     private static final String GALLERY = "ext-gallery", CAPTIONS = "ext-captions", BANK = "ext-bank";
     private static final String PIPELINE = "ext-default-hubness";
     private static final int QUERIES = 100, K = 100, WINDOW = 100, BATCH = 50;
+    /** Every query goes through _msearch; the first of them also one by one through _search (it is the same path). */
+    private static final int SINGLE_SEARCHES = 20;
+
     private static final String MMR = "\"mmr\":{\"diversity\":0.6,\"candidates\":30}";
 
     private final LocalCluster cluster = LocalCluster.fromSystemProperties();
@@ -158,10 +161,12 @@ class ExtHubnessIT {
             List<List<String>> viaMsearch = msearch(path, q -> ext(q, method, null));
             for (int q = 0; q < QUERIES; q++) {
                 assertEquals(explicit.get(q), viaMsearch.get(q), method + " q" + q + " through _msearch");
-                assertEquals(
-                        explicit.get(q),
-                        search("/" + GALLERY + "/_search", ext(q, method, null)),
-                        method + " q" + q + " through _search");
+                if (q < SINGLE_SEARCHES) {
+                    assertEquals(
+                            explicit.get(q),
+                            search("/" + GALLERY + "/_search", ext(q, method, null)),
+                            method + " q" + q + " through _search");
+                }
             }
             changed.put(method, differing(plain, viaMsearch));
         }
