@@ -197,14 +197,19 @@ class BuildCancelIT {
 
     /**
      * After the cancel (or DELETE): no shard pass task and no build task is left, every node's request breaker holds
-     * what it held before the build, and the bank is no longer building.
+     * at most what it held before the build, and the bank is no longer building.
      */
     private static void assertStoppedAndReleased(String task, Map<String, Long> before, long since) {
         poll("no shard pass task is left", () -> tasks(PASSES), Map::isEmpty);
         long passesGone = System.currentTimeMillis() - since;
         poll("the build task " + task + " ended", () -> tasks(BUILDS), t -> !t.containsKey(task));
-        Map<String, Long> after =
-                poll("every node's request breaker is back", BuildCancelIT::requestBreakers, before::equals);
+        // at most what it held before: a request still running when "before" was read (another test's tail) may
+        // have given its bytes back too, but the build's banks (megabytes) must all be returned
+        Map<String, Long> after = poll(
+                "every node's request breaker is back",
+                BuildCancelIT::requestBreakers,
+                now -> now.keySet().equals(before.keySet())
+                        && now.entrySet().stream().allMatch(e -> e.getValue() <= before.get(e.getKey())));
         System.out.println(
                 "BuildCancelIT: shard passes gone " + passesGone + " ms after the cancel; request breakers " + after);
     }

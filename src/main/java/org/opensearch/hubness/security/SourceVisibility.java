@@ -5,6 +5,7 @@
 package org.opensearch.hubness.security;
 
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.VectorSource;
@@ -78,16 +79,28 @@ public final class SourceVisibility {
     }
 
     private long count(String index, String field) {
-        return client.prepareSearch(index)
-                .setSize(0)
-                .setTrackTotalHits(true)
-                // a shard that failed would make the count smaller, not fail it: a count is whole or an error
-                .setAllowPartialSearchResults(false)
-                .setQuery(QueryBuilders.existsQuery(field))
-                .get()
-                .getHits()
-                .getTotalHits()
-                .value();
+        try {
+            return client.prepareSearch(index)
+                    .setSize(0)
+                    .setTrackTotalHits(true)
+                    // a shard that failed would make the count smaller, not fail it: a count is whole or an error
+                    .setAllowPartialSearchResults(false)
+                    .setQuery(QueryBuilders.existsQuery(field))
+                    .get()
+                    .getHits()
+                    .getTotalHits()
+                    .value();
+        } catch (SearchPhaseExecutionException e) {
+            // its own message is empty when every shard failed; say which index and what to wait for
+            throw new OpenSearchStatusException(
+                    "cannot count the documents of [" + index + "] with [" + field + "]: "
+                            + e.shardFailures().length + " shard(s) failed ("
+                            + (e.shardFailures().length > 0 ? e.shardFailures()[0].reason() : e.getMessage())
+                            + "); retry once every shard of ["
+                            + index + "] has a started copy (GET _cluster/health/" + index + ")",
+                    RestStatus.SERVICE_UNAVAILABLE,
+                    e);
+        }
     }
 
     private static OpenSearchStatusException hidden(String what, String name, String field) {
