@@ -55,7 +55,13 @@ public record BankDefinition(
                 in.readOptionalWriteable(VectorSource::new),
                 in.readOptionalWriteable(VectorSource::new),
                 new NormParams(
-                        in.readDouble(), in.readDouble(), in.readVInt(), in.readVInt(), in.readVInt(), in.readDouble()),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readVInt(),
+                        in.readVInt(),
+                        in.readVInt(),
+                        in.readDouble(),
+                        in.readVInt()),
                 similarity(in.readOptionalString()),
                 in.readOptionalString());
     }
@@ -78,6 +84,7 @@ public record BankDefinition(
         out.writeVInt(params.cslsK());
         out.writeVInt(params.nnnK());
         out.writeDouble(params.nnnAlpha());
+        out.writeVInt(params.hubK());
         out.writeOptionalString(similarity == null ? null : similarity.externalName());
         out.writeOptionalString(description);
     }

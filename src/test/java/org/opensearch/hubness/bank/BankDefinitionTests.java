@@ -104,11 +104,12 @@ class BankDefinitionTests {
         BankDefinition stored = PostedVectors.forStorage(
                 BankDefinition.fromMap(
                         "b",
-                        json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
-                                + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
-                                + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
-                                + "\"beta_query\": 5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, \"nnn_k\": 6, "
-                                + "\"nnn_alpha\": 0.5, \"similarity\": \"dot\", \"description\": \"all\"}")),
+                        json(
+                                "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                                        + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
+                                        + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
+                                        + "\"beta_query\": 5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, \"nnn_k\": 6, "
+                                        + "\"nnn_alpha\": 0.5, \"hub_k\": 3, \"similarity\": \"dot\", \"description\": \"all\"}")),
                 "build-1");
         assertEquals(stored, fromJson("b", toJson(stored)));
         BytesStreamOutput out = new BytesStreamOutput();
