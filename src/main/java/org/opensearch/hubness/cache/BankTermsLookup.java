@@ -40,6 +40,15 @@ public final class BankTermsLookup {
         return slot.cacheable() ? cache.terms(bank, slot.terms(), doc, preparedVector) : null;
     }
 
+    /**
+     * The cached terms of one document (segment doc id), or null when they are not cached (or the segment cannot be):
+     * a hit needs no prepared vector, so the caller prepares one only for {@link #get} after a null.
+     */
+    public DocTermValues stored(LeafReaderContext leaf, int doc) {
+        Slot slot = slot(leaf.reader());
+        return slot.cacheable() ? cache.stored(slot.terms(), doc) : null;
+    }
+
     private Slot slot(LeafReader reader) {
         if (reader != lastLeaf) {
             lastSlot = slots.computeIfAbsent(reader, r -> {

@@ -86,6 +86,13 @@ public final class DocTermsCache {
         return new BankTermsLookup(this, bank);
     }
 
+    /** A document's terms if its segment's entry holds them (a hit, counted), else null (nothing counted). */
+    DocTermValues stored(SegmentTerms segment, int doc) {
+        DocTermValues stored = segment == null ? null : segment.stored(doc);
+        if (stored != null) hits.increment();
+        return stored;
+    }
+
     /** A document's terms from its segment's entry (null: refused, not kept); a miss is computed outside every lock. */
     DocTermValues terms(LoadedBank bank, SegmentTerms segment, int doc, float[] preparedVector) {
         DocTermValues stored = segment == null ? null : segment.stored(doc);
@@ -187,6 +194,7 @@ public final class DocTermsCache {
 
     /** Drops the entries of a bank, or all with null. */
     public int invalidate(String bank) {
+        PackedBanks.forget(bank);
         return removeIf(k -> bank == null || k.bank().equals(bank));
     }
 

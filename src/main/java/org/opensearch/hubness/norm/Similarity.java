@@ -37,6 +37,35 @@ public enum Similarity {
         return copy;
     }
 
+    /**
+     * {@code prepare(raw)} written into {@code out} (cosine; {@code out} has raw's length) or raw itself (dot, l2):
+     * the same floats as {@link #prepare}, without allocating.
+     */
+    public float[] prepareInto(float[] raw, float[] out) {
+        if (this != COSINE) {
+            return raw;
+        }
+        double norm = length(raw, 0, raw.length, "vector");
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = (float) (raw[i] / norm);
+        }
+        return out;
+    }
+
+    /**
+     * s(q, prepare(raw)) for a prepared query, bit-identical to {@code score(q, prepare(raw))} without making the
+     * prepared copy: for cosine each unit component is rounded to float as {@link #prepare} rounds it, then multiplied
+     * and summed in the order of {@link #of}.
+     *
+     * @throws IllegalArgumentException for cosine, when raw has a zero or non-finite length (as {@link #prepare})
+     */
+    public double scoreRaw(float[] preparedQuery, float[] raw) {
+        if (this != COSINE) {
+            return score(preparedQuery, raw);
+        }
+        return SimilarityBlocks.exactDotOfUnit(preparedQuery, raw, length(raw, 0, raw.length, "vector"));
+    }
+
     /** The dot product of two prepared vectors: exact float products summed in double, as the offline scorer computes it. */
     public static double of(float[] x, float[] y) {
         return SimilarityBlocks.exactDot(x, 0, y, 0, x.length);
@@ -58,6 +87,15 @@ public enum Similarity {
     }
 
     private static void normalise(float[] v, int off, int d, String what) {
+        double norm = length(v, off, d, what);
+        for (int i = 0; i < d; i++) {
+            // divide in double so the stored float is the correctly rounded unit component
+            v[off + i] = (float) (v[off + i] / norm);
+        }
+    }
+
+    /** ‖v‖ in double, checked: cosine needs a non-zero length of finite numbers. */
+    private static double length(float[] v, int off, int d, String what) {
         double sq = 0;
         for (int i = 0; i < d; i++) {
             sq += (double) v[off + i] * v[off + i];
@@ -67,9 +105,6 @@ public enum Similarity {
             throw new IllegalArgumentException(what + " has " + (norm == 0 ? "zero length" : "a non-finite length")
                     + "; cosine similarity needs a non-zero vector of finite numbers");
         }
-        for (int i = 0; i < d; i++) {
-            // divide in double so the stored float is the correctly rounded unit component
-            v[off + i] = (float) (v[off + i] / norm);
-        }
+        return norm;
     }
 }

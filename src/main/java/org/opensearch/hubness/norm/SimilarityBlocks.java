@@ -44,6 +44,27 @@ final class SimilarityBlocks {
         return -s;
     }
 
+    /**
+     * {@code exactDot(a, u)} with u the unit vector of raw, {@code u[k] = (float) (raw[k] / norm)} as
+     * {@link Similarity#prepare} rounds it, without materialising u: the same products summed in the same order.
+     */
+    static double exactDotOfUnit(float[] a, float[] raw, double norm) {
+        int d = a.length;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 4 <= d; k += 4) {
+            s0 += (double) a[k] * (float) (raw[k] / norm);
+            s1 += (double) a[k + 1] * (float) (raw[k + 1] / norm);
+            s2 += (double) a[k + 2] * (float) (raw[k + 2] / norm);
+            s3 += (double) a[k + 3] * (float) (raw[k + 3] / norm);
+        }
+        double s = (s0 + s1) + (s2 + s3);
+        for (; k < d; k++) {
+            s += (double) a[k] * (float) (raw[k] / norm);
+        }
+        return s;
+    }
+
     /** A product of two floats is exact in double; only the sum rounds, at double precision. */
     static double exactDot(float[] a, int aOff, float[] b, int bOff, int d) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;

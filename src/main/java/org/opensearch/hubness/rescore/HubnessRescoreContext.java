@@ -1,5 +1,6 @@
 package org.opensearch.hubness.rescore;
 
+import java.util.Set;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.cache.BankTermsLookup;
 import org.opensearch.hubness.cache.DocTermsCache;
@@ -14,6 +15,8 @@ public final class HubnessRescoreContext extends RescoreContext {
     private final BankTermsLookup bankTerms;
     private final RescoreStats stats;
     private final RescoreSpec spec;
+    /** null until the window is rescored (or the fetch phase restored it), as OpenSearch's own field */
+    private RescoredDocs rescored;
 
     /**
      * @param cache may be null: the bank terms are then computed for every window document
@@ -52,5 +55,25 @@ public final class HubnessRescoreContext extends RescoreContext {
 
     public RescoreSpec spec() {
         return spec;
+    }
+
+    /** Records the first n of docs as the window's rescored documents, without boxing them. */
+    void setRescored(int[] docs, int n) {
+        rescored = RescoredDocs.of(docs, n);
+    }
+
+    @Override
+    public void setRescoredDocs(Set<Integer> docIds) {
+        rescored = docIds == null ? null : RescoredDocs.of(docIds);
+    }
+
+    @Override
+    public boolean isRescored(int docId) {
+        return rescored != null && rescored.contains(docId);
+    }
+
+    @Override
+    public Set<Integer> getRescoredDocs() {
+        return rescored;
     }
 }

@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.hubness.bank.BankHubs;
 import org.opensearch.hubness.bank.LoadedBank;
+import org.opensearch.hubness.cache.BankTermsLookup;
 import org.opensearch.hubness.cache.DocTermValues;
 import org.opensearch.hubness.cache.PackedBanks;
 import org.opensearch.hubness.kernel.FiniteCheck;
@@ -78,22 +78,34 @@ public final class HubnessRescorer implements Rescorer {
             int w = Math.min(ctx.getWindowSize(), hits.length);
             int[] docs = new int[w];
             for (int i = 0; i < w; i++) docs[i] = hits[i].doc;
-            DocVector[] vectors = LeafVectorReader.read(
-                    searcher.getIndexReader(), ctx.spec().field(), ctx.bank().dimension(), docs);
+            // each document is scored as it is read (in doc-id order), from the reader's own buffer: no vector copies
+            double[] exact = new double[w];
+            boolean[] hasVector = new boolean[w];
+            float[] prepared = new float[ctx.bank().dimension()]; // a cosine miss's unit vector, reused
+            LeafVectorReader.visit(
+                    searcher.getIndexReader(),
+                    ctx.spec().field(),
+                    ctx.bank().dimension(),
+                    docs,
+                    (i, leaf, segmentDoc, vector) -> {
+                        if (vector == null) return;
+                        hasVector[i] = true;
+                        exact[i] = score(ctx, docs[i], leaf, segmentDoc, vector, prepared, hits[i].score)
+                                .finalScore();
+                    });
 
             Rescored[] window = new Rescored[w];
+            int[] rescored = new int[w];
             int rescoredCount = 0;
             List<ScoreDoc> rest = new ArrayList<>(hits.length - w);
-            Set<Integer> rescored = new HashSet<>();
             for (int i = 0; i < w; i++) {
-                if (vectors[i].vector() == null) {
+                if (!hasVector[i]) {
                     rest.add(new ScoreDoc(hits[i].doc, ScoreMapping.belowWindow(hits[i].score), hits[i].shardIndex));
                     continue;
                 }
-                double exact = score(ctx, vectors[i], hits[i].score).finalScore();
+                rescored[rescoredCount] = hits[i].doc;
                 window[rescoredCount++] =
-                        new Rescored(new ScoreDoc(hits[i].doc, (float) exact, hits[i].shardIndex), exact);
-                rescored.add(hits[i].doc);
+                        new Rescored(new ScoreDoc(hits[i].doc, (float) exact[i], hits[i].shardIndex), exact[i]);
             }
             for (int i = w; i < hits.length; i++) {
                 rest.add(new ScoreDoc(hits[i].doc, ScoreMapping.belowWindow(hits[i].score), hits[i].shardIndex));
@@ -106,7 +118,7 @@ public final class HubnessRescorer implements Rescorer {
             int k = 0;
             for (int i = 0; i < rescoredCount; i++) out[k++] = window[i].hit();
             for (ScoreDoc d : rest) out[k++] = d;
-            ctx.setRescoredDocs(rescored);
+            ctx.setRescored(rescored, rescoredCount);
             if (ctx.stats() != null) ctx.stats().recordRescore(rescoredCount, System.nanoTime() - start);
             return new TopDocs(topDocs.totalHits, out);
         } catch (IOException | RuntimeException e) {
@@ -115,51 +127,66 @@ public final class HubnessRescorer implements Rescorer {
         }
     }
 
-    /** Scores one document from its raw vector. */
-    static Scored score(HubnessRescoreContext ctx, DocVector dv, double firstPass) {
+    /**
+     * Scores one document from its raw vector (as stored; left unchanged). A cache hit reads no more than the raw
+     * vector: s(q, g) is computed from it directly (for cosine, its unit components rounded as {@link
+     * org.opensearch.hubness.norm.Similarity#prepare} rounds them, without a copy); only a miss writes the prepared
+     * vector, into {@code prepared} (d floats, reused).
+     */
+    static Scored score(
+            HubnessRescoreContext ctx,
+            int doc,
+            LeafReaderContext leaf,
+            int segmentDoc,
+            float[] raw,
+            float[] prepared,
+            double firstPass) {
         RescoreSpec spec = ctx.spec();
         LoadedBank bank = ctx.bank();
-        float[] g;
+        double s;
         try {
-            g = bank.similarity().prepare(dv.vector());
+            s = bank.similarity().scoreRaw(spec.preparedQuery(), raw);
         } catch (IllegalArgumentException e) { // cosine: a zero or non-finite length
-            requireFiniteVector(dv, spec);
+            requireFiniteVector(doc, raw, spec);
             throw e;
         }
-        double s = bank.similarity().score(spec.preparedQuery(), g);
         // s is finite exactly when the stored vector is (the query is finite, and products of finite floats summed in
         // double cannot overflow), so the vector is searched for the bad component only when s says there is one
-        if (!Double.isFinite(s)) requireFiniteVector(dv, spec);
+        if (!Double.isFinite(s)) requireFiniteVector(doc, raw, spec);
         double lq = Double.NaN, lg = Double.NaN, csls = Double.NaN, nnn = Double.NaN;
         boolean fromCache = false;
         Method m = spec.method();
         if (m != Method.NONE) {
-            DocTermValues cached = spec.betaOverridden() || ctx.bankTerms() == null
-                    ? null
-                    : ctx.bankTerms().get(dv.leaf(), dv.segmentDoc(), g);
+            BankTermsLookup lookup = spec.betaOverridden() ? null : ctx.bankTerms();
+            DocTermValues cached = lookup == null ? null : lookup.stored(leaf, segmentDoc);
             if (cached != null) {
-                lq = cached.lq();
-                lg = cached.lg();
-                csls = cached.cslsR();
-                nnn = cached.nnnMean();
                 fromCache = true;
             } else {
-                NormParams p = spec.params();
-                DocTerms t = PackedBanks.terms(bank, g, p);
-                lq = t.lq() == null ? Double.NaN : t.lq()[0];
-                lg = t.lg() == null ? Double.NaN : t.lg()[0];
-                csls = t.cslsR() == null ? Double.NaN : t.cslsR()[0];
-                nnn = t.nnnBias() == null ? Double.NaN : t.nnnBias()[0];
+                float[] g = bank.similarity().prepareInto(raw, prepared);
+                cached = lookup == null ? null : lookup.get(leaf, segmentDoc, g);
+                fromCache = cached != null;
+                if (cached == null) {
+                    DocTerms t = PackedBanks.terms(bank, g, spec.params());
+                    cached = new DocTermValues(
+                            t.lq() == null ? Double.NaN : t.lq()[0],
+                            t.lg() == null ? Double.NaN : t.lg()[0],
+                            t.cslsR() == null ? Double.NaN : t.cslsR()[0],
+                            t.nnnBias() == null ? Double.NaN : t.nnnBias()[0]);
+                }
             }
+            lq = cached.lq();
+            lg = cached.lg();
+            csls = cached.cslsR();
+            nnn = cached.nnnMean();
         }
         double log = LogScore.of(m, s, lq, lg, csls, nnn, spec.gateQuery(), spec.gateGallery(), spec.params());
         if (!Double.isFinite(log)) {
-            throw new IllegalStateException("hubness log-score of document [" + dv.doc() + "] is " + log + " (s=" + s
+            throw new IllegalStateException("hubness log-score of document [" + doc + "] is " + log + " (s=" + s
                     + ", Lq=" + lq + ", Lg=" + lg + "); the bank [" + bank.name() + "] may be incomplete");
         }
         double fin = ScoreMapping.windowScore(
                 spec.scoreMode(), firstPass, spec.queryWeight(), log, spec.rescoreQueryWeight());
-        return new Scored(dv.doc(), s, lq, lg, csls, nnn, fromCache, log, firstPass, fin);
+        return new Scored(doc, s, lq, lg, csls, nnn, fromCache, log, firstPass, fin);
     }
 
     @Override
@@ -186,7 +213,8 @@ public final class HubnessRescorer implements Rescorer {
                     "no vector in [" + ctx.spec().field() + "]",
                     sourceExplanation);
         }
-        Scored s = score(ctx, dv, firstPass);
+        Scored s =
+                score(ctx, dv.doc(), dv.leaf(), dv.segmentDoc(), dv.vector(), new float[dv.vector().length], firstPass);
         return explanation(ctx, s, sourceExplanation, idOf(searcher, topLevelDocId));
     }
 
@@ -297,9 +325,8 @@ public final class HubnessRescorer implements Rescorer {
                         bank.name())));
     }
 
-    private static void requireFiniteVector(DocVector dv, RescoreSpec spec) {
-        FiniteCheck.requireFinite(
-                dv.vector(), "the stored vector of document [" + dv.doc() + "] in [" + spec.field() + "]");
+    private static void requireFiniteVector(int doc, float[] raw, RescoreSpec spec) {
+        FiniteCheck.requireFinite(raw, "the stored vector of document [" + doc + "] in [" + spec.field() + "]");
     }
 
     /** What explain says t(q) is, for the clause's [top1]. */

@@ -27,7 +27,7 @@ import org.apache.lucene.util.BytesRef;
  *       knn_vector in an {@code index.knn: false} index).</li>
  * </ul>
  * The iterators are forward-only, so the documents are visited in doc-id order, one accessor per segment. The vectors
- * are returned as read (lucene-engine cosine fields store them raw, faiss-engine float cosine fields normalised, byte
+ * are given as read (lucene-engine cosine fields store them raw, faiss-engine float cosine fields normalised, byte
  * vectors widened to float); callers prepare them, and preparing (normalising) a unit vector again is harmless.
  */
 public final class LeafVectorReader {
@@ -38,17 +38,27 @@ public final class LeafVectorReader {
     public record DocVector(int doc, LeafReaderContext leaf, int segmentDoc, float[] vector) {}
 
     /**
-     * The vectors of {@code docs} (top-level doc ids, any order, no duplicates), returned in the order of {@code docs}.
+     * Receives the window's documents in doc-id order. {@code vector} is the stored vector as read, valid only during
+     * the call (the reader reuses it for the next document: copy it to keep it), or null when the document has none.
+     */
+    @FunctionalInterface
+    public interface WindowVisitor {
+        void visit(int position, LeafReaderContext leaf, int segmentDoc, float[] vector) throws IOException;
+    }
+
+    /**
+     * Visits the vectors of {@code docs} (top-level doc ids, any order, no duplicates) in doc-id order, each with its
+     * position in {@code docs}, without copying them (a rescore scores each document as it is read).
      *
      * @throws IllegalArgumentException when a stored vector's dimension differs from {@code dimension}
      */
-    public static DocVector[] read(IndexReader reader, String field, int dimension, int[] docs) throws IOException {
+    public static void visit(IndexReader reader, String field, int dimension, int[] docs, WindowVisitor visitor)
+            throws IOException {
         // doc-id order without boxing: each entry packs (doc << 32 | position); doc ids are non-negative ints
         long[] order = new long[docs.length];
         for (int i = 0; i < docs.length; i++) order[i] = ((long) docs[i] << 32) | i;
         Arrays.sort(order);
         List<LeafReaderContext> leaves = reader.leaves();
-        DocVector[] out = new DocVector[docs.length];
         SegmentAccessor accessor = null;
         int accessorLeaf = -1;
         for (long packed : order) {
@@ -61,8 +71,25 @@ public final class LeafVectorReader {
                 accessorLeaf = leafIndex;
             }
             int segmentDoc = doc - leaf.docBase;
-            out[i] = new DocVector(doc, leaf, segmentDoc, accessor.read(segmentDoc));
+            visitor.visit(i, leaf, segmentDoc, accessor.read(segmentDoc));
         }
+    }
+
+    /**
+     * The vectors of {@code docs} (top-level doc ids, any order, no duplicates), returned in the order of {@code docs},
+     * each a copy of its own.
+     *
+     * @throws IllegalArgumentException when a stored vector's dimension differs from {@code dimension}
+     */
+    public static DocVector[] read(IndexReader reader, String field, int dimension, int[] docs) throws IOException {
+        DocVector[] out = new DocVector[docs.length];
+        visit(
+                reader,
+                field,
+                dimension,
+                docs,
+                (i, leaf, segmentDoc, vector) ->
+                        out[i] = new DocVector(docs[i], leaf, segmentDoc, vector == null ? null : vector.clone()));
         return out;
     }
 
@@ -79,7 +106,11 @@ public final class LeafVectorReader {
 
     /** Reads a whole segment in doc-id order (a bank build walks every document of a shard copy). */
     public static SegmentVectors open(LeafReader reader, String field, int dimension) throws IOException {
-        return SegmentAccessor.open(reader, field, dimension)::read;
+        SegmentAccessor accessor = SegmentAccessor.open(reader, field, dimension);
+        return segmentDoc -> {
+            float[] v = accessor.read(segmentDoc);
+            return v == null ? null : v.clone(); // the caller keeps it: a copy of its own
+        };
     }
 
     /** A forward-only reader of one segment's vectors. */
@@ -93,7 +124,10 @@ public final class LeafVectorReader {
             this.dimension = dimension;
         }
 
-        /** Null when the document has no vector. Calls must come in increasing segmentDoc order. */
+        /**
+         * Null when the document has no vector. Calls must come in increasing segmentDoc order. The array is valid
+         * until the next call (it may be Lucene's own buffer or this accessor's).
+         */
         abstract float[] read(int segmentDoc) throws IOException;
 
         static SegmentAccessor open(LeafReader reader, String field, int dimension) throws IOException {
@@ -125,6 +159,7 @@ public final class LeafVectorReader {
     private static final class Knn extends SegmentAccessor {
         private final KnnVectorValues values;
         private final KnnVectorValues.DocIndexIterator it;
+        private float[] widened; // byte vectors as float, reused
 
         Knn(String field, int dimension, KnnVectorValues values, KnnVectorValues.DocIndexIterator it) {
             super(field, dimension);
@@ -138,22 +173,23 @@ public final class LeafVectorReader {
             if (at < segmentDoc) at = it.advance(segmentDoc);
             if (at != segmentDoc) return null;
             if (values instanceof FloatVectorValues f) {
-                // the returned array may be reused by the next call: copy it
-                return f.vectorValue(it.index()).clone();
+                return f.vectorValue(it.index()); // Lucene may reuse it on the next call: valid until then
             }
             byte[] b = ((ByteVectorValues) values).vectorValue(it.index());
-            float[] v = new float[b.length];
-            for (int i = 0; i < b.length; i++) v[i] = b[i];
-            return v;
+            if (widened == null) widened = new float[b.length];
+            for (int i = 0; i < b.length; i++) widened[i] = b[i];
+            return widened;
         }
     }
 
     private static final class Binary extends SegmentAccessor {
         private final BinaryDocValues dv;
+        private final float[] decoded; // reused from document to document
 
         Binary(String field, int dimension, BinaryDocValues dv) {
             super(field, dimension);
             this.dv = dv;
+            this.decoded = new float[dimension];
         }
 
         @Override
@@ -161,9 +197,8 @@ public final class LeafVectorReader {
             if (!dv.advanceExact(segmentDoc)) return null;
             BytesRef bytes = dv.binaryValue();
             if (bytes.length == dimension) { // data_type byte: one signed byte per dimension
-                float[] v = new float[dimension];
-                for (int i = 0; i < dimension; i++) v[i] = bytes.bytes[bytes.offset + i];
-                return v;
+                for (int i = 0; i < dimension; i++) decoded[i] = bytes.bytes[bytes.offset + i];
+                return decoded;
             }
             if (bytes.length != 4 * dimension) {
                 if (bytes.length % 4 == 0) throw dimensionMismatch(field, bytes.length / 4, dimension);
@@ -172,9 +207,8 @@ public final class LeafVectorReader {
             }
             ByteBuffer buf =
                     ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.BIG_ENDIAN);
-            float[] v = new float[dimension];
-            buf.asFloatBuffer().get(v);
-            return v;
+            buf.asFloatBuffer().get(decoded);
+            return decoded;
         }
     }
 
