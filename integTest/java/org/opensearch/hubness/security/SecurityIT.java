@@ -133,6 +133,10 @@ class SecurityIT {
                 .ok()
                 .json();
         assertEquals(2, rebuilt.path("version").asInt(), rebuilt.toString());
+        // what started each build, and the gallery's operations a rebuild policy compares with (read as the plugin)
+        assertEquals("put", built.path("build").path("trigger").asText(), built.toString());
+        assertEquals("rebuild", rebuilt.path("build").path("trigger").asText(), rebuilt.toString());
+        assertTrue(rebuilt.path("build").path("gallery_operations").asLong() > 0, rebuilt.toString());
 
         // a background build, followed through the task API
         manager.delete(BANKS + "/bg-bank");

@@ -41,6 +41,9 @@ import org.opensearch.hubness.pipeline.HubnessExtProcessor;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.pipeline.HubnessSearchExt;
+import org.opensearch.hubness.policy.GalleryOperations;
+import org.opensearch.hubness.policy.NewQueryCount;
+import org.opensearch.hubness.policy.RebuildPolicyChecker;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rescore.HubnessSearchFilter;
 import org.opensearch.hubness.rescore.HubnessServices;
@@ -48,6 +51,7 @@ import org.opensearch.hubness.rest.HubnessRestHandlers;
 import org.opensearch.hubness.security.BankStorageGuard;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
+import org.opensearch.hubness.stats.PolicyStats;
 import org.opensearch.hubness.transport.BankNodes;
 import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.hubness.transport.DeleteBank;
@@ -57,6 +61,7 @@ import org.opensearch.hubness.transport.HubnessStats;
 import org.opensearch.hubness.transport.PutBank;
 import org.opensearch.hubness.transport.ReadBankVectors;
 import org.opensearch.hubness.transport.RebuildBank;
+import org.opensearch.hubness.transport.RecordPolicyCheck;
 import org.opensearch.hubness.transport.ShardBuildPass;
 import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.indices.SystemIndexDescriptor;
@@ -144,9 +149,19 @@ public class HubnessPlugin extends Plugin
             IndexMetadata m = clusterService.state().metadata().index(index);
             return m == null || m.getSettings().getAsBoolean("index.knn", false);
         });
-        NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync);
+        PolicyStats policyStats = new PolicyStats();
+        NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync, policyStats);
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
         BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
+        // the capture half of issue #22 supplies the count of captured queries (CaptureCounts.countSince)
+        clusterService.addLocalNodeClusterManagerListener(new RebuildPolicyChecker(
+                clusterService,
+                threadPool,
+                () -> client,
+                asPlugin,
+                new GalleryOperations(client, clusterService, asPlugin),
+                NewQueryCount.NONE,
+                policyStats));
         return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin);
     }
 
@@ -196,6 +211,7 @@ public class HubnessPlugin extends Plugin
                 new ActionHandler<>(DeleteBank.ACTION, DeleteBank.TransportAction.class),
                 new ActionHandler<>(StartBuild.ACTION, StartBuild.TransportAction.class),
                 new ActionHandler<>(EndBuild.ACTION, EndBuild.TransportAction.class),
+                new ActionHandler<>(RecordPolicyCheck.ACTION, RecordPolicyCheck.TransportAction.class),
                 new ActionHandler<>(BankNodes.ACTION, BankNodes.TransportAction.class),
                 new ActionHandler<>(ShardBuildPass.ACTION, ShardBuildPass.TransportAction.class),
                 new ActionHandler<>(ReadBankVectors.ACTION, ReadBankVectors.TransportAction.class),

@@ -29,7 +29,8 @@ public record BankDefinition(
         VectorSource galleryBank,
         NormParams params,
         Similarity similarity,
-        String description)
+        String description,
+        RebuildPolicy rebuildPolicy)
         implements Writeable, ToXContentObject {
 
     /**
@@ -63,7 +64,21 @@ public record BankDefinition(
                         in.readDouble(),
                         in.readVInt()),
                 similarity(in.readOptionalString()),
-                in.readOptionalString());
+                in.readOptionalString(),
+                in.readOptionalWriteable(RebuildPolicy::new));
+    }
+
+    /** A definition without a rebuild policy (rebuilt only by {@code _rebuild}). */
+    public BankDefinition(
+            String name,
+            String galleryIndex,
+            String galleryField,
+            VectorSource queryBank,
+            VectorSource galleryBank,
+            NormParams params,
+            Similarity similarity,
+            String description) {
+        this(name, galleryIndex, galleryField, queryBank, galleryBank, params, similarity, description, null);
     }
 
     private static Similarity similarity(String name) {
@@ -87,6 +102,7 @@ public record BankDefinition(
         out.writeVInt(params.hubK());
         out.writeOptionalString(similarity == null ? null : similarity.externalName());
         out.writeOptionalString(description);
+        out.writeOptionalWriteable(rebuildPolicy);
     }
 
     public static BankDefinition fromMap(String name, Map<String, Object> body) {
@@ -118,7 +134,8 @@ public record BankDefinition(
                 "nnn_alpha",
                 "hub_k",
                 "similarity",
-                "description");
+                "description",
+                "rebuild_policy");
         if (!(body.get("gallery") instanceof Map<?, ?> g))
             throw new IllegalArgumentException(
                     "[gallery] is required: {\"index\": \"<gallery index>\", \"field\": \"<knn_vector field>\"}");
@@ -159,7 +176,22 @@ public record BankDefinition(
                 ? null
                 : Similarity.fromString(Definitions.string("similarity", body.get("similarity")));
         String description = body.get("description") == null ? null : String.valueOf(body.get("description"));
-        return new BankDefinition(name, index, field, qb, gb, params, similarity, description);
+        RebuildPolicy policy =
+                body.get("rebuild_policy") == null ? null : RebuildPolicy.parse(body.get("rebuild_policy"));
+        if (policy != null && policy.minNewQueries() != null && !capturesQueries(qb)) {
+            throw new IllegalArgumentException("[rebuild_policy.min_new_queries] counts query vectors captured since"
+                    + " the build, so it needs a captured query bank ([query_bank.captured]); for a bank of an index or"
+                    + " of posted vectors use [min_gallery_change]");
+        }
+        return new BankDefinition(name, index, field, qb, gb, params, similarity, description, policy);
+    }
+
+    /**
+     * Whether the query bank grows from captured searches, the only source whose new vectors a policy can count. No
+     * source captures yet: the capture half of issue #22 makes this {@code qb != null && qb.captured() != null}.
+     */
+    static boolean capturesQueries(VectorSource qb) {
+        return false;
     }
 
     /** The definition as the cluster state stores it (posted vectors as blob references; similarity null means: the field's space type, decided at build). */
@@ -171,6 +203,7 @@ public record BankDefinition(
         params.writeTo(m::put);
         if (similarity != null) m.put("similarity", similarity.externalName());
         if (description != null) m.put("description", description);
+        if (rebuildPolicy != null) m.put("rebuild_policy", rebuildPolicy.toMap());
         return m;
     }
 
@@ -196,7 +229,13 @@ public record BankDefinition(
     }
 
     public BankDefinition withSources(VectorSource query, VectorSource gallery) {
-        return new BankDefinition(name, galleryIndex, galleryField, query, gallery, params, similarity, description);
+        return new BankDefinition(
+                name, galleryIndex, galleryField, query, gallery, params, similarity, description, rebuildPolicy);
+    }
+
+    public BankDefinition withRebuildPolicy(RebuildPolicy policy) {
+        return new BankDefinition(
+                name, galleryIndex, galleryField, queryBank, galleryBank, params, similarity, description, policy);
     }
 
     /** The definition for GET: like toMap, but posted vectors are summarised, not echoed. */

@@ -26,6 +26,7 @@ import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.BuildTicket;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.PostedVectors;
@@ -147,6 +148,7 @@ public final class BuildRunner {
      */
     public void rebuild(
             String name,
+            BuildTrigger trigger,
             CircuitBreaker requestBreaker,
             CancellableTask task,
             TaskManager tasks,
@@ -166,7 +168,8 @@ public final class BuildRunner {
             asPlugin.<StartBuild.Response>callAsync(
                     l -> client.execute(
                             StartBuild.ACTION,
-                            new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode()),
+                            new StartBuild.Request(
+                                    name, null, UUIDs.randomBase64UUID(), clusterService.localNode(), trigger),
                             l),
                     onPool(
                             s -> {

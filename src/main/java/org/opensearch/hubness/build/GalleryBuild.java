@@ -42,6 +42,7 @@ import org.opensearch.hubness.norm.HubCounts;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
+import org.opensearch.hubness.policy.GalleryOperations;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
@@ -86,6 +87,11 @@ final class GalleryBuild {
     private final SourceVisibility sources;
     /** Documents with the vector field in each index bank source when the build read it (GET's drift counts). */
     private final Map<String, Long> sourceDocuments = new LinkedHashMap<>();
+    /**
+     * The gallery's operations before the build read it (a rebuild policy's baseline; an operation racing the read
+     * counts as a change since, at worst one rebuild early). Null when a primary did not answer.
+     */
+    private volatile Long galleryOperations;
 
     GalleryBuild(
             Client client,
@@ -113,6 +119,7 @@ final class GalleryBuild {
         // checked again as the caller when the reads start (BuildRunner checked before recording the build)
         VectorFieldSpec gallery = sources.requireWhole("gallery", def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());
+        galleryOperations = operationsOf(gallery.index());
         load(
                 "query_bank",
                 def.queryBank(),
@@ -134,6 +141,16 @@ final class GalleryBuild {
                                                 galleryBank,
                                                 started,
                                                 listener)))));
+    }
+
+    private Long operationsOf(String index) {
+        try {
+            return new GalleryOperations(client, clusterService, asPlugin).countNow(index);
+        } catch (RuntimeException e) {
+            // the pass fails the build if the index is unreadable; a policy without a baseline only waits
+            LOG.debug(() -> "could not read the operations of gallery [" + index + "]", e);
+            return null;
+        }
     }
 
     /** The gallery pass over every shard, then the merge: the version and its report. */
@@ -260,7 +277,9 @@ final class GalleryBuild {
                 now,
                 sourceDocuments.get("query_bank"),
                 sourceDocuments.get("gallery_bank"),
-                pass.report() == null ? null : BuildReport.Hubness.of(pass.report()));
+                pass.report() == null ? null : BuildReport.Hubness.of(pass.report()),
+                ticket.trigger(),
+                galleryOperations);
         return new Result(bank, report);
     }
 

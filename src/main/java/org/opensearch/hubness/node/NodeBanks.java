@@ -11,6 +11,7 @@ import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.kernel.VectorKernels;
+import org.opensearch.hubness.stats.PolicyStats;
 import org.opensearch.hubness.stats.RescoreStats;
 
 /**
@@ -24,8 +25,15 @@ public final class NodeBanks {
     private final DocTermsCache cache;
     private final RescoreStats rescoreStats;
     private final BankSync sync;
+    private final PolicyStats policyStats;
 
-    public NodeBanks(BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats, BankSync sync) {
+    public NodeBanks(
+            BankRegistry registry,
+            DocTermsCache cache,
+            RescoreStats rescoreStats,
+            BankSync sync,
+            PolicyStats policyStats) {
+        this.policyStats = policyStats;
         this.registry = registry;
         this.cache = cache;
         this.rescoreStats = rescoreStats;
@@ -121,6 +129,12 @@ public final class NodeBanks {
                         r.failures(),
                         r.totalMillis(),
                         r.meanMillis(),
-                        r.maxMillis()));
+                        r.maxMillis()),
+                policy());
+    }
+
+    private NodeStats.Policy policy() {
+        PolicyStats.Snapshot p = policyStats.snapshot();
+        return new NodeStats.Policy(p.checks(), p.rebuildsStarted(), p.rebuildsNotStarted(), p.checkFailures());
     }
 }

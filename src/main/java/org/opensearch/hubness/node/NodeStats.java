@@ -8,8 +8,25 @@ import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
 
 /** One node's hubness stats: the kernel, the banks it holds, its cache and its rescore counters. */
-public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore)
+public record NodeStats(
+        String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore, Policy policy)
         implements Writeable {
+
+    /** The rebuild policies this node checked while it was the elected cluster manager. */
+    public record Policy(long checks, long rebuildsStarted, long rebuildsNotStarted, long checkFailures)
+            implements Writeable {
+        Policy(StreamInput in) throws IOException {
+            this(in.readVLong(), in.readVLong(), in.readVLong(), in.readVLong());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeVLong(checks);
+            out.writeVLong(rebuildsStarted);
+            out.writeVLong(rebuildsNotStarted);
+            out.writeVLong(checkFailures);
+        }
+    }
 
     /** A bank held on this node: its serving version, the versions held, sizes, memory, and a refusal if any. */
     public record Bank(
@@ -115,7 +132,7 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
     }
 
     public NodeStats(StreamInput in) throws IOException {
-        this(in.readString(), in.readList(Bank::new), in.readVLong(), new Cache(in), new Rescore(in));
+        this(in.readString(), in.readList(Bank::new), in.readVLong(), new Cache(in), new Rescore(in), new Policy(in));
     }
 
     @Override
@@ -125,6 +142,7 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
         out.writeVLong(bankMemoryBytes);
         cache.writeTo(out);
         rescore.writeTo(out);
+        policy.writeTo(out);
     }
 
     /** The fields of this node's object in GET /_plugins/_hubness/stats. */
@@ -151,6 +169,12 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
                 .field("total_millis", rescore.totalMillis())
                 .field("mean_millis", rescore.meanMillis())
                 .field("max_millis", rescore.maxMillis())
+                .endObject();
+        b.startObject("policy")
+                .field("checks", policy.checks())
+                .field("rebuilds_started", policy.rebuildsStarted())
+                .field("rebuilds_not_started", policy.rebuildsNotStarted())
+                .field("check_failures", policy.checkFailures())
                 .endObject();
     }
 }

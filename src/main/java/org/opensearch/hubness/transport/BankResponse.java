@@ -202,7 +202,8 @@ public final class BankResponse extends ActionResponse implements StatusToXConte
         if (r.previous() != null) b.field("previous_version", r.previous().version());
         if (r.build() != null)
             b.field("building_version", r.build().version())
-                    .field("build_node", r.build().nodeId());
+                    .field("build_node", r.build().nodeId())
+                    .field("building_trigger", r.build().trigger().externalName());
         if (r.failure() != null) {
             b.field("failure");
             r.failure().toXContent(b, params);
@@ -212,6 +213,10 @@ public final class BankResponse extends ActionResponse implements StatusToXConte
             b.field("build");
             r.serving().buildInfo().toXContent(b, params);
             // no digest: a hash of the bank's vectors would let a viewer confirm a guessed vector offline
+        }
+        if (r.policyCheck() != null) {
+            b.field("rebuild_policy_status");
+            r.policyCheck().toXContent(b, params);
         }
         for (SourceCounts c : sources) c.toXContent(b);
         if (!nodes.isEmpty()) {

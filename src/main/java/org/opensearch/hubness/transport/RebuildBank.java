@@ -10,6 +10,7 @@ import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.Task;
@@ -27,21 +28,31 @@ public final class RebuildBank {
     public static final class Request extends BuildRequest {
         /** Whether the REST request had a body: refused here, after authorisation, not before it. */
         private final boolean withBody;
+        /** {@code rebuild} for the REST route; {@code policy} for the bank's rebuild policy (recorded in the build). */
+        private final BuildTrigger trigger;
 
         public Request(String bank, boolean withBody, boolean background) {
+            this(bank, withBody, background, BuildTrigger.REBUILD);
+        }
+
+        public Request(String bank, boolean withBody, boolean background, BuildTrigger trigger) {
             super(bank, background);
             this.withBody = withBody;
+            if (trigger == BuildTrigger.PUT) throw new IllegalArgumentException("a rebuild is not a PUT");
+            this.trigger = trigger;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
             withBody = in.readBoolean();
+            trigger = in.readEnum(BuildTrigger.class);
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             out.writeBoolean(withBody);
+            out.writeEnum(trigger);
         }
     }
 
@@ -76,7 +87,7 @@ public final class RebuildBank {
                 listener.onFailure(e);
                 return;
             }
-            runner.rebuild(r.bank(), requestBreaker(), (CancellableTask) task, tasks, r.started(), listener);
+            runner.rebuild(r.bank(), r.trigger, requestBreaker(), (CancellableTask) task, tasks, r.started(), listener);
         }
     }
 }

@@ -20,6 +20,7 @@ import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BuildTicket;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
@@ -42,8 +43,16 @@ public final class StartBuild {
         private final String buildId;
         private final String nodeId;
         private final String nodeEphemeralId;
+        /** PUT for a new bank; for a rebuild, who asked for it. */
+        private final BuildTrigger trigger;
 
         public Request(String bank, BankDefinition definition, String buildId, DiscoveryNode node) {
+            this(bank, definition, buildId, node, definition == null ? BuildTrigger.REBUILD : BuildTrigger.PUT);
+        }
+
+        public Request(
+                String bank, BankDefinition definition, String buildId, DiscoveryNode node, BuildTrigger trigger) {
+            this.trigger = trigger;
             this.bank = bank;
             this.definition = definition;
             this.buildId = buildId;
@@ -58,6 +67,7 @@ public final class StartBuild {
             buildId = in.readString();
             nodeId = in.readString();
             nodeEphemeralId = in.readString();
+            trigger = in.readEnum(BuildTrigger.class);
         }
 
         @Override
@@ -68,6 +78,7 @@ public final class StartBuild {
             out.writeString(buildId);
             out.writeString(nodeId);
             out.writeString(nodeEphemeralId);
+            out.writeEnum(trigger);
         }
 
         @Override
@@ -128,7 +139,14 @@ public final class StartBuild {
                                         ? BankTransitions.create(
                                                 m, r.bank, r.definition, r.buildId, r.nodeId, r.nodeEphemeralId, now)
                                         : BankTransitions.rebuild(
-                                                m, r.bank, r.buildId, r.nodeId, r.nodeEphemeralId, now, live);
+                                                m,
+                                                r.bank,
+                                                r.buildId,
+                                                r.nodeId,
+                                                r.nodeEphemeralId,
+                                                now,
+                                                live,
+                                                r.trigger);
                             },
                             (m, acked) -> {
                                 BankRecord b = m.bank(r.bank);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -104,13 +105,17 @@ class BankDefinitionTests {
         BankDefinition stored = PostedVectors.forStorage(
                 BankDefinition.fromMap(
                         "b",
-                        json(
-                                "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
-                                        + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
-                                        + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
-                                        + "\"beta_query\": 5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, \"nnn_k\": 6, "
-                                        + "\"nnn_alpha\": 0.5, \"hub_k\": 3, \"similarity\": \"dot\", \"description\": \"all\"}")),
+                        json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                                + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
+                                + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
+                                + "\"beta_query\": 5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, \"nnn_k\": 6, "
+                                + "\"nnn_alpha\": 0.5, \"hub_k\": 3, \"similarity\": \"dot\", \"description\": \"all\", "
+                                + "\"rebuild_policy\": {\"interval\": \"15m\", \"min_gallery_change\": 0.25}}")),
                 "build-1");
+        assertEquals(
+                new RebuildPolicy(TimeValue.timeValueMinutes(15), null, 0.25),
+                stored.rebuildPolicy(),
+                "non-default, so a field the wire or the stored form drops fails the round trips below");
         assertEquals(stored, fromJson("b", toJson(stored)));
         BytesStreamOutput out = new BytesStreamOutput();
         stored.writeTo(out);
@@ -122,6 +127,49 @@ class BankDefinitionTests {
                 json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
                         + "\"query_bank\": {\"index\": \"q\", \"field\": \"w\", \"max_size\": 12}}"));
         assertEquals(fromIndex, fromJson("c", toJson(fromIndex)));
+        // a policy counting captured queries (which a captured query bank allows) travels whole as well
+        BankDefinition counting =
+                stored.withRebuildPolicy(new RebuildPolicy(TimeValue.timeValueSeconds(1), 1000L, null));
+        BytesStreamOutput again = new BytesStreamOutput();
+        counting.writeTo(again);
+        try (StreamInput in = again.bytes().streamInput()) {
+            assertEquals(counting, new BankDefinition(in));
+            assertEquals(0, in.available(), "every byte written is read");
+        }
+    }
+
+    @Test
+    void aRebuildPolicyIsValidatedWithMessagesThatSayWhatToFix() {
+        String ok =
+                "\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"index\": \"q\", \"field\": \"v\"}";
+        BankDefinition d = BankDefinition.fromMap(
+                "b", json("{" + ok + ", \"rebuild_policy\": {\"interval\": \"1s\", \"min_gallery_change\": 0.05}}"));
+        assertEquals(1000, d.rebuildPolicy().interval().millis());
+        assertEquals(0.05, d.rebuildPolicy().minGalleryChange());
+        assertEquals(
+                Map.of("interval", "1s", "min_gallery_change", 0.05),
+                d.describe().get("rebuild_policy"),
+                "GET shows the policy as written");
+        assertNull(BankDefinition.fromMap("b", json("{" + ok + "}")).rebuildPolicy());
+        Map<String, String> faults = new java.util.LinkedHashMap<>();
+        faults.put("\"1h\"", "must be an object");
+        faults.put("{\"min_gallery_change\": 0.05}", "[rebuild_policy.interval] is required");
+        faults.put("{\"interval\": \"500ms\", \"min_gallery_change\": 0.05}", "between 1s and 365d");
+        faults.put("{\"interval\": \"400d\", \"min_gallery_change\": 0.05}", "between 1s and 365d");
+        faults.put("{\"interval\": \"soon\", \"min_gallery_change\": 0.05}", "must be a time such as");
+        faults.put("{\"interval\": 60, \"min_gallery_change\": 0.05}", "[rebuild_policy.interval]");
+        faults.put("{\"interval\": \"1h\"}", "needs at least one of [min_gallery_change]");
+        faults.put("{\"interval\": \"1h\", \"min_gallery_change\": 0}", "must be a fraction above 0");
+        faults.put("{\"interval\": \"1h\", \"min_gallery_change\": -0.1}", "must be a fraction above 0");
+        faults.put("{\"interval\": \"1h\", \"min_gallery_change\": \"5%\"}", "must be a number");
+        faults.put("{\"interval\": \"1h\", \"min_new_queries\": 0}", "at least 1");
+        faults.put("{\"interval\": \"1h\", \"min_new_queries\": 1.5}", "must be an integer");
+        faults.put("{\"interval\": \"1h\", \"min_new_queries\": 1000}", "needs a captured query bank");
+        faults.put("{\"interval\": \"1h\", \"min_gallery_change\": 0.1, \"every\": 2}", "unknown key(s) [every]");
+        for (Map.Entry<String, String> f : faults.entrySet()) {
+            String m = message("{" + ok + ", \"rebuild_policy\": " + f.getKey() + "}");
+            assertTrue(m.contains(f.getValue()), f.getKey() + " -> " + m);
+        }
     }
 
     private static String toJson(BankDefinition d) throws Exception {

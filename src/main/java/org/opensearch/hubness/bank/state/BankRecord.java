@@ -30,7 +30,8 @@ public record BankRecord(
         BankVersion previous,
         BuildTicket build,
         BankFailure failure,
-        long lastVersion)
+        long lastVersion,
+        PolicyCheck policyCheck)
         implements Writeable {
 
     private static final ParseField DEFINITION = new ParseField("definition");
@@ -40,6 +41,7 @@ public record BankRecord(
     private static final ParseField BUILD = new ParseField("build");
     private static final ParseField FAILURE = new ParseField("failure");
     private static final ParseField LAST_VERSION = new ParseField("last_version");
+    private static final ParseField POLICY_CHECK = new ParseField("policy_check");
 
     /** Reads what {@link #toXContent} wrote under the bank's name; the name is the parser's context. */
     private static final ConstructingObjectParser<BankRecord, String> PARSER = new ConstructingObjectParser<>(
@@ -53,7 +55,8 @@ public record BankRecord(
                     (BankVersion) a[3],
                     (BuildTicket) a[4],
                     (BankFailure) a[5],
-                    (long) a[6]));
+                    (long) a[6],
+                    (PolicyCheck) a[7]));
 
     static {
         PARSER.declareObject(constructorArg(), BankDefinition::fromXContent, DEFINITION);
@@ -63,6 +66,20 @@ public record BankRecord(
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> BuildTicket.fromXContent(p), BUILD);
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> BankFailure.fromXContent(p), FAILURE);
         PARSER.declareLong(constructorArg(), LAST_VERSION);
+        PARSER.declareObject(optionalConstructorArg(), (p, c) -> PolicyCheck.fromXContent(p), POLICY_CHECK);
+    }
+
+    /** A bank whose rebuild policy (if any) has not checked it yet. */
+    public BankRecord(
+            String name,
+            BankDefinition definition,
+            BankState state,
+            BankVersion serving,
+            BankVersion previous,
+            BuildTicket build,
+            BankFailure failure,
+            long lastVersion) {
+        this(name, definition, state, serving, previous, build, failure, lastVersion, null);
     }
 
     public BankRecord(StreamInput in) throws IOException {
@@ -74,7 +91,8 @@ public record BankRecord(
                 in.readOptionalWriteable(BankVersion::new),
                 in.readOptionalWriteable(BuildTicket::new),
                 in.readOptionalWriteable(BankFailure::new),
-                in.readVLong());
+                in.readVLong(),
+                in.readOptionalWriteable(PolicyCheck::new));
     }
 
     @Override
@@ -87,6 +105,7 @@ public record BankRecord(
         out.writeOptionalWriteable(build);
         out.writeOptionalWriteable(failure);
         out.writeVLong(lastVersion);
+        out.writeOptionalWriteable(policyCheck);
     }
 
     /** The version with this number, if it is the serving one or the one before it. */
@@ -106,15 +125,20 @@ public record BankRecord(
     }
 
     public BankRecord withBuild(BuildTicket ticket) {
-        return new BankRecord(name, definition, BankState.BUILDING, serving, previous, ticket, null, ticket.version());
+        return new BankRecord(
+                name, definition, BankState.BUILDING, serving, previous, ticket, null, ticket.version(), policyCheck);
     }
 
     public BankRecord published(BankVersion v) {
-        return new BankRecord(name, definition, BankState.READY, v, serving, null, null, lastVersion);
+        return new BankRecord(name, definition, BankState.READY, v, serving, null, null, lastVersion, policyCheck);
     }
 
     public BankRecord failed(BankFailure f) {
-        return new BankRecord(name, definition, BankState.FAILED, serving, previous, null, f, lastVersion);
+        return new BankRecord(name, definition, BankState.FAILED, serving, previous, null, f, lastVersion, policyCheck);
+    }
+
+    public BankRecord checked(PolicyCheck check) {
+        return new BankRecord(name, definition, state, serving, previous, build, failure, lastVersion, check);
     }
 
     /** Writes the bank as a field named after it; {@link #fromXContent} reads it back. */
@@ -128,6 +152,7 @@ public record BankRecord(
         optional(b, BUILD, build, params);
         optional(b, FAILURE, failure, params);
         b.field(LAST_VERSION.getPreferredName(), lastVersion);
+        optional(b, POLICY_CHECK, policyCheck, params);
         b.endObject();
     }
 

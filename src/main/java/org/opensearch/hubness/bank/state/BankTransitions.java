@@ -34,7 +34,7 @@ public final class BankTransitions {
                             + "/_rebuild, or DELETE it first to change its definition");
         }
         BankRecord fresh = new BankRecord(name, definition, BankState.BUILDING, null, null, null, null, 0);
-        return m.with(fresh.withBuild(new BuildTicket(1, buildId, nodeId, ephemeralId, now)));
+        return m.with(fresh.withBuild(new BuildTicket(1, buildId, nodeId, ephemeralId, now, BuildTrigger.PUT)));
     }
 
     /**
@@ -49,6 +49,19 @@ public final class BankTransitions {
             String ephemeralId,
             long now,
             Set<String> liveEphemeralIds) {
+        return rebuild(m, name, buildId, nodeId, ephemeralId, now, liveEphemeralIds, BuildTrigger.REBUILD);
+    }
+
+    /** Starts a rebuild that {@code trigger} asked for (a {@code _rebuild}, or the bank's rebuild policy). */
+    public static HubnessMetadata rebuild(
+            HubnessMetadata m,
+            String name,
+            String buildId,
+            String nodeId,
+            String ephemeralId,
+            long now,
+            Set<String> liveEphemeralIds,
+            BuildTrigger trigger) {
         BankRecord b = require(m, name);
         if (b.build() != null && liveEphemeralIds.contains(b.build().nodeEphemeralId())) {
             throw new OpenSearchStatusException(
@@ -57,7 +70,7 @@ public final class BankTransitions {
                             + "]; wait for it (GET /_plugins/_hubness/banks/" + name + ")",
                     RestStatus.CONFLICT);
         }
-        return m.with(b.withBuild(new BuildTicket(b.lastVersion() + 1, buildId, nodeId, ephemeralId, now)));
+        return m.with(b.withBuild(new BuildTicket(b.lastVersion() + 1, buildId, nodeId, ephemeralId, now, trigger)));
     }
 
     /** Whether the build is still the bank's running build (the bank was not deleted, re-created or taken over). */
@@ -83,6 +96,17 @@ public final class BankTransitions {
         if (!isCurrentBuild(m, name, buildId)) return m;
         if (m.bank(name).serving() != null) return fail(m, name, buildId, failure);
         return m.without(name);
+    }
+
+    /**
+     * Records a rebuild policy's check; unchanged if the bank was deleted, or a later check is recorded already (a
+     * check of a cluster manager that lost its role while it counted must not hide its successor's).
+     */
+    public static HubnessMetadata recordPolicyCheck(HubnessMetadata m, String name, PolicyCheck check) {
+        BankRecord b = m.bank(name);
+        if (b == null || b.definition().rebuildPolicy() == null) return m;
+        if (b.policyCheck() != null && b.policyCheck().checkedAt() > check.checkedAt()) return m;
+        return m.with(b.checked(check));
     }
 
     public static HubnessMetadata delete(HubnessMetadata m, String name) {

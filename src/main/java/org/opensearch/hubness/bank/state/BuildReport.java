@@ -40,7 +40,9 @@ public record BuildReport(
         long builtAt,
         Long queryBankSourceDocuments,
         Long galleryBankSourceDocuments,
-        Hubness hubness)
+        Hubness hubness,
+        BuildTrigger trigger,
+        Long galleryOperations)
         implements Writeable, ToXContentObject {
 
     private static final ParseField VERSION = new ParseField("version");
@@ -61,6 +63,13 @@ public record BuildReport(
 
     private static final ParseField GALLERY_BANK_SOURCE_DOCUMENTS = new ParseField("gallery_bank_source_documents");
     private static final ParseField HUBNESS = new ParseField("hubness");
+    /** What started the build; absent in reports stored before triggers were recorded. */
+    private static final ParseField TRIGGER = new ParseField("trigger");
+    /**
+     * The gallery's index and delete operations when the build read it (the sum over its primaries of max_seq_no + 1):
+     * a rebuild policy's measure of change since the build. Absent in reports stored before policies existed.
+     */
+    private static final ParseField GALLERY_OPERATIONS = new ParseField("gallery_operations");
 
     private static final ConstructingObjectParser<BuildReport, Void> PARSER = new ConstructingObjectParser<>(
             "build_report",
@@ -80,7 +89,9 @@ public record BuildReport(
                     (long) a[12],
                     (Long) a[13],
                     (Long) a[14],
-                    (Hubness) a[15]));
+                    (Hubness) a[15],
+                    a[16] == null ? null : BuildTrigger.fromString((String) a[16]),
+                    (Long) a[17]));
 
     static {
         PARSER.declareLong(constructorArg(), VERSION);
@@ -99,6 +110,47 @@ public record BuildReport(
         PARSER.declareLong(optionalConstructorArg(), QUERY_BANK_SOURCE_DOCUMENTS);
         PARSER.declareLong(optionalConstructorArg(), GALLERY_BANK_SOURCE_DOCUMENTS);
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> Hubness.PARSER.apply(p, null), HUBNESS);
+        PARSER.declareString(optionalConstructorArg(), TRIGGER);
+        PARSER.declareLong(optionalConstructorArg(), GALLERY_OPERATIONS);
+    }
+
+    /** A report without a recorded trigger or gallery operations (as stored before either existed). */
+    public BuildReport(
+            long version,
+            int dimension,
+            Similarity similarity,
+            String engine,
+            long galleryDocuments,
+            int queryBankSize,
+            int galleryBankSize,
+            int queryActivationSize,
+            int galleryActivationSize,
+            int shards,
+            long buildMillis,
+            double buildGflops,
+            long builtAt,
+            Long queryBankSourceDocuments,
+            Long galleryBankSourceDocuments,
+            Hubness hubness) {
+        this(
+                version,
+                dimension,
+                similarity,
+                engine,
+                galleryDocuments,
+                queryBankSize,
+                galleryBankSize,
+                queryActivationSize,
+                galleryActivationSize,
+                shards,
+                buildMillis,
+                buildGflops,
+                builtAt,
+                queryBankSourceDocuments,
+                galleryBankSourceDocuments,
+                hubness,
+                null,
+                null);
     }
 
     public BuildReport(StreamInput in) throws IOException {
@@ -118,7 +170,9 @@ public record BuildReport(
                 in.readLong(),
                 in.readOptionalLong(),
                 in.readOptionalLong(),
-                in.readOptionalWriteable(Hubness::new));
+                in.readOptionalWriteable(Hubness::new),
+                in.readBoolean() ? in.readEnum(BuildTrigger.class) : null,
+                in.readOptionalLong());
     }
 
     @Override
@@ -139,6 +193,9 @@ public record BuildReport(
         out.writeOptionalLong(queryBankSourceDocuments);
         out.writeOptionalLong(galleryBankSourceDocuments);
         out.writeOptionalWriteable(hubness);
+        out.writeBoolean(trigger != null);
+        if (trigger != null) out.writeEnum(trigger);
+        out.writeOptionalLong(galleryOperations);
     }
 
     @Override
@@ -167,6 +224,8 @@ public record BuildReport(
             b.field(HUBNESS.getPreferredName());
             hubness.toXContent(b, params);
         }
+        if (trigger != null) b.field(TRIGGER.getPreferredName(), trigger.externalName());
+        if (galleryOperations != null) b.field(GALLERY_OPERATIONS.getPreferredName(), galleryOperations);
         return b.endObject();
     }
 

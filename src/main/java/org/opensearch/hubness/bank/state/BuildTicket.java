@@ -1,6 +1,7 @@
 package org.opensearch.hubness.bank.state;
 
 import static org.opensearch.core.xcontent.ConstructingObjectParser.constructorArg;
+import static org.opensearch.core.xcontent.ConstructingObjectParser.optionalConstructorArg;
 
 import java.io.IOException;
 import org.opensearch.core.ParseField;
@@ -18,7 +19,8 @@ import org.opensearch.core.xcontent.XContentParser;
  * node it runs on, with that node's ephemeral id (the cluster manager fails the build when that node leaves; a node that
  * restarted has a new ephemeral id, so its lost build is failed too).
  */
-public record BuildTicket(long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis)
+public record BuildTicket(
+        long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis, BuildTrigger trigger)
         implements Writeable, ToXContentObject {
 
     private static final ParseField VERSION = new ParseField("version");
@@ -26,10 +28,18 @@ public record BuildTicket(long version, String buildId, String nodeId, String no
     private static final ParseField NODE = new ParseField("node");
     private static final ParseField NODE_EPHEMERAL_ID = new ParseField("node_ephemeral_id");
     private static final ParseField STARTED = new ParseField("started");
+    private static final ParseField TRIGGER = new ParseField("trigger");
 
     private static final ConstructingObjectParser<BuildTicket, Void> PARSER = new ConstructingObjectParser<>(
             "build_ticket",
-            a -> new BuildTicket((long) a[0], (String) a[1], (String) a[2], (String) a[3], (long) a[4]));
+            a -> new BuildTicket(
+                    (long) a[0],
+                    (String) a[1],
+                    (String) a[2],
+                    (String) a[3],
+                    (long) a[4],
+                    // a ticket stored before triggers were recorded: a running build is a PUT's or a _rebuild's
+                    a[5] == null ? BuildTrigger.REBUILD : BuildTrigger.fromString((String) a[5])));
 
     static {
         PARSER.declareLong(constructorArg(), VERSION);
@@ -37,10 +47,22 @@ public record BuildTicket(long version, String buildId, String nodeId, String no
         PARSER.declareString(constructorArg(), NODE);
         PARSER.declareString(constructorArg(), NODE_EPHEMERAL_ID);
         PARSER.declareLong(constructorArg(), STARTED);
+        PARSER.declareString(optionalConstructorArg(), TRIGGER);
+    }
+
+    /** A build started by {@code _rebuild}. */
+    public BuildTicket(long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis) {
+        this(version, buildId, nodeId, nodeEphemeralId, startedMillis, BuildTrigger.REBUILD);
     }
 
     public BuildTicket(StreamInput in) throws IOException {
-        this(in.readVLong(), in.readString(), in.readString(), in.readString(), in.readLong());
+        this(
+                in.readVLong(),
+                in.readString(),
+                in.readString(),
+                in.readString(),
+                in.readLong(),
+                in.readEnum(BuildTrigger.class));
     }
 
     @Override
@@ -50,6 +72,7 @@ public record BuildTicket(long version, String buildId, String nodeId, String no
         out.writeString(nodeId);
         out.writeString(nodeEphemeralId);
         out.writeLong(startedMillis);
+        out.writeEnum(trigger);
     }
 
     @Override
@@ -60,6 +83,7 @@ public record BuildTicket(long version, String buildId, String nodeId, String no
                 .field(NODE.getPreferredName(), nodeId)
                 .field(NODE_EPHEMERAL_ID.getPreferredName(), nodeEphemeralId)
                 .field(STARTED.getPreferredName(), startedMillis)
+                .field(TRIGGER.getPreferredName(), trigger.externalName())
                 .endObject();
     }
 

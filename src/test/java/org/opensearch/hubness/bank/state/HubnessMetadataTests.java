@@ -158,6 +158,60 @@ class HubnessMetadataTests {
         }
     }
 
+    @Test
+    void aBuildRecordsWhatStartedItAndAPolicyCheckIsKeptAcrossBuildsUnlessALaterOneIsRecorded() {
+        HubnessMetadata m =
+                BankTransitions.create(HubnessMetadata.EMPTY, "p", policyDef("p"), "build-1", "node-a", "eph-a", 1);
+        assertEquals(BuildTrigger.PUT, m.bank("p").build().trigger());
+        m = BankTransitions.publish(m, "p", "build-1", version(1, "build-1"));
+        PolicyCheck first = new PolicyCheck(100, 1, 60L, 10, 6.0, null, PolicyCheck.Outcome.REBUILD_STARTED, 2L, null);
+        m = BankTransitions.recordPolicyCheck(m, "p", first);
+        assertEquals(first, m.bank("p").policyCheck());
+        m = BankTransitions.rebuild(m, "p", "build-2", "node-a", "eph-a", 101, Set.of("eph-a"), BuildTrigger.POLICY);
+        assertEquals(BuildTrigger.POLICY, m.bank("p").build().trigger());
+        assertEquals(first, m.bank("p").policyCheck(), "a build keeps the check that started it");
+        m = BankTransitions.publish(m, "p", "build-2", version(2, "build-2"));
+        assertEquals(first, m.bank("p").policyCheck(), "and so does its publication");
+        PolicyCheck stale = new PolicyCheck(99, 1, 0L, 10, 0.0, null, PolicyCheck.Outcome.UNCHANGED, null, null);
+        assertSame(m, BankTransitions.recordPolicyCheck(m, "p", stale), "an older check never hides a later one");
+        assertSame(m, BankTransitions.recordPolicyCheck(m, "gone", first), "a deleted bank records nothing");
+        HubnessMetadata noPolicy = readyAt(1);
+        assertSame(noPolicy, BankTransitions.recordPolicyCheck(noPolicy, "b", first), "nor does a bank without policy");
+        assertEquals(
+                BuildTrigger.REBUILD,
+                BankTransitions.rebuild(readyAt(1), "b", "b2", "n", "e", 2, Set.of())
+                        .bank("b")
+                        .build()
+                        .trigger());
+    }
+
+    /** A ticket and a report stored before triggers were recorded read sensibly: a rebuild, and no trigger. */
+    @Test
+    void aTicketAndAReportStoredBeforeTriggersExistedRead() throws Exception {
+        String ticket = "{\"version\":2,\"build_id\":\"x\",\"node\":\"n\",\"node_ephemeral_id\":\"e\",\"started\":5}";
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, ticket)) {
+            assertEquals(BuildTrigger.REBUILD, BuildTicket.fromXContent(p).trigger());
+        }
+        String report = StateFixtures.report(3, 10)
+                .toXContent(JsonXContent.contentBuilder(), ToXContent.EMPTY_PARAMS)
+                .toString();
+        assertFalse(report.contains("trigger") || report.contains("gallery_operations"), report);
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, report)) {
+            BuildReport old = BuildReport.fromXContent(p);
+            assertNull(old.trigger());
+            assertNull(old.galleryOperations());
+        }
+    }
+
+    private static BankDefinition policyDef(String name) {
+        return StateFixtures.stored(
+                name,
+                "{\"gallery\":{\"index\":\"g\",\"field\":\"v\"},\"query_bank\":{\"index\":\"q\",\"field\":\"v\"},"
+                        + "\"rebuild_policy\":{\"interval\":\"1s\",\"min_gallery_change\":0.5}}");
+    }
+
     /** Every field of every record set, and every optional one absent in a second bank. */
     private static HubnessMetadata everyFieldSet() {
         BankDefinition full = PostedVectors.forStorage(
@@ -170,7 +224,8 @@ class HubnessMetadataTests {
                                         + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
                                         + "\"beta_query\": 5.5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, "
                                         + "\"nnn_k\": 6, \"nnn_alpha\": 0.5, \"similarity\": \"l2\", "
-                                        + "\"description\": \"every field\"}",
+                                        + "\"description\": \"every field\", \"rebuild_policy\": {\"interval\": \"90s\", "
+                                        + "\"min_gallery_change\": 0.125}}",
                                 false)),
                 "posted-1");
         BankRecord everything = new BankRecord(
@@ -179,10 +234,20 @@ class HubnessMetadataTests {
                 BankState.FAILED,
                 new BankVersion(5, "build-5", "sha-5", 2, 2, 7, StateFixtures.fullReport(5)),
                 new BankVersion(4, "build-4", "sha-4", 2, 2, 7, StateFixtures.report(4, 9_000_000_000L)),
-                new BuildTicket(7, "build-7", "node-b", "eph-b", 1_700_000_000_123L),
+                new BuildTicket(7, "build-7", "node-b", "eph-b", 1_700_000_000_123L, BuildTrigger.POLICY),
                 new BankFailure(
                         6, "IllegalStateException", "the reason, with \"quotes\" and ünïcode", 1_700_000_000_042L),
-                7);
+                7,
+                new PolicyCheck(
+                        1_700_000_000_777L,
+                        5,
+                        123L,
+                        1_000,
+                        0.123,
+                        4_567L,
+                        PolicyCheck.Outcome.REBUILD_NOT_STARTED,
+                        null,
+                        "bank [full] is already building"));
         BankRecord bare = new BankRecord("bare", def("bare"), BankState.BUILDING, null, null, null, null, 0);
         return HubnessMetadata.EMPTY.with(everything).with(bare);
     }

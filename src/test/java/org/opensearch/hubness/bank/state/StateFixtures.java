@@ -43,7 +43,10 @@ public final class StateFixtures {
                 null);
     }
 
-    /** A report with every field set, a skewness that is null (every N_10 equal) and one that is not. */
+    /**
+     * A report with every field set (a policy's build, with the gallery's operations), a skewness that is null (every
+     * N_10 equal) and one that is not.
+     */
     public static BuildReport fullReport(long version) {
         Map<Method, BuildReport.MethodStats> methods = new EnumMap<>(Method.class);
         methods.put(Method.NONE, new BuildReport.MethodStats(1.2345, 0.1, 0.2, 7));
@@ -64,6 +67,8 @@ public final class StateFixtures {
                 1_700_000_000_000L,
                 300L,
                 40L,
-                new BuildReport.Hubness(10, 20, 1_234_567_890_123L, methods));
+                new BuildReport.Hubness(10, 20, 1_234_567_890_123L, methods),
+                BuildTrigger.POLICY,
+                9_876_543_210L);
     }
 }
