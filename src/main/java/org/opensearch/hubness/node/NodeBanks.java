@@ -10,6 +10,7 @@ import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.capture.QueryCapture;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.stats.RescoreStats;
 
@@ -24,8 +25,15 @@ public final class NodeBanks {
     private final DocTermsCache cache;
     private final RescoreStats rescoreStats;
     private final BankSync sync;
+    private final QueryCapture capture;
 
-    public NodeBanks(BankRegistry registry, DocTermsCache cache, RescoreStats rescoreStats, BankSync sync) {
+    public NodeBanks(
+            BankRegistry registry,
+            DocTermsCache cache,
+            RescoreStats rescoreStats,
+            BankSync sync,
+            QueryCapture capture) {
+        this.capture = capture;
         this.registry = registry;
         this.cache = cache;
         this.rescoreStats = rescoreStats;
@@ -121,6 +129,7 @@ public final class NodeBanks {
                         r.failures(),
                         r.totalMillis(),
                         r.meanMillis(),
-                        r.maxMillis()));
+                        r.maxMillis()),
+                capture.stats());
     }
 }

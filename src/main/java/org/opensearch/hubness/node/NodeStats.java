@@ -6,9 +6,11 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.capture.CaptureStats;
 
-/** One node's hubness stats: the kernel, the banks it holds, its cache and its rescore counters. */
-public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore)
+/** One node's hubness stats: the kernel, the banks it holds, its cache, its rescore and capture counters. */
+public record NodeStats(
+        String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore, CaptureStats capture)
         implements Writeable {
 
     /** A bank held on this node: its serving version, the versions held, sizes, memory, and a refusal if any. */
@@ -115,7 +117,13 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
     }
 
     public NodeStats(StreamInput in) throws IOException {
-        this(in.readString(), in.readList(Bank::new), in.readVLong(), new Cache(in), new Rescore(in));
+        this(
+                in.readString(),
+                in.readList(Bank::new),
+                in.readVLong(),
+                new Cache(in),
+                new Rescore(in),
+                new CaptureStats(in));
     }
 
     @Override
@@ -125,6 +133,7 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
         out.writeVLong(bankMemoryBytes);
         cache.writeTo(out);
         rescore.writeTo(out);
+        capture.writeTo(out);
     }
 
     /** The fields of this node's object in GET /_plugins/_hubness/stats. */
@@ -152,5 +161,6 @@ public record NodeStats(String kernel, List<Bank> banks, long bankMemoryBytes, C
                 .field("mean_millis", rescore.meanMillis())
                 .field("max_millis", rescore.maxMillis())
                 .endObject();
+        capture.toXContent(b);
     }
 }

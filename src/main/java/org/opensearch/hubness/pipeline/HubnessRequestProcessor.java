@@ -113,6 +113,7 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
      */
     static void checkBank(HubnessServices services, String bankName, KnnClause knn, String who, String where) {
         LoadedBank bank = services.banks().current(bankName);
+        if (bank == null && services.waitingGallery(bankName) != null) return; // passes through, and captures
         if (bank == null) {
             throw new OpenSearchStatusException(
                     who + ": unknown bank [" + bankName + "]; create and build it with PUT /_plugins/_hubness/banks/"

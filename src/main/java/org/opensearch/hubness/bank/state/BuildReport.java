@@ -40,7 +40,8 @@ public record BuildReport(
         long builtAt,
         Long queryBankSourceDocuments,
         Long galleryBankSourceDocuments,
-        Hubness hubness)
+        Hubness hubness,
+        Integer queryBankCapturedVectors)
         implements Writeable, ToXContentObject {
 
     private static final ParseField VERSION = new ParseField("version");
@@ -61,6 +62,8 @@ public record BuildReport(
 
     private static final ParseField GALLERY_BANK_SOURCE_DOCUMENTS = new ParseField("gallery_bank_source_documents");
     private static final ParseField HUBNESS = new ParseField("hubness");
+    /** For a bank with {@code captured}: how many of its query bank's vectors were captured from searches. */
+    private static final ParseField QUERY_BANK_CAPTURED_VECTORS = new ParseField("query_bank_captured_vectors");
 
     private static final ConstructingObjectParser<BuildReport, Void> PARSER = new ConstructingObjectParser<>(
             "build_report",
@@ -80,7 +83,8 @@ public record BuildReport(
                     (long) a[12],
                     (Long) a[13],
                     (Long) a[14],
-                    (Hubness) a[15]));
+                    (Hubness) a[15],
+                    (Integer) a[16]));
 
     static {
         PARSER.declareLong(constructorArg(), VERSION);
@@ -99,6 +103,7 @@ public record BuildReport(
         PARSER.declareLong(optionalConstructorArg(), QUERY_BANK_SOURCE_DOCUMENTS);
         PARSER.declareLong(optionalConstructorArg(), GALLERY_BANK_SOURCE_DOCUMENTS);
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> Hubness.PARSER.apply(p, null), HUBNESS);
+        PARSER.declareInt(optionalConstructorArg(), QUERY_BANK_CAPTURED_VECTORS);
     }
 
     public BuildReport(StreamInput in) throws IOException {
@@ -118,7 +123,8 @@ public record BuildReport(
                 in.readLong(),
                 in.readOptionalLong(),
                 in.readOptionalLong(),
-                in.readOptionalWriteable(Hubness::new));
+                in.readOptionalWriteable(Hubness::new),
+                in.readOptionalVInt());
     }
 
     @Override
@@ -139,6 +145,7 @@ public record BuildReport(
         out.writeOptionalLong(queryBankSourceDocuments);
         out.writeOptionalLong(galleryBankSourceDocuments);
         out.writeOptionalWriteable(hubness);
+        out.writeOptionalVInt(queryBankCapturedVectors);
     }
 
     @Override
@@ -162,6 +169,9 @@ public record BuildReport(
         }
         if (galleryBankSourceDocuments != null) {
             b.field(GALLERY_BANK_SOURCE_DOCUMENTS.getPreferredName(), galleryBankSourceDocuments);
+        }
+        if (queryBankCapturedVectors != null) {
+            b.field(QUERY_BANK_CAPTURED_VECTORS.getPreferredName(), queryBankCapturedVectors);
         }
         if (hubness != null) {
             b.field(HUBNESS.getPreferredName());

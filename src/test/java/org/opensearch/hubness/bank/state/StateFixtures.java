@@ -40,6 +40,7 @@ public final class StateFixtures {
                 1_000,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -64,6 +65,7 @@ public final class StateFixtures {
                 1_700_000_000_000L,
                 300L,
                 40L,
-                new BuildReport.Hubness(10, 20, 1_234_567_890_123L, methods));
+                new BuildReport.Hubness(10, 20, 1_234_567_890_123L, methods),
+                17);
     }
 }
