@@ -79,7 +79,7 @@ class CapturedBankIT {
     }
 
     private static String knn(int caption) {
-        return "{\"knn\":{\"embedding\":{\"vector\":" + vector(caption) + ",\"k\":" + N + "}}";
+        return "{\"knn\":{\"embedding\":{\"vector\":" + vector(caption) + ",\"k\":" + N + "}}}";
     }
 
     /** A search with the explicit clause for caption row {@code caption}. */
@@ -173,7 +173,8 @@ class CapturedBankIT {
         awaitEquals(BURST, () -> capturedVectors("captured-rank"), "captured vectors of the burst");
         assertTrue(statsSum("sampled") - sampledBefore >= BURST, "every search of the burst was sampled");
 
-        cluster.post(BANKS + "captured-rank/_rebuild", null).ok();
+        cluster.post(BANKS + "captured-rank/_rebuild?wait_for_completion=true", null)
+                .ok();
         JsonNode built = build("captured-rank");
         assertEquals(2, built.path("version").asInt(), built.toString());
         assertEquals(SEED_ROWS + BURST, built.path("query_bank_size").asInt(), built.toString());
@@ -259,7 +260,7 @@ class CapturedBankIT {
         awaitEquals(50, () -> capturedVectors(bank), "max_size 50 after 200 searches");
         assertTrue(statsSum("written") - writtenBefore >= 194, "GET stats counts the written vectors");
 
-        cluster.post(BANKS + bank + "/_rebuild", null).ok();
+        cluster.post(BANKS + bank + "/_rebuild?wait_for_completion=true", null).ok();
         assertEquals(50, build(bank).path("query_bank_captured_vectors").asInt());
         assertEquals(SEED_ROWS + 50, build(bank).path("query_bank_size").asInt());
 
@@ -305,7 +306,7 @@ class CapturedBankIT {
 
         msearch(List.of(clause(bank, 10, "is"), clause(bank, 11, "is")));
         awaitEquals(5, () -> capturedVectors(bank), "captured while waiting");
-        cluster.post(BANKS + bank + "/_rebuild", null).ok();
+        cluster.post(BANKS + bank + "/_rebuild?wait_for_completion=true", null).ok();
         JsonNode built = build(bank);
         assertEquals(5, built.path("query_bank_size").asInt(), built.toString());
         assertEquals(5, built.path("query_bank_captured_vectors").asInt(), built.toString());

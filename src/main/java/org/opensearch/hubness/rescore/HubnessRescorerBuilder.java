@@ -152,8 +152,7 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         if (pinned != null) return this;
         if (pending != null) return pending.get() == null ? this : pin(pending.get());
         if (ctx.convertToShardContext() != null) return this; // never pin on a shard: innerBuildContext reports it
-        String waitingGallery =
-                services.banks().current(clause.bank()) == null ? services.waitingGallery(clause.bank()) : null;
+        String waitingGallery = services.waitingGallery(clause.bank()); // before current(), which refuses it
         if (waitingGallery != null) {
             offerToCapture();
             return pin(Pinned.waitingFor(waitingGallery));
