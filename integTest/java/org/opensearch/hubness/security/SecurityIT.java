@@ -629,6 +629,60 @@ class SecurityIT {
     }
 
     /** Documents in .hubness-banks as the super-admin certificate sees them. */
+    @Test
+    @Order(13)
+    void aSearcherCapturesIntoBankStorageOnlyAsThePlugin() throws Exception {
+        LocalCluster manager = user("bank-manager");
+        LocalCluster searcher = user("gallery-searcher");
+        String bank = "sec-captured";
+        manager.delete(BANKS + "/" + bank);
+        manager.put(BANKS + "/" + bank, """
+            {"gallery": {"index": "%s", "field": "embedding"},
+             "query_bank": {"index": "%s", "field": "embedding", "captured": {"rate": 1, "max_size": 100}}}""".formatted(GALLERY, QUERY_SOURCE)).ok();
+        for (int q = 0; q < 3; q++)
+            searcher.post("/" + GALLERY + "/_search", rescoredSearch(bank, q, "is", false))
+                    .ok();
+        // the searcher's vectors are in bank storage, written as the plugin
+        long deadline = System.currentTimeMillis() + 60_000;
+        long captured = -1;
+        while (System.currentTimeMillis() < deadline && captured != 3) {
+            captured = superAdminCapturedCount(bank);
+            if (captured != 3) Thread.sleep(200);
+        }
+        assertEquals(3, captured, "the searcher's three searches were captured into .hubness-banks");
+        // ... which the searcher cannot read, and nothing in a search names a place to write: an extra key is a 400
+        assertSeesNothing(
+                searcher.post("/.hubness-banks/_search", "{\"query\": {\"term\": {\"kind\": \"captured_vector\"}}}"));
+        assertSeesNothing(searcher.get("/.hubness-banks/_count"));
+        String redirected =
+                rescoredSearch(bank, 3, "is", false).replace("\"method\"", "\"index\": \"other-vectors\", \"method\"");
+        assertEquals(400, searcher.post("/" + GALLERY + "/_search", redirected).status());
+        assertWritesForbidden(searcher, "captured");
+        // the manager's rebuild reads them (as the plugin), and DELETE removes them
+        JsonNode rebuilt = manager.post(BANKS + "/" + bank + "/_rebuild?wait_for_completion=true", null)
+                .ok()
+                .json();
+        assertEquals(
+                3, rebuilt.path("build").path("query_bank_captured_vectors").asInt(), rebuilt.toString());
+        manager.delete(BANKS + "/" + bank).ok();
+        deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline && (captured = superAdminCapturedCount(bank)) != 0)
+            Thread.sleep(200);
+        assertEquals(0, captured, "DELETE removed the captured vectors");
+    }
+
+    /** The bank's captured vectors in .hubness-banks, counted with the super-admin certificate after a refresh. */
+    private long superAdminCapturedCount(String bank) throws Exception {
+        superAdmin("POST", "/.hubness-banks/_refresh", null);
+        ProcessResult r = curlAsSuperAdmin(
+                "POST",
+                "/.hubness-banks/_count",
+                "{\"query\": {\"bool\": {\"filter\": [{\"term\": {\"bank\": \"" + bank
+                        + "\"}}, {\"term\": {\"kind\": \"captured_vector\"}}]}}}");
+        assertEquals(200, r.status(), r.body());
+        return LocalCluster.JSON.readTree(r.body()).path("count").asLong();
+    }
+
     private long superAdminCount() throws Exception {
         ProcessResult r = curlAsSuperAdmin("GET", "/.hubness-banks/_count", null);
         assertEquals(200, r.status(), r.body());

@@ -1,5 +1,6 @@
 package org.opensearch.hubness;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.breaker.CircuitBreaker;
@@ -24,12 +26,20 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
+import org.opensearch.hubness.bank.CapturedSpec;
+import org.opensearch.hubness.bank.VectorSource;
+import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.bank.storage.CapturedVectors;
 import org.opensearch.hubness.build.BuildPool;
 import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.hubness.build.RestoredVersionCheck;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.capture.CaptureCounts;
+import org.opensearch.hubness.capture.CaptureFlusher;
+import org.opensearch.hubness.capture.CapturePool;
+import org.opensearch.hubness.capture.QueryCapture;
 import org.opensearch.hubness.node.BankRegistry;
 import org.opensearch.hubness.node.BankStorageReturn;
 import org.opensearch.hubness.node.BankSync;
@@ -42,7 +52,6 @@ import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.pipeline.HubnessSearchExt;
 import org.opensearch.hubness.policy.GalleryOperations;
-import org.opensearch.hubness.policy.NewQueryCount;
 import org.opensearch.hubness.policy.RebuildPolicyChecker;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rescore.HubnessSearchFilter;
@@ -81,6 +90,7 @@ import org.opensearch.search.pipeline.SearchPipelineService;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
 import org.opensearch.search.pipeline.SystemGeneratedProcessor;
 import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.Scheduler;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
@@ -99,6 +109,7 @@ public class HubnessPlugin extends Plugin
     private volatile ClusterService clusterService;
     private volatile IndexNameExpressionResolver resolver;
     private volatile ThreadPool threadPool;
+    private volatile Scheduler.Cancellable captureFlushes;
 
     @Override
     public Collection<Object> createComponents(
@@ -150,19 +161,59 @@ public class HubnessPlugin extends Plugin
             return m == null || m.getSettings().getAsBoolean("index.knn", false);
         });
         PolicyStats policyStats = new PolicyStats();
-        NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync, policyStats);
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
+        QueryCapture capture = new QueryCapture(name -> capturedSpec(clusterService, name));
+        services.capture(capture);
+        services.waitingGallery(name -> waitingGallery(clusterService, name));
+        CaptureFlusher flusher = new CaptureFlusher(
+                capture,
+                new CapturedVectors(() -> client, asPlugin, blobs),
+                name -> servingBuiltAt(clusterService, name),
+                janitor::cleanLater);
+        captureFlushes = threadPool.scheduleWithFixedDelay(
+                flusher, TimeValue.timeValueMillis(CaptureFlusher.INTERVAL_MILLIS), CapturePool.NAME);
+        NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync, policyStats, capture);
         BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
-        // the capture half of issue #22 supplies the count of captured queries (CaptureCounts.countSince)
+        CaptureCounts captureCounts = new CaptureCounts();
         clusterService.addLocalNodeClusterManagerListener(new RebuildPolicyChecker(
                 clusterService,
                 threadPool,
                 () -> client,
                 asPlugin,
                 new GalleryOperations(client, clusterService, asPlugin),
-                NewQueryCount.NONE,
+                (bank, since, listener) -> captureCounts.countSince(client, bank, since, listener),
                 policyStats));
-        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin);
+        return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin, captureCounts);
+    }
+
+    /** The capture settings of a bank's definition in the cluster state; null when it does not capture. */
+    private static CapturedSpec capturedSpec(ClusterService clusterService, String bank) {
+        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
+        if (r == null || r.definition().queryBank() == null) return null;
+        return r.definition().queryBank().captured();
+    }
+
+    /** The gallery of a bank whose query bank is only captured vectors and that has no version yet; else null. */
+    private static String waitingGallery(ClusterService clusterService, String bank) {
+        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
+        if (r == null || r.serving() != null || r.definition().queryBank() == null) return null;
+        return r.definition().queryBank().kind() == VectorSource.Kind.CAPTURED
+                ? r.definition().galleryIndex()
+                : null;
+    }
+
+    /** When the bank's serving version was built, or -1. */
+    private static long servingBuiltAt(ClusterService clusterService, String bank) {
+        BankRecord r = HubnessMetadata.of(clusterService.state()).bank(bank);
+        if (r == null || r.serving() == null || r.serving().buildInfo() == null) return -1;
+        return r.serving().buildInfo().builtAt();
+    }
+
+    @Override
+    public void close() throws IOException {
+        Scheduler.Cancellable flushes = captureFlushes;
+        if (flushes != null) flushes.cancel();
+        super.close();
     }
 
     @Override
@@ -269,7 +320,7 @@ public class HubnessPlugin extends Plugin
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        return List.of(BuildPool.executor(settings), LoadPool.executor(settings));
+        return List.of(BuildPool.executor(settings), LoadPool.executor(settings), CapturePool.executor(settings));
     }
 
     @Override

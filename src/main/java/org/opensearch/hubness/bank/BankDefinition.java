@@ -186,12 +186,9 @@ public record BankDefinition(
         return new BankDefinition(name, index, field, qb, gb, params, similarity, description, policy);
     }
 
-    /**
-     * Whether the query bank grows from captured searches, the only source whose new vectors a policy can count. No
-     * source captures yet: the capture half of issue #22 makes this {@code qb != null && qb.captured() != null}.
-     */
+    /** Whether the query bank grows from captured searches, the only source whose new vectors a policy can count. */
     static boolean capturesQueries(VectorSource qb) {
-        return false;
+        return qb != null && qb.captured() != null;
     }
 
     /** The definition as the cluster state stores it (posted vectors as blob references; similarity null means: the field's space type, decided at build). */

@@ -21,13 +21,16 @@ public record VectorSource(
         float[][] vectors,
         PostedBlob posted,
         int sampleSize,
-        long seed)
+        long seed,
+        CapturedSpec captured)
         implements Writeable {
 
     public enum Kind {
         INDEX,
         VECTORS,
-        SAMPLE
+        SAMPLE,
+        /** Only captured query vectors ({@code {"captured": {...}}} alone): no seed. */
+        CAPTURED
     }
 
     public static final int DEFAULT_MAX_SIZE = 10_000;
@@ -43,7 +46,8 @@ public record VectorSource(
                 null,
                 in.readOptionalWriteable(PostedBlob::new),
                 in.readVInt(),
-                in.readLong());
+                in.readLong(),
+                in.readOptionalWriteable(CapturedSpec::new));
     }
 
     @Override
@@ -57,11 +61,41 @@ public record VectorSource(
         out.writeOptionalWriteable(posted);
         out.writeVInt(sampleSize);
         out.writeLong(seed);
+        out.writeOptionalWriteable(captured);
     }
 
-    /** Parses {"index","field","max_size"} | {"vectors": [[...]]} | {"sample": {"size","seed"}} (sample only for the gallery bank). */
+    /**
+     * Parses {"index","field","max_size"} | {"vectors": [[...]]} | {"sample": {"size","seed"}} (sample only for the
+     * gallery bank); the query bank may add {"captured": {...}} to any of its forms or consist of it alone.
+     */
     @SuppressWarnings("unchecked")
     static VectorSource parse(String what, Object raw, boolean sampleAllowed, boolean stored) {
+        boolean captureAllowed = !sampleAllowed; // the query bank: searches capture query vectors, not gallery items
+        if (raw instanceof Map<?, ?> map && map.containsKey("captured")) {
+            if (!captureAllowed)
+                throw new IllegalArgumentException("[" + what + "] cannot be [captured]; searches capture query"
+                        + " vectors, which belong in [query_bank]");
+            Map<String, Object> seed = new LinkedHashMap<>((Map<String, Object>) map);
+            Object captured = seed.remove("captured");
+            if (seed.isEmpty())
+                return new VectorSource(
+                        Kind.CAPTURED,
+                        null,
+                        null,
+                        0,
+                        null,
+                        null,
+                        0,
+                        0,
+                        CapturedSpec.parse(what + ".captured", captured, true));
+            return parseSeed(what, seed, sampleAllowed, stored)
+                    .withCaptured(CapturedSpec.parse(what + ".captured", captured, false));
+        }
+        return parseSeed(what, raw, sampleAllowed, stored);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorSource parseSeed(String what, Object raw, boolean sampleAllowed, boolean stored) {
         if (!(raw instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("[" + what + "] must be an object: {\"index\": ..., \"field\": ...}"
                     + ", {\"vectors\": [[...], ...]}"
@@ -85,11 +119,13 @@ public record VectorSource(
                             Definitions.intValue(what + ".posted.dimension", p.get("dimension"), 0),
                             Definitions.string(what + ".posted.sha256", p.get("sha256"))),
                     0,
-                    0);
+                    0,
+                    null);
         }
         if (m.containsKey("vectors")) {
             Definitions.onlyKeys(what, m, "vectors");
-            return new VectorSource(Kind.VECTORS, null, null, 0, parseVectors(what, m.get("vectors")), null, 0, 0);
+            return new VectorSource(
+                    Kind.VECTORS, null, null, 0, parseVectors(what, m.get("vectors")), null, 0, 0, null);
         }
         if (m.containsKey("sample")) {
             if (!sampleAllowed)
@@ -106,7 +142,7 @@ public record VectorSource(
                 throw new IllegalArgumentException(
                         "[" + what + ".sample.size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + size);
             long seed = Definitions.longValue(what + ".sample.seed", sample.get("seed"), 42L);
-            return new VectorSource(Kind.SAMPLE, null, null, 0, null, null, size, seed);
+            return new VectorSource(Kind.SAMPLE, null, null, 0, null, null, size, seed, null);
         }
         if (m.containsKey("index")) {
             Definitions.onlyKeys(what, m, "index", "field", "max_size");
@@ -116,10 +152,10 @@ public record VectorSource(
             if (maxSize < 1 || maxSize > MAX_SIZE_LIMIT)
                 throw new IllegalArgumentException(
                         "[" + what + ".max_size] must be between 1 and " + MAX_SIZE_LIMIT + ", got " + maxSize);
-            return new VectorSource(Kind.INDEX, index, field, maxSize, null, null, 0, 0);
+            return new VectorSource(Kind.INDEX, index, field, maxSize, null, null, 0, 0, null);
         }
-        throw new IllegalArgumentException(
-                "[" + what + "] needs [index] and [field], or [vectors]" + (sampleAllowed ? ", or [sample]" : ""));
+        throw new IllegalArgumentException("[" + what + "] needs [index] and [field], or [vectors]"
+                + (sampleAllowed ? ", or [sample]" : ", or [captured]"));
     }
 
     private static float[][] parseVectors(String what, Object raw) {
@@ -166,17 +202,23 @@ public record VectorSource(
                                 "sha256",
                                 posted.sha256()));
             }
+            case CAPTURED -> {}
         }
+        if (captured != null) m.put("captured", captured.toMap());
         return m;
     }
 
     /** The same source with its posted vectors stored as a blob (for the definition) or read back (for a build). */
     public VectorSource withPosted(PostedBlob blob) {
-        return new VectorSource(kind, index, field, maxSize, null, blob, sampleSize, seed);
+        return new VectorSource(kind, index, field, maxSize, null, blob, sampleSize, seed, captured);
     }
 
     public VectorSource withVectors(float[][] rows) {
-        return new VectorSource(kind, index, field, maxSize, rows, posted, sampleSize, seed);
+        return new VectorSource(kind, index, field, maxSize, rows, posted, sampleSize, seed, captured);
+    }
+
+    public VectorSource withCaptured(CapturedSpec spec) {
+        return new VectorSource(kind, index, field, maxSize, vectors, posted, sampleSize, seed, spec);
     }
 
     /** Provenance for GET: where the vectors came from, without echoing posted vectors back. */
@@ -197,7 +239,9 @@ public record VectorSource(
                 m.put("posted_vectors", posted != null ? posted.count() : vectors.length);
                 m.put("dimension", posted != null ? posted.dimension() : vectors[0].length);
             }
+            case CAPTURED -> {}
         }
+        if (captured != null) m.put("captured", captured.toMap());
         return m;
     }
 }

@@ -55,17 +55,21 @@ final class BuildMemory implements Releasable {
         return new BuildMemory(breaker, bytes);
     }
 
-    /** At most the rows the build will read of one bank: what was posted, else max_size (sample size) or fewer documents. */
+    /** At most the rows the build will read of one bank: what was posted, else max_size (sample size) or fewer documents, plus the captured max_size. */
     static long rows(VectorSource source, BankDefinition def, ToLongBiFunction<String, String> documents) {
         if (source == null) return 0;
-        return switch (source.kind()) {
-            case VECTORS ->
-                source.vectors() != null
-                        ? source.vectors().length
-                        : source.posted().count();
-            case SAMPLE -> Math.min(source.sampleSize(), documents.applyAsLong(def.galleryIndex(), def.galleryField()));
-            case INDEX -> Math.min(source.maxSize(), documents.applyAsLong(source.index(), source.field()));
-        };
+        long captured = source.captured() == null ? 0 : source.captured().maxSize();
+        return captured
+                + switch (source.kind()) {
+                    case VECTORS ->
+                        source.vectors() != null
+                                ? source.vectors().length
+                                : source.posted().count();
+                    case SAMPLE ->
+                        Math.min(source.sampleSize(), documents.applyAsLong(def.galleryIndex(), def.galleryField()));
+                    case INDEX -> Math.min(source.maxSize(), documents.applyAsLong(source.index(), source.field()));
+                    case CAPTURED -> 0L;
+                };
     }
 
     long bytes() {

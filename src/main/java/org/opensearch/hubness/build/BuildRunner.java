@@ -20,6 +20,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.hubness.bank.BankDefinition;
+import org.opensearch.hubness.bank.CapturedSpec;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankFailure;
 import org.opensearch.hubness.bank.state.BankRecord;
@@ -29,6 +30,7 @@ import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.bank.storage.CapturedVectors;
 import org.opensearch.hubness.bank.storage.PostedVectors;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
@@ -68,6 +70,8 @@ public final class BuildRunner {
     /** A build reads only sources the caller sees whole. */
     private final SourceVisibility sources;
 
+    private final CapturedVectors captured;
+
     public BuildRunner(
             Client client,
             ClusterService clusterService,
@@ -84,6 +88,7 @@ public final class BuildRunner {
         this.janitor = janitor;
         this.asPlugin = asPlugin;
         this.sources = new SourceVisibility(client, asPlugin);
+        this.captured = new CapturedVectors(() -> client, asPlugin, blobs);
     }
 
     /**
@@ -201,7 +206,17 @@ public final class BuildRunner {
             if (SecurityRefusal.isRefusal(e)) throw e;
             return BuildMemory.NONE;
         }
+        requireEnoughCaptured(def);
         return BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
+    }
+
+    /** A rebuild of a bank with fewer captured vectors than its min_size is a 409 before anything is recorded. */
+    private void requireEnoughCaptured(BankDefinition def) {
+        if (def.queryBank() == null || def.queryBank().captured() == null) return;
+        CapturedSpec spec = def.queryBank().captured();
+        if (spec.minSize() == 0) return;
+        long n = captured.count(def.name());
+        if (n < spec.minSize()) throw CapturedBankWaiting.refusal(def.name(), n, spec);
     }
 
     private static void notifyFailure(

@@ -32,11 +32,13 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.BankHubs;
+import org.opensearch.hubness.bank.CapturedSpec;
 import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.VectorSource;
 import org.opensearch.hubness.bank.state.BuildReport;
 import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.bank.storage.CapturedVectors;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.norm.HubCounts;
 import org.opensearch.hubness.norm.PassPartial;
@@ -85,6 +87,9 @@ final class GalleryBuild {
     private final Runnable checkpoint;
 
     private final SourceVisibility sources;
+    private final CapturedVectors captured;
+    /** How many captured vectors the query bank holds (null: the definition does not capture). */
+    private Integer capturedUsed;
     /** Documents with the vector field in each index bank source when the build read it (GET's drift counts). */
     private final Map<String, Long> sourceDocuments = new LinkedHashMap<>();
     /**
@@ -111,6 +116,7 @@ final class GalleryBuild {
         this.buildTask = buildTask;
         this.checkpoint = checkpoint;
         this.sources = new SourceVisibility(client, asPlugin);
+        this.captured = new CapturedVectors(() -> client, asPlugin, blobs);
     }
 
     /** Computes the version; runs on the build pool, answers there (or with the first failure). */
@@ -120,9 +126,8 @@ final class GalleryBuild {
         VectorFieldSpec gallery = sources.requireWhole("gallery", def.galleryIndex(), def.galleryField());
         Similarity similarity = gallery.resolve(def.similarity());
         galleryOperations = operationsOf(gallery.index());
-        load(
-                "query_bank",
-                def.queryBank(),
+        loadQueryBank(
+                def,
                 gallery,
                 onPool(
                         listener,
@@ -279,8 +284,36 @@ final class GalleryBuild {
                 sourceDocuments.get("gallery_bank"),
                 pass.report() == null ? null : BuildReport.Hubness.of(pass.report()),
                 ticket.trigger(),
-                galleryOperations);
+                galleryOperations,
+                capturedUsed);
         return new Result(bank, report);
+    }
+
+    /**
+     * The query bank's rows: its seed (posted, read from an index, none for a captured-only bank), then, when it
+     * captures, the stored captured vectors with the smallest keys (at most max_size; see {@link CapturedVectors}).
+     */
+    private void loadQueryBank(BankDefinition def, VectorFieldSpec gallery, ActionListener<float[]> listener) {
+        VectorSource source = def.queryBank();
+        if (source == null || source.captured() == null) {
+            load("query_bank", source, gallery, listener);
+            return;
+        }
+        CapturedSpec spec = source.captured();
+        // the read blocks: on the build pool, whichever thread answered the seed's load
+        ActionListener<float[]> withCaptured = onPool(listener, (float[] seed) -> {
+            int d = gallery.dimension();
+            float[] rows = captured.read(def.name(), spec.maxSize(), d);
+            int n = rows.length / d;
+            if (n < spec.minSize()) throw CapturedBankWaiting.refusal(def.name(), n, spec);
+            capturedUsed = n;
+            float[] all = new float[seed.length + rows.length];
+            System.arraycopy(seed, 0, all, 0, seed.length);
+            System.arraycopy(rows, 0, all, seed.length, rows.length);
+            listener.onResponse(all);
+        });
+        if (source.kind() == VectorSource.Kind.CAPTURED) withCaptured.onResponse(new float[0]);
+        else load("query_bank", source, gallery, withCaptured);
     }
 
     /** The bank's rows, flat: posted, or read from its index's shards; an absent bank is empty. */

@@ -8,6 +8,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.bank.storage.CapturedVectors;
 import org.opensearch.threadpool.ThreadPool;
 
 /**
@@ -50,6 +51,10 @@ public final class BlobJanitor {
         if (r == null) return out;
         out.addAll(r.liveBuildIds());
         out.addAll(r.definition().postedBlobIds());
+        // captured vectors and their tallies stay while the definition captures; a delete or a PUT without it drops
+        // them
+        if (r.definition().queryBank() != null && r.definition().queryBank().captured() != null)
+            out.add(CapturedVectors.BUILD_ID);
         return out;
     }
 }

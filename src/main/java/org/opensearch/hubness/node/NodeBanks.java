@@ -10,6 +10,7 @@ import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
+import org.opensearch.hubness.capture.QueryCapture;
 import org.opensearch.hubness.kernel.VectorKernels;
 import org.opensearch.hubness.stats.PolicyStats;
 import org.opensearch.hubness.stats.RescoreStats;
@@ -26,14 +27,17 @@ public final class NodeBanks {
     private final RescoreStats rescoreStats;
     private final BankSync sync;
     private final PolicyStats policyStats;
+    private final QueryCapture capture;
 
     public NodeBanks(
             BankRegistry registry,
             DocTermsCache cache,
             RescoreStats rescoreStats,
             BankSync sync,
-            PolicyStats policyStats) {
+            PolicyStats policyStats,
+            QueryCapture capture) {
         this.policyStats = policyStats;
+        this.capture = capture;
         this.registry = registry;
         this.cache = cache;
         this.rescoreStats = rescoreStats;
@@ -130,7 +134,8 @@ public final class NodeBanks {
                         r.totalMillis(),
                         r.meanMillis(),
                         r.maxMillis()),
-                policy());
+                policy(),
+                capture.stats());
     }
 
     private NodeStats.Policy policy() {

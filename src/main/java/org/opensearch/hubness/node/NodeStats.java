@@ -6,10 +6,17 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.hubness.capture.CaptureStats;
 
-/** One node's hubness stats: the kernel, the banks it holds, its cache and its rescore counters. */
+/** One node's hubness stats: the kernel, the banks it holds, its cache, its rescore, policy and capture counters. */
 public record NodeStats(
-        String kernel, List<Bank> banks, long bankMemoryBytes, Cache cache, Rescore rescore, Policy policy)
+        String kernel,
+        List<Bank> banks,
+        long bankMemoryBytes,
+        Cache cache,
+        Rescore rescore,
+        Policy policy,
+        CaptureStats capture)
         implements Writeable {
 
     /** The rebuild policies this node checked while it was the elected cluster manager. */
@@ -132,7 +139,14 @@ public record NodeStats(
     }
 
     public NodeStats(StreamInput in) throws IOException {
-        this(in.readString(), in.readList(Bank::new), in.readVLong(), new Cache(in), new Rescore(in), new Policy(in));
+        this(
+                in.readString(),
+                in.readList(Bank::new),
+                in.readVLong(),
+                new Cache(in),
+                new Rescore(in),
+                new Policy(in),
+                new CaptureStats(in));
     }
 
     @Override
@@ -143,6 +157,7 @@ public record NodeStats(
         cache.writeTo(out);
         rescore.writeTo(out);
         policy.writeTo(out);
+        capture.writeTo(out);
     }
 
     /** The fields of this node's object in GET /_plugins/_hubness/stats. */
@@ -176,5 +191,6 @@ public record NodeStats(
                 .field("rebuilds_not_started", policy.rebuildsNotStarted())
                 .field("check_failures", policy.checkFailures())
                 .endObject();
+        capture.toXContent(b);
     }
 }

@@ -112,6 +112,7 @@ public final class HubnessRequestProcessor extends AbstractProcessor implements 
      * rescorer's own checks. {@code who} opens the message, {@code where} says where the user sets [bank].
      */
     static void checkBank(HubnessServices services, String bankName, KnnClause knn, String who, String where) {
+        if (services.waitingGallery(bankName) != null) return; // no version yet: passes through, and captures
         LoadedBank bank = services.banks().current(bankName);
         if (bank == null) {
             throw new OpenSearchStatusException(

@@ -47,8 +47,19 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
             boolean gateGallery,
             String top1Id,
             String galleryIndex) {
+        /** The {@code bankVersion} of a bank that has none yet and waits for captured query vectors. */
+        public static final long WAITING = -1;
+
         public Pinned {
             Objects.requireNonNull(galleryIndex);
+        }
+
+        static Pinned waitingFor(String galleryIndex) {
+            return new Pinned(WAITING, Method.NONE, false, false, null, galleryIndex);
+        }
+
+        boolean waiting() {
+            return bankVersion == WAITING;
         }
 
         static Pinned readFrom(StreamInput in) throws IOException {
@@ -141,8 +152,16 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
         if (pinned != null) return this;
         if (pending != null) return pending.get() == null ? this : pin(pending.get());
         if (ctx.convertToShardContext() != null) return this; // never pin on a shard: innerBuildContext reports it
+        String waitingGallery = services.waitingGallery(clause.bank()); // before current(), which refuses it
+        if (waitingGallery != null) {
+            offerToCapture();
+            return pin(Pinned.waitingFor(waitingGallery));
+        }
         Pinned now = BankPinning.pinWithoutSearch(services.banks(), clause); // ungated: no async round of rewrites
-        if (now != null) return pin(now);
+        if (now != null) {
+            offerToCapture();
+            return pin(now);
+        }
         SetOnce<Pinned> holder = new SetOnce<>();
         ctx.registerAsyncAction((client, listener) -> BankPinning.resolve(
                 services,
@@ -151,12 +170,22 @@ public final class HubnessRescorerBuilder extends RescorerBuilder<HubnessRescore
                 ActionListener.wrap(
                         p -> {
                             holder.set(p);
+                            offerToCapture();
                             listener.onResponse(null);
                         },
                         listener::onFailure)));
         HubnessRescorerBuilder waiting = copyWith(null);
         waiting.pending = holder::get;
         return waiting;
+    }
+
+    /**
+     * Pinning happens once per search request, on its coordinating node, whichever path added the clause (explicit,
+     * a search pipeline, {@code ext.hubness}, each line of an {@code _msearch}): the one place that offers the query
+     * vector to capture. Costs a cluster-state lookup, a random draw and, when sampled, an array copy.
+     */
+    private void offerToCapture() {
+        services.captureQuery(clause.bank(), clause.queryVector());
     }
 
     @Override

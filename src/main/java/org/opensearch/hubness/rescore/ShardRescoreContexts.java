@@ -28,6 +28,7 @@ final class ShardRescoreContexts {
         String bank = request.bank();
         // first: another index learns nothing of the bank, not even whether its version is loaded here
         requireGallery(bank, pinned.galleryIndex(), context.index().getName());
+        if (pinned.waiting()) return WaitingBankRescorer.context(windowSize);
         LoadedBank b = pinnedVersion(services, bank, pinned);
         if (request.queryVector().length != b.dimension()) BankPinning.validate(request, b);
         String f = request.field() != null ? request.field() : b.galleryField();

@@ -106,7 +106,8 @@ class BankDefinitionTests {
                 BankDefinition.fromMap(
                         "b",
                         json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
-                                + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]]}, "
+                                + "\"query_bank\": {\"vectors\": [[1, 0], [0, 1]], "
+                                + "\"captured\": {\"rate\": 0.25, \"max_size\": 77, \"min_size\": 5}}, "
                                 + "\"gallery_bank\": {\"sample\": {\"size\": 7, \"seed\": 9}}, "
                                 + "\"beta_query\": 5, \"beta_gallery\": 2, \"k\": 3, \"csls_k\": 4, \"nnn_k\": 6, "
                                 + "\"nnn_alpha\": 0.5, \"hub_k\": 3, \"similarity\": \"dot\", \"description\": \"all\", "
@@ -136,6 +137,55 @@ class BankDefinitionTests {
             assertEquals(counting, new BankDefinition(in));
             assertEquals(0, in.available(), "every byte written is read");
         }
+        assertEquals(new CapturedSpec(0.25, 77, 5), stored.queryBank().captured(), "captured beside posted vectors");
+        assertEquals(stored, wire(stored));
+
+        BankDefinition capturedOnly = BankDefinition.fromMap(
+                "d",
+                json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, "
+                        + "\"query_bank\": {\"captured\": {\"rate\": 0.5, \"max_size\": 300, \"min_size\": 40}}}"));
+        assertEquals(VectorSource.Kind.CAPTURED, capturedOnly.queryBank().kind());
+        assertEquals(new CapturedSpec(0.5, 300, 40), capturedOnly.queryBank().captured());
+        assertEquals(capturedOnly, fromJson("d", toJson(capturedOnly)));
+        assertEquals(capturedOnly, wire(capturedOnly));
+        BankDefinition besideIndex = BankDefinition.fromMap(
+                "e",
+                json("{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, \"query_bank\": {\"index\": \"q\","
+                        + " \"field\": \"w\", \"captured\": {\"rate\": 1, \"max_size\": 50}}}"));
+        assertEquals(VectorSource.Kind.INDEX, besideIndex.queryBank().kind());
+        assertEquals(new CapturedSpec(1, 50, 0), besideIndex.queryBank().captured(), "beside a seed: no min_size");
+        assertEquals(besideIndex, fromJson("e", toJson(besideIndex)));
+        assertEquals(besideIndex, wire(besideIndex));
+    }
+
+    @Test
+    void capturedIsValidatedWithMessagesThatSayWhatToFix() {
+        String g = "{\"gallery\": {\"index\": \"g\", \"field\": \"v\"}, ";
+        assertEquals(
+                new CapturedSpec(0.05, 10_000, 100),
+                BankDefinition.fromMap("b", json(g + "\"query_bank\": {\"captured\": {\"rate\": 0.05}}}"))
+                        .queryBank()
+                        .captured(),
+                "alone: max_size 10000 and min_size 100 by default");
+        for (String rate : new String[] {"0", "-0.1", "1.5"}) {
+            String m = message(g + "\"query_bank\": {\"captured\": {\"rate\": " + rate + "}}}");
+            assertTrue(m.contains("[query_bank.captured.rate]") && m.contains("(0, 1]"), m);
+        }
+        assertTrue(
+                message(g + "\"query_bank\": {\"captured\": {}}}").contains("[query_bank.captured.rate] is required"));
+        for (String size : new String[] {"0", "10001"}) {
+            String m = message(g + "\"query_bank\": {\"captured\": {\"rate\": 1, \"max_size\": " + size + "}}}");
+            assertTrue(m.contains("[query_bank.captured.max_size]") && m.contains("between 1 and 10000"), m);
+        }
+        String tooMany =
+                message(g + "\"query_bank\": {\"captured\": {\"rate\": 1, \"max_size\": 10, \"min_size\": 11}}}");
+        assertTrue(tooMany.contains("[query_bank.captured.min_size]"), tooMany);
+        String zeroAlone = message(g + "\"query_bank\": {\"captured\": {\"rate\": 1, \"min_size\": 0}}}");
+        assertTrue(zeroAlone.contains("at least 1"), zeroAlone);
+        assertTrue(message(g + "\"query_bank\": {\"captured\": {\"rate\": 1, \"user\": 1}}}")
+                .contains("user"));
+        String gallery = message(g + "\"gallery_bank\": {\"sample\": {\"size\": 3}, \"captured\": {\"rate\": 1}}}");
+        assertTrue(gallery.contains("[gallery_bank] cannot be [captured]"), gallery);
     }
 
     @Test
@@ -169,6 +219,14 @@ class BankDefinitionTests {
         for (Map.Entry<String, String> f : faults.entrySet()) {
             String m = message("{" + ok + ", \"rebuild_policy\": " + f.getKey() + "}");
             assertTrue(m.contains(f.getValue()), f.getKey() + " -> " + m);
+        }
+    }
+
+    private static BankDefinition wire(BankDefinition d) throws Exception {
+        BytesStreamOutput out = new BytesStreamOutput();
+        d.writeTo(out);
+        try (StreamInput in = out.bytes().streamInput()) {
+            return new BankDefinition(in);
         }
     }
 

@@ -34,7 +34,8 @@ class PolicyDecisionTests {
                 null,
                 null,
                 BuildTrigger.PUT,
-                operations);
+                operations,
+                null);
     }
 
     private static final RebuildPolicy FIVE_PERCENT = new RebuildPolicy(TimeValue.timeValueSeconds(1), null, 0.05);

@@ -42,7 +42,8 @@ public record BuildReport(
         Long galleryBankSourceDocuments,
         Hubness hubness,
         BuildTrigger trigger,
-        Long galleryOperations)
+        Long galleryOperations,
+        Integer queryBankCapturedVectors)
         implements Writeable, ToXContentObject {
 
     private static final ParseField VERSION = new ParseField("version");
@@ -70,6 +71,8 @@ public record BuildReport(
      * a rebuild policy's measure of change since the build. Absent in reports stored before policies existed.
      */
     private static final ParseField GALLERY_OPERATIONS = new ParseField("gallery_operations");
+    /** For a bank with {@code captured}: how many of its query bank's vectors were captured from searches. */
+    private static final ParseField QUERY_BANK_CAPTURED_VECTORS = new ParseField("query_bank_captured_vectors");
 
     private static final ConstructingObjectParser<BuildReport, Void> PARSER = new ConstructingObjectParser<>(
             "build_report",
@@ -91,7 +94,8 @@ public record BuildReport(
                     (Long) a[14],
                     (Hubness) a[15],
                     a[16] == null ? null : BuildTrigger.fromString((String) a[16]),
-                    (Long) a[17]));
+                    (Long) a[17],
+                    (Integer) a[18]));
 
     static {
         PARSER.declareLong(constructorArg(), VERSION);
@@ -112,9 +116,10 @@ public record BuildReport(
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> Hubness.PARSER.apply(p, null), HUBNESS);
         PARSER.declareString(optionalConstructorArg(), TRIGGER);
         PARSER.declareLong(optionalConstructorArg(), GALLERY_OPERATIONS);
+        PARSER.declareInt(optionalConstructorArg(), QUERY_BANK_CAPTURED_VECTORS);
     }
 
-    /** A report without a recorded trigger or gallery operations (as stored before either existed). */
+    /** A report without a recorded trigger, gallery operations or captured vectors (as stored before they existed). */
     public BuildReport(
             long version,
             int dimension,
@@ -150,6 +155,7 @@ public record BuildReport(
                 galleryBankSourceDocuments,
                 hubness,
                 null,
+                null,
                 null);
     }
 
@@ -172,7 +178,8 @@ public record BuildReport(
                 in.readOptionalLong(),
                 in.readOptionalWriteable(Hubness::new),
                 in.readBoolean() ? in.readEnum(BuildTrigger.class) : null,
-                in.readOptionalLong());
+                in.readOptionalLong(),
+                in.readOptionalVInt());
     }
 
     @Override
@@ -196,6 +203,7 @@ public record BuildReport(
         out.writeBoolean(trigger != null);
         if (trigger != null) out.writeEnum(trigger);
         out.writeOptionalLong(galleryOperations);
+        out.writeOptionalVInt(queryBankCapturedVectors);
     }
 
     @Override
@@ -219,6 +227,9 @@ public record BuildReport(
         }
         if (galleryBankSourceDocuments != null) {
             b.field(GALLERY_BANK_SOURCE_DOCUMENTS.getPreferredName(), galleryBankSourceDocuments);
+        }
+        if (queryBankCapturedVectors != null) {
+            b.field(QUERY_BANK_CAPTURED_VECTORS.getPreferredName(), queryBankCapturedVectors);
         }
         if (hubness != null) {
             b.field(HUBNESS.getPreferredName());

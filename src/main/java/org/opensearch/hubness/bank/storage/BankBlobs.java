@@ -10,6 +10,7 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.action.admin.indices.create.CreateIndexRequest;
+import org.opensearch.action.admin.indices.mapping.put.PutMappingRequest;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.delete.DeleteRequest;
@@ -24,6 +25,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.hubness.bank.BankRefusedException;
 import org.opensearch.hubness.bank.LoadedBank;
@@ -58,8 +60,18 @@ public final class BankBlobs {
                 NAME, "Hubness banks: immutable, checksummed vector blobs of built versions and posted vectors");
     }
 
+    /**
+     * The fields of captured vectors ({@code key}, {@code dimension}) and of capture tallies ({@code count},
+     * {@code written_at}: the format the rebuild policy reads); an index created before capture gets them added.
+     */
+    private static final String CAPTURE_FIELDS = """
+            "key": {"type": "double"}, "dimension": {"type": "integer"}, "count": {"type": "long"},
+            "written_at": {"type": "date", "format": "epoch_millis||strict_date_optional_time"}""";
+
     private final Supplier<Client> client;
     private final SystemIndexAccess access;
+    /** Whether this node has added the capture fields to an index created before them (once a node is enough). */
+    private volatile boolean captureFieldsAdded;
 
     public BankBlobs(Supplier<Client> client, SystemIndexAccess access) {
         this.client = client;
@@ -74,7 +86,10 @@ public final class BankBlobs {
     public void ensureExists() {
         asPlugin(() -> {
             try {
-                if (client.get().admin().indices().prepareExists(NAME).get().isExists()) return null;
+                if (client.get().admin().indices().prepareExists(NAME).get().isExists()) {
+                    addCaptureFields();
+                    return null;
+                }
                 CreateIndexRequest create = new CreateIndexRequest(NAME)
                         .settings(Settings.builder()
                                 .put("index.number_of_shards", 1)
@@ -84,7 +99,8 @@ public final class BankBlobs {
                         .mapping("""
                         {"dynamic": false, "properties": {
                           "type": {"type": "keyword"}, "bank": {"type": "keyword"}, "build_id": {"type": "keyword"},
-                          "kind": {"type": "keyword"}, "chunk": {"type": "integer"}, "data": {"type": "binary"}}}""");
+                          "kind": {"type": "keyword"}, "chunk": {"type": "integer"}, "data": {"type": "binary"},
+                        """ + CAPTURE_FIELDS + "}}");
                 client.get().admin().indices().create(create).actionGet();
             } catch (ResourceAlreadyExistsException raced) {
                 // another build created it first
@@ -97,6 +113,18 @@ public final class BankBlobs {
                     .get();
             return null;
         });
+    }
+
+    /** Adds the capture fields to an existing index (a no-op when it has them); as the plugin, blocking. */
+    private void addCaptureFields() {
+        if (captureFieldsAdded) return;
+        client.get()
+                .admin()
+                .indices()
+                .putMapping(new PutMappingRequest(NAME)
+                        .source("{\"properties\": {" + CAPTURE_FIELDS + "}}", MediaTypeRegistry.JSON))
+                .actionGet();
+        captureFieldsAdded = true;
     }
 
     // ---- versions ---------------------------------------------------------------------------------------------

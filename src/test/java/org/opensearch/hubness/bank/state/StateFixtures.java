@@ -69,6 +69,7 @@ public final class StateFixtures {
                 40L,
                 new BuildReport.Hubness(10, 20, 1_234_567_890_123L, methods),
                 BuildTrigger.POLICY,
-                9_876_543_210L);
+                9_876_543_210L,
+                17);
     }
 }
