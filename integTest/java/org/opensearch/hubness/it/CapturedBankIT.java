@@ -20,7 +20,7 @@ import org.opensearch.hubness.testing.NumpyOracle;
 /**
  * Banks that capture their searches' query vectors ({@code query_bank.captured}) on the real 3-node cluster with
  * flickr8k-tinyclip: a gallery of 300 images on 2 shards, a seed of 100 captions. After a burst of searches at rate 1
- * and a {@code _rebuild}, the bank ranks exactly as the numpy oracle ({@code hubness_oracle.py}) with seed + the
+ * and the rebuild its policy starts ({@code min_new_queries}: the burst), the bank ranks exactly as the numpy oracle ({@code hubness_oracle.py}) with seed + the
  * searched vectors as its query bank; every search path captures once per request (clause, pipeline, ext, each line
  * of {@code _msearch}, gated and ungated methods); a bank with max_size 50 holds exactly 50 after 200 searches, the
  * tallies count all 200, and DELETE removes every captured document.
@@ -33,7 +33,10 @@ class CapturedBankIT {
     private static final String DATA = "flickr8k-tinyclip";
     private static final String BANKS = "/_plugins/_hubness/banks/";
     private static final String GALLERY = "captured-gallery", SEED = "captured-seed", PIPELINE = "captured-pipeline";
-    private static final int N = 300, SEED_FROM = 500, SEED_ROWS = 100, BURST_FROM = 600, BURST = 60, QUERIES = 100;
+    private static final int N = 300, SEED_FROM = 500, SEED_ROWS = 100, BURST_FROM = 600, QUERIES = 100;
+    /** More than the oracle's own searches capture afterwards, so the policy rebuilds once, from the burst alone. */
+    private static final int BURST = QUERIES + 20;
+
     private static final long WAIT_MILLIS = 120_000;
 
     private static final LocalCluster cluster = LocalCluster.fromSystemProperties();
@@ -67,11 +70,16 @@ class CapturedBankIT {
     }
 
     private static void putBank(String bank, String capture) {
+        putBank(bank, capture, "");
+    }
+
+    /** {@code more}: further top-level fields of the definition, each with a leading comma. */
+    private static void putBank(String bank, String capture, String more) {
         cluster.delete(BANKS + bank);
         cluster.put(BANKS + bank, """
             {"gallery": {"index": "%s", "field": "embedding"},
-             "query_bank": {"index": "%s", "field": "embedding", "captured": %s}}
-            """.formatted(GALLERY, SEED, capture)).ok();
+             "query_bank": {"index": "%s", "field": "embedding", "captured": %s}%s}
+            """.formatted(GALLERY, SEED, capture, more)).ok();
     }
 
     private static String vector(int caption) {
@@ -160,9 +168,12 @@ class CapturedBankIT {
     }
 
     @Test
-    void aRebuiltBankRanksAsNumpyWithSeedAndCapturedVectorsAsItsQueryBank() throws Exception {
+    void aBankRebuiltByItsPolicyRanksAsNumpyWithSeedAndCapturedVectorsAsItsQueryBank() throws Exception {
         LoudSkip.unless(NumpyOracle.available(), NumpyOracle.UNAVAILABLE);
-        putBank("captured-rank", "{\"rate\": 1, \"max_size\": 1000}");
+        putBank(
+                "captured-rank",
+                "{\"rate\": 1, \"max_size\": 1000}",
+                ", \"rebuild_policy\": {\"interval\": \"1s\", \"min_new_queries\": " + BURST + "}");
         assertEquals(SEED_ROWS, build("captured-rank").path("query_bank_size").asInt());
         assertEquals(
                 0, build("captured-rank").path("query_bank_captured_vectors").asInt());
@@ -173,10 +184,10 @@ class CapturedBankIT {
         awaitEquals(BURST, () -> capturedVectors("captured-rank"), "captured vectors of the burst");
         assertTrue(statsSum("sampled") - sampledBefore >= BURST, "every search of the burst was sampled");
 
-        cluster.post(BANKS + "captured-rank/_rebuild?wait_for_completion=true", null)
-                .ok();
+        // no _rebuild: the policy sees the burst's vectors counted and starts the build itself
+        awaitEquals(2, () -> build("captured-rank").path("version").asLong(), "the version the policy built");
         JsonNode built = build("captured-rank");
-        assertEquals(2, built.path("version").asInt(), built.toString());
+        assertEquals("policy", built.path("trigger").asText(), built.toString());
         assertEquals(SEED_ROWS + BURST, built.path("query_bank_size").asInt(), built.toString());
         assertEquals(BURST, built.path("query_bank_captured_vectors").asInt(), built.toString());
 
