@@ -26,6 +26,7 @@ import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
+import org.opensearch.hubness.build.BuildCalls;
 import org.opensearch.hubness.build.BuildPool;
 import org.opensearch.hubness.build.BuildRunner;
 import org.opensearch.hubness.build.RestoredVersionCheck;
@@ -49,6 +50,7 @@ import org.opensearch.hubness.security.BankStorageGuard;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.transport.BankNodes;
+import org.opensearch.hubness.transport.BuildActions;
 import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.hubness.transport.EndBuild;
@@ -133,7 +135,8 @@ public class HubnessPlugin extends Plugin
         clusterService.addListener(sync);
         // after a snapshot restore: refusals for missing blobs lift when the index is back; missing blobs are rebuilt
         clusterService.addListener(new BankStorageReturn(registry, sync));
-        clusterService.addListener(new RestoredVersionCheck(clusterService, threadPool, blobs, () -> client, asPlugin));
+        BuildCalls buildCalls = new BuildActions(() -> client, asPlugin);
+        clusterService.addListener(new RestoredVersionCheck(clusterService, threadPool, blobs, buildCalls));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.BREAKER_LIMIT, limit -> {
             CircuitBreaker b = breaker;
             if (b != null) b.setLimitAndOverhead(limit.getBytes(), 1.0);
@@ -146,7 +149,8 @@ public class HubnessPlugin extends Plugin
         });
         NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync);
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
-        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
+        BuildRunner runner =
+                new BuildRunner(client, buildCalls, clusterService, threadPool, blobs, settings, janitor, asPlugin);
         return List.of(services, nodeBanks, registry, cache, settings, janitor, runner, blobs, asPlugin);
     }
 

@@ -31,15 +31,11 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.PostedVectors;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
+import org.opensearch.hubness.node.NodeView;
 import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
-import org.opensearch.hubness.transport.BankNodes;
-import org.opensearch.hubness.transport.BankResponse;
-import org.opensearch.hubness.transport.EndBuild;
-import org.opensearch.hubness.transport.NodeView;
-import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.TaskManager;
 import org.opensearch.threadpool.ThreadPool;
@@ -54,34 +50,37 @@ import org.opensearch.transport.client.Client;
  */
 public final class BuildRunner {
 
+    /** A published build's answer: the bank as recorded, and every node's view of it once each settled. */
+    public record Published(BankRecord bank, List<NodeView> nodes) {}
+
     private static final Logger LOG = LogManager.getLogger(BuildRunner.class);
 
-    private final Client client;
+    /** StartBuild, EndBuild, BankNodes and the shard fan-outs, sent as the plugin. */
+    private final BuildCalls calls;
+
     private final ClusterService clusterService;
     private final ThreadPool threadPool;
     private final BankBlobs blobs;
     private final HubnessSettings settings;
     private final BlobJanitor janitor;
-    /** StartBuild, EndBuild and BankNodes run as the plugin: no user role needs the internal actions. */
-    private final SystemIndexAccess asPlugin;
     /** A build reads only sources the caller sees whole. */
     private final SourceVisibility sources;
 
     public BuildRunner(
             Client client,
+            BuildCalls calls,
             ClusterService clusterService,
             ThreadPool threadPool,
             BankBlobs blobs,
             HubnessSettings settings,
             BlobJanitor janitor,
             SystemIndexAccess asPlugin) {
-        this.client = client;
+        this.calls = calls;
         this.clusterService = clusterService;
         this.threadPool = threadPool;
         this.blobs = blobs;
         this.settings = settings;
         this.janitor = janitor;
-        this.asPlugin = asPlugin;
         this.sources = new SourceVisibility(client, asPlugin);
     }
 
@@ -97,11 +96,12 @@ public final class BuildRunner {
             CancellableTask task,
             TaskManager tasks,
             ActionListener<BuildTicket> started,
-            ActionListener<BankResponse> listener) {
+            ActionListener<Published> listener) {
         String name = def.name();
         threadPool.executor(BuildPool.NAME).execute(() -> {
             BuildMemory reserved = BuildMemory.NONE;
-            StartBuild.Request start;
+            BankDefinition stored;
+            String buildId;
             try {
                 // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
                 VectorFieldSpec gallery = sources.requireWholeSources(def);
@@ -112,9 +112,8 @@ public final class BuildRunner {
                                     + "]; a bank describes one concrete index: name it");
                 }
                 reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
-                String buildId = UUIDs.randomBase64UUID();
-                BankDefinition stored = PostedVectors.forStorage(def, buildId);
-                start = new StartBuild.Request(name, stored, buildId, clusterService.localNode());
+                buildId = UUIDs.randomBase64UUID();
+                stored = PostedVectors.forStorage(def, buildId);
             } catch (Exception e) {
                 reserved.close();
                 notifyFailure(started, listener, e);
@@ -122,8 +121,11 @@ public final class BuildRunner {
             }
             BankDefinition inMemory = def;
             BuildMemory memory = reserved;
-            asPlugin.<StartBuild.Response>callAsync(
-                    l -> client.execute(StartBuild.ACTION, start, l),
+            calls.start(
+                    name,
+                    stored,
+                    buildId,
+                    clusterService.localNode(),
                     onPool(
                             s -> {
                                 BuildTicket ticket = s.ticket();
@@ -151,7 +153,7 @@ public final class BuildRunner {
             CancellableTask task,
             TaskManager tasks,
             ActionListener<BuildTicket> started,
-            ActionListener<BankResponse> listener) {
+            ActionListener<Published> listener) {
         threadPool.executor(BuildPool.NAME).execute(() -> {
             BuildMemory reserved = BuildMemory.NONE;
             try {
@@ -163,11 +165,11 @@ public final class BuildRunner {
                 return;
             }
             BuildMemory memory = reserved;
-            asPlugin.<StartBuild.Response>callAsync(
-                    l -> client.execute(
-                            StartBuild.ACTION,
-                            new StartBuild.Request(name, null, UUIDs.randomBase64UUID(), clusterService.localNode()),
-                            l),
+            calls.start(
+                    name,
+                    null,
+                    UUIDs.randomBase64UUID(),
+                    clusterService.localNode(),
                     onPool(
                             s -> {
                                 if (started != null) started.onResponse(s.ticket());
@@ -202,7 +204,7 @@ public final class BuildRunner {
     }
 
     private static void notifyFailure(
-            ActionListener<BuildTicket> started, ActionListener<BankResponse> listener, Exception e) {
+            ActionListener<BuildTicket> started, ActionListener<Published> listener, Exception e) {
         if (started != null) started.onFailure(e);
         listener.onFailure(e);
     }
@@ -218,7 +220,7 @@ public final class BuildRunner {
         final TaskManager tasks;
         final boolean abandonIfInvalid;
         final BuildMemory memory;
-        final ActionListener<BankResponse> listener;
+        final ActionListener<Published> listener;
         private final AtomicBoolean cancelling = new AtomicBoolean();
 
         Build(
@@ -228,7 +230,7 @@ public final class BuildRunner {
                 TaskManager tasks,
                 boolean abandonIfInvalid,
                 BuildMemory memory,
-                ActionListener<BankResponse> listener) {
+                ActionListener<Published> listener) {
             this.name = name;
             this.ticket = ticket;
             this.task = task;
@@ -269,7 +271,7 @@ public final class BuildRunner {
         clusterService.addListener(build);
         String name = build.name;
         BuildTicket ticket = build.ticket;
-        ActionListener<BankResponse> finish = ActionListener.wrap(
+        ActionListener<Published> finish = ActionListener.wrap(
                 response -> {
                     end(build);
                     build.listener.onResponse(response);
@@ -279,11 +281,11 @@ public final class BuildRunner {
             BankDefinition def = definition.get();
             build.checkpoint();
             new GalleryBuild(
-                            client,
+                            calls,
+                            sources,
                             clusterService,
                             threadPool,
                             settings,
-                            asPlugin,
                             blobs,
                             new TaskId(clusterService.localNode().getId(), build.task.getId()),
                             build::checkpoint)
@@ -294,7 +296,7 @@ public final class BuildRunner {
     }
 
     /** Writes the version's blobs, asks the cluster manager to publish it, then waits until every node settled on it. */
-    private void publish(Build build, GalleryBuild.Result result, ActionListener<BankResponse> finish) {
+    private void publish(Build build, GalleryBuild.Result result, ActionListener<Published> finish) {
         String name = build.name;
         BuildTicket ticket = build.ticket;
         build.checkpoint();
@@ -310,29 +312,30 @@ public final class BuildRunner {
                 result.report());
         build.checkpoint(); // the last look: once published, the build is done, cancelled or not
         clusterService.removeListener(build); // publishing ends the running build: that is no reason to cancel it
-        asPlugin.<EndBuild.Response>callAsync(
-                l -> client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version), l),
+        calls.publish(
+                name,
+                ticket.buildId(),
+                version,
                 ActionListener.wrap(
-                        published -> {
-                            if (!published.applied()) throw overtaken(name, ticket);
+                        applied -> {
+                            if (!applied) throw overtaken(name, ticket);
                             // every node loads the version from the cluster state it applied; each answers once
                             // it holds or refused it
-                            asPlugin.<BankNodes.Response>callAsync(
-                                    l -> client.execute(
-                                            BankNodes.ACTION, BankNodes.Request.whenSettled(name, ticket.buildId()), l),
+                            calls.whenSettled(
+                                    name,
+                                    ticket.buildId(),
                                     ActionListener.wrap(
-                                            settled -> answerPublished(name, ticket, settled.nodes(), finish),
-                                            finish::onFailure));
+                                            nodes -> answerPublished(name, ticket, nodes, finish), finish::onFailure));
                         },
                         finish::onFailure));
     }
 
     /** 200 when every node holds the published version; else the bank with the nodes that do not, and why (429/503). */
     private void answerPublished(
-            String name, BuildTicket ticket, List<NodeView> nodes, ActionListener<BankResponse> listener) {
+            String name, BuildTicket ticket, List<NodeView> nodes, ActionListener<Published> listener) {
         BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
         if (record == null) listener.onFailure(overtaken(name, ticket));
-        else listener.onResponse(BankResponse.published(record, nodes));
+        else listener.onResponse(new Published(record, nodes));
     }
 
     /** Records the failure (unless the build was overtaken: then nothing of it is left to record), then answers. */
@@ -356,11 +359,11 @@ public final class BuildRunner {
         boolean abandon = build.abandonIfInvalid && e instanceof IllegalArgumentException;
         // the caller of a cancelled build hears 409, as when a DELETE overtook it; the bank's failure keeps the type
         Exception answer = cancelled ? new OpenSearchStatusException(e.getMessage(), RestStatus.CONFLICT, e) : e;
-        asPlugin.<EndBuild.Response>callAsync(
-                l -> client.execute(
-                        EndBuild.ACTION,
-                        EndBuild.Request.failed(build.name, build.ticket.buildId(), failure, abandon),
-                        l),
+        calls.fail(
+                build.name,
+                build.ticket.buildId(),
+                failure,
+                abandon,
                 ActionListener.wrap(
                         recorded -> {
                             end(build);

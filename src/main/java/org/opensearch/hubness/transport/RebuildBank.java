@@ -76,7 +76,13 @@ public final class RebuildBank {
                 listener.onFailure(e);
                 return;
             }
-            runner.rebuild(r.bank(), requestBreaker(), (CancellableTask) task, tasks, r.started(), listener);
+            runner.rebuild(
+                    r.bank(),
+                    requestBreaker(),
+                    (CancellableTask) task,
+                    tasks,
+                    r.started(),
+                    ActionListener.map(listener, BankResponse::published));
         }
     }
 }
