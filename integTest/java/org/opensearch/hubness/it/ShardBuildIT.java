@@ -90,14 +90,14 @@ class ShardBuildIT {
     }
 
     /**
-     * The node-stop build's bank: both banks read from the replicated gallery itself (4000 and 3000 vectors), so that
-     * at one row per step its pass runs for many seconds on every node.
+     * The node-stop build's bank: both banks read from the replicated gallery itself (1000 vectors each, a pass of a
+     * few times the 500 + 300 of the other banks), so that at one row per step its pass runs for seconds on every node.
      */
     private static String slowBankBody() {
         return """
             {"gallery": {"index": "sb-replicated", "field": "embedding"},
-             "query_bank": {"index": "sb-replicated", "field": "embedding", "max_size": 4000},
-             "gallery_bank": {"sample": {"size": 3000, "seed": 7}}}
+             "query_bank": {"index": "sb-replicated", "field": "embedding", "max_size": 1000},
+             "gallery_bank": {"sample": {"size": 1000, "seed": 7}}}
             """;
     }
 
@@ -288,8 +288,8 @@ class ShardBuildIT {
             holdsCopies |= stoppedName.equals(c.path("node").asText());
         assertTrue(holdsCopies, stoppedName + " holds shard copies of the gallery: " + copies);
 
-        // one row per step: a pass of many seconds on every node (each row meets both banks, 7000 vectors), long
-        // enough to stop the node while its pass observably runs; the result must not depend on the step size either
+        // one row per step: a pass of seconds on every node (each row meets both banks, 2000 vectors), long enough to
+        // stop the node while its pass observably runs; the result must not depend on the step size either
         cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.build.rows_per_step\": 1}}")
                 .ok();
         try {
@@ -320,6 +320,17 @@ class ShardBuildIT {
                 assertEquals(
                         healthy.path("build").path(field), built.path("build").path(field), field);
             }
+            // the build answered at once (wait_for_completion=false): the nodes still there load the version now
+            BuildTasks.poll(
+                    "every node but " + stoppedName + " holds version 1",
+                    () -> cluster.get(BANKS + "sb-stopped").ok().json().path("nodes"),
+                    nodes -> {
+                        boolean all = nodes.size() >= 2;
+                        for (JsonNode n : nodes)
+                            all &= stoppedName.equals(n.path("name").asText())
+                                    || n.path("version").asInt() == 1;
+                        return all;
+                    });
             assertSameResults(
                     expected,
                     results(cluster, "sb-replicated", "sb-stopped", 4000),

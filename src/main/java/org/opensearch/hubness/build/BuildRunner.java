@@ -102,16 +102,18 @@ public final class BuildRunner {
             BuildMemory reserved = BuildMemory.NONE;
             BankDefinition stored;
             String buildId;
+            BuildSources checked;
             try {
                 // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
-                VectorFieldSpec gallery = sources.requireWholeSources(def);
+                checked = BuildSources.check(sources, def);
+                VectorFieldSpec gallery = checked.galleryField();
                 gallery.resolve(def.similarity());
                 if (!gallery.index().equals(def.galleryIndex())) {
                     throw new IllegalArgumentException(
                             "[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
                                     + "]; a bank describes one concrete index: name it");
                 }
-                reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
+                reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), checked::documents);
                 buildId = UUIDs.randomBase64UUID();
                 stored = PostedVectors.forStorage(def, buildId);
             } catch (Exception e) {
@@ -121,6 +123,7 @@ public final class BuildRunner {
             }
             BankDefinition inMemory = def;
             BuildMemory memory = reserved;
+            Checked sourcesChecked = new Checked(memory, checked, null);
             calls.start(
                     name,
                     stored,
@@ -130,7 +133,7 @@ public final class BuildRunner {
                             s -> {
                                 BuildTicket ticket = s.ticket();
                                 if (started != null) started.onResponse(ticket);
-                                run(new Build(name, ticket, task, tasks, !background, memory, listener), () -> {
+                                run(new Build(name, ticket, task, tasks, !background, sourcesChecked, listener), () -> {
                                     PostedVectors.store(blobs, inMemory, ticket.buildId());
                                     return inMemory;
                                 });
@@ -155,16 +158,15 @@ public final class BuildRunner {
             ActionListener<BuildTicket> started,
             ActionListener<Published> listener) {
         threadPool.executor(BuildPool.NAME).execute(() -> {
-            BuildMemory reserved = BuildMemory.NONE;
+            Checked checked;
             try {
                 BankDefinition.validateName(name);
-                reserved = reserveReadableSources(name, requestBreaker);
+                checked = reserveReadableSources(name, requestBreaker);
             } catch (Exception e) {
-                reserved.close();
                 notifyFailure(started, listener, e);
                 return;
             }
-            BuildMemory memory = reserved;
+            BuildMemory memory = checked.memory();
             calls.start(
                     name,
                     null,
@@ -174,7 +176,7 @@ public final class BuildRunner {
                             s -> {
                                 if (started != null) started.onResponse(s.ticket());
                                 run(
-                                        new Build(name, s.ticket(), task, tasks, false, memory, listener),
+                                        new Build(name, s.ticket(), task, tasks, false, checked, listener),
                                         () -> PostedVectors.resolve(blobs, s.definition()));
                             },
                             e -> {
@@ -185,22 +187,32 @@ public final class BuildRunner {
     }
 
     /**
+     * A build's sources as checked and counted before it was recorded, and the bytes reserved for its banks; or the
+     * fault a rebuild's recorded build fails with (an index deleted since), or neither (the bank does not exist).
+     */
+    private record Checked(BuildMemory memory, BuildSources sources, RuntimeException fault) {
+        static final Checked NOTHING = new Checked(BuildMemory.NONE, null, null);
+    }
+
+    /**
      * A rebuild whose caller may not read every source whole is refused (403), and one whose banks do not fit this
      * node's request breaker (429), before it is recorded. Other faults of the sources (an index deleted since) fail
      * the recorded build, so the bank's state says why; such a build reserves nothing, it reads nothing either.
      */
-    private BuildMemory reserveReadableSources(String name, CircuitBreaker requestBreaker) {
+    private Checked reserveReadableSources(String name, CircuitBreaker requestBreaker) {
         BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
-        if (record == null) return BuildMemory.NONE; // StartBuild answers the 404
+        if (record == null) return Checked.NOTHING; // StartBuild answers the 404
         BankDefinition def = record.definition();
-        VectorFieldSpec gallery;
+        BuildSources checked;
         try {
-            gallery = sources.requireWholeSources(def);
+            checked = BuildSources.check(sources, def);
         } catch (RuntimeException e) {
             if (SecurityRefusal.isRefusal(e)) throw e;
-            return BuildMemory.NONE;
+            return new Checked(BuildMemory.NONE, null, e);
         }
-        return BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
+        BuildMemory memory =
+                BuildMemory.reserve(requestBreaker, def, checked.galleryField().dimension(), checked::documents);
+        return new Checked(memory, checked, null);
     }
 
     private static void notifyFailure(
@@ -220,6 +232,7 @@ public final class BuildRunner {
         final TaskManager tasks;
         final boolean abandonIfInvalid;
         final BuildMemory memory;
+        final Checked checked;
         final ActionListener<Published> listener;
         private final AtomicBoolean cancelling = new AtomicBoolean();
 
@@ -229,14 +242,15 @@ public final class BuildRunner {
                 CancellableTask task,
                 TaskManager tasks,
                 boolean abandonIfInvalid,
-                BuildMemory memory,
+                Checked checked,
                 ActionListener<Published> listener) {
             this.name = name;
             this.ticket = ticket;
             this.task = task;
             this.tasks = tasks;
             this.abandonIfInvalid = abandonIfInvalid;
-            this.memory = memory;
+            this.memory = checked.memory();
+            this.checked = checked;
             this.listener = listener;
         }
 
@@ -280,9 +294,15 @@ public final class BuildRunner {
         try {
             BankDefinition def = definition.get();
             build.checkpoint();
+            if (build.checked.fault() != null) throw build.checked.fault();
+            // checked before the build was recorded; again only if the recorded definition reads other sources
+            BuildSources checked =
+                    build.checked.sources() != null && build.checked.sources().covers(def)
+                            ? build.checked.sources()
+                            : BuildSources.check(sources, def);
             new GalleryBuild(
                             calls,
-                            sources,
+                            checked,
                             clusterService,
                             threadPool,
                             settings,

@@ -43,7 +43,6 @@ import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.settings.HubnessSettings;
-import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.threadpool.ThreadPool;
 
 /**
@@ -76,13 +75,14 @@ final class GalleryBuild {
      */
     private final Runnable checkpoint;
 
-    private final SourceVisibility sources;
+    /** The sources as the caller sees them whole, checked and counted once by {@link BuildRunner}. */
+    private final BuildSources sources;
     /** Documents with the vector field in each index bank source when the build read it (GET's drift counts). */
     private final Map<String, Long> sourceDocuments = new LinkedHashMap<>();
 
     GalleryBuild(
             BuildCalls calls,
-            SourceVisibility sources,
+            BuildSources sources,
             ClusterService clusterService,
             ThreadPool threadPool,
             HubnessSettings settings,
@@ -102,8 +102,7 @@ final class GalleryBuild {
     /** Computes the version; runs on the build pool, answers there (or with the first failure). */
     void run(BankDefinition def, BuildTicket ticket, ActionListener<Result> listener) {
         long started = System.currentTimeMillis();
-        // checked again as the caller when the reads start (BuildRunner checked before recording the build)
-        VectorFieldSpec gallery = sources.requireWhole("gallery", def.galleryIndex(), def.galleryField());
+        VectorFieldSpec gallery = sources.galleryField();
         Similarity similarity = gallery.resolve(def.similarity());
         load(
                 "query_bank",
@@ -281,12 +280,8 @@ final class GalleryBuild {
             limit = source.sampleSize();
             seed = source.seed();
         } else {
-            VectorFieldSpec bankField;
-            try {
-                bankField = sources.requireWhole(what, source.index(), source.field());
-            } catch (IndexNotFoundException e) {
-                throw new IllegalArgumentException("[" + what + "] index [" + source.index() + "] does not exist", e);
-            }
+            SourceVisibility.Whole whole = sources.bank(what);
+            VectorFieldSpec bankField = whole.spec();
             if (bankField.dimension() != d) {
                 throw new IllegalArgumentException("[" + what + "] field [" + source.field() + "] of [" + source.index()
                         + "] has dimension " + bankField.dimension() + ", but gallery field [" + gallery.field()
@@ -294,7 +289,7 @@ final class GalleryBuild {
             }
             index = bankField.index();
             field = bankField.field();
-            sourceDocuments.put(what, sources.documentsWithField(index, field));
+            sourceDocuments.put(what, whole.documents());
             limit = source.maxSize();
             seed = DocKeys.GALLERY_SEED;
         }
