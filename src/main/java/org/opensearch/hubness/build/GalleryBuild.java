@@ -333,9 +333,9 @@ final class GalleryBuild {
      * Runs a fan-out until every shard of the index has a result: the shards no copy answered are asked again (on the
      * copies started by then) up to {@link #ATTEMPTS} times, after a scheduled delay, while the build is current and
      * not cancelled. A failure that is the data's fault (a bad vector, a wrong dimension) ends the build at once with
-     * that message.
+     * that message. Package-private for GalleryBuildRetryTests, which drives it with shards that never answer.
      */
-    private <T, S> void onEveryShard(
+    <T, S> void onEveryShard(
             String index,
             String what,
             BiConsumer<Set<Integer>, ActionListener<BuildCalls.ShardAnswers<T>>> call,
