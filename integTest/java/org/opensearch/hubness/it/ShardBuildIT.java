@@ -356,8 +356,9 @@ class ShardBuildIT {
     }
 
     /**
-     * A shard whose only copy goes with a stopped node: the build asks again (after 2 s and 4 s), then fails naming the
-     * shard, and the previous version keeps serving; once the node is back a rebuild gives the healthy result again.
+     * A shard whose only copy goes with a stopped node: the rebuild fails at its count of the gallery's documents, naming
+     * the index and what to wait for, and the previous version keeps serving; once the node is back a rebuild gives the
+     * healthy result again. (The pass's own retry of a shard no copy answered: GalleryBuildRetryTests.)
      */
     @Test
     void aShardWithoutACopyFailsTheBuildClearlyAndARebuildRepairsIt() throws Exception {
