@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,26 +32,14 @@ class BuildCancelIT {
 
     private static final String GALLERY = "cancel-gallery";
     private static final String BANKS = "/_plugins/_hubness/banks/";
-    private static final String PASSES =
-            "/_tasks?actions=cluster:admin/hubness/internal/bank/build_pass*&detailed=true";
-    private static final String BUILDS = "/_tasks?actions=cluster:admin/hubness/bank/*&detailed=true";
-    private static final String ROWS_PER_STEP = "plugins.hubness.build.rows_per_step";
-    /** Gallery rows and their dimension: at one row per step, a pass of many seconds on every node. */
-    private static final int ROWS = 24_000, D = 96;
-    /** How long the cluster may take to stop everything once asked: a bound for the polls, not a measurement. */
-    private static final long BOUND_MILLIS = 30_000;
+    /** Gallery rows: at one row per step, a pass of many seconds on every node. */
+    private static final int ROWS = 24_000;
 
     private static final LocalCluster cluster = LocalCluster.fromSystemProperties();
 
     @BeforeAll
     static void indexGallery() {
-        Random random = new Random(20);
-        float[] vectors = new float[ROWS * D];
-        for (int i = 0; i < vectors.length; i++) vectors[i] = (float) random.nextGaussian();
-        VectorIndex.createFaiss(cluster, GALLERY, D, "cosinesimil", 3, 0);
-        VectorIndex.load(cluster, GALLERY, vectors, D, i -> "g-" + i);
-        cluster.get("/_cluster/health/" + GALLERY + "?wait_for_status=green&timeout=120s")
-                .ok();
+        SlowGallery.index(cluster, GALLERY, ROWS, 0);
     }
 
     @AfterAll
@@ -66,20 +50,15 @@ class BuildCancelIT {
 
     @AfterEach
     void fastBuildsAgain() {
-        cluster.put("/_cluster/settings", "{\"persistent\": {\"" + ROWS_PER_STEP + "\": null}}");
+        SlowGallery.fastBuilds(cluster);
     }
 
     private static void slowBuilds() {
-        cluster.put("/_cluster/settings", "{\"persistent\": {\"" + ROWS_PER_STEP + "\": 1}}")
-                .ok();
+        SlowGallery.slowBuilds(cluster);
     }
 
     private static String bank() {
-        return """
-            {"gallery": {"index": "%s", "field": "embedding"},
-             "query_bank": {"index": "%s", "field": "embedding", "max_size": 2000},
-             "gallery_bank": {"sample": {"size": 2000, "seed": 7}}}
-            """.formatted(GALLERY, GALLERY);
+        return SlowGallery.bank(GALLERY);
     }
 
     @Test
@@ -175,23 +154,9 @@ class BuildCancelIT {
         assertEquals(1, again.path("version").asInt(), again.toString());
     }
 
-    /**
-     * Waits until the build's task is listed as cancellable, with the action, and shard pass tasks run as its
-     * descendants on the nodes holding gallery shards: only then is there something to cancel.
-     */
+    /** Waits until the build's shard passes observably run: only then is there something to cancel. */
     private static void awaitPassesRunning(String task, String action) {
-        JsonNode build = poll(
-                "the build task " + task + " is listed", () -> tasks(BUILDS).get(task), t -> t != null);
-        assertEquals(action, build.path("action").asText(), build.toString());
-        assertTrue(build.path("cancellable").asBoolean(), "a build's task is cancellable: " + build);
-        Map<String, JsonNode> passes = poll(
-                "shard pass tasks of " + task + " run",
-                () -> tasks(PASSES),
-                p -> p.values().stream()
-                        .anyMatch(t -> t.path("action").asText().endsWith("[n]")
-                                && task.equals(t.path("parent_task_id").asText())));
-        for (JsonNode pass : passes.values())
-            assertTrue(pass.path("cancellable").asBoolean(), "a shard pass is cancellable: " + pass);
+        Map<String, BuildTasks.Listed> passes = BuildTasks.awaitPassesRunning(cluster, task, action, null);
         System.out.println("BuildCancelIT: running before the cancel: " + passes.keySet());
     }
 
@@ -200,12 +165,15 @@ class BuildCancelIT {
      * at most what it held before the build, and the bank is no longer building.
      */
     private static void assertStoppedAndReleased(String task, Map<String, Long> before, long since) {
-        poll("no shard pass task is left", () -> tasks(PASSES), Map::isEmpty);
+        BuildTasks.poll("no shard pass task is left", () -> BuildTasks.tasks(cluster, BuildTasks.PASSES), Map::isEmpty);
         long passesGone = System.currentTimeMillis() - since;
-        poll("the build task " + task + " ended", () -> tasks(BUILDS), t -> !t.containsKey(task));
+        BuildTasks.poll(
+                "the build task " + task + " ended",
+                () -> BuildTasks.tasks(cluster, BuildTasks.BUILDS),
+                t -> !t.containsKey(task));
         // at most what it held before: a request still running when "before" was read (another test's tail) may
         // have given its bytes back too, but the build's banks (megabytes) must all be returned
-        Map<String, Long> after = poll(
+        Map<String, Long> after = BuildTasks.poll(
                 "every node's request breaker is back",
                 BuildCancelIT::requestBreakers,
                 now -> now.keySet().equals(before.keySet())
@@ -215,25 +183,10 @@ class BuildCancelIT {
     }
 
     private static JsonNode awaitNotBuilding(String bank) {
-        return poll(
+        return BuildTasks.poll(
                 "bank [" + bank + "] is no longer building",
                 () -> cluster.get(BANKS + bank).ok().json(),
                 b -> !"building".equals(b.path("state").asText()));
-    }
-
-    /** Every listed task by its id ("node:id"). */
-    private static Map<String, JsonNode> tasks(String path) {
-        Map<String, JsonNode> out = new HashMap<>();
-        JsonNode nodes = cluster.get(path).ok().json().path("nodes");
-        for (Iterator<JsonNode> n = nodes.elements(); n.hasNext(); ) {
-            for (Iterator<Map.Entry<String, JsonNode>> t =
-                            n.next().path("tasks").fields();
-                    t.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = t.next();
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        return out;
     }
 
     /** Each node's request breaker estimate, by node name. */
@@ -251,31 +204,5 @@ class BuildCancelIT {
         }
         assertEquals(3, out.size(), "three nodes: " + out);
         return out;
-    }
-
-    /** Asks {@code read} until {@code done} holds, at most {@link #BOUND_MILLIS}; fails naming what never happened. */
-    private static <T> T poll(String what, Supplier<T> read, Predicate<T> done) {
-        long deadline = System.currentTimeMillis() + BOUND_MILLIS;
-        List<T> last = new ArrayList<>(1);
-        while (true) {
-            T value = read.get();
-            if (done.test(value)) return value;
-            last.clear();
-            last.add(value);
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError(what + ": not within " + BOUND_MILLIS + " ms; last seen " + last);
-            }
-            pause();
-        }
-    }
-
-    /** The pause between two polls of an observable outcome; it decides nothing. */
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -378,6 +378,70 @@ class SecurityIT {
         }
     }
 
+    /**
+     * {@code ext.hubness} as the least-privileged user, who may only search the gallery: it works and answers exactly
+     * what the explicit rescore clause answers that user; naming a bank whose gallery is another index is the 400 that
+     * names the bank and the searched index, never that gallery.
+     */
+    @Test
+    @Order(14)
+    void theSearchersExtHubnessEqualsTheExplicitClauseAndABankOfAnotherGalleryIsA400WithoutIt() {
+        String setting = "cluster.search.enabled_system_generated_factories";
+        JsonNode before = admin.get("/_cluster/settings?flat_settings=true")
+                .ok()
+                .json()
+                .path("persistent")
+                .path(setting);
+        String other = "sec-other-gallery-bank";
+        admin.put("/_cluster/settings", "{\"persistent\": {\"" + setting + "\": [\"hubness_ext_factory\"]}}")
+                .ok();
+        try {
+            LocalCluster searcher = user("gallery-searcher");
+            for (String method : List.of("is", "dual_dis", "csls")) {
+                for (int q = 0; q < 3; q++) {
+                    String v = VectorIndex.vectorJson(text, q * d, d);
+                    String ext = String.format(Locale.ROOT, """
+                        {"size": 10, "_source": false, "query": {"knn": {"embedding": {"vector": %s, "k": 30}}},
+                         "ext": {"hubness": {"bank": "%s", "method": "%s", "window_size": 30}}}""", v, BANK, method);
+                    List<String> explicit =
+                            hits(searcher.post("/" + GALLERY + "/_search", rescoredSearch(BANK, q, method, false))
+                                    .ok()
+                                    .json());
+                    JsonNode viaExt =
+                            searcher.post("/" + GALLERY + "/_search", ext).ok().json();
+                    assertEquals(explicit, hits(viaExt), method + " query " + q + " through ext.hubness");
+                    assertTrue(
+                            viaExt.path("hits")
+                                            .path("hits")
+                                            .get(0)
+                                            .path("_score")
+                                            .asDouble()
+                                    >= 1,
+                            "rescored: " + viaExt);
+                }
+            }
+            admin.put(BANKS + "/" + other, """
+                {"gallery": {"index": "%s", "field": "embedding"},
+                 "query_bank": {"index": "%s", "field": "embedding"}}""".formatted(OTHER, QUERY_SOURCE)).ok();
+            String v = VectorIndex.vectorJson(text, 0, d);
+            LocalCluster.Response r =
+                    searcher.post("/" + GALLERY + "/_search", String.format(Locale.ROOT, """
+                {"size": 10, "query": {"knn": {"embedding": {"vector": %s, "k": 30}}},
+                 "ext": {"hubness": {"bank": "%s", "method": "is"}}}""", v, other));
+            assertEquals(400, r.status(), r.body());
+            assertTrue(r.body().contains("bank [" + other + "] cannot rescore index [" + GALLERY + "]"), r.body());
+            assertFalse(r.body().contains(OTHER), "the bank's gallery is not named: " + r.body());
+            assertNoBankContents(r);
+        } finally {
+            admin.delete(BANKS + "/" + other);
+            admin.put(
+                            "/_cluster/settings",
+                            "{\"persistent\": {\"" + setting + "\": "
+                                    + (before.isMissingNode() ? "null" : before.toString()) + "}}")
+                    .ok();
+        }
+    }
+
     @Test
     @Order(8)
     void aManagerWithDocumentLevelSecurityOnASourceIsRefusedAndLeavesNoBank() {

@@ -32,8 +32,10 @@ import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.bank.storage.CapturedVectors;
+import org.opensearch.hubness.build.BuildCalls;
 import org.opensearch.hubness.build.BuildPool;
 import org.opensearch.hubness.build.BuildRunner;
+import org.opensearch.hubness.build.GalleryOperations;
 import org.opensearch.hubness.build.RestoredVersionCheck;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.capture.CaptureCounts;
@@ -51,7 +53,6 @@ import org.opensearch.hubness.pipeline.HubnessExtProcessor;
 import org.opensearch.hubness.pipeline.HubnessProcessorFactory;
 import org.opensearch.hubness.pipeline.HubnessRequestProcessor;
 import org.opensearch.hubness.pipeline.HubnessSearchExt;
-import org.opensearch.hubness.policy.GalleryOperations;
 import org.opensearch.hubness.policy.RebuildPolicyChecker;
 import org.opensearch.hubness.rescore.HubnessRescorerBuilder;
 import org.opensearch.hubness.rescore.HubnessSearchFilter;
@@ -62,6 +63,7 @@ import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
 import org.opensearch.hubness.stats.PolicyStats;
 import org.opensearch.hubness.transport.BankNodes;
+import org.opensearch.hubness.transport.BuildActions;
 import org.opensearch.hubness.transport.ClearCache;
 import org.opensearch.hubness.transport.DeleteBank;
 import org.opensearch.hubness.transport.EndBuild;
@@ -149,7 +151,8 @@ public class HubnessPlugin extends Plugin
         clusterService.addListener(sync);
         // after a snapshot restore: refusals for missing blobs lift when the index is back; missing blobs are rebuilt
         clusterService.addListener(new BankStorageReturn(registry, sync));
-        clusterService.addListener(new RestoredVersionCheck(clusterService, threadPool, blobs, () -> client, asPlugin));
+        BuildCalls buildCalls = new BuildActions(() -> client, asPlugin);
+        clusterService.addListener(new RestoredVersionCheck(clusterService, threadPool, blobs, buildCalls));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(HubnessSettings.BREAKER_LIMIT, limit -> {
             CircuitBreaker b = breaker;
             if (b != null) b.setLimitAndOverhead(limit.getBytes(), 1.0);
@@ -173,7 +176,8 @@ public class HubnessPlugin extends Plugin
         captureFlushes = threadPool.scheduleWithFixedDelay(
                 flusher, TimeValue.timeValueMillis(CaptureFlusher.INTERVAL_MILLIS), CapturePool.NAME);
         NodeBanks nodeBanks = new NodeBanks(registry, cache, services.rescoreStats(), sync, policyStats, capture);
-        BuildRunner runner = new BuildRunner(client, clusterService, threadPool, blobs, settings, janitor, asPlugin);
+        BuildRunner runner =
+                new BuildRunner(client, buildCalls, clusterService, threadPool, blobs, settings, janitor, asPlugin);
         CaptureCounts captureCounts = new CaptureCounts();
         clusterService.addLocalNodeClusterManagerListener(new RebuildPolicyChecker(
                 clusterService,

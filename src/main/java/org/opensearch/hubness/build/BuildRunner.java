@@ -34,15 +34,11 @@ import org.opensearch.hubness.bank.storage.CapturedVectors;
 import org.opensearch.hubness.bank.storage.PostedVectors;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.hubness.node.BlobJanitor;
+import org.opensearch.hubness.node.NodeView;
 import org.opensearch.hubness.security.SecurityRefusal;
 import org.opensearch.hubness.security.SourceVisibility;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
-import org.opensearch.hubness.transport.BankNodes;
-import org.opensearch.hubness.transport.BankResponse;
-import org.opensearch.hubness.transport.EndBuild;
-import org.opensearch.hubness.transport.NodeView;
-import org.opensearch.hubness.transport.StartBuild;
 import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.TaskManager;
 import org.opensearch.threadpool.ThreadPool;
@@ -57,38 +53,44 @@ import org.opensearch.transport.client.Client;
  */
 public final class BuildRunner {
 
+    /** A published build's answer: the bank as recorded, and every node's view of it once each settled. */
+    public record Published(BankRecord bank, List<NodeView> nodes) {}
+
     private static final Logger LOG = LogManager.getLogger(BuildRunner.class);
 
-    private final Client client;
+    /** StartBuild, EndBuild, BankNodes and the shard fan-outs, sent as the plugin. */
+    private final BuildCalls calls;
+
     private final ClusterService clusterService;
     private final ThreadPool threadPool;
     private final BankBlobs blobs;
     private final HubnessSettings settings;
     private final BlobJanitor janitor;
-    /** StartBuild, EndBuild and BankNodes run as the plugin: no user role needs the internal actions. */
-    private final SystemIndexAccess asPlugin;
     /** A build reads only sources the caller sees whole. */
     private final SourceVisibility sources;
 
     private final CapturedVectors captured;
+    /** The gallery's operation count a build records as its rebuild policy's baseline. */
+    private final GalleryOperations operations;
 
     public BuildRunner(
             Client client,
+            BuildCalls calls,
             ClusterService clusterService,
             ThreadPool threadPool,
             BankBlobs blobs,
             HubnessSettings settings,
             BlobJanitor janitor,
             SystemIndexAccess asPlugin) {
-        this.client = client;
+        this.calls = calls;
         this.clusterService = clusterService;
         this.threadPool = threadPool;
         this.blobs = blobs;
         this.settings = settings;
         this.janitor = janitor;
-        this.asPlugin = asPlugin;
         this.sources = new SourceVisibility(client, asPlugin);
         this.captured = new CapturedVectors(() -> client, asPlugin, blobs);
+        this.operations = new GalleryOperations(client, clusterService, asPlugin);
     }
 
     /**
@@ -103,24 +105,26 @@ public final class BuildRunner {
             CancellableTask task,
             TaskManager tasks,
             ActionListener<BuildTicket> started,
-            ActionListener<BankResponse> listener) {
+            ActionListener<Published> listener) {
         String name = def.name();
         threadPool.executor(BuildPool.NAME).execute(() -> {
             BuildMemory reserved = BuildMemory.NONE;
-            StartBuild.Request start;
+            BankDefinition stored;
+            String buildId;
+            BuildSources checked;
             try {
                 // every source as the caller before anything is recorded: a refused PUT leaves no bank behind
-                VectorFieldSpec gallery = sources.requireWholeSources(def);
+                checked = BuildSources.check(sources, def);
+                VectorFieldSpec gallery = checked.galleryField();
                 gallery.resolve(def.similarity());
                 if (!gallery.index().equals(def.galleryIndex())) {
                     throw new IllegalArgumentException(
                             "[gallery.index] [" + def.galleryIndex() + "] is a pattern or alias for [" + gallery.index()
                                     + "]; a bank describes one concrete index: name it");
                 }
-                reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
-                String buildId = UUIDs.randomBase64UUID();
-                BankDefinition stored = PostedVectors.forStorage(def, buildId);
-                start = new StartBuild.Request(name, stored, buildId, clusterService.localNode());
+                reserved = BuildMemory.reserve(requestBreaker, def, gallery.dimension(), checked::documents);
+                buildId = UUIDs.randomBase64UUID();
+                stored = PostedVectors.forStorage(def, buildId);
             } catch (Exception e) {
                 reserved.close();
                 notifyFailure(started, listener, e);
@@ -128,13 +132,18 @@ public final class BuildRunner {
             }
             BankDefinition inMemory = def;
             BuildMemory memory = reserved;
-            asPlugin.<StartBuild.Response>callAsync(
-                    l -> client.execute(StartBuild.ACTION, start, l),
+            Checked sourcesChecked = new Checked(memory, checked, null);
+            calls.start(
+                    name,
+                    stored,
+                    buildId,
+                    clusterService.localNode(),
+                    BuildTrigger.PUT,
                     onPool(
                             s -> {
                                 BuildTicket ticket = s.ticket();
                                 if (started != null) started.onResponse(ticket);
-                                run(new Build(name, ticket, task, tasks, !background, memory, listener), () -> {
+                                run(new Build(name, ticket, task, tasks, !background, sourcesChecked, listener), () -> {
                                     PostedVectors.store(blobs, inMemory, ticket.buildId());
                                     return inMemory;
                                 });
@@ -158,29 +167,28 @@ public final class BuildRunner {
             CancellableTask task,
             TaskManager tasks,
             ActionListener<BuildTicket> started,
-            ActionListener<BankResponse> listener) {
+            ActionListener<Published> listener) {
         threadPool.executor(BuildPool.NAME).execute(() -> {
-            BuildMemory reserved = BuildMemory.NONE;
+            Checked checked;
             try {
                 BankDefinition.validateName(name);
-                reserved = reserveReadableSources(name, requestBreaker);
+                checked = reserveReadableSources(name, requestBreaker);
             } catch (Exception e) {
-                reserved.close();
                 notifyFailure(started, listener, e);
                 return;
             }
-            BuildMemory memory = reserved;
-            asPlugin.<StartBuild.Response>callAsync(
-                    l -> client.execute(
-                            StartBuild.ACTION,
-                            new StartBuild.Request(
-                                    name, null, UUIDs.randomBase64UUID(), clusterService.localNode(), trigger),
-                            l),
+            BuildMemory memory = checked.memory();
+            calls.start(
+                    name,
+                    null,
+                    UUIDs.randomBase64UUID(),
+                    clusterService.localNode(),
+                    trigger,
                     onPool(
                             s -> {
                                 if (started != null) started.onResponse(s.ticket());
                                 run(
-                                        new Build(name, s.ticket(), task, tasks, false, memory, listener),
+                                        new Build(name, s.ticket(), task, tasks, false, checked, listener),
                                         () -> PostedVectors.resolve(blobs, s.definition()));
                             },
                             e -> {
@@ -191,23 +199,33 @@ public final class BuildRunner {
     }
 
     /**
+     * A build's sources as checked and counted before it was recorded, and the bytes reserved for its banks; or the
+     * fault a rebuild's recorded build fails with (an index deleted since), or neither (the bank does not exist).
+     */
+    private record Checked(BuildMemory memory, BuildSources sources, RuntimeException fault) {
+        static final Checked NOTHING = new Checked(BuildMemory.NONE, null, null);
+    }
+
+    /**
      * A rebuild whose caller may not read every source whole is refused (403), and one whose banks do not fit this
      * node's request breaker (429), before it is recorded. Other faults of the sources (an index deleted since) fail
      * the recorded build, so the bank's state says why; such a build reserves nothing, it reads nothing either.
      */
-    private BuildMemory reserveReadableSources(String name, CircuitBreaker requestBreaker) {
+    private Checked reserveReadableSources(String name, CircuitBreaker requestBreaker) {
         BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
-        if (record == null) return BuildMemory.NONE; // StartBuild answers the 404
+        if (record == null) return Checked.NOTHING; // StartBuild answers the 404
         BankDefinition def = record.definition();
-        VectorFieldSpec gallery;
+        BuildSources checked;
         try {
-            gallery = sources.requireWholeSources(def);
+            checked = BuildSources.check(sources, def);
         } catch (RuntimeException e) {
             if (SecurityRefusal.isRefusal(e)) throw e;
-            return BuildMemory.NONE;
+            return new Checked(BuildMemory.NONE, null, e);
         }
         requireEnoughCaptured(def);
-        return BuildMemory.reserve(requestBreaker, def, gallery.dimension(), sources::documentsWithField);
+        BuildMemory memory =
+                BuildMemory.reserve(requestBreaker, def, checked.galleryField().dimension(), checked::documents);
+        return new Checked(memory, checked, null);
     }
 
     /** A rebuild of a bank with fewer captured vectors than its min_size is a 409 before anything is recorded. */
@@ -220,7 +238,7 @@ public final class BuildRunner {
     }
 
     private static void notifyFailure(
-            ActionListener<BuildTicket> started, ActionListener<BankResponse> listener, Exception e) {
+            ActionListener<BuildTicket> started, ActionListener<Published> listener, Exception e) {
         if (started != null) started.onFailure(e);
         listener.onFailure(e);
     }
@@ -236,7 +254,8 @@ public final class BuildRunner {
         final TaskManager tasks;
         final boolean abandonIfInvalid;
         final BuildMemory memory;
-        final ActionListener<BankResponse> listener;
+        final Checked checked;
+        final ActionListener<Published> listener;
         private final AtomicBoolean cancelling = new AtomicBoolean();
 
         Build(
@@ -245,14 +264,15 @@ public final class BuildRunner {
                 CancellableTask task,
                 TaskManager tasks,
                 boolean abandonIfInvalid,
-                BuildMemory memory,
-                ActionListener<BankResponse> listener) {
+                Checked checked,
+                ActionListener<Published> listener) {
             this.name = name;
             this.ticket = ticket;
             this.task = task;
             this.tasks = tasks;
             this.abandonIfInvalid = abandonIfInvalid;
-            this.memory = memory;
+            this.memory = checked.memory();
+            this.checked = checked;
             this.listener = listener;
         }
 
@@ -287,7 +307,7 @@ public final class BuildRunner {
         clusterService.addListener(build);
         String name = build.name;
         BuildTicket ticket = build.ticket;
-        ActionListener<BankResponse> finish = ActionListener.wrap(
+        ActionListener<Published> finish = ActionListener.wrap(
                 response -> {
                     end(build);
                     build.listener.onResponse(response);
@@ -296,13 +316,21 @@ public final class BuildRunner {
         try {
             BankDefinition def = definition.get();
             build.checkpoint();
+            if (build.checked.fault() != null) throw build.checked.fault();
+            // checked before the build was recorded; again only if the recorded definition reads other sources
+            BuildSources checked =
+                    build.checked.sources() != null && build.checked.sources().covers(def)
+                            ? build.checked.sources()
+                            : BuildSources.check(sources, def);
             new GalleryBuild(
-                            client,
+                            calls,
+                            checked,
                             clusterService,
                             threadPool,
                             settings,
-                            asPlugin,
                             blobs,
+                            captured,
+                            operations,
                             new TaskId(clusterService.localNode().getId(), build.task.getId()),
                             build::checkpoint)
                     .run(def, ticket, onPool(result -> publish(build, result, finish), finish::onFailure));
@@ -312,7 +340,7 @@ public final class BuildRunner {
     }
 
     /** Writes the version's blobs, asks the cluster manager to publish it, then waits until every node settled on it. */
-    private void publish(Build build, GalleryBuild.Result result, ActionListener<BankResponse> finish) {
+    private void publish(Build build, GalleryBuild.Result result, ActionListener<Published> finish) {
         String name = build.name;
         BuildTicket ticket = build.ticket;
         build.checkpoint();
@@ -328,29 +356,30 @@ public final class BuildRunner {
                 result.report());
         build.checkpoint(); // the last look: once published, the build is done, cancelled or not
         clusterService.removeListener(build); // publishing ends the running build: that is no reason to cancel it
-        asPlugin.<EndBuild.Response>callAsync(
-                l -> client.execute(EndBuild.ACTION, EndBuild.Request.published(name, ticket.buildId(), version), l),
+        calls.publish(
+                name,
+                ticket.buildId(),
+                version,
                 ActionListener.wrap(
-                        published -> {
-                            if (!published.applied()) throw overtaken(name, ticket);
+                        applied -> {
+                            if (!applied) throw overtaken(name, ticket);
                             // every node loads the version from the cluster state it applied; each answers once
                             // it holds or refused it
-                            asPlugin.<BankNodes.Response>callAsync(
-                                    l -> client.execute(
-                                            BankNodes.ACTION, BankNodes.Request.whenSettled(name, ticket.buildId()), l),
+                            calls.whenSettled(
+                                    name,
+                                    ticket.buildId(),
                                     ActionListener.wrap(
-                                            settled -> answerPublished(name, ticket, settled.nodes(), finish),
-                                            finish::onFailure));
+                                            nodes -> answerPublished(name, ticket, nodes, finish), finish::onFailure));
                         },
                         finish::onFailure));
     }
 
     /** 200 when every node holds the published version; else the bank with the nodes that do not, and why (429/503). */
     private void answerPublished(
-            String name, BuildTicket ticket, List<NodeView> nodes, ActionListener<BankResponse> listener) {
+            String name, BuildTicket ticket, List<NodeView> nodes, ActionListener<Published> listener) {
         BankRecord record = HubnessMetadata.of(clusterService.state()).bank(name);
         if (record == null) listener.onFailure(overtaken(name, ticket));
-        else listener.onResponse(BankResponse.published(record, nodes));
+        else listener.onResponse(new Published(record, nodes));
     }
 
     /** Records the failure (unless the build was overtaken: then nothing of it is left to record), then answers. */
@@ -374,11 +403,11 @@ public final class BuildRunner {
         boolean abandon = build.abandonIfInvalid && e instanceof IllegalArgumentException;
         // the caller of a cancelled build hears 409, as when a DELETE overtook it; the bank's failure keeps the type
         Exception answer = cancelled ? new OpenSearchStatusException(e.getMessage(), RestStatus.CONFLICT, e) : e;
-        asPlugin.<EndBuild.Response>callAsync(
-                l -> client.execute(
-                        EndBuild.ACTION,
-                        EndBuild.Request.failed(build.name, build.ticket.buildId(), failure, abandon),
-                        l),
+        calls.fail(
+                build.name,
+                build.ticket.buildId(),
+                failure,
+                abandon,
                 ActionListener.wrap(
                         recorded -> {
                             end(build);

@@ -27,7 +27,6 @@ import org.opensearch.common.CheckedConsumer;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.support.DefaultShardOperationFailedException;
-import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.hubness.bank.BankDefinition;
@@ -44,21 +43,14 @@ import org.opensearch.hubness.norm.HubCounts;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.hubness.norm.PassResult;
 import org.opensearch.hubness.norm.Similarity;
-import org.opensearch.hubness.policy.GalleryOperations;
 import org.opensearch.hubness.security.SourceVisibility;
-import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.settings.HubnessSettings;
-import org.opensearch.hubness.transport.ReadBankVectors;
-import org.opensearch.hubness.transport.ShardBuildPass;
-import org.opensearch.hubness.transport.ShardFanOut;
-import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.threadpool.ThreadPool;
-import org.opensearch.transport.client.Client;
 
 /**
  * The computation of one bank version, coordinated from the node that runs the build: reads the banks from Lucene on
- * their indices' shards ({@link ReadBankVectors}), fans the gallery pass out to every started copy of the gallery's
- * shards ({@link ShardBuildPass}; each fills its node's terms cache on the way), keeps one partial per shard (the
+ * their indices' shards ({@link BuildCalls#readVectors}), fans the gallery pass out to every started copy of the
+ * gallery's shards ({@link BuildCalls#pass}; each fills its node's terms cache on the way), keeps one partial per shard (the
  * primary's when it answered), merges them and names the activation sets. A shard that no copy answered is asked again
  * on the copies then started, a few times (a scheduled retry), while the build is current and not cancelled. Nothing
  * waits: each step runs on the build pool when the one before answered; the fan-outs are children of the build's task.
@@ -72,10 +64,9 @@ final class GalleryBuild {
     /** The built version in memory and its build report (shown by GET as [build]). */
     record Result(LoadedBank bank, BuildReport report) {}
 
-    private final Client client;
+    private final BuildCalls calls;
     private final ClusterService clusterService;
     private final HubnessSettings settings;
-    private final SystemIndexAccess asPlugin;
     private final BankBlobs blobs;
     private final ThreadPool threadPool;
     /** The build's task: the parent of the fan-outs, so cancelling the build cancels them. */
@@ -86,8 +77,11 @@ final class GalleryBuild {
      */
     private final Runnable checkpoint;
 
-    private final SourceVisibility sources;
+    /** The sources as the caller sees them whole, checked and counted once by {@link BuildRunner}. */
+    private final BuildSources sources;
+
     private final CapturedVectors captured;
+    private final GalleryOperations operations;
     /** How many captured vectors the query bank holds (null: the definition does not capture). */
     private Integer capturedUsed;
     /** Documents with the vector field in each index bank source when the build read it (GET's drift counts). */
@@ -99,31 +93,32 @@ final class GalleryBuild {
     private volatile Long galleryOperations;
 
     GalleryBuild(
-            Client client,
+            BuildCalls calls,
+            BuildSources sources,
             ClusterService clusterService,
             ThreadPool threadPool,
             HubnessSettings settings,
-            SystemIndexAccess asPlugin,
             BankBlobs blobs,
+            CapturedVectors captured,
+            GalleryOperations operations,
             TaskId buildTask,
             Runnable checkpoint) {
-        this.client = client;
+        this.calls = calls;
+        this.sources = sources;
         this.blobs = blobs;
         this.clusterService = clusterService;
         this.threadPool = threadPool;
         this.settings = settings;
-        this.asPlugin = asPlugin;
         this.buildTask = buildTask;
         this.checkpoint = checkpoint;
-        this.sources = new SourceVisibility(client, asPlugin);
-        this.captured = new CapturedVectors(() -> client, asPlugin, blobs);
+        this.captured = captured;
+        this.operations = operations;
     }
 
     /** Computes the version; runs on the build pool, answers there (or with the first failure). */
     void run(BankDefinition def, BuildTicket ticket, ActionListener<Result> listener) {
         long started = System.currentTimeMillis();
-        // checked again as the caller when the reads start (BuildRunner checked before recording the build)
-        VectorFieldSpec gallery = sources.requireWhole("gallery", def.galleryIndex(), def.galleryField());
+        VectorFieldSpec gallery = sources.galleryField();
         Similarity similarity = gallery.resolve(def.similarity());
         galleryOperations = operationsOf(gallery.index());
         loadQueryBank(
@@ -150,7 +145,7 @@ final class GalleryBuild {
 
     private Long operationsOf(String index) {
         try {
-            return new GalleryOperations(client, clusterService, asPlugin).countNow(index);
+            return operations.countNow(index);
         } catch (RuntimeException e) {
             // the pass fails the build if the index is unreadable; a policy without a baseline only waits
             LOG.debug(() -> "could not read the operations of gallery [" + index + "]", e);
@@ -191,14 +186,10 @@ final class GalleryBuild {
                 mg,
                 vectorsDigest);
         long passStarted = System.nanoTime();
-        this.<ShardBuildPass.ShardResult, ShardBuildPass.ShardResult>onEveryShard(
+        this.<ShardPassResult, ShardPassResult>onEveryShard(
                 gallery.index(),
                 "gallery pass",
-                (shards, answered) -> {
-                    ShardBuildPass.Request request = new ShardBuildPass.Request(spec, shards);
-                    request.setParentTask(buildTask);
-                    asPlugin.callAsync(l -> client.execute(ShardBuildPass.ACTION, request, l), answered);
-                },
+                (shards, answered) -> calls.pass(spec, shards, buildTask, answered),
                 GalleryBuild::oneCopyPerShard,
                 onPool(
                         listener,
@@ -223,7 +214,7 @@ final class GalleryBuild {
             PassSpec spec,
             float[] queryBank,
             float[] galleryBank,
-            Map<Integer, ShardBuildPass.ShardResult> chosen,
+            Map<Integer, ShardPassResult> chosen,
             long started,
             long passNanos) {
         checkpoint.run();
@@ -231,7 +222,7 @@ final class GalleryBuild {
         int mq = spec.queryBankSize(), mg = spec.galleryBankSize();
         PassPartial total = spec.pass(queryBank, galleryBank).emptyPartial();
         Map<Long, String> ids = new HashMap<>();
-        for (ShardBuildPass.ShardResult r : chosen.values()) {
+        for (ShardPassResult r : chosen.values()) {
             try {
                 total.merge(r.readPartial(def.params()));
             } catch (IOException e) {
@@ -345,12 +336,8 @@ final class GalleryBuild {
             limit = source.sampleSize();
             seed = source.seed();
         } else {
-            VectorFieldSpec bankField;
-            try {
-                bankField = sources.requireWhole(what, source.index(), source.field());
-            } catch (IndexNotFoundException e) {
-                throw new IllegalArgumentException("[" + what + "] index [" + source.index() + "] does not exist", e);
-            }
+            SourceVisibility.Whole whole = sources.bank(what);
+            VectorFieldSpec bankField = whole.spec();
             if (bankField.dimension() != d) {
                 throw new IllegalArgumentException("[" + what + "] field [" + source.field() + "] of [" + source.index()
                         + "] has dimension " + bankField.dimension() + ", but gallery field [" + gallery.field()
@@ -358,31 +345,25 @@ final class GalleryBuild {
             }
             index = bankField.index();
             field = bankField.field();
-            sourceDocuments.put(what, sources.documentsWithField(index, field));
+            sourceDocuments.put(what, whole.documents());
             limit = source.maxSize();
             seed = DocKeys.GALLERY_SEED;
         }
-        this.<ReadBankVectors.ShardResult, ReadBankVectors.ShardResult>onEveryShard(
+        this.<ShardRows, ShardRows>onEveryShard(
                 index,
                 what,
-                (wanted, answered) -> {
-                    ReadBankVectors.Request request = new ReadBankVectors.Request(index, field, d, limit, seed, wanted);
-                    request.setParentTask(buildTask);
-                    asPlugin.callAsync(l -> client.execute(ReadBankVectors.ACTION, request, l), answered);
-                },
+                (wanted, answered) -> calls.readVectors(index, field, d, limit, seed, wanted, buildTask, answered),
                 results -> {
-                    Map<Integer, ReadBankVectors.ShardResult> byShard = new HashMap<>();
-                    for (ReadBankVectors.ShardResult r : results)
-                        byShard.put(r.shardId().id(), r);
+                    Map<Integer, ShardRows> byShard = new HashMap<>();
+                    for (ShardRows r : results) byShard.put(r.shardId().id(), r);
                     return byShard;
                 },
                 onPool(listener, shards -> listener.onResponse(flatten(what, index, d, limit, shards))));
     }
 
-    private static float[] flatten(
-            String what, String index, int d, int limit, Map<Integer, ReadBankVectors.ShardResult> shards) {
+    private static float[] flatten(String what, String index, int d, int limit, Map<Integer, ShardRows> shards) {
         List<List<ShardSample.Row>> lists = new ArrayList<>();
-        for (ReadBankVectors.ShardResult r : shards.values()) lists.add(r.rows());
+        for (ShardRows r : shards.values()) lists.add(r.rows());
         List<ShardSample.Row> rows = ShardSample.merge(lists, limit);
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("[" + what + "] is empty: no document of [" + index
@@ -394,10 +375,10 @@ final class GalleryBuild {
     }
 
     /** Per shard, the primary's result when it answered, else the first copy's: exactly one partial per shard. */
-    private static Map<Integer, ShardBuildPass.ShardResult> oneCopyPerShard(List<ShardBuildPass.ShardResult> results) {
-        Map<Integer, ShardBuildPass.ShardResult> byShard = new HashMap<>();
-        for (ShardBuildPass.ShardResult r : results) {
-            ShardBuildPass.ShardResult kept = byShard.get(r.shardId().id());
+    private static Map<Integer, ShardPassResult> oneCopyPerShard(List<ShardPassResult> results) {
+        Map<Integer, ShardPassResult> byShard = new HashMap<>();
+        for (ShardPassResult r : results) {
+            ShardPassResult kept = byShard.get(r.shardId().id());
             if (kept == null || (r.primary() && !kept.primary()))
                 byShard.put(r.shardId().id(), r);
         }
@@ -408,22 +389,22 @@ final class GalleryBuild {
      * Runs a fan-out until every shard of the index has a result: the shards no copy answered are asked again (on the
      * copies started by then) up to {@link #ATTEMPTS} times, after a scheduled delay, while the build is current and
      * not cancelled. A failure that is the data's fault (a bad vector, a wrong dimension) ends the build at once with
-     * that message.
+     * that message. Package-private for GalleryBuildRetryTests, which drives it with shards that never answer.
      */
-    private <T extends Writeable, S> void onEveryShard(
+    <T, S> void onEveryShard(
             String index,
             String what,
-            BiConsumer<Set<Integer>, ActionListener<ShardFanOut.Response<T>>> call,
+            BiConsumer<Set<Integer>, ActionListener<BuildCalls.ShardAnswers<T>>> call,
             Function<List<T>, Map<Integer, S>> results,
             ActionListener<Map<Integer, S>> listener) {
         new EveryShard<>(index, what, call, results, listener).attempt(1);
     }
 
     /** The state of one {@link #onEveryShard}: the shards answered so far. */
-    private final class EveryShard<T extends Writeable, S> {
+    private final class EveryShard<T, S> {
         private final String index;
         private final String what;
-        private final BiConsumer<Set<Integer>, ActionListener<ShardFanOut.Response<T>>> call;
+        private final BiConsumer<Set<Integer>, ActionListener<BuildCalls.ShardAnswers<T>>> call;
         private final Function<List<T>, Map<Integer, S>> results;
         private final ActionListener<Map<Integer, S>> listener;
         private final Map<Integer, S> done = new HashMap<>();
@@ -431,7 +412,7 @@ final class GalleryBuild {
         EveryShard(
                 String index,
                 String what,
-                BiConsumer<Set<Integer>, ActionListener<ShardFanOut.Response<T>>> call,
+                BiConsumer<Set<Integer>, ActionListener<BuildCalls.ShardAnswers<T>>> call,
                 Function<List<T>, Map<Integer, S>> results,
                 ActionListener<Map<Integer, S>> listener) {
             this.index = index;
@@ -458,7 +439,7 @@ final class GalleryBuild {
                     ActionListener.wrap(response -> answered(attempt, missing, response), listener::onFailure));
         }
 
-        private void answered(int attempt, Set<Integer> missing, ShardFanOut.Response<T> response) {
+        private void answered(int attempt, Set<Integer> missing, BuildCalls.ShardAnswers<T> response) {
             checkpoint.run(); // a cancelled build's passes answer their cancellation: it is not a shard's fault
             for (Map.Entry<Integer, S> e : results.apply(response.results()).entrySet())
                 done.putIfAbsent(e.getKey(), e.getValue());

@@ -3,7 +3,6 @@ package org.opensearch.hubness.build;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cluster.ClusterChangedEvent;
@@ -18,11 +17,7 @@ import org.opensearch.hubness.bank.state.BankVersion;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.node.BankStorageReadable;
-import org.opensearch.hubness.security.SystemIndexAccess;
-import org.opensearch.hubness.transport.BankResponse;
-import org.opensearch.hubness.transport.RebuildBank;
 import org.opensearch.threadpool.ThreadPool;
-import org.opensearch.transport.client.Client;
 
 /**
  * On the elected cluster manager: a serving version that arrived without a build of it (a snapshot restore of the
@@ -40,24 +35,19 @@ public final class RestoredVersionCheck implements ClusterStateListener {
     private final ClusterService clusterService;
     private final ThreadPool threadPool;
     private final BankBlobs blobs;
-    private final Supplier<Client> client;
-    private final SystemIndexAccess asPlugin;
+    /** Sends the ordinary {@code _rebuild}, as the plugin. */
+    private final BuildCalls calls;
     /** Bank name to the build id of the serving version still to look up. */
     private final Map<String, String> pending = new ConcurrentHashMap<>();
     /** One lookup or repair at a time. */
     private final AtomicBoolean running = new AtomicBoolean();
 
     public RestoredVersionCheck(
-            ClusterService clusterService,
-            ThreadPool threadPool,
-            BankBlobs blobs,
-            Supplier<Client> client,
-            SystemIndexAccess asPlugin) {
+            ClusterService clusterService, ThreadPool threadPool, BankBlobs blobs, BuildCalls calls) {
         this.clusterService = clusterService;
         this.threadPool = threadPool;
         this.blobs = blobs;
-        this.client = client;
-        this.asPlugin = asPlugin;
+        this.calls = calls;
     }
 
     @Override
@@ -119,7 +109,7 @@ public final class RestoredVersionCheck implements ClusterStateListener {
                 bank,
                 r.serving().version(),
                 BankBlobs.NAME);
-        ActionListener<BankResponse> outcome = ActionListener.wrap(
+        ActionListener<Void> outcome = ActionListener.wrap(
                 rebuilt -> {
                     LOG.info("bank [{}] rebuilt after its blobs were found missing", bank);
                     done();
@@ -130,9 +120,7 @@ public final class RestoredVersionCheck implements ClusterStateListener {
                     done();
                 });
         try {
-            asPlugin.callAsync(
-                    l -> client.get().execute(RebuildBank.ACTION, new RebuildBank.Request(bank, false, false), l),
-                    outcome);
+            calls.rebuild(bank, outcome);
         } catch (RuntimeException e) {
             outcome.onFailure(e);
         }

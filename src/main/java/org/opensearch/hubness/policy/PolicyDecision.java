@@ -16,7 +16,7 @@ public final class PolicyDecision {
      * The check, with outcome {@link PolicyCheck.Outcome#UNCHANGED} when no threshold is reached, else
      * {@link PolicyCheck.Outcome#REBUILD_STARTED} for the caller to start (and correct if the start fails).
      *
-     * @param operationsNow the gallery's operations now ({@link GalleryOperations}), null if not counted
+     * @param operationsNow the gallery's operations now ({@link org.opensearch.hubness.build.GalleryOperations}), null if not counted
      * @param newQueries query vectors captured since the build, null if not counted
      */
     public static PolicyCheck decide(

@@ -21,6 +21,7 @@ import org.opensearch.hubness.bank.state.BuildTicket;
 import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.PolicyCheck;
+import org.opensearch.hubness.build.GalleryOperations;
 import org.opensearch.hubness.security.SystemIndexAccess;
 import org.opensearch.hubness.stats.PolicyStats;
 import org.opensearch.hubness.transport.BankResponse;

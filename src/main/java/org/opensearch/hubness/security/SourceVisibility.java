@@ -7,8 +7,6 @@ package org.opensearch.hubness.security;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.hubness.bank.BankDefinition;
-import org.opensearch.hubness.bank.VectorSource;
 import org.opensearch.hubness.field.IndexFieldInspector;
 import org.opensearch.hubness.field.VectorFieldSpec;
 import org.opensearch.index.query.QueryBuilders;
@@ -33,27 +31,20 @@ public final class SourceVisibility {
         this.asPlugin = asPlugin;
     }
 
-    /** Every source of {@code def} the build reads from an index (the gallery, and index banks); answers the gallery's field. */
-    public VectorFieldSpec requireWholeSources(BankDefinition def) {
-        VectorFieldSpec gallery = requireWhole("gallery", def.galleryIndex(), def.galleryField());
-        requireWhole("query_bank", def.queryBank());
-        requireWhole("gallery_bank", def.galleryBank());
-        return gallery;
-    }
+    /**
+     * A source the caller sees whole: its field as the caller sees it, and its documents with the field, counted as the
+     * plugin on the concrete index (at most what a build reads of it).
+     */
+    public record Whole(VectorFieldSpec spec, long documents) {}
 
-    private void requireWhole(String what, VectorSource source) {
-        if (source != null && source.kind() == VectorSource.Kind.INDEX)
-            requireWhole(what, source.index(), source.field());
-    }
-
-    /** The field as the caller sees it, once the caller was shown to see every document of {@code name} that has it. */
-    public VectorFieldSpec requireWhole(String what, String name, String field) {
+    /** The field as the caller sees it and its documents, once the caller was shown to see every one of them. */
+    public Whole requireWhole(String what, String name, String field) {
         VectorFieldSpec spec = inspectAsCaller(what, name, field);
         // the caller's count first: a document indexed between the two counts refuses the build rather than slips in
         long seenByCaller = count(name, field);
         long stored = asPlugin.call(() -> count(spec.index(), field));
         if (seenByCaller < stored) throw hidden(what, name, field);
-        return spec;
+        return new Whole(spec, stored);
     }
 
     /** Documents of {@code name} with {@code field}, counted as the plugin (what a build would read at most). */

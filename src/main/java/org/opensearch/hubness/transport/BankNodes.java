@@ -25,6 +25,7 @@ import org.opensearch.core.transport.TransportResponse;
 import org.opensearch.hubness.cache.CacheWarmer;
 import org.opensearch.hubness.cache.DocTermsCache;
 import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.hubness.node.NodeView;
 import org.opensearch.indices.IndicesService;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;

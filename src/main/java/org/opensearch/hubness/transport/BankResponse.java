@@ -12,6 +12,8 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
+import org.opensearch.hubness.build.BuildRunner;
+import org.opensearch.hubness.node.NodeView;
 
 /**
  * One bank (GET, and the answer of PUT and _rebuild) or the list of banks, carried as the typed cluster-state
@@ -48,6 +50,10 @@ public final class BankResponse extends ActionResponse implements StatusToXConte
      */
     public static BankResponse published(BankRecord bank, List<NodeView> nodes) {
         return new BankResponse(List.of(bank), true, nodes, null, List.of(), null, notLoaded(bank, nodes));
+    }
+
+    public static BankResponse published(BuildRunner.Published published) {
+        return published(published.bank(), published.nodes());
     }
 
     public static BankResponse list(List<BankRecord> banks) {

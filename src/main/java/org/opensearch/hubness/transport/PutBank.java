@@ -115,7 +115,7 @@ public final class PutBank {
                         (CancellableTask) task,
                         tasks,
                         r.started(),
-                        listener);
+                        ActionListener.map(listener, BankResponse::published));
             });
         }
     }

@@ -5,8 +5,6 @@
 package org.opensearch.hubness.transport;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
@@ -16,8 +14,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.common.io.stream.Writeable;
-import org.opensearch.core.index.shard.ShardId;
+import org.opensearch.hubness.build.ShardRows;
 import org.opensearch.hubness.build.ShardSample;
 import org.opensearch.index.engine.Engine;
 import org.opensearch.index.shard.IndexShard;
@@ -32,8 +29,8 @@ import org.opensearch.transport.TransportService;
 public final class ReadBankVectors {
 
     public static final String NAME = "cluster:admin/hubness/internal/bank/read_vectors";
-    public static final ActionType<ShardFanOut.Response<ShardResult>> ACTION =
-            new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardResult::new));
+    public static final ActionType<ShardFanOut.Response<ShardRows>> ACTION =
+            new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardRows::new));
 
     private ReadBankVectors() {}
 
@@ -69,34 +66,7 @@ public final class ReadBankVectors {
         }
     }
 
-    /** One shard's rows, in {@link ShardSample#ORDER}. */
-    public record ShardResult(ShardId shardId, List<ShardSample.Row> rows) implements Writeable {
-
-        ShardResult(StreamInput in) throws IOException {
-            this(new ShardId(in), readRows(in));
-        }
-
-        private static List<ShardSample.Row> readRows(StreamInput in) throws IOException {
-            int n = in.readVInt();
-            List<ShardSample.Row> rows = new ArrayList<>(n);
-            for (int i = 0; i < n; i++)
-                rows.add(new ShardSample.Row(in.readLong(), in.readString(), in.readFloatArray()));
-            return rows;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            shardId.writeTo(out);
-            out.writeVInt(rows.size());
-            for (ShardSample.Row r : rows) {
-                out.writeLong(r.key());
-                out.writeString(r.id());
-                out.writeFloatArray(r.vector());
-            }
-        }
-    }
-
-    public static final class TransportAction extends ShardFanOut.Action<Request, ShardResult> {
+    public static final class TransportAction extends ShardFanOut.Action<Request, ShardRows> {
         private final IndicesService indices;
 
         @Inject
@@ -106,15 +76,15 @@ public final class ReadBankVectors {
                 ActionFilters f,
                 IndexNameExpressionResolver r,
                 IndicesService indices) {
-            super(NAME, c, t, f, r, Request::new, ShardResult::new);
+            super(NAME, c, t, f, r, Request::new, ShardRows::new);
             this.indices = indices;
         }
 
         @Override
-        protected ShardResult shardOperation(Request request, ShardRouting routing) throws IOException {
+        protected ShardRows shardOperation(Request request, ShardRouting routing) throws IOException {
             IndexShard shard = indices.indexServiceSafe(routing.index()).getShard(routing.id());
             try (Engine.Searcher searcher = shard.acquireSearcher("hubness-bank-vectors")) {
-                return new ShardResult(
+                return new ShardRows(
                         routing.shardId(),
                         ShardSample.run(
                                 searcher.getIndexReader(),

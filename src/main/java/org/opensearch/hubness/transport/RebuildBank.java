@@ -87,7 +87,14 @@ public final class RebuildBank {
                 listener.onFailure(e);
                 return;
             }
-            runner.rebuild(r.bank(), r.trigger, requestBreaker(), (CancellableTask) task, tasks, r.started(), listener);
+            runner.rebuild(
+                    r.bank(),
+                    r.trigger,
+                    requestBreaker(),
+                    (CancellableTask) task,
+                    tasks,
+                    r.started(),
+                    ActionListener.map(listener, BankResponse::published));
         }
     }
 }

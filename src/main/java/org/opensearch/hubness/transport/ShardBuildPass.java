@@ -4,8 +4,6 @@
  */
 package org.opensearch.hubness.transport;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,8 +31,6 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.support.DefaultShardOperationFailedException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.common.io.stream.Writeable;
-import org.opensearch.core.index.shard.ShardId;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.core.transport.TransportResponse;
@@ -42,8 +38,8 @@ import org.opensearch.hubness.bank.storage.BankBlobs;
 import org.opensearch.hubness.build.BuildTask;
 import org.opensearch.hubness.build.PassSpec;
 import org.opensearch.hubness.build.ShardBuildWork;
+import org.opensearch.hubness.build.ShardPassResult;
 import org.opensearch.hubness.cache.DocTermsCache;
-import org.opensearch.hubness.norm.NormParams;
 import org.opensearch.hubness.norm.PassPartial;
 import org.opensearch.indices.IndicesService;
 import org.opensearch.tasks.CancellableTask;
@@ -67,8 +63,8 @@ public final class ShardBuildPass {
     /** One node's copies; the tasks {@code _tasks?actions=*build_pass*} lists while a build runs its pass. */
     public static final String NODE_NAME = NAME + "[n]";
 
-    public static final ActionType<ShardFanOut.Response<ShardResult>> ACTION =
-            new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardResult::new));
+    public static final ActionType<ShardFanOut.Response<ShardPassResult>> ACTION =
+            new ActionType<>(NAME, in -> new ShardFanOut.Response<>(in, ShardPassResult::new));
 
     private ShardBuildPass() {}
 
@@ -148,16 +144,16 @@ public final class ShardBuildPass {
 
     /** One node's answers: its copies' results and its copies' failures. */
     static final class NodeResponse extends TransportResponse {
-        private final List<ShardResult> results;
+        private final List<ShardPassResult> results;
         private final List<DefaultShardOperationFailedException> failures;
 
-        NodeResponse(List<ShardResult> results, List<DefaultShardOperationFailedException> failures) {
+        NodeResponse(List<ShardPassResult> results, List<DefaultShardOperationFailedException> failures) {
             this.results = results;
             this.failures = failures;
         }
 
         NodeResponse(StreamInput in) throws IOException {
-            results = in.readList(ShardResult::new);
+            results = in.readList(ShardPassResult::new);
             failures = in.readList(DefaultShardOperationFailedException::readShardOperationFailed);
         }
 
@@ -176,37 +172,12 @@ public final class ShardBuildPass {
         }
     }
 
-    /** One copy's answer: its partial (as {@link PassPartial#writeTo} wrote it) and the ids it names. */
-    public record ShardResult(ShardId shardId, boolean primary, byte[] partial, Map<Long, String> ids)
-            implements Writeable {
-
-        ShardResult(StreamInput in) throws IOException {
-            this(
-                    new ShardId(in),
-                    in.readBoolean(),
-                    in.readByteArray(),
-                    in.readMap(StreamInput::readLong, StreamInput::readString));
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            shardId.writeTo(out);
-            out.writeBoolean(primary);
-            out.writeByteArray(partial);
-            out.writeMap(ids, StreamOutput::writeLong, StreamOutput::writeString);
-        }
-
-        public PassPartial readPartial(NormParams params) throws IOException {
-            return PassPartial.readFrom(new DataInputStream(new ByteArrayInputStream(partial)), params);
-        }
-    }
-
     /**
      * Sends each node its copies as a child of the build's task and gathers every copy's result and failure; on each
      * node runs {@link ShardBuildWork} on its copies one after another, on the build pool, until cancelled.
      */
     public static final class TransportAction
-            extends HandledTransportAction<Request, ShardFanOut.Response<ShardResult>> {
+            extends HandledTransportAction<Request, ShardFanOut.Response<ShardPassResult>> {
         private final ClusterService clusterService;
         private final TransportService transportService;
         private final ShardBuildWork work;
@@ -240,7 +211,7 @@ public final class ShardBuildPass {
 
         @Override
         protected void doExecute(
-                Task task, Request request, ActionListener<ShardFanOut.Response<ShardResult>> listener) {
+                Task task, Request request, ActionListener<ShardFanOut.Response<ShardPassResult>> listener) {
             ClusterState state = clusterService.state();
             String[] index = {request.spec.index()};
             ClusterBlockException blocked = state.blocks().globalBlockedException(ClusterBlockLevel.READ);
@@ -288,8 +259,8 @@ public final class ShardBuildPass {
             }
         }
 
-        private static ShardFanOut.Response<ShardResult> merged(int total, Collection<NodeResponse> answers) {
-            List<ShardResult> results = new ArrayList<>();
+        private static ShardFanOut.Response<ShardPassResult> merged(int total, Collection<NodeResponse> answers) {
+            List<ShardPassResult> results = new ArrayList<>();
             List<DefaultShardOperationFailedException> failures = new ArrayList<>();
             for (NodeResponse a : answers) {
                 results.addAll(a.results);
@@ -316,7 +287,7 @@ public final class ShardBuildPass {
                     task::isCancelled,
                     ActionListener.wrap(
                             outcome -> {
-                                answer.results.add(new ShardResult(
+                                answer.results.add(new ShardPassResult(
                                         copy.shardId(), copy.primary(), outcome.partial(), outcome.activationIds()));
                                 runCopies(request, task, i + 1, answer, done);
                             },

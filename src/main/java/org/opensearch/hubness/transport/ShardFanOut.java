@@ -21,6 +21,7 @@ import org.opensearch.core.action.support.DefaultShardOperationFailedException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
+import org.opensearch.hubness.build.BuildCalls;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
@@ -56,7 +57,8 @@ public final class ShardFanOut {
     }
 
     /** Every answering copy's result, and (in the broadcast fields) every failed copy. */
-    public static final class Response<S extends Writeable> extends BroadcastResponse {
+    public static final class Response<S extends Writeable> extends BroadcastResponse
+            implements BuildCalls.ShardAnswers<S> {
         private final List<S> results;
 
         Response(
@@ -80,6 +82,7 @@ public final class ShardFanOut {
             out.writeList(results);
         }
 
+        @Override
         public List<S> results() {
             return results;
         }

@@ -22,6 +22,7 @@ import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
 import org.opensearch.hubness.node.BankSync;
 import org.opensearch.hubness.node.NodeBanks;
+import org.opensearch.hubness.node.NodeView;
 
 /** A bank's answer crosses the wire as typed records and renders the documented fields (docs/api.md, GET a bank). */
 class BankResponseTests {

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.policy;
+package org.opensearch.hubness.build;
 
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
 import org.opensearch.action.admin.indices.stats.ShardStats;

@@ -1,4 +1,4 @@
-package org.opensearch.hubness.transport;
+package org.opensearch.hubness.node;
 
 import java.io.IOException;
 import org.opensearch.ExceptionsHelper;
@@ -8,8 +8,6 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.hubness.node.BankSync;
-import org.opensearch.hubness.node.NodeBanks;
 
 /**
  * One node's view of one bank: the version it serves, or the version it refused and why, or the version it keeps
@@ -24,11 +22,11 @@ public record NodeView(
         String unreachable)
         implements Writeable {
 
-    static NodeView of(DiscoveryNode node, NodeBanks.BankOnNode s) {
+    public static NodeView of(DiscoveryNode node, NodeBanks.BankOnNode s) {
         return new NodeView(node.getId(), node.getName(), s.heldVersion(), s.refused(), s.retrying(), null);
     }
 
-    static NodeView unreachable(DiscoveryNode node, Exception e) {
+    public static NodeView unreachable(DiscoveryNode node, Exception e) {
         return new NodeView(
                 node.getId(),
                 node.getName(),
@@ -71,21 +69,21 @@ public record NodeView(
     }
 
     /** Whether the node holds the given version (serves it). */
-    boolean holds(long v) {
+    public boolean holds(long v) {
         return version != null && version == v;
     }
 
     /** Whether the node refused the given version. */
-    boolean refuses(long v) {
+    public boolean refuses(long v) {
         return refused != null && refused.version() == v;
     }
 
     /** The node's name, or its id when it did not say. */
-    String label() {
+    public String label() {
         return nodeName == null ? nodeId : nodeName;
     }
 
-    void toXContent(XContentBuilder b) throws IOException {
+    public void toXContent(XContentBuilder b) throws IOException {
         b.startObject(nodeId);
         if (nodeName != null) b.field("name", nodeName);
         b.field("version", version);
