@@ -52,6 +52,11 @@ public final class RescoreLatencyBench {
     static final boolean FORCE_MERGE = Boolean.parseBoolean(System.getProperty("bench.forcemerge", "true"));
     /** Print the indexing progress every this many documents, to estimate a long run early (bench.progress). */
     static final int PROGRESS = Integer.getInteger("bench.progress", 50_000);
+    /**
+     * Keep a gallery index left by an earlier run (bench.reuse, BENCH_REUSE): indexing goes on from its document count
+     * instead of starting over, so a long indexing run that was stopped can still be measured (same seeded vectors).
+     */
+    static final boolean REUSE = Boolean.getBoolean("bench.reuse");
 
     static final String INDEX = "bench-gallery";
     static final String BANK = "bench-bank";
@@ -138,17 +143,22 @@ public final class RescoreLatencyBench {
 
     void run(int[] sizes) {
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
-        cluster.delete("/" + INDEX);
-        cluster.put("/" + INDEX, String.format(Locale.ROOT, """
+        int indexed = REUSE ? reusedCount() : 0;
+        if (indexed < 0) {
+            indexed = 0;
+            cluster.delete("/" + INDEX);
+            cluster.put("/" + INDEX, String.format(Locale.ROOT, """
             {"settings": {"index": {"knn": true, "number_of_shards": %d, "number_of_replicas": 0, "refresh_interval": "-1"}},
              "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d,
                "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}}}}
             """, SHARDS, VectorIndex.FIELD, D))
-                .ok();
+                    .ok();
+        }
         List<String> rows = new ArrayList<>();
-        int indexed = 0;
         for (int size : sizes) {
             long t0 = System.nanoTime();
+            if (size < indexed)
+                throw new IllegalArgumentException(size + " < the reused index's " + indexed + " documents");
             index(indexed, size);
             indexed = size;
             System.out.printf(
@@ -198,6 +208,19 @@ public final class RescoreLatencyBench {
         }
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
         cluster.delete("/" + INDEX);
+    }
+
+    /**
+     * With bench.reuse, how many documents the existing gallery holds, rounded down to whole bulks (re-indexing the
+     * last bulk rewrites the same ids with the same vectors); -1 when there is no gallery index to reuse.
+     */
+    int reusedCount() {
+        if (cluster.get("/" + INDEX).status() != 200) return -1;
+        cluster.post("/" + INDEX + "/_refresh", null).ok();
+        int count =
+                cluster.get("/" + INDEX + "/_count").ok().json().path("count").asInt();
+        System.out.printf(Locale.ROOT, "reusing %s with %d documents%n", INDEX, count);
+        return count / BULK * BULK;
     }
 
     /** How many queries the top-1 agreement runs at the last size (system property bench.agreement, default 300). */
