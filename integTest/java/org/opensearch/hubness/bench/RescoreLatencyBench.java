@@ -176,7 +176,11 @@ public final class RescoreLatencyBench {
                     VectorIndex.appendVector(def, vector(2, b), 0, D);
                 }
                 def.append("]}, \"gallery_bank\": {\"sample\": {\"size\": 1000, \"seed\": 7}}}");
-                cluster.put("/_plugins/_hubness/banks/" + BANK, def.toString()).ok();
+                // asynchronously, then polled: over a large gallery on a loaded machine the build outlasts an HTTP
+                // timeout
+                cluster.put("/_plugins/_hubness/banks/" + BANK + "?wait_for_completion=false", def.toString())
+                        .ok();
+                awaitBankReady();
             } else {
                 cluster.post("/_plugins/_hubness/banks/" + BANK + "/_rebuild?wait_for_completion=true", null)
                         .ok();
@@ -221,6 +225,25 @@ public final class RescoreLatencyBench {
                 cluster.get("/" + INDEX + "/_count").ok().json().path("count").asInt();
         System.out.printf(Locale.ROOT, "reusing %s with %d documents%n", INDEX, count);
         return count / BULK * BULK;
+    }
+
+    /** Waits until the bank's GET says ready (fails when it says failed). */
+    void awaitBankReady() {
+        while (true) {
+            String state = cluster.get("/_plugins/_hubness/banks/" + BANK)
+                    .ok()
+                    .json()
+                    .path("state")
+                    .asText();
+            if (state.equals("ready")) return;
+            if (state.equals("failed")) throw new IllegalStateException("the bench bank's build failed");
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** How many queries the top-1 agreement runs at the last size (system property bench.agreement, default 300). */
