@@ -143,7 +143,7 @@ public final class RescoreLatencyBench {
 
     void run(int[] sizes) {
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
-        int indexed = REUSE ? reusedCount() : 0;
+        int indexed = REUSE ? reusedCount() : -1;
         if (indexed < 0) {
             indexed = 0;
             cluster.delete("/" + INDEX);
