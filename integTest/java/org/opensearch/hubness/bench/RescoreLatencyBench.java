@@ -17,7 +17,7 @@ import org.opensearch.hubness.it.VectorIndex;
  * Latency of a knn query alone vs the same knn query plus the hubness rescorer with every method (NOT a test; run by
  * scripts/bench-rescore against a single node it started).
  *
- * <p>Data (synthetic, seeded, d=512): each vector is a unit vector along N(0, I) plus, for 60% of the gallery and of the
+ * <p>Data (synthetic, seeded, d=512 or bench.dim): each vector is a unit vector along N(0, I) plus, for 60% of the gallery and of the
  * queries, 0.6 × one of 8 shared random "hub" directions, so the space has a few crowded regions. Gallery: 10 000
  * documents, then 90 000 more (100 000), one shard, lucene HNSW (k-NN's defaults). Query bank: 1 000 query-like vectors
  * posted in the bank definition; gallery bank: a seeded sample of 1 000 gallery documents. The bank's default β.
@@ -33,7 +33,9 @@ import org.opensearch.hubness.it.VectorIndex;
  */
 public final class RescoreLatencyBench {
 
-    static final int D = 512;
+    /** Vector dimension (system property bench.dim, scripts/bench-rescore's BENCH_DIM; default 512). */
+    static final int D = Integer.getInteger("bench.dim", 512);
+
     static final int HUBS = 8;
     /** Query vectors, timed rounds and warm-up rounds (system properties bench.queries, bench.rounds, bench.warmup). */
     static final int QUERIES = Integer.getInteger("bench.queries", 200);
@@ -42,6 +44,19 @@ public final class RescoreLatencyBench {
     static final int WARMUP = Integer.getInteger("bench.warmup", 2);
     /** Concurrent clients in the timed rounds (system property bench.threads; scripts/bench-rescore's BENCH_THREADS). */
     static final int THREADS = Math.max(1, Integer.getInteger("bench.threads", 1));
+    /** Primary shards of the gallery index (system property bench.shards, BENCH_SHARDS; default 1). */
+    static final int SHARDS = Math.max(1, Integer.getInteger("bench.shards", 1));
+    /** Documents per bulk request (system property bench.bulk, BENCH_BULK; default 500). */
+    static final int BULK = Math.max(1, Integer.getInteger("bench.bulk", 500));
+    /** Whether a size with more than one segment per shard is measured again force-merged (bench.forcemerge, BENCH_FORCE_MERGE). */
+    static final boolean FORCE_MERGE = Boolean.parseBoolean(System.getProperty("bench.forcemerge", "true"));
+    /** Print the indexing progress every this many documents, to estimate a long run early (bench.progress). */
+    static final int PROGRESS = Integer.getInteger("bench.progress", 50_000);
+    /**
+     * Keep a gallery index left by an earlier run (bench.reuse, BENCH_REUSE): indexing goes on from its document count
+     * instead of starting over, so a long indexing run that was stopped can still be measured (same seeded vectors).
+     */
+    static final boolean REUSE = Boolean.getBoolean("bench.reuse");
 
     static final String INDEX = "bench-gallery";
     static final String BANK = "bench-bank";
@@ -96,6 +111,7 @@ public final class RescoreLatencyBench {
     }
 
     void index(int from, int to) {
+        long t0 = System.nanoTime();
         StringBuilder bulk = new StringBuilder();
         for (int i = from; i < to; i++) {
             float[] v = vector(1, i);
@@ -106,12 +122,20 @@ public final class RescoreLatencyBench {
                     .append("\":");
             VectorIndex.appendVector(bulk, v, 0, D);
             bulk.append("}\n");
-            if ((i + 1 - from) % 500 == 0 || i == to - 1) {
+            if ((i + 1 - from) % BULK == 0 || i == to - 1) {
                 LocalCluster.Response resp =
                         cluster.post("/" + INDEX + "/_bulk", bulk.toString()).ok();
                 if (resp.json().path("errors").asBoolean())
                     throw new IllegalStateException("bulk failed: " + resp.body());
                 bulk.setLength(0);
+            }
+            if ((i + 1 - from) % PROGRESS == 0 && i < to - 1) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "  ... %d documents after %.1f s (load average %s)%n",
+                        i + 1,
+                        (System.nanoTime() - t0) / 1e9,
+                        loadAverage());
             }
         }
         cluster.post("/" + INDEX + "/_refresh", null).ok();
@@ -119,17 +143,22 @@ public final class RescoreLatencyBench {
 
     void run(int[] sizes) {
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
-        cluster.delete("/" + INDEX);
-        cluster.put("/" + INDEX, String.format(Locale.ROOT, """
-            {"settings": {"index": {"knn": true, "number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}},
+        int indexed = REUSE ? reusedCount() : -1;
+        if (indexed < 0) {
+            indexed = 0;
+            cluster.delete("/" + INDEX);
+            cluster.put("/" + INDEX, String.format(Locale.ROOT, """
+            {"settings": {"index": {"knn": true, "number_of_shards": %d, "number_of_replicas": 0, "refresh_interval": "-1"}},
              "mappings": {"properties": {"%s": {"type": "knn_vector", "dimension": %d,
                "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}}}}
-            """, VectorIndex.FIELD, D))
-                .ok();
+            """, SHARDS, VectorIndex.FIELD, D))
+                    .ok();
+        }
         List<String> rows = new ArrayList<>();
-        int indexed = 0;
         for (int size : sizes) {
             long t0 = System.nanoTime();
+            if (size < indexed)
+                throw new IllegalArgumentException(size + " < the reused index's " + indexed + " documents");
             index(indexed, size);
             indexed = size;
             System.out.printf(
@@ -147,7 +176,11 @@ public final class RescoreLatencyBench {
                     VectorIndex.appendVector(def, vector(2, b), 0, D);
                 }
                 def.append("]}, \"gallery_bank\": {\"sample\": {\"size\": 1000, \"seed\": 7}}}");
-                cluster.put("/_plugins/_hubness/banks/" + BANK, def.toString()).ok();
+                // asynchronously, then polled: over a large gallery on a loaded machine the build outlasts an HTTP
+                // timeout
+                cluster.put("/_plugins/_hubness/banks/" + BANK + "?wait_for_completion=false", def.toString())
+                        .ok();
+                awaitBankReady();
             } else {
                 cluster.post("/_plugins/_hubness/banks/" + BANK + "/_rebuild?wait_for_completion=true", null)
                         .ok();
@@ -155,10 +188,10 @@ public final class RescoreLatencyBench {
             System.out.printf(
                     Locale.ROOT, "bank built over %d documents in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
             int segments = segments();
-            rows.addAll(measure(size, segments + " segments"));
-            if (segments > 1) {
+            rows.addAll(measure(size, segments + " segments over " + SHARDS + " shard(s)"));
+            if (segments > SHARDS && FORCE_MERGE) {
                 forceMerge();
-                rows.addAll(measure(size, "force-merged to 1 segment"));
+                rows.addAll(measure(size, "force-merged to 1 segment per shard"));
             }
         }
         System.out.println();
@@ -179,6 +212,38 @@ public final class RescoreLatencyBench {
         }
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
         cluster.delete("/" + INDEX);
+    }
+
+    /**
+     * With bench.reuse, how many documents the existing gallery holds, rounded down to whole bulks (re-indexing the
+     * last bulk rewrites the same ids with the same vectors); -1 when there is no gallery index to reuse.
+     */
+    int reusedCount() {
+        if (cluster.get("/" + INDEX).status() != 200) return -1;
+        cluster.post("/" + INDEX + "/_refresh", null).ok();
+        int count =
+                cluster.get("/" + INDEX + "/_count").ok().json().path("count").asInt();
+        System.out.printf(Locale.ROOT, "reusing %s with %d documents%n", INDEX, count);
+        return count / BULK * BULK;
+    }
+
+    /** Waits until the bank's GET says ready (fails when it says failed). */
+    void awaitBankReady() {
+        while (true) {
+            String state = cluster.get("/_plugins/_hubness/banks/" + BANK)
+                    .ok()
+                    .json()
+                    .path("state")
+                    .asText();
+            if (state.equals("ready")) return;
+            if (state.equals("failed")) throw new IllegalStateException("the bench bank's build failed");
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** How many queries the top-1 agreement runs at the last size (system property bench.agreement, default 300). */
@@ -219,9 +284,10 @@ public final class RescoreLatencyBench {
                 throw new IllegalStateException(e);
             }
             cluster.post("/" + INDEX + "/_refresh", null).ok();
-            if (segments() == 1) break;
+            if (segments() == SHARDS) break;
         }
-        System.out.printf(Locale.ROOT, "force-merged to 1 segment in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                Locale.ROOT, "force-merged to 1 segment per shard in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     /** A knn k=100 query; with a method, plus the hubness rescore (window 100) with that method. */
@@ -298,10 +364,12 @@ public final class RescoreLatencyBench {
         }
         rows.add(String.format(
                 Locale.ROOT,
-                "%7d  (shard query phases per round of the %d modes: %.2f; 1 shard)",
+                "%7d  (shard query phases per round of the %d modes: %.2f; %d shard%s)",
                 size,
                 METHODS.length,
-                searchesPerRound));
+                searchesPerRound,
+                SHARDS,
+                SHARDS == 1 ? "" : "s"));
         rows.add(String.format(
                 Locale.ROOT,
                 "%7d  (%d concurrent client%s: %d searches in %.1f s, %.1f searches/s over all modes)",
@@ -311,6 +379,7 @@ public final class RescoreLatencyBench {
                 (long) METHODS.length * QUERIES * ROUNDS * THREADS,
                 wallSeconds,
                 METHODS.length * QUERIES * ROUNDS * THREADS / wallSeconds));
+        rows.forEach(System.out::println); // also now, so a long run that is stopped later keeps its finished sizes
         return rows;
     }
 
