@@ -30,6 +30,9 @@ import org.opensearch.hubness.it.VectorIndex;
  * The node's query-phase count per round of the modes is printed too (one per mode, plus one per gated mode for its
  * top-1 search). At the last size, {@link Top1Agreement} compares the engine's top-1 with the exact one on 300 queries
  * made from gallery documents (truth: that document).
+ *
+ * <p>With bench.capture ({@link #CAPTURE}) it times only knn, dual_is and dual_is through a second bank that also
+ * captures every query vector (rate 1), and prints the ratio capture/plain and the node's capture counters.
  */
 public final class RescoreLatencyBench {
 
@@ -58,8 +61,37 @@ public final class RescoreLatencyBench {
      */
     static final boolean REUSE = Boolean.getBoolean("bench.reuse");
 
+    /**
+     * Capture mode (bench.capture, scripts/bench-rescore's BENCH_CAPTURE): a second bank, the bench bank plus
+     * {@code "captured": {"rate": 1, "max_size": 10000}} on its query bank, and only knn, dual_is and dual_is through
+     * the capturing bank are timed, to measure what capturing every query vector adds to a rescored search.
+     */
+    static final boolean CAPTURE = Boolean.getBoolean("bench.capture");
+
     static final String INDEX = "bench-gallery";
     static final String BANK = "bench-bank";
+    static final String CAPTURE_BANK = "bench-bank-capture";
+
+    /** One timed mode: knn alone (method null) or + the hubness rescore with a method through a bank. */
+    record Mode(String method, String bank) {
+        String label() {
+            if (method == null) return "knn k=100";
+            return "knn k=100 + " + method + (bank.equals(CAPTURE_BANK) ? " capture" : " w=100");
+        }
+    }
+
+    /** The modes measured side by side: knn alone, then + the rescore with each method (capture mode: see CAPTURE). */
+    static final Mode[] MODES = CAPTURE
+            ? new Mode[] {new Mode(null, BANK), new Mode("dual_is", BANK), new Mode("dual_is", CAPTURE_BANK)}
+            : new Mode[] {
+                new Mode(null, BANK),
+                new Mode("is", BANK),
+                new Mode("dis", BANK),
+                new Mode("dual_is", BANK),
+                new Mode("dual_dis", BANK),
+                new Mode("csls", BANK),
+                new Mode("nnn", BANK)
+            };
 
     private final LocalCluster cluster;
     private final float[][] hubs = new float[HUBS][];
@@ -143,6 +175,7 @@ public final class RescoreLatencyBench {
 
     void run(int[] sizes) {
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
+        cluster.delete("/_plugins/_hubness/banks/" + CAPTURE_BANK);
         int indexed = REUSE ? reusedCount() : -1;
         if (indexed < 0) {
             indexed = 0;
@@ -175,15 +208,30 @@ public final class RescoreLatencyBench {
                     if (b > 0) def.append(',');
                     VectorIndex.appendVector(def, vector(2, b), 0, D);
                 }
-                def.append("]}, \"gallery_bank\": {\"sample\": {\"size\": 1000, \"seed\": 7}}}");
+                String seed = def.append(']').toString();
+                String galleryBank = ", \"gallery_bank\": {\"sample\": {\"size\": 1000, \"seed\": 7}}}";
                 // asynchronously, then polled: over a large gallery on a loaded machine the build outlasts an HTTP
                 // timeout
-                cluster.put("/_plugins/_hubness/banks/" + BANK + "?wait_for_completion=false", def.toString())
+                cluster.put("/_plugins/_hubness/banks/" + BANK + "?wait_for_completion=false", seed + "}" + galleryBank)
                         .ok();
-                awaitBankReady();
+                awaitBankReady(BANK);
+                if (CAPTURE) {
+                    // the same bank, plus capturing every query vector that searches it
+                    String captured = ", \"captured\": {\"rate\": 1, \"max_size\": 10000}}";
+                    cluster.put(
+                                    "/_plugins/_hubness/banks/" + CAPTURE_BANK + "?wait_for_completion=false",
+                                    seed + captured + galleryBank)
+                            .ok();
+                    awaitBankReady(CAPTURE_BANK);
+                }
             } else {
                 cluster.post("/_plugins/_hubness/banks/" + BANK + "/_rebuild?wait_for_completion=true", null)
                         .ok();
+                if (CAPTURE)
+                    cluster.post(
+                                    "/_plugins/_hubness/banks/" + CAPTURE_BANK + "/_rebuild?wait_for_completion=true",
+                                    null)
+                            .ok();
             }
             System.out.printf(
                     Locale.ROOT, "bank built over %d documents in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
@@ -211,6 +259,7 @@ public final class RescoreLatencyBench {
             System.out.println(a.row("synthetic " + size + ", " + segments() + " segment(s)"));
         }
         cluster.delete("/_plugins/_hubness/banks/" + BANK);
+        cluster.delete("/_plugins/_hubness/banks/" + CAPTURE_BANK);
         cluster.delete("/" + INDEX);
     }
 
@@ -228,15 +277,15 @@ public final class RescoreLatencyBench {
     }
 
     /** Waits until the bank's GET says ready (fails when it says failed). */
-    void awaitBankReady() {
+    void awaitBankReady(String bank) {
         while (true) {
-            String state = cluster.get("/_plugins/_hubness/banks/" + BANK)
+            String state = cluster.get("/_plugins/_hubness/banks/" + bank)
                     .ok()
                     .json()
                     .path("state")
                     .asText();
             if (state.equals("ready")) return;
-            if (state.equals("failed")) throw new IllegalStateException("the bench bank's build failed");
+            if (state.equals("failed")) throw new IllegalStateException("the build of " + bank + " failed");
             try {
                 Thread.sleep(2000);
             } catch (InterruptedException e) {
@@ -290,24 +339,22 @@ public final class RescoreLatencyBench {
                 Locale.ROOT, "force-merged to 1 segment per shard in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
-    /** A knn k=100 query; with a method, plus the hubness rescore (window 100) with that method. */
-    String body(float[] q, String method) {
+    /** A knn k=100 query; with a method, plus the hubness rescore (window 100) with that method through the bank. */
+    String body(float[] q, Mode mode) {
+        String method = mode.method();
         String v = VectorIndex.vectorJson(q, 0, D);
         String knn = "{\"size\":10,\"_source\":false,\"query\":{\"knn\":{\"" + VectorIndex.FIELD + "\":{\"vector\":" + v
                 + ",\"k\":100}}}";
         if (method == null) return knn + "}";
-        return knn + ",\"rescore\":{\"window_size\":100,\"hubness\":{\"bank\":\"" + BANK + "\",\"query_vector\":" + v
-                + ",\"method\":\"" + method + "\"}}}";
+        return knn + ",\"rescore\":{\"window_size\":100,\"hubness\":{\"bank\":\"" + mode.bank() + "\",\"query_vector\":"
+                + v + ",\"method\":\"" + method + "\"}}}";
     }
 
-    /** The modes measured side by side: knn alone, then + the rescore with each method. */
-    static final String[] METHODS = {null, "is", "dis", "dual_is", "dual_dis", "csls", "nnn"};
-
     List<String> measure(int size, String layout) {
-        String[][] bodies = new String[METHODS.length][QUERIES];
+        String[][] bodies = new String[MODES.length][QUERIES];
         for (int q = 0; q < QUERIES; q++) {
             float[] v = vector(3, q);
-            for (int m = 0; m < METHODS.length; m++) bodies[m][q] = body(v, METHODS[m]);
+            for (int m = 0; m < MODES.length; m++) bodies[m][q] = body(v, MODES[m]);
         }
         for (int w = 0; w < WARMUP; w++) {
             for (int q = 0; q < QUERIES; q++) {
@@ -315,7 +362,7 @@ public final class RescoreLatencyBench {
                     cluster.post("/" + INDEX + "/_search", b[q]).ok();
             }
         }
-        long[][] t = new long[METHODS.length][QUERIES * ROUNDS * THREADS];
+        long[][] t = new long[MODES.length][QUERIES * ROUNDS * THREADS];
         long searchesBefore = queryTotal();
         String load = loadAverage();
         long wall0 = System.nanoTime();
@@ -340,33 +387,35 @@ public final class RescoreLatencyBench {
         }
         double wallSeconds = (System.nanoTime() - wall0) / 1e9;
         double searchesPerRound = (queryTotal() - searchesBefore) / (double) (QUERIES * ROUNDS * THREADS);
-        double[] median = new double[METHODS.length];
-        for (int m = 0; m < METHODS.length; m++) median[m] = pct(t[m], 50);
+        double[] median = new double[MODES.length];
+        for (int m = 0; m < MODES.length; m++) median[m] = pct(t[m], 50);
         double pp = pct(t[0], 99);
         List<String> rows = new ArrayList<>();
         rows.add(String.format(
                 Locale.ROOT, "%7d  (%s; load average %s at the start of the rounds)", size, layout, load));
         rows.add(String.format(
                 Locale.ROOT, "%7d  %-28s %9.2f %8.2f %14s %11s", size, "knn k=100", median[0], pp, "1.00", "1.00"));
-        for (int m = 1; m < METHODS.length; m++) {
+        for (int m = 1; m < MODES.length; m++) {
             double pr = pct(t[m], 99);
-            String ungated = METHODS[m].equals("dis") ? "is" : METHODS[m].equals("dual_dis") ? "dual_is" : null;
+            String method = MODES[m].method();
+            String ungated = method.equals("dis") ? "is" : method.equals("dual_dis") ? "dual_is" : null;
             rows.add(String.format(
                     Locale.ROOT,
                     "%7d  %-28s %9.2f %8.2f %14.2f %11.2f %14s",
                     size,
-                    "knn k=100 + " + METHODS[m] + " w=100",
+                    MODES[m].label(),
                     median[m],
                     pr,
                     median[m] / median[0],
                     pr / pp,
                     ungated == null ? "" : String.format(Locale.ROOT, "%.2f", median[m] / median[indexOf(ungated)])));
         }
+        if (CAPTURE) rows.addAll(captureRows(size, t));
         rows.add(String.format(
                 Locale.ROOT,
                 "%7d  (shard query phases per round of the %d modes: %.2f; %d shard%s)",
                 size,
-                METHODS.length,
+                MODES.length,
                 searchesPerRound,
                 SHARDS,
                 SHARDS == 1 ? "" : "s"));
@@ -376,9 +425,9 @@ public final class RescoreLatencyBench {
                 size,
                 THREADS,
                 THREADS == 1 ? "" : "s",
-                (long) METHODS.length * QUERIES * ROUNDS * THREADS,
+                (long) MODES.length * QUERIES * ROUNDS * THREADS,
                 wallSeconds,
-                METHODS.length * QUERIES * ROUNDS * THREADS / wallSeconds));
+                MODES.length * QUERIES * ROUNDS * THREADS / wallSeconds));
         rows.forEach(System.out::println); // also now, so a long run that is stopped later keeps its finished sizes
         return rows;
     }
@@ -389,17 +438,55 @@ public final class RescoreLatencyBench {
         for (int round = 0; round < ROUNDS; round++) {
             for (int j = 0; j < QUERIES; j++, k++) {
                 int q = (j + client * 37) % QUERIES; // clients start at different queries
-                for (int i = 0; i < METHODS.length; i++) {
-                    int m = (i + k) % METHODS.length; // rotate which mode goes first
+                for (int i = 0; i < MODES.length; i++) {
+                    int m = (i + k) % MODES.length; // rotate which mode goes first
                     t[m][off + k] = time(bodies[m][q]);
                 }
             }
         }
     }
 
+    /** The index of the mode with this method through the bench bank. */
     static int indexOf(String method) {
-        for (int m = 1; m < METHODS.length; m++) if (METHODS[m].equals(method)) return m;
+        for (int m = 1; m < MODES.length; m++)
+            if (MODES[m].method().equals(method) && MODES[m].bank().equals(BANK)) return m;
         throw new IllegalArgumentException(method);
+    }
+
+    /**
+     * Capture mode: dual_is through the capturing bank against dual_is through the plain one (the same queries, in the
+     * same interleaved rounds), and the node's capture counters so far (warm-up and timed rounds).
+     */
+    List<String> captureRows(int size, long[][] t) {
+        int plain = 1, capturing = 2;
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(
+                Locale.ROOT,
+                "%7d  %-28s %9.3f %8.3f",
+                size,
+                "ratio capture/plain dual_is",
+                pct(t[capturing], 50) / pct(t[plain], 50),
+                pct(t[capturing], 99) / pct(t[plain], 99)));
+        JsonNode nodes = cluster.get("/_plugins/_hubness/stats").ok().json().path("nodes");
+        long sampled = 0, written = 0, dropped = 0, failures = 0, queued = 0;
+        for (JsonNode n : nodes) {
+            JsonNode c = n.path("capture");
+            sampled += c.path("sampled").asLong();
+            written += c.path("written").asLong();
+            dropped += c.path("dropped").asLong();
+            failures += c.path("write_failures").asLong();
+            queued += c.path("queued").asLong();
+        }
+        rows.add(String.format(
+                Locale.ROOT,
+                "%7d  (capture stats after the rounds: sampled %d, written %d, dropped %d, write_failures %d, queued %d)",
+                size,
+                sampled,
+                written,
+                dropped,
+                failures,
+                queued));
+        return rows;
     }
 
     static String loadAverage() {
