@@ -4,6 +4,7 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.search.SearchAction;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.ShardSearchFailure;
@@ -13,6 +14,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.node.NodeClosedException;
+import org.opensearch.search.SearchContextMissingException;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.ConnectTransportException;
 
@@ -23,8 +25,9 @@ import org.opensearch.transport.ConnectTransportException;
  * not the bank's gallery) would otherwise leave a 200 with some hits rescored and others missing, so the search runs
  * with {@code allow_partial_search_results: false} and OpenSearch fails it as a whole (the shards' common status, else
  * the server-side one); a response that still reports failed shards becomes their common 4xx, else a retryable 503. A
- * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then) is a retryable
- * 503 as well: the same search succeeds on the copies that remain.
+ * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then, or 404 when the
+ * closing node had already freed the search's context before its fetch phase) is a retryable 503 as well: the same
+ * search succeeds on the copies that remain.
  */
 public final class HubnessSearchFilter implements ActionFilter {
 
@@ -83,12 +86,30 @@ public final class HubnessSearchFilter implements ActionFilter {
 
     static Exception retryableIfANodeLeft(Exception e) {
         Throwable left = ExceptionsHelper.unwrap(e, ConnectTransportException.class, NodeClosedException.class);
+        if (left == null) left = contextFreedBeforeFetch(e);
         if (left == null) return e;
         return new OpenSearchStatusException(
                 "a node the search used left the cluster or closed while it ran (" + left.getMessage()
                         + "); retry the search",
                 RestStatus.SERVICE_UNAVAILABLE,
                 e);
+    }
+
+    /**
+     * A node that closes frees its search contexts before its transport stops, so the fetch phase of a search can find
+     * the context its own query phase made a moment before gone: a closing node, not an expired scroll or point in
+     * time (those fail in the query phase), hence retryable.
+     */
+    private static Throwable contextFreedBeforeFetch(Exception e) {
+        if (!(ExceptionsHelper.unwrap(e, SearchPhaseExecutionException.class)
+                        instanceof SearchPhaseExecutionException p)
+                || !"fetch".equals(p.getPhaseName())) return null;
+        Throwable missing = ExceptionsHelper.unwrap(p, SearchContextMissingException.class);
+        for (int i = 0; missing == null && i < p.shardFailures().length; i++) {
+            Throwable cause = p.shardFailures()[i].getCause();
+            if (cause != null) missing = ExceptionsHelper.unwrap(cause, SearchContextMissingException.class);
+        }
+        return missing;
     }
 
     private static OpenSearchStatusException wholeFailure(SearchResponse r) {

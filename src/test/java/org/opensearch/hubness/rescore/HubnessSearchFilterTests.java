@@ -18,7 +18,9 @@ import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.node.NodeClosedException;
+import org.opensearch.search.SearchContextMissingException;
 import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.internal.ShardSearchContextId;
 import org.opensearch.transport.NodeNotConnectedException;
 
 /** How a hubness search that failed as a whole reaches the client (docs/api.md, guarantees). */
@@ -40,6 +42,30 @@ class HubnessSearchFilterTests {
     void aClosingNodeIsARetryable503Too() {
         Exception out = HubnessSearchFilter.retryableIfANodeLeft(new NodeClosedException((DiscoveryNode) null));
         assertEquals(RestStatus.SERVICE_UNAVAILABLE, ((OpenSearchStatusException) out).status());
+    }
+
+    /** What OpenSearch answered when node 3 freed its contexts on closing between a search's query and fetch: 404. */
+    @Test
+    void aContextFreedBeforeTheFetchPhaseIsARetryable503() {
+        Exception core = fetchFailure("fetch");
+        assertEquals(RestStatus.NOT_FOUND, ((SearchPhaseExecutionException) core).status());
+        Exception out = HubnessSearchFilter.retryableIfANodeLeft(core);
+        assertEquals(RestStatus.SERVICE_UNAVAILABLE, ((OpenSearchStatusException) out).status());
+        assertTrue(out.getMessage().contains("No search context found"), out.getMessage());
+    }
+
+    /** In the query phase a missing context is an expired scroll or point in time: the client's 404 stays. */
+    @Test
+    void aContextMissingInTheQueryPhaseKeepsItsStatus() {
+        Exception core = fetchFailure("query");
+        assertSame(core, HubnessSearchFilter.retryableIfANodeLeft(core));
+    }
+
+    private static SearchPhaseExecutionException fetchFailure(String phase) {
+        SearchContextMissingException missing = new SearchContextMissingException(new ShardSearchContextId("n", 401));
+        return new SearchPhaseExecutionException(phase, "Partial shards failure", missing, new ShardSearchFailure[] {
+            new ShardSearchFailure(missing, null)
+        });
     }
 
     @Test
