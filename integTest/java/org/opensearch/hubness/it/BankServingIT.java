@@ -399,8 +399,13 @@ class BankServingIT {
                         searchWithin(1, search("heavy", "is", 0)).ok().json()));
     }
 
-    /** The build ids of a bank's documents in .hubness-banks (of one type, or all). */
+    /**
+     * The build ids of a bank's documents in .hubness-banks (of one type, or all), after a refresh: each copy of the
+     * index refreshes on its own clock, so without it two searches can see the janitor's deletes on one copy and not
+     * yet on the other.
+     */
     private static Set<String> buildIds(String bank, String type) {
+        cluster.post("/.hubness-banks/_refresh", null).ok();
         String filter = "{\"term\": {\"bank\": \"" + bank + "\"}}"
                 + (type == null ? "" : ", {\"term\": {\"type\": \"" + type + "\"}}");
         JsonNode r = cluster.post(
