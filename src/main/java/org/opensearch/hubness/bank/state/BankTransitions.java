@@ -33,7 +33,7 @@ public final class BankTransitions {
                     "bank [" + name + "] already exists; rebuild it with POST /_plugins/_hubness/banks/" + name
                             + "/_rebuild, or DELETE it first to change its definition");
         }
-        BankRecord fresh = new BankRecord(name, definition, BankState.BUILDING, null, null, null, null, 0);
+        BankRecord fresh = new BankRecord(name, definition, BankState.BUILDING, null, null, null, null, 0, null);
         return m.with(fresh.withBuild(new BuildTicket(1, buildId, nodeId, ephemeralId, now, BuildTrigger.PUT)));
     }
 

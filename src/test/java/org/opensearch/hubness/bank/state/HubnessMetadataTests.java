@@ -248,7 +248,7 @@ class HubnessMetadataTests {
                         PolicyCheck.Outcome.REBUILD_NOT_STARTED,
                         null,
                         "bank [full] is already building"));
-        BankRecord bare = new BankRecord("bare", def("bare"), BankState.BUILDING, null, null, null, null, 0);
+        BankRecord bare = new BankRecord("bare", def("bare"), BankState.BUILDING, null, null, null, null, 0, null);
         return HubnessMetadata.EMPTY.with(everything).with(bare);
     }
 
