@@ -38,21 +38,10 @@ public final class BankTransitions {
     }
 
     /**
-     * Starts a rebuild; a build whose node is no longer in the cluster (by ephemeral id: a restarted node lost its
-     * build) does not block it, as it can never finish.
+     * Starts a rebuild that {@code trigger} asked for (a {@code _rebuild}, or the bank's rebuild policy); a build whose
+     * node is no longer in the cluster (by ephemeral id: a restarted node lost its build) does not block it, as it can
+     * never finish.
      */
-    public static HubnessMetadata rebuild(
-            HubnessMetadata m,
-            String name,
-            String buildId,
-            String nodeId,
-            String ephemeralId,
-            long now,
-            Set<String> liveEphemeralIds) {
-        return rebuild(m, name, buildId, nodeId, ephemeralId, now, liveEphemeralIds, BuildTrigger.REBUILD);
-    }
-
-    /** Starts a rebuild that {@code trigger} asked for (a {@code _rebuild}, or the bank's rebuild policy). */
     public static HubnessMetadata rebuild(
             HubnessMetadata m,
             String name,
