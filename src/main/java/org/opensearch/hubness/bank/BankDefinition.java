@@ -68,19 +68,6 @@ public record BankDefinition(
                 in.readOptionalWriteable(RebuildPolicy::new));
     }
 
-    /** A definition without a rebuild policy (rebuilt only by {@code _rebuild}). */
-    public BankDefinition(
-            String name,
-            String galleryIndex,
-            String galleryField,
-            VectorSource queryBank,
-            VectorSource galleryBank,
-            NormParams params,
-            Similarity similarity,
-            String description) {
-        this(name, galleryIndex, galleryField, queryBank, galleryBank, params, similarity, description, null);
-    }
-
     private static Similarity similarity(String name) {
         return name == null ? null : Similarity.fromString(name);
     }

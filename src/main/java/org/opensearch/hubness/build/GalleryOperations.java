@@ -1,5 +1,6 @@
 package org.opensearch.hubness.build;
 
+import org.opensearch.action.admin.indices.stats.IndicesStatsRequestBuilder;
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
 import org.opensearch.action.admin.indices.stats.ShardStats;
 import org.opensearch.cluster.metadata.IndexMetadata;
@@ -30,24 +31,19 @@ public final class GalleryOperations {
     /** The operations of {@code index}'s primaries, or null when a primary did not answer (not started, relocating). */
     public void count(String index, ActionListener<Long> listener) {
         asPlugin.<IndicesStatsResponse>callAsync(
-                l -> client.admin()
-                        .indices()
-                        .prepareStats(index)
-                        .clear()
-                        .setDocs(true)
-                        .execute(l),
+                l -> statsRequest(index).execute(l),
                 ActionListener.wrap(stats -> listener.onResponse(primaries(index, stats)), listener::onFailure));
     }
 
     /** Blocking, for a build on the build pool; null when a primary did not answer. */
     public Long countNow(String index) {
-        IndicesStatsResponse stats = asPlugin.call(() -> client.admin()
-                .indices()
-                .prepareStats(index)
-                .clear()
-                .setDocs(true)
-                .get());
+        IndicesStatsResponse stats = asPlugin.call(() -> statsRequest(index).get());
         return primaries(index, stats);
+    }
+
+    /** The stats request both counts send; every shard copy's stats carry its sequence numbers. */
+    private IndicesStatsRequestBuilder statsRequest(String index) {
+        return client.admin().indices().prepareStats(index).clear().setDocs(true);
     }
 
     private Long primaries(String index, IndicesStatsResponse stats) {

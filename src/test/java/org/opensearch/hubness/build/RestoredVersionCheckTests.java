@@ -9,6 +9,7 @@ import org.opensearch.hubness.bank.BankDefinition;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
 
@@ -31,7 +32,8 @@ class RestoredVersionCheckTests {
                 RestoredVersionCheck.arrivedWithoutBuild(
                         published.bank("b"), published.bank("b").serving()),
                 "a version that served before");
-        HubnessMetadata rebuilding = BankTransitions.rebuild(published, "b", "build-2", "n", "e", 0, Set.of("e"));
+        HubnessMetadata rebuilding =
+                BankTransitions.rebuild(published, "b", "build-2", "n", "e", 0, Set.of("e"), BuildTrigger.REBUILD);
         HubnessMetadata second = BankTransitions.publish(rebuilding, "b", "build-2", version(2, "build-2"));
         assertFalse(RestoredVersionCheck.arrivedWithoutBuild(
                 rebuilding.bank("b"), second.bank("b").serving()));

@@ -27,6 +27,7 @@ import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
 import org.opensearch.hubness.bank.storage.VersionDigest;
@@ -71,7 +72,7 @@ class BankRegistryTests {
         String buildId = name + "-" + (r == null ? 1 : r.lastVersion() + 1) + "-" + System.nanoTime();
         state = r == null
                 ? BankTransitions.create(state, name, StateFixtures.stored(name, DEF), buildId, "n", "e", 0)
-                : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of());
+                : BankTransitions.rebuild(state, name, buildId, "n", "e", 0, Set.of(), BuildTrigger.REBUILD);
         long v = state.bank(name).build().version();
         LoadedBank b = bank(name, v, buildId, rows);
         stored.put(buildId, b);

@@ -22,6 +22,7 @@ import org.opensearch.hubness.bank.LoadedBank;
 import org.opensearch.hubness.bank.state.BankRecord;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
 import org.opensearch.hubness.bank.storage.VersionDigest;
@@ -92,7 +93,8 @@ final class NodeUnderTest implements AutoCloseable {
         apply(
                 r == null
                         ? BankTransitions.create(banks(), name, DEF, buildId, node, eph, 0)
-                        : BankTransitions.rebuild(banks(), name, buildId, node, eph, 0, Set.of(eph)));
+                        : BankTransitions.rebuild(
+                                banks(), name, buildId, node, eph, 0, Set.of(eph), BuildTrigger.REBUILD));
         return buildId;
     }
 

@@ -18,6 +18,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.hubness.bank.state.BankFailure;
 import org.opensearch.hubness.bank.state.BankTransitions;
 import org.opensearch.hubness.bank.state.BankVersion;
+import org.opensearch.hubness.bank.state.BuildTrigger;
 import org.opensearch.hubness.bank.state.HubnessMetadata;
 import org.opensearch.hubness.bank.state.StateFixtures;
 import org.opensearch.hubness.node.BankSync;
@@ -43,7 +44,7 @@ class BankResponseTests {
                 HubnessMetadata.EMPTY, "b", StateFixtures.stored("b", DEF), "b1", "node-a", "eph-a", 1);
         m = BankTransitions.publish(
                 m, "b", "b1", new BankVersion(1, "b1", "sha-1", 4, 3, 0, StateFixtures.report(1, 8)));
-        m = BankTransitions.rebuild(m, "b", "b2", "node-a", "eph-a", 2, Set.of("eph-a"));
+        m = BankTransitions.rebuild(m, "b", "b2", "node-a", "eph-a", 2, Set.of("eph-a"), BuildTrigger.REBUILD);
         m = BankTransitions.fail(m, "b", "b2", new BankFailure(2, "IllegalArgumentException", "boom", 3));
         BankResponse sent = BankResponse.one(
                 m.bank("b"),

@@ -69,19 +69,6 @@ public record BankRecord(
         PARSER.declareObject(optionalConstructorArg(), (p, c) -> PolicyCheck.fromXContent(p), POLICY_CHECK);
     }
 
-    /** A bank whose rebuild policy (if any) has not checked it yet. */
-    public BankRecord(
-            String name,
-            BankDefinition definition,
-            BankState state,
-            BankVersion serving,
-            BankVersion previous,
-            BuildTicket build,
-            BankFailure failure,
-            long lastVersion) {
-        this(name, definition, state, serving, previous, build, failure, lastVersion, null);
-    }
-
     public BankRecord(StreamInput in) throws IOException {
         this(
                 in.readString(),

@@ -33,26 +33,15 @@ public final class BankTransitions {
                     "bank [" + name + "] already exists; rebuild it with POST /_plugins/_hubness/banks/" + name
                             + "/_rebuild, or DELETE it first to change its definition");
         }
-        BankRecord fresh = new BankRecord(name, definition, BankState.BUILDING, null, null, null, null, 0);
+        BankRecord fresh = new BankRecord(name, definition, BankState.BUILDING, null, null, null, null, 0, null);
         return m.with(fresh.withBuild(new BuildTicket(1, buildId, nodeId, ephemeralId, now, BuildTrigger.PUT)));
     }
 
     /**
-     * Starts a rebuild; a build whose node is no longer in the cluster (by ephemeral id: a restarted node lost its
-     * build) does not block it, as it can never finish.
+     * Starts a rebuild that {@code trigger} asked for (a {@code _rebuild}, or the bank's rebuild policy); a build whose
+     * node is no longer in the cluster (by ephemeral id: a restarted node lost its build) does not block it, as it can
+     * never finish.
      */
-    public static HubnessMetadata rebuild(
-            HubnessMetadata m,
-            String name,
-            String buildId,
-            String nodeId,
-            String ephemeralId,
-            long now,
-            Set<String> liveEphemeralIds) {
-        return rebuild(m, name, buildId, nodeId, ephemeralId, now, liveEphemeralIds, BuildTrigger.REBUILD);
-    }
-
-    /** Starts a rebuild that {@code trigger} asked for (a {@code _rebuild}, or the bank's rebuild policy). */
     public static HubnessMetadata rebuild(
             HubnessMetadata m,
             String name,

@@ -119,46 +119,6 @@ public record BuildReport(
         PARSER.declareInt(optionalConstructorArg(), QUERY_BANK_CAPTURED_VECTORS);
     }
 
-    /** A report without a recorded trigger, gallery operations or captured vectors (as stored before they existed). */
-    public BuildReport(
-            long version,
-            int dimension,
-            Similarity similarity,
-            String engine,
-            long galleryDocuments,
-            int queryBankSize,
-            int galleryBankSize,
-            int queryActivationSize,
-            int galleryActivationSize,
-            int shards,
-            long buildMillis,
-            double buildGflops,
-            long builtAt,
-            Long queryBankSourceDocuments,
-            Long galleryBankSourceDocuments,
-            Hubness hubness) {
-        this(
-                version,
-                dimension,
-                similarity,
-                engine,
-                galleryDocuments,
-                queryBankSize,
-                galleryBankSize,
-                queryActivationSize,
-                galleryActivationSize,
-                shards,
-                buildMillis,
-                buildGflops,
-                builtAt,
-                queryBankSourceDocuments,
-                galleryBankSourceDocuments,
-                hubness,
-                null,
-                null,
-                null);
-    }
-
     public BuildReport(StreamInput in) throws IOException {
         this(
                 in.readVLong(),

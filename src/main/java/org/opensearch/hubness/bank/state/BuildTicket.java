@@ -50,11 +50,6 @@ public record BuildTicket(
         PARSER.declareString(optionalConstructorArg(), TRIGGER);
     }
 
-    /** A build started by {@code _rebuild}. */
-    public BuildTicket(long version, String buildId, String nodeId, String nodeEphemeralId, long startedMillis) {
-        this(version, buildId, nodeId, nodeEphemeralId, startedMillis, BuildTrigger.REBUILD);
-    }
-
     public BuildTicket(StreamInput in) throws IOException {
         this(
                 in.readVLong(),

@@ -14,12 +14,10 @@ import org.opensearch.action.admin.indices.mapping.put.PutMappingRequest;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.delete.DeleteRequest;
-import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.index.IndexRequest;
-import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.json.JsonXContent;
@@ -70,12 +68,14 @@ public final class BankBlobs {
 
     private final Supplier<Client> client;
     private final SystemIndexAccess access;
+    private final BankIndexReads reads;
     /** Whether this node has added the capture fields to an index created before them (once a node is enough). */
     private volatile boolean captureFieldsAdded;
 
     public BankBlobs(Supplier<Client> client, SystemIndexAccess access) {
         this.client = client;
         this.access = access;
+        this.reads = new BankIndexReads(client, access);
     }
 
     /** Every read or write of the index: as the plugin, not as the user of the request (see SystemIndexAccess). */
@@ -193,7 +193,7 @@ public final class BankBlobs {
     public LoadedBank readVersion(String name, BankVersion v) {
         String what = "bank [" + name + "] version " + v.version();
         try {
-            BytesReference source = get(BlobDocument.manifestId(name, v.buildId()));
+            BytesReference source = reads.source(BlobDocument.manifestId(name, v.buildId()));
             if (source == null)
                 throw new BankRefusedException(what + " is not stored in [" + NAME
                         + "] (the index or its blobs were deleted); " + missingAdvice(name));
@@ -252,7 +252,7 @@ public final class BankBlobs {
      * @throws RuntimeException when the index exists but cannot be read yet (closed, restoring, no started copy)
      */
     public boolean versionStored(String bank, String buildId) {
-        return get(BlobDocument.manifestId(bank, buildId)) != null;
+        return reads.source(BlobDocument.manifestId(bank, buildId)) != null;
     }
 
     // ---- posted vectors ---------------------------------------------------------------------------------------
@@ -361,19 +361,6 @@ public final class BankBlobs {
         return vectors.finish();
     }
 
-    /** The source of a document, or null when it (or the index) does not exist. */
-    private BytesReference get(String id) {
-        return asPlugin(() -> {
-            try {
-                GetResponse r =
-                        client.get().prepareGet(NAME, id).setRealtime(true).get();
-                return r.isExists() ? r.getSourceAsBytesRef() : null;
-            } catch (IndexNotFoundException e) {
-                return null;
-            }
-        });
-    }
-
     // ---- clean-up ---------------------------------------------------------------------------------------------
 
     /**
@@ -391,15 +378,8 @@ public final class BankBlobs {
                     .query(QueryBuilders.boolQuery()
                             .filter(QueryBuilders.termQuery(BlobDocument.BANK, bank))
                             .mustNot(QueryBuilders.termsQuery(BlobDocument.BUILD_ID, keep)));
-            SearchResponse r;
-            try {
-                r = asPlugin(
-                        () -> client.get().prepareSearch(NAME).setSource(source).get());
-            } catch (IndexNotFoundException e) {
-                return deleted;
-            }
-            SearchHit[] hits = r.getHits().getHits();
-            if (hits.length == 0) return deleted;
+            SearchHit[] hits = reads.hits(source);
+            if (hits.length == 0) return deleted; // or no index
             BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
             for (SearchHit h : hits) bulk.add(new DeleteRequest(NAME, h.getId()));
             execute(bulk, "the clean-up of bank [" + bank + "]");

@@ -13,10 +13,8 @@ import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.delete.DeleteRequest;
 import org.opensearch.action.index.IndexRequest;
-import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.hubness.security.SystemIndexAccess;
-import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
@@ -56,11 +54,13 @@ public final class CapturedVectors {
     private final Supplier<Client> client;
     private final SystemIndexAccess access;
     private final BankBlobs blobs;
+    private final BankIndexReads reads;
 
     public CapturedVectors(Supplier<Client> client, SystemIndexAccess access, BankBlobs blobs) {
         this.client = client;
         this.access = access;
         this.blobs = blobs;
+        this.reads = new BankIndexReads(client, access);
     }
 
     /**
@@ -97,25 +97,15 @@ public final class CapturedVectors {
 
     /** Deletes the bank's captured vectors above its max_size smallest keys; returns how many went. */
     public int trim(String bank, int maxSize) {
-        Double threshold = access.call(() -> {
-            try {
-                SearchResponse r = client.get()
-                        .prepareSearch(BankBlobs.NAME)
-                        .setSource(new SearchSourceBuilder()
-                                .query(vectorsOf(bank))
-                                .sort(KEY, SortOrder.ASC)
-                                .from(maxSize - 1)
-                                .size(1)
-                                .fetchSource(false)
-                                .trackTotalHits(false))
-                        .get();
-                SearchHit[] hits = r.getHits().getHits();
-                return hits.length == 0 ? null : ((Number) hits[0].getSortValues()[0]).doubleValue();
-            } catch (IndexNotFoundException e) {
-                return null;
-            }
-        });
-        if (threshold == null) return 0; // at most max_size stored
+        SearchHit[] hits = reads.hits(new SearchSourceBuilder()
+                .query(vectorsOf(bank))
+                .sort(KEY, SortOrder.ASC)
+                .from(maxSize - 1)
+                .size(1)
+                .fetchSource(false)
+                .trackTotalHits(false));
+        if (hits.length == 0) return 0; // at most max_size stored
+        double threshold = ((Number) hits[0].getSortValues()[0]).doubleValue();
         return deleteAll(QueryBuilders.boolQuery()
                 .filter(vectorsOf(bank))
                 .filter(QueryBuilders.rangeQuery(KEY).gt(threshold)));
@@ -131,22 +121,10 @@ public final class CapturedVectors {
 
     /** How many captured vectors the bank holds now (0 without the index). */
     public long count(String bank) {
-        return access.call(() -> {
-            try {
-                return client.get()
-                        .prepareSearch(BankBlobs.NAME)
-                        .setSource(new SearchSourceBuilder()
-                                .query(vectorsOf(bank))
-                                .size(0)
-                                .trackTotalHits(true))
-                        .get()
-                        .getHits()
-                        .getTotalHits()
-                        .value();
-            } catch (IndexNotFoundException e) {
-                return 0L;
-            }
-        });
+        return reads.search(
+                new SearchSourceBuilder().query(vectorsOf(bank)).size(0).trackTotalHits(true),
+                r -> r.getHits().getTotalHits().value(),
+                0L);
     }
 
     /**
@@ -165,18 +143,7 @@ public final class CapturedVectors {
                     .fetchSource(new String[] {BlobDocument.DATA}, null)
                     .trackTotalHits(false);
             if (after != null) source.searchAfter(after);
-            SearchHit[] hits = access.call(() -> {
-                try {
-                    return client.get()
-                            .prepareSearch(BankBlobs.NAME)
-                            .setSource(source)
-                            .get()
-                            .getHits()
-                            .getHits();
-                } catch (IndexNotFoundException e) {
-                    return new SearchHit[0];
-                }
-            });
+            SearchHit[] hits = reads.hits(source);
             if (hits.length == 0) break;
             for (SearchHit h : hits) {
                 float[] v = decode(String.valueOf(h.getSourceAsMap().get(BlobDocument.DATA)));
@@ -206,22 +173,11 @@ public final class CapturedVectors {
     private int deleteAll(BoolQueryBuilder query) {
         int deleted = 0;
         while (true) {
-            SearchHit[] hits = access.call(() -> {
-                try {
-                    return client.get()
-                            .prepareSearch(BankBlobs.NAME)
-                            .setSource(new SearchSourceBuilder()
-                                    .query(query)
-                                    .size(PAGE)
-                                    .fetchSource(false)
-                                    .trackTotalHits(false))
-                            .get()
-                            .getHits()
-                            .getHits();
-                } catch (IndexNotFoundException e) {
-                    return new SearchHit[0];
-                }
-            });
+            SearchHit[] hits = reads.hits(new SearchSourceBuilder()
+                    .query(query)
+                    .size(PAGE)
+                    .fetchSource(false)
+                    .trackTotalHits(false));
             if (hits.length == 0) return deleted;
             BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
             for (SearchHit h : hits) bulk.add(new DeleteRequest(BankBlobs.NAME, h.getId()));

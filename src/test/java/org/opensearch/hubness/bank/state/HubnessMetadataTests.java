@@ -46,7 +46,8 @@ class HubnessMetadataTests {
                 BankTransitions.create(HubnessMetadata.EMPTY, "b", def("b"), "build-1", "node-a", "eph-a", 1);
         m = BankTransitions.publish(m, "b", "build-1", version(1, "build-1"));
         for (long i = 2; i <= v; i++) {
-            m = BankTransitions.rebuild(m, "b", "build-" + i, "node-a", "eph-a", i, Set.of("eph-a"));
+            m = BankTransitions.rebuild(
+                    m, "b", "build-" + i, "node-a", "eph-a", i, Set.of("eph-a"), BuildTrigger.REBUILD);
             m = BankTransitions.publish(m, "b", "build-" + i, version(i, "build-" + i));
         }
         return m;
@@ -66,16 +67,24 @@ class HubnessMetadataTests {
 
     @Test
     void aSecondBuildOfOneBankIsAConflictUnlessTheFirstBuildsNodeIsGone() {
-        HubnessMetadata m = BankTransitions.rebuild(readyAt(1), "b", "build-2", "node-a", "eph-a", 5, Set.of("eph-a"));
+        HubnessMetadata m = BankTransitions.rebuild(
+                readyAt(1), "b", "build-2", "node-a", "eph-a", 5, Set.of("eph-a"), BuildTrigger.REBUILD);
         HubnessMetadata building = m;
         OpenSearchStatusException e = assertThrows(
                 OpenSearchStatusException.class,
                 () -> BankTransitions.rebuild(
-                        building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-a", "eph-b")));
+                        building,
+                        "b",
+                        "build-3",
+                        "node-b",
+                        "eph-b",
+                        6,
+                        Set.of("eph-a", "eph-b"),
+                        BuildTrigger.REBUILD));
         assertEquals(RestStatus.CONFLICT, e.status());
         assertTrue(e.getMessage().contains("already building version 2"), e.getMessage());
-        HubnessMetadata takenOver =
-                BankTransitions.rebuild(building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-b"));
+        HubnessMetadata takenOver = BankTransitions.rebuild(
+                building, "b", "build-3", "node-b", "eph-b", 6, Set.of("eph-b"), BuildTrigger.REBUILD);
         assertEquals("build-3", takenOver.bank("b").build().buildId());
         assertEquals(3, takenOver.bank("b").build().version(), "version numbers never repeat");
     }
@@ -109,7 +118,8 @@ class HubnessMetadataTests {
 
     @Test
     void aFailedBuildKeepsTheServingVersionAndAnInvalidFirstBuildLeavesNoBank() {
-        HubnessMetadata m = BankTransitions.rebuild(readyAt(2), "b", "build-3", "node-a", "eph-a", 5, Set.of("eph-a"));
+        HubnessMetadata m = BankTransitions.rebuild(
+                readyAt(2), "b", "build-3", "node-a", "eph-a", 5, Set.of("eph-a"), BuildTrigger.REBUILD);
         HubnessMetadata failed = BankTransitions.fail(m, "b", "build-3", new BankFailure(3, "X", "boom", 7));
         assertEquals(BankState.FAILED, failed.bank("b").state());
         assertEquals(2, failed.bank("b").serving().version());
@@ -123,7 +133,8 @@ class HubnessMetadataTests {
 
     @Test
     void buildsOfNodesThatLeftOrRestartedAreFailed() {
-        HubnessMetadata m = BankTransitions.rebuild(readyAt(1), "b", "build-2", "node-a", "eph-a", 5, Set.of("eph-a"));
+        HubnessMetadata m = BankTransitions.rebuild(
+                readyAt(1), "b", "build-2", "node-a", "eph-a", 5, Set.of("eph-a"), BuildTrigger.REBUILD);
         assertEquals(m, BankTransitions.failBuildsOfDepartedNodes(m, Set.of("eph-a"), 9));
         HubnessMetadata failed = BankTransitions.failBuildsOfDepartedNodes(m, Set.of("eph-a-restarted"), 9);
         assertEquals(BankState.FAILED, failed.bank("b").state());
@@ -135,10 +146,11 @@ class HubnessMetadataTests {
 
     @Test
     void theMetadataSurvivesTheWireAndItsOnDiskForm() throws Exception {
-        HubnessMetadata m = BankTransitions.rebuild(readyAt(2), "b", "build-3", "node-a", "eph-a", 5, Set.of("eph-a"));
+        HubnessMetadata m = BankTransitions.rebuild(
+                readyAt(2), "b", "build-3", "node-a", "eph-a", 5, Set.of("eph-a"), BuildTrigger.REBUILD);
         m = m.with(BankTransitions.fail(m, "b", "build-3", new BankFailure(3, "X", "boom", 7))
                 .bank("b")
-                .withBuild(new BuildTicket(4, "build-4", "node-b", "eph-b", 11)));
+                .withBuild(new BuildTicket(4, "build-4", "node-b", "eph-b", 11, BuildTrigger.REBUILD)));
         m = BankTransitions.create(m, "other", def("other"), "o1", "node-c", "eph-c", 3);
 
         BytesStreamOutput out = new BytesStreamOutput();
@@ -179,7 +191,7 @@ class HubnessMetadataTests {
         assertSame(noPolicy, BankTransitions.recordPolicyCheck(noPolicy, "b", first), "nor does a bank without policy");
         assertEquals(
                 BuildTrigger.REBUILD,
-                BankTransitions.rebuild(readyAt(1), "b", "b2", "n", "e", 2, Set.of())
+                BankTransitions.rebuild(readyAt(1), "b", "b2", "n", "e", 2, Set.of(), BuildTrigger.REBUILD)
                         .bank("b")
                         .build()
                         .trigger());
@@ -248,7 +260,7 @@ class HubnessMetadataTests {
                         PolicyCheck.Outcome.REBUILD_NOT_STARTED,
                         null,
                         "bank [full] is already building"));
-        BankRecord bare = new BankRecord("bare", def("bare"), BankState.BUILDING, null, null, null, null, 0);
+        BankRecord bare = new BankRecord("bare", def("bare"), BankState.BUILDING, null, null, null, null, 0, null);
         return HubnessMetadata.EMPTY.with(everything).with(bare);
     }
 

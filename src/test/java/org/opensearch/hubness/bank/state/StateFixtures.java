@@ -40,6 +40,9 @@ public final class StateFixtures {
                 1_000,
                 null,
                 null,
+                null,
+                null,
+                null,
                 null);
     }
 
