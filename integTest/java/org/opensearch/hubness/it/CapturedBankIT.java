@@ -311,6 +311,25 @@ class CapturedBankIT {
             if (c == 7) assertEquals(knnHits, hits, "the waiting bank leaves the knn answer as it is");
         }
         awaitEquals(3, () -> capturedVectors(bank), "captured while waiting");
+
+        // the hubness breaker holds the queued copies: with no room the search answers as before, its vector dropped
+        long droppedBefore = statsSum("dropped");
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.breaker.limit\": \"1b\"}}")
+                .ok();
+        try {
+            JsonNode hits = cluster.post("/" + GALLERY + "/_search", clause(bank, 12, "is"))
+                    .ok()
+                    .json()
+                    .path("hits")
+                    .path("hits");
+            assertEquals(10, hits.size(), hits.toString());
+        } finally {
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"plugins.hubness.breaker.limit\": null}}")
+                    .ok();
+        }
+        assertEquals(droppedBefore + 1, statsSum("dropped"), "the copy the breaker had no room for, counted");
+        assertEquals(3, capturedVectors(bank), "and never written");
+
         LocalCluster.Response early = cluster.post(BANKS + bank + "/_rebuild", null);
         assertEquals(409, early.status(), early.body());
         assertTrue(early.body().contains("holds 3 captured query vectors but needs 5"), early.body());

@@ -106,6 +106,7 @@ public class HubnessPlugin extends Plugin
     private final HubnessServices services = new HubnessServices();
     private DocTermsCache cache;
     private BankRegistry registry;
+    private QueryCapture capture;
     private volatile CircuitBreaker breaker;
     private volatile HubnessSettings settings;
     private volatile ClusterService clusterService;
@@ -165,7 +166,8 @@ public class HubnessPlugin extends Plugin
         });
         PolicyStats policyStats = new PolicyStats();
         BlobJanitor janitor = new BlobJanitor(blobs, clusterService, threadPool);
-        QueryCapture capture = new QueryCapture(name -> capturedSpec(clusterService, name));
+        capture = new QueryCapture(name -> capturedSpec(clusterService, name));
+        if (breaker != null) capture.setBreaker(breaker);
         services.capture(capture);
         services.waitingGallery(name -> waitingGallery(clusterService, name));
         CaptureFlusher flusher = new CaptureFlusher(
@@ -343,5 +345,6 @@ public class HubnessPlugin extends Plugin
         this.breaker = breaker;
         if (cache != null) cache.setBreaker(breaker);
         if (registry != null) registry.setBreaker(breaker);
+        if (capture != null) capture.setBreaker(breaker);
     }
 }

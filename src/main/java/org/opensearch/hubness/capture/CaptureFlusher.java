@@ -45,10 +45,14 @@ public final class CaptureFlusher implements Runnable {
     public void run() {
         List<QueryCapture.Captured> batch;
         while (!(batch = capture.drain(BATCH)).isEmpty()) {
-            Map<String, List<float[]>> byBank = new LinkedHashMap<>();
-            for (QueryCapture.Captured c : batch)
-                byBank.computeIfAbsent(c.bank(), b -> new ArrayList<>()).add(c.vector());
-            byBank.forEach(this::flush);
+            try {
+                Map<String, List<float[]>> byBank = new LinkedHashMap<>();
+                for (QueryCapture.Captured c : batch)
+                    byBank.computeIfAbsent(c.bank(), b -> new ArrayList<>()).add(c.vector());
+                byBank.forEach(this::flush);
+            } finally {
+                capture.release(batch);
+            }
         }
     }
 

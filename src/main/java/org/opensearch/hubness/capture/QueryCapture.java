@@ -6,13 +6,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.apache.lucene.util.RamUsageEstimator;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.hubness.bank.CapturedSpec;
 
 /**
  * The search path's side of capture, one per node: a search that uses a bank whose definition captures contributes
  * its query vector with probability {@code rate} — a random draw and an array copy into a bounded queue, nothing
- * else. A full queue drops the vector (counted); the {@link CaptureFlusher} writes the queue out in the background.
- * Never throws into a search.
+ * else. A full queue, or a {@code hubness} breaker without room for the copy, drops the vector (counted); the {@link
+ * CaptureFlusher} writes the queue out in the background and gives the copies' bytes back. Never throws into a search.
  */
 public final class QueryCapture {
 
@@ -20,7 +22,15 @@ public final class QueryCapture {
     public static final int QUEUE_CAPACITY = 4096;
 
     /** A captured query vector of one bank. */
-    record Captured(String bank, float[] vector) {}
+    record Captured(String bank, float[] vector) {
+
+        private static final long SHALLOW = RamUsageEstimator.shallowSizeOfInstance(Captured.class);
+
+        /** What the copy holds in the {@code hubness} breaker while it waits and is written. */
+        long bytes() {
+            return SHALLOW + RamUsageEstimator.sizeOf(vector);
+        }
+    }
 
     private final Function<String, CapturedSpec> specs;
     private final ArrayBlockingQueue<Captured> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -28,10 +38,16 @@ public final class QueryCapture {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder written = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
+    private volatile CircuitBreaker breaker;
 
     /** {@code specs}: a bank's capture settings from the cluster state, null when it does not capture. */
     public QueryCapture(Function<String, CapturedSpec> specs) {
         this.specs = specs;
+    }
+
+    /** The node's {@code hubness} breaker, which holds the queued copies (at 4 096 × d 16 000 floats, 256 MB). */
+    public void setBreaker(CircuitBreaker breaker) {
+        this.breaker = breaker;
     }
 
     /** Called once per search request, on the coordinating node, when the search pinned the bank. */
@@ -41,10 +57,28 @@ public final class QueryCapture {
             if (spec == null) return;
             if (spec.rate() < 1 && ThreadLocalRandom.current().nextDouble() >= spec.rate()) return;
             sampled.increment();
-            if (!queue.offer(new Captured(bank, query.clone()))) dropped.increment();
+            Captured c = new Captured(bank, query.clone());
+            CircuitBreaker b = breaker;
+            if (b != null) b.addEstimateBytesAndMaybeBreak(c.bytes(), "hubness query capture");
+            if (!queue.offer(c)) {
+                dropped.increment();
+                if (b != null) b.addWithoutBreaking(-c.bytes());
+            }
         } catch (RuntimeException e) {
-            dropped.increment(); // capture never fails a search
+            dropped.increment(); // capture never fails a search; a breaker without room lands here too
         }
+    }
+
+    /**
+     * Gives back the breaker bytes of vectors {@link #drain} took, once they are written, failed or dropped. The
+     * breaker in force when they were queued is the node's only one, so releasing through the current one is exact.
+     */
+    void release(List<Captured> batch) {
+        CircuitBreaker b = breaker;
+        if (b == null) return;
+        long bytes = 0;
+        for (Captured c : batch) bytes += c.bytes();
+        b.addWithoutBreaking(-bytes);
     }
 
     /** Takes up to {@code max} queued vectors. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.hubness.bank.CapturedSpec;
+import org.opensearch.hubness.testing.TestBreakers;
 
 /** The search path's side of capture: the draw, the copy, the bound and the counters. */
 class QueryCaptureTests {
@@ -52,6 +54,41 @@ class QueryCaptureTests {
         assertEquals(QueryCapture.QUEUE_CAPACITY, s.queued());
         assertEquals(
                 QueryCapture.QUEUE_CAPACITY, capture.drain(Integer.MAX_VALUE).size());
+    }
+
+    /**
+     * The queued copies are held in the hubness breaker: a breaker without room drops the vector (counted) instead of
+     * failing the search, and the bytes go back once the flusher is done with a batch.
+     */
+    @Test
+    void queuedCopiesHoldBreakerBytesAndABreakerWithoutRoomDrops() {
+        QueryCapture capture = new QueryCapture(SPECS::get);
+        long one = new QueryCapture.Captured("all", new float[512]).bytes();
+        CircuitBreaker breaker = TestBreakers.hubness(3 * one);
+        capture.setBreaker(breaker);
+        for (int i = 0; i < 5; i++) capture.offer("all", new float[512]);
+        assertEquals(3 * one, breaker.getUsed(), "three copies fit");
+        CaptureStats s = capture.stats();
+        assertEquals(5, s.sampled());
+        assertEquals(2, s.dropped(), "the breaker refused two: dropped, not thrown");
+        assertEquals(3, s.queued());
+        assertTrue(breaker.getTrippedCount() >= 2, "the refusals are the breaker's own");
+        List<QueryCapture.Captured> batch = capture.drain(10);
+        assertEquals(3 * one, breaker.getUsed(), "held while the batch is written");
+        capture.release(batch);
+        assertEquals(0, breaker.getUsed());
+    }
+
+    @Test
+    void aFullQueueGivesTheRefusedCopysBytesBack() {
+        QueryCapture capture = new QueryCapture(SPECS::get);
+        CircuitBreaker breaker = TestBreakers.hubness(Long.MAX_VALUE / 2);
+        capture.setBreaker(breaker);
+        for (int i = 0; i < QueryCapture.QUEUE_CAPACITY + 5; i++) capture.offer("all", new float[] {i});
+        long one = new QueryCapture.Captured("all", new float[1]).bytes();
+        assertEquals(QueryCapture.QUEUE_CAPACITY * one, breaker.getUsed());
+        capture.release(capture.drain(Integer.MAX_VALUE));
+        assertEquals(0, breaker.getUsed());
     }
 
     @Test
