@@ -1,5 +1,7 @@
 package org.opensearch.hubness.rescore;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
@@ -12,6 +14,7 @@ import org.opensearch.action.support.ActionFilter;
 import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.node.NodeClosedException;
 import org.opensearch.search.SearchContextMissingException;
@@ -25,9 +28,9 @@ import org.opensearch.transport.ConnectTransportException;
  * not the bank's gallery) would otherwise leave a 200 with some hits rescored and others missing, so the search runs
  * with {@code allow_partial_search_results: false} and OpenSearch fails it as a whole (the shards' common status, else
  * the server-side one); a response that still reports failed shards becomes their common 4xx, else a retryable 503. A
- * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then, or 404 when the
- * closing node had already freed the search's context before its fetch phase) is a retryable 503 as well: the same
- * search succeeds on the copies that remain.
+ * search that failed because a node it used left or closed while it ran (OpenSearch answers 500 then, 429 when the
+ * closing node's thread pools were shut down, or 404 when it had already freed the search's context before its fetch
+ * phase) is a retryable 503 as well: the same search succeeds on the copies that remain.
  */
 public final class HubnessSearchFilter implements ActionFilter {
 
@@ -85,8 +88,7 @@ public final class HubnessSearchFilter implements ActionFilter {
     }
 
     static Exception retryableIfANodeLeft(Exception e) {
-        Throwable left = ExceptionsHelper.unwrap(e, ConnectTransportException.class, NodeClosedException.class);
-        if (left == null) left = contextFreedBeforeFetch(e);
+        Throwable left = nodeLeftOrClosing(e);
         if (left == null) return e;
         return new OpenSearchStatusException(
                 "a node the search used left the cluster or closed while it ran (" + left.getMessage()
@@ -96,20 +98,30 @@ public final class HubnessSearchFilter implements ActionFilter {
     }
 
     /**
-     * A node that closes frees its search contexts before its transport stops, so the fetch phase of a search can find
-     * the context its own query phase made a moment before gone: a closing node, not an expired scroll or point in
-     * time (those fail in the query phase), hence retryable.
+     * What in {@code e} (its causes, and each failed shard's) says a node left or is closing, or null. Besides a lost
+     * connection and a closed node, a closing node shows in two ways: its thread pools, shut down, reject the request
+     * (OpenSearch's 429, though no retry will ever reach that pool); and it frees its search contexts before its
+     * transport stops, so a fetch phase finds gone the context its own query phase made a moment before (a 404, but not
+     * an expired scroll or point in time: those fail in the query phase).
      */
-    private static Throwable contextFreedBeforeFetch(Exception e) {
-        if (!(ExceptionsHelper.unwrap(e, SearchPhaseExecutionException.class)
-                        instanceof SearchPhaseExecutionException p)
-                || !"fetch".equals(p.getPhaseName())) return null;
-        Throwable missing = ExceptionsHelper.unwrap(p, SearchContextMissingException.class);
-        for (int i = 0; missing == null && i < p.shardFailures().length; i++) {
-            Throwable cause = p.shardFailures()[i].getCause();
-            if (cause != null) missing = ExceptionsHelper.unwrap(cause, SearchContextMissingException.class);
+    private static Throwable nodeLeftOrClosing(Exception e) {
+        List<Throwable> causes = new ArrayList<>(List.of(e));
+        boolean fetch = false;
+        if (ExceptionsHelper.unwrap(e, SearchPhaseExecutionException.class)
+                instanceof SearchPhaseExecutionException p) {
+            fetch = "fetch".equals(p.getPhaseName());
+            for (ShardSearchFailure f : p.shardFailures()) if (f.getCause() != null) causes.add(f.getCause());
         }
-        return missing;
+        for (Throwable cause : causes) {
+            Throwable left = ExceptionsHelper.unwrap(cause, ConnectTransportException.class, NodeClosedException.class);
+            if (left != null) return left;
+            if (ExceptionsHelper.unwrap(cause, OpenSearchRejectedExecutionException.class)
+                            instanceof OpenSearchRejectedExecutionException r
+                    && r.isExecutorShutdown()) return r;
+            Throwable missing = fetch ? ExceptionsHelper.unwrap(cause, SearchContextMissingException.class) : null;
+            if (missing != null) return missing;
+        }
+        return null;
     }
 
     private static OpenSearchStatusException wholeFailure(SearchResponse r) {

@@ -16,6 +16,7 @@ import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.node.NodeClosedException;
 import org.opensearch.search.SearchContextMissingException;
@@ -58,6 +59,26 @@ class HubnessSearchFilterTests {
     @Test
     void aContextMissingInTheQueryPhaseKeepsItsStatus() {
         Exception core = fetchFailure("query");
+        assertSame(core, HubnessSearchFilter.retryableIfANodeLeft(core));
+    }
+
+    /** A closing node's shut-down search pool rejects the shard request: OpenSearch's 429, but no retry reaches it. */
+    @Test
+    void aShardRejectedByAClosingNodesPoolIsARetryable503() {
+        Exception core = new SearchPhaseExecutionException("fetch", "", new ShardSearchFailure[] {
+            new ShardSearchFailure(new OpenSearchRejectedExecutionException("search pool shut down", true), null)
+        });
+        Exception out = HubnessSearchFilter.retryableIfANodeLeft(core);
+        assertEquals(RestStatus.SERVICE_UNAVAILABLE, ((OpenSearchStatusException) out).status());
+        assertTrue(out.getMessage().contains("search pool shut down"), out.getMessage());
+    }
+
+    /** A pool that is merely full is the client's 429 to back off from, as OpenSearch answers it. */
+    @Test
+    void aShardRejectedByAFullPoolKeepsItsStatus() {
+        Exception core = new SearchPhaseExecutionException("query", "", new ShardSearchFailure[] {
+            new ShardSearchFailure(new OpenSearchRejectedExecutionException("search queue full", false), null)
+        });
         assertSame(core, HubnessSearchFilter.retryableIfANodeLeft(core));
     }
 
