@@ -32,9 +32,7 @@ public enum Similarity {
         if (this != COSINE) {
             return v;
         }
-        float[] copy = v.clone();
-        normalise(copy, 0, copy.length, "vector");
-        return copy;
+        return prepareInto(v, new float[v.length]);
     }
 
     /**
@@ -45,10 +43,7 @@ public enum Similarity {
         if (this != COSINE) {
             return raw;
         }
-        double norm = length(raw, 0, raw.length, "vector");
-        for (int i = 0; i < raw.length; i++) {
-            out[i] = (float) (raw[i] / norm);
-        }
+        unitInto(raw, 0, raw.length, out, 0, "vector");
         return out;
     }
 
@@ -82,15 +77,16 @@ public enum Similarity {
             return;
         }
         for (int i = 0; i < n; i++) {
-            normalise(rows, i * d, d, "row " + i);
+            unitInto(rows, i * d, d, rows, i * d, "row " + i);
         }
     }
 
-    private static void normalise(float[] v, int off, int d, String what) {
-        double norm = length(v, off, d, what);
+    /** The unit vector of {@code src[off, off + d)} into {@code dst} from {@code dstOff} (dst may be src). */
+    private static void unitInto(float[] src, int off, int d, float[] dst, int dstOff, String what) {
+        double norm = length(src, off, d, what);
         for (int i = 0; i < d; i++) {
             // divide in double so the stored float is the correctly rounded unit component
-            v[off + i] = (float) (v[off + i] / norm);
+            dst[dstOff + i] = (float) (src[off + i] / norm);
         }
     }
 
